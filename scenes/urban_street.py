@@ -1,0 +1,47 @@
+"""urban_street: a straight two-way city street with sidewalks, buildings, lamps and trees."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simgen.catalog import Catalog
+from simgen.config.schema import LayoutConfig
+from simgen.sampling.street import (
+    sample_building_row,
+    sample_lane_lines,
+    sample_lanes,
+    sample_road_surfaces,
+    sample_row_of,
+)
+from simgen.specs import LayoutSpec
+
+START_BEHIND_CAMERA_M = 20.0
+
+
+def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
+    """Sample the static street. The camera rides near y = 0, looking towards +y."""
+    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
+    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
+    sidewalk_m = float(cfg.sidewalk_width_m.sample(rng))
+    curb_m = float(cfg.curb_height_m.sample(rng))
+    length_m = float(cfg.road_length_m.sample(rng))
+    y_range = (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M)
+
+    scenery = sample_road_surfaces(half_width, sidewalk_m, curb_m, y_range, rng)
+    scenery += sample_lane_lines(lanes, y_range, rng)
+    blocked = []
+    for side in (1, -1):
+        scenery += sample_building_row(catalog, side, half_width + sidewalk_m, y_range, cfg.building_height_m,
+                                       cfg.building_length_m, cfg.building_setback_m, rng)
+        poles, pole_feet = sample_row_of(catalog, "street_lamp", f"lamp_{'r' if side > 0 else 'l'}",
+                                         side * (half_width + 0.5), curb_m, y_range, cfg.pole_spacing_m, 1.0, rng)
+        trees, tree_feet = sample_row_of(catalog, "tree", f"tree_{'r' if side > 0 else 'l'}",
+                                         side * (half_width + sidewalk_m - 1.0), curb_m, y_range,
+                                         cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)
+        scenery += poles + trees
+        blocked += pole_feet + tree_feet
+    ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
+    return LayoutSpec(name="urban_street", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
+                      sidewalks_x_m=((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width)),
+                      curb_height_m=curb_m, ego_lane=ego_lane, scenery=tuple(scenery),
+                      blocked_footprints=tuple(blocked))

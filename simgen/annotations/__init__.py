@@ -1,0 +1,1 @@
+"""Pure label extraction: render passes + frame spec -> instances (masks, boxes, areas)."""

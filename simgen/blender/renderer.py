@@ -1,0 +1,166 @@
+"""Cycles renderer: one render per frame gives RGB, planar depth and object index."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import bpy
+import cv2
+import numpy as np
+
+from simgen.blender.build import build_frame
+from simgen.config.schema import RenderConfig
+from simgen.errors import RenderError
+from simgen.passes import RenderPasses, decode_depth_and_index
+from simgen.render_device import AUTO_ORDER, choose_device
+from simgen.specs import FrameSpec
+
+log = logging.getLogger(__name__)
+
+BLENDER_VERSION = bpy.app.version_string
+
+
+def _available_gpu_backends() -> set[str]:
+    """GPU backends with at least one device. Setting OPTIX/CUDA on a machine without a GPU
+    does not raise (bpy 5.0.1); only the listed device types tell."""
+    prefs = bpy.context.preferences.addons["cycles"].preferences
+    found = set()
+    for backend in AUTO_ORDER:
+        try:
+            prefs.compute_device_type = backend
+        except TypeError:
+            continue
+        prefs.refresh_devices()
+        if any(device.type == backend for device in prefs.devices):
+            found.add(backend)
+    return found
+
+
+def configure_device(requested: str) -> tuple[str, list[str]]:
+    """Select the Cycles device; returns (backend, device names) and logs the choice."""
+    scene = bpy.context.scene
+    backends = _available_gpu_backends() if requested != "cpu" else set()
+    backend = choose_device(requested, backends, os.environ.get("CUDA_VISIBLE_DEVICES"))
+    prefs = bpy.context.preferences.addons["cycles"].preferences
+    if backend == "CPU":
+        prefs.compute_device_type = "NONE"
+        scene.cycles.device = "CPU"
+        names = ["CPU"]
+    else:
+        prefs.compute_device_type = backend
+        prefs.refresh_devices()
+        names = []
+        for device in prefs.devices:
+            device.use = device.type == backend
+            if device.use:
+                names.append(device.name)
+        scene.cycles.device = "GPU"
+    log.info("render device: %s (%s; requested %s)", backend, ", ".join(names), requested)
+    return backend, names
+
+
+class CyclesRenderer:
+    """Owns the Blender session of one process: settings once, then one render per frame.
+
+    Args:
+        cfg: render settings.
+        work_dir: scratch directory for the EXR/PNG Blender writes (one frame at a time).
+    """
+
+    def __init__(self, cfg: RenderConfig, work_dir: Path | None = None) -> None:
+        self.cfg = cfg
+        self._scratch = tempfile.TemporaryDirectory(prefix="simgen-render-", dir=work_dir)
+        self.work_dir = Path(self._scratch.name)
+        # A fresh, empty Blender state; this also resets Cycles device preferences, so the
+        # device is chosen after it.
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        self._configure_scene()
+        self.device, self.device_names = configure_device(cfg.device)
+
+    def _configure_scene(self) -> None:
+        scene = bpy.context.scene
+        scene.render.engine = "CYCLES"
+        cycles = scene.cycles
+        cycles.samples = self.cfg.samples
+        cycles.use_adaptive_sampling = True
+        cycles.use_denoising = self.cfg.denoise
+        cycles.max_bounces = self.cfg.max_bounces
+        cycles.transparent_max_bounces = self.cfg.max_bounces
+        scene.render.film_transparent = False
+        scene.render.use_persistent_data = False
+        if self.cfg.threads:
+            scene.render.threads_mode = "FIXED"
+            scene.render.threads = self.cfg.threads
+        scene.view_settings.view_transform = self.cfg.view_transform
+        scene.view_settings.look = "None"
+        view_layer = scene.view_layers[0]
+        view_layer.use_pass_z = True
+        view_layer.use_pass_object_index = True
+        settings = scene.render.image_settings
+        # Blender 5.0: media_type must be set before file_format for multilayer EXR.
+        settings.media_type = "MULTI_LAYER_IMAGE"
+        settings.file_format = "OPEN_EXR_MULTILAYER"
+        settings.color_depth = "32"
+        settings.exr_codec = "ZIP"
+        scene.render.use_file_extension = True
+
+    def render(self, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:
+        """Build and render one frame.
+
+        Returns:
+            the passes, and a timing breakdown in seconds (build, render, readback).
+
+        Raises:
+            RenderError: Cycles failed or wrote an unreadable result.
+        """
+        timing = {}
+        start = time.perf_counter()
+        build_frame(spec)
+        timing["build_s"] = time.perf_counter() - start
+        scene = bpy.context.scene
+        exr_path = self.work_dir / "passes.exr"
+        png_path = self.work_dir / "rgb.png"
+        scene.render.filepath = str(exr_path)
+        start = time.perf_counter()
+        try:
+            bpy.ops.render.render(write_still=True)
+        except RuntimeError as error:
+            raise RenderError(f"Cycles failed on frame {spec.frame_index}: {error}") from error
+        timing["render_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        rgb = self._save_display_rgb(png_path)
+        depth, index = decode_depth_and_index(exr_path)
+        timing["readback_s"] = time.perf_counter() - start
+        return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index), timing
+
+    def _save_display_rgb(self, png_path: Path) -> np.ndarray:
+        """The Combined pass through the scene's view transform, as (H, W, 3) uint8 sRGB.
+
+        `Image.save_render` applies the view transform (linear EXR data would not); the PNG
+        is read back so our own writer controls the final bytes (Blender's PNG carries
+        timestamps in its metadata).
+        """
+        settings = bpy.context.scene.render.image_settings
+        settings.media_type = "IMAGE"
+        settings.file_format = "PNG"
+        settings.color_mode = "RGB"
+        settings.color_depth = "8"
+        settings.compression = 0
+        try:
+            bpy.data.images["Render Result"].save_render(str(png_path), scene=bpy.context.scene)
+        finally:
+            settings.media_type = "MULTI_LAYER_IMAGE"
+            settings.file_format = "OPEN_EXR_MULTILAYER"
+            settings.color_depth = "32"
+            settings.exr_codec = "ZIP"
+        bgr = cv2.imread(str(png_path), cv2.IMREAD_COLOR)
+        if bgr is None:
+            raise RenderError(f"Blender wrote no readable image at {png_path}")
+        return np.ascontiguousarray(bgr[:, :, ::-1])
+
+    def close(self) -> None:
+        self._scratch.cleanup()

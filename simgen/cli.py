@@ -1,0 +1,50 @@
+"""The `simgen` command: Hydra composes the config, the library does the rest.
+
+Hydra stops here: the composed `DictConfig` is resolved to plain data and validated into the
+typed `SimgenConfig` that the library receives.
+
+Exit codes: 0 done; 2 bad input (config, asset, output directory, device), with a message
+that names the field, the value and what is allowed; 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from simgen.config.load import load_config
+from simgen.config.schema import SimgenConfig
+from simgen.errors import SimgenError
+
+log = logging.getLogger("simgen")
+
+EXIT_BAD_INPUT = 2
+
+ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
+
+
+@hydra.main(version_base="1.3", config_path="pkg://simgen.configs", config_name="config")
+def _render(cfg: DictConfig) -> None:
+    from simgen.pipeline import render_dataset
+
+    try:
+        config = load_config(OmegaConf.to_container(cfg, resolve=True))
+        summary = render_dataset(config)
+    except SimgenError as error:
+        log.error("%s: %s", type(error).__name__, error)
+        sys.exit(EXIT_BAD_INPUT)
+    log.info("done: %s (%d frames rendered now, %d total, %d annotations, device %s)", summary.output_dir,
+             summary.frames_rendered, summary.frames_total, summary.annotations, summary.device)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _render()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Typed config schemas: one dataclass per config group (`configs/<group>/*.yaml`).
+
+These dataclasses are both the Hydra structured-config schema (registered in `simgen.cli`, so a
+typo in any YAML fails at composition) and the typed config the library receives after
+`simgen.config.load.load_config` has validated it. Fields marked with `dist(...)` accept a
+distribution (see `simgen.config.distributions`); after loading they hold a parsed
+`Distribution`, whose support was checked against the allowed range given here.
+
+Units are in the field names; angles in degrees; distances in metres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def dist(default: Any, low: float, high: float, *, integer: bool = False) -> Any:
+    """A distribution-valued field with its allowed value range [low, high]."""
+    factory = (lambda: dict(default)) if isinstance(default, dict) else (lambda: default)
+    return field(default_factory=factory, metadata={"dist": (low, high), "integer": integer})
+
+
+def bounded(default: Any, low: float, high: float) -> Any:
+    """A plain numeric field with its allowed range [low, high]."""
+    return field(default=default, metadata={"range": (low, high)})
+
+
+def one_of(default: str, *choices: str) -> Any:
+    """A string field restricted to `choices`."""
+    return field(default=default, metadata={"choices": choices})
+
+
+@dataclass
+class CameraConfig:
+    """Dashcam-like camera riding in the ego lane, looking down the road (+y)."""
+
+    height_m: Any = dist({"uniform": [1.3, 1.6]}, 0.1, 20.0)
+    pitch_deg: Any = dist({"uniform": [-6.0, -1.0]}, -89.0, 89.0)
+    yaw_deg: Any = dist({"normal": [0.0, 2.0], "clip": [-6.0, 6.0]}, -180.0, 180.0)
+    roll_deg: Any = dist({"normal": [0.0, 0.5], "clip": [-2.0, 2.0]}, -45.0, 45.0)
+    focal_length_mm: Any = dist({"uniform": [20.0, 28.0]}, 1.0, 500.0)
+    sensor_width_mm: Any = dist(36.0, 1.0, 100.0)
+    lateral_offset_m: Any = dist({"uniform": [-0.3, 0.3]}, -5.0, 5.0)
+    clip_end_m: float = bounded(1000.0, 10.0, 1e5)
+
+
+@dataclass
+class LightingConfig:
+    """Sun lamp plus a physically based sky texture."""
+
+    sun_elevation_deg: Any = dist({"uniform": [15.0, 65.0]}, -20.0, 90.0)
+    sun_azimuth_deg: Any = dist({"uniform": [0.0, 360.0]}, -360.0, 360.0)
+    sun_strength_w_m2: Any = dist({"uniform": [3.0, 5.0]}, 0.0, 1000.0)
+    sun_angle_deg: Any = dist(0.5, 0.0, 30.0)
+    sky_strength: Any = dist({"uniform": [0.8, 1.2]}, 0.0, 100.0)
+    sky_turbidity: Any = dist({"uniform": [2.0, 5.0]}, 1.0, 10.0)
+    exposure_ev: Any = dist(0.0, -10.0, 10.0)
+
+
+@dataclass
+class LayoutConfig:
+    """Which scene layout from `scenes/` builds the static street, and its dimensions."""
+
+    name: str = "urban_street"
+    lanes_per_direction: Any = dist({"int_range": [1, 2]}, 1, 6, integer=True)
+    lane_width_m: Any = dist({"uniform": [3.0, 3.6]}, 2.0, 6.0)
+    sidewalk_width_m: Any = dist({"uniform": [2.0, 4.0]}, 0.5, 15.0)
+    curb_height_m: Any = dist(0.15, 0.0, 0.5)
+    road_length_m: Any = dist(160.0, 30.0, 2000.0)
+    building_height_m: Any = dist({"uniform": [6.0, 30.0]}, 2.0, 300.0)
+    building_length_m: Any = dist({"uniform": [10.0, 30.0]}, 3.0, 200.0)
+    building_setback_m: Any = dist({"uniform": [0.0, 2.0]}, 0.0, 50.0)
+    pole_spacing_m: Any = dist({"uniform": [15.0, 30.0]}, 2.0, 500.0)
+    tree_probability: Any = dist(0.5, 0.0, 1.0)
+
+
+@dataclass
+class TrafficConfig:
+    """How many road users of each kind, and where in front of the camera they may stand."""
+
+    cars: Any = dist({"int_range": [3, 8]}, 0, 10000, integer=True)
+    pedestrians: Any = dist({"int_range": [2, 6]}, 0, 10000, integer=True)
+    cyclists: Any = dist({"int_range": [0, 2]}, 0, 10000, integer=True)
+    traffic_cones: Any = dist({"int_range": [0, 4]}, 0, 10000, integer=True)
+    min_distance_m: float = bounded(6.0, 0.0, 1000.0)
+    max_distance_m: float = bounded(60.0, 1.0, 2000.0)
+    clearance_m: float = bounded(0.3, 0.0, 10.0)
+    attempts_per_object: int = bounded(50, 1, 10000)
+
+
+@dataclass
+class LabelsConfig:
+    """Which categories exist (with their stable COCO ids) and how depth is defined."""
+
+    categories: dict[str, int] = field(default_factory=lambda: {
+        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4})
+    depth_kind: str = one_of("planar", "planar", "ray")
+
+
+@dataclass
+class RenderConfig:
+    """Cycles settings. `device`: auto tries OptiX, then CUDA, then CPU."""
+
+    resolution: list[int] = field(default_factory=lambda: [640, 480])
+    samples: int = bounded(16, 1, 65536)
+    device: str = one_of("auto", "auto", "cpu", "cuda", "optix")
+    denoise: bool = True
+    view_transform: str = one_of("AgX", "Standard", "Filmic", "AgX")
+    max_bounces: int = bounded(4, 0, 128)
+    threads: int = bounded(0, 0, 1024)
+
+
+@dataclass
+class OutputConfig:
+    """Where and what to write. `dir` defaults to outputs/<scenario>."""
+
+    dir: str = "outputs/${scenario_name}"
+    overwrite: bool = False
+    depth_float: str = one_of("none", "none", "npy")
+    progress: bool = True
+
+
+@dataclass
+class SimgenConfig:
+    """The root config: a scenario preset fills the groups; the CLI overrides any field."""
+
+    scenario_name: str = "urban_day"
+    frames: int = bounded(8, 1, 100_000_000)
+    seed: int = bounded(0, 0, 2**63 - 1)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    lighting: LightingConfig = field(default_factory=LightingConfig)
+    layout: LayoutConfig = field(default_factory=LayoutConfig)
+    traffic: TrafficConfig = field(default_factory=TrafficConfig)
+    labels: LabelsConfig = field(default_factory=LabelsConfig)
+    render: RenderConfig = field(default_factory=RenderConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)

@@ -1,0 +1,47 @@
+"""The one error hierarchy of simgen.
+
+Every error a user can cause (bad config, missing asset, impossible placement, a renderer that
+cannot start) is a `SimgenError`; the CLI turns it into a one-paragraph message and exit code 2.
+Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class SimgenError(Exception):
+    """Base of all errors simgen raises on purpose."""
+
+
+class ConfigError(SimgenError):
+    """A config value is missing, of the wrong type or out of range."""
+
+    def __init__(self, field: str, value: object, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}: got {value!r}; allowed: {allowed}")
+
+
+class AssetError(SimgenError):
+    """An asset in the catalog is missing, corrupt, empty or implausible."""
+
+
+class PlacementError(SimgenError):
+    """Objects could not be placed without overlap within the retry budget."""
+
+
+class RenderError(SimgenError):
+    """The renderer could not start, the requested device is missing, or a render failed."""
+
+
+class OutputError(SimgenError):
+    """The output directory is unusable, or holds a dataset made with another config."""
+
+
+def closest_name(name: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' suffix for `name` among `choices`, or '' when nothing is close."""
+    matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""

@@ -1,0 +1,1 @@
+"""Pure geometry: camera models and ground footprints (numpy only)."""

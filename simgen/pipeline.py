@@ -1,0 +1,177 @@
+"""The render pipeline: config -> frame specs -> one Cycles render each -> labels -> files.
+
+Everything that can fail because of the user's input (config, catalog, placement, output
+directory, device) fails before the first render. Frames already committed in the output
+directory are skipped, so a re-run resumes instead of re-rendering.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+import simgen
+from simgen import contract
+from simgen.annotations.instances import extract_instances
+from simgen.catalog import Catalog, load_catalog
+from simgen.config.dump import config_hash, config_to_plain
+from simgen.config.schema import RenderConfig, SimgenConfig
+from simgen.dataset import DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
+from simgen.passes import RenderPasses
+from simgen.sampling.frame import check_categories, sample_frame
+from simgen.specs import FrameSpec
+from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
+from simgen.writers.coco import annotation_entry, image_entry, write_coco
+from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png
+
+log = logging.getLogger(__name__)
+
+
+class Renderer(Protocol):
+    device: str
+
+    def render(self, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]: ...
+
+    def close(self) -> None: ...
+
+
+def make_cycles_renderer(cfg: RenderConfig) -> Renderer:
+    """The real renderer; imports Blender only when called."""
+    from simgen.blender.renderer import CyclesRenderer
+
+    return CyclesRenderer(cfg)
+
+
+@dataclass
+class RunSummary:
+    output_dir: Path
+    frames_total: int
+    frames_rendered: int
+    annotations: int
+    device: str
+    frame_times_s: list[float] = field(default_factory=list)
+
+
+def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
+    """Software and input versions recorded in run.json and the COCO info."""
+    return {"simgen_version": simgen.__version__, "python": sys.version.split()[0],
+            "platform": platform.platform(), "numpy": np.__version__, "catalog_sha256": catalog.sha256,
+            "run_seed": cfg.seed, "scenario": cfg.scenario_name}
+
+
+def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig], Renderer] = make_cycles_renderer,
+                   catalog: Catalog | None = None) -> RunSummary:
+    """Render `cfg.frames` frames into `cfg.output.dir` and assemble the dataset files.
+
+    Raises:
+        SimgenError: any input problem, before the first render.
+    """
+    catalog = catalog or load_catalog()
+    check_categories(cfg, catalog)
+    plain = config_to_plain(cfg)
+    root = Path(cfg.output.dir)
+    reusable = check_output_dir(root, plain, cfg.output.overwrite)
+    already = DatasetDir(root).committed_frames() if reusable else set()
+    pending = [i for i in range(cfg.frames) if i not in already]
+    specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
+    info = lineage(cfg, catalog)
+    dataset = open_output_dir(root, plain, cfg.output.overwrite, info)
+    summary = RunSummary(root, cfg.frames, 0, 0, device="none")
+    if specs:
+        log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), cfg.frames, root,
+                 cfg.frames - len(specs))
+        renderer = renderer_factory(cfg.render)
+        summary.device = renderer.device
+        try:
+            _render_frames(cfg, specs, renderer, dataset, summary)
+        finally:
+            renderer.close()
+    else:
+        log.info("all %d frames already committed in %s", cfg.frames, root)
+    summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+    return summary
+
+
+def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
+                   summary: RunSummary) -> None:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(specs), unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
+               desc=f"simgen [{renderer.device}]")
+    try:
+        for spec in specs:
+            start = time.perf_counter()
+            passes, timing = renderer.render(spec)
+            write_frame(cfg, spec, passes, timing, dataset, start)
+            elapsed = time.perf_counter() - start
+            summary.frame_times_s.append(elapsed)
+            summary.frames_rendered += 1
+            bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {timing['render_s']:.2f} s)")
+            bar.update(1)
+            log.debug("frame %d: %s", spec.frame_index, {k: round(v, 4) for k, v in timing.items()})
+    finally:
+        bar.close()
+    if summary.frame_times_s:
+        log.info("rendered %d frames on %s: median %.2f s/frame", summary.frames_rendered, renderer.device,
+                 statistics.median(summary.frame_times_s))
+
+
+def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
+                dataset: DatasetDir, start: float) -> dict:
+    """Extract labels and write the frame's files; the record goes last (the commit)."""
+    t0 = time.perf_counter()
+    instances = extract_instances(passes.object_index, spec.objects, cfg.labels.categories)
+    intrinsics = intrinsics_matrix(spec.camera)
+    depth = passes.depth_planar_m
+    if cfg.labels.depth_kind == "ray":
+        depth = ray_depth_from_planar(depth, intrinsics)
+    timing["labels_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    index = spec.frame_index
+    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(passes.rgb))
+    write_bytes_atomic(dataset.root / contract.depth_png_path(index), encode_depth_png(depth))
+    files = {"image": contract.image_path(index), "depth_png": contract.depth_png_path(index)}
+    if cfg.output.depth_float == "npy":
+        write_bytes_atomic(dataset.root / contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
+        files["depth_npy"] = contract.depth_npy_path(index)
+    timing["write_s"] = time.perf_counter() - t0
+    timing["total_s"] = time.perf_counter() - start
+    image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
+                        extrinsics_cam_world(spec.camera), spec.run_seed,
+                        {"depth_file": files["depth_png"], "depth_kind": cfg.labels.depth_kind,
+                         "scenario": spec.scenario})
+    record = {"frame_index": index, "image": image,
+              "annotations": [annotation_entry(index, inst) for inst in instances],
+              "spec": dataclasses.asdict(spec), "files": files,
+              "timing": {k: round(v, 6) for k, v in timing.items()}}
+    write_json_atomic(dataset.record_path(index), record, durable=True)
+    return record
+
+
+def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any]) -> int:
+    """Assemble annotations.json and manifest.jsonl from the committed frame records."""
+    missing = sorted(set(range(cfg.frames)) - dataset.committed_frames())
+    if missing:
+        raise RuntimeError(f"cannot finalize: frames {missing[:10]} are not committed")
+    coco_info = {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
+                 "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info}
+    count = write_coco(dataset.root / contract.ANNOTATIONS_FILE, coco_info, cfg.labels.categories,
+                       lambda: dataset.iter_records(cfg.frames))
+    lines = []
+    for record in dataset.iter_records(cfg.frames):
+        lines.append({"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
+                      "seed": record["image"]["frame_seed"], "spec": record["spec"], "timing": record["timing"]})
+    write_bytes_atomic(dataset.root / contract.MANIFEST_FILE, b"".join(dumps_json(line) for line in lines))
+    log.info("dataset ready: %s (%d images, %d annotations)", dataset.root, cfg.frames, count)
+    return count

@@ -1,0 +1,1 @@
+"""Pure samplers: `sample_*(cfg, rng) -> *Spec`. No Blender, no global randomness."""

@@ -1,0 +1,44 @@
+"""The frame sampler: one `FrameSpec` from the config, the catalog and the frame index."""
+
+from __future__ import annotations
+
+from simgen.catalog import Catalog
+from simgen.config.schema import SimgenConfig
+from simgen.errors import ConfigError
+from simgen.sampling.camera import sample_camera
+from simgen.sampling.lighting import sample_lighting
+from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
+from simgen.scenes import get_layout
+from simgen.seeds import concern_rng, cycles_seed
+from simgen.specs import FrameSpec
+
+
+def check_categories(cfg: SimgenConfig, catalog: Catalog) -> None:
+    """Every category that traffic places must have a COCO id in labels.categories.
+
+    Raises:
+        ConfigError: naming the missing category.
+    """
+    for category in POSE_SAMPLERS:
+        if catalog.by_category(category) and category not in cfg.labels.categories:
+            raise ConfigError("labels.categories", cfg.labels.categories,
+                              f"an id for every placed category, including {category!r}")
+
+
+def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> FrameSpec:
+    """Sample every random value of one frame, each concern from its own stream.
+
+    Deterministic in (cfg, catalog, cfg.seed, frame_index) only.
+
+    Raises:
+        ConfigError, PlacementError: the config cannot produce this frame.
+    """
+    seed = cfg.seed
+    layout = get_layout(cfg.layout.name)(cfg.layout, catalog, concern_rng(seed, frame_index, "layout"))
+    resolution = (cfg.render.resolution[0], cfg.render.resolution[1])
+    camera = sample_camera(cfg.camera, resolution, layout, concern_rng(seed, frame_index, "camera"))
+    lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"))
+    objects = sample_traffic(cfg.traffic, layout, catalog, concern_rng(seed, frame_index, "placement"),
+                             concern_rng(seed, frame_index, "materials"), camera.location_m[0])
+    return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
+                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout, objects=objects)

@@ -1,0 +1,90 @@
+"""Material sampling: a randomized `MaterialSpec` for each material slot name.
+
+Recipes name their slots (paint, glass, tire, skin, facade, ...); this module owns what each
+slot may look like. Colours are linear RGB. Every function draws from the generator it is
+given and nothing else.
+"""
+
+from __future__ import annotations
+
+import colorsys
+from collections.abc import Iterable
+
+import numpy as np
+
+from simgen.specs import MaterialSpec
+
+# Car paint: (linear RGB, weight), roughly the world's car colour shares.
+_PAINT = (
+    ((0.80, 0.80, 0.80), 0.25), ((0.02, 0.02, 0.02), 0.20), ((0.35, 0.36, 0.38), 0.18),
+    ((0.12, 0.12, 0.13), 0.12), ((0.03, 0.08, 0.35), 0.09), ((0.45, 0.02, 0.02), 0.09),
+    ((0.30, 0.20, 0.08), 0.04), ((0.05, 0.20, 0.05), 0.03),
+)
+_SKIN = ((0.62, 0.43, 0.33), (0.45, 0.28, 0.18), (0.25, 0.14, 0.08), (0.12, 0.06, 0.03), (0.70, 0.52, 0.42))
+_HAIR = ((0.02, 0.015, 0.01), (0.12, 0.06, 0.02), (0.40, 0.28, 0.12), (0.35, 0.35, 0.35))
+_FACADE = ((0.35, 0.10, 0.06), (0.55, 0.48, 0.38), (0.40, 0.40, 0.40), (0.70, 0.68, 0.62), (0.25, 0.22, 0.20))
+
+_FIXED = {
+    "glass": MaterialSpec((0.01, 0.012, 0.015), 0.05, 0.0),
+    "tire": MaterialSpec((0.015, 0.015, 0.015), 0.85),
+    "headlight": MaterialSpec((0.85, 0.85, 0.80), 0.1),
+    "taillight": MaterialSpec((0.50, 0.01, 0.01), 0.2),
+    "metal": MaterialSpec((0.45, 0.45, 0.47), 0.35, 1.0),
+    "shoes": MaterialSpec((0.03, 0.03, 0.03), 0.6),
+    "cone_orange": MaterialSpec((0.85, 0.18, 0.01), 0.5),
+    "cone_base": MaterialSpec((0.02, 0.02, 0.02), 0.8),
+    "reflective_white": MaterialSpec((0.85, 0.85, 0.85), 0.3),
+    "window": MaterialSpec((0.02, 0.03, 0.05), 0.08, 0.0),
+    "roof": MaterialSpec((0.08, 0.08, 0.08), 0.9),
+    "lane_paint": MaterialSpec((0.75, 0.75, 0.72), 0.6),
+    "curb": MaterialSpec((0.35, 0.35, 0.34), 0.85),
+}
+
+
+def _jitter(rng: np.random.Generator, rgb: Iterable[float], amount: float) -> tuple[float, float, float]:
+    values = np.asarray(tuple(rgb), dtype=np.float64) * rng.uniform(1.0 - amount, 1.0 + amount, size=3)
+    return tuple(float(v) for v in np.clip(values, 0.0, 1.0))  # type: ignore[return-value]
+
+
+def _hsv(rng: np.random.Generator, saturation: tuple[float, float], value: tuple[float, float]) -> tuple:
+    rgb = colorsys.hsv_to_rgb(float(rng.uniform()), float(rng.uniform(*saturation)), float(rng.uniform(*value)))
+    return tuple(float(c) ** 2.2 for c in rgb)  # sRGB-ish to linear
+
+
+def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
+    """A material for one slot. Unknown slots get a neutral grey plastic."""
+    if slot == "paint":
+        colors = [c for c, _ in _PAINT]
+        weights = np.array([w for _, w in _PAINT])
+        base = colors[int(rng.choice(len(colors), p=weights / weights.sum()))]
+        return MaterialSpec(_jitter(rng, base, 0.15), float(rng.uniform(0.15, 0.4)), float(rng.uniform(0.0, 0.6)))
+    if slot == "skin":
+        return MaterialSpec(_jitter(rng, _SKIN[int(rng.integers(len(_SKIN)))], 0.1), 0.5)
+    if slot == "hair":
+        return MaterialSpec(_jitter(rng, _HAIR[int(rng.integers(len(_HAIR)))], 0.1), 0.6)
+    if slot in ("clothing_top", "clothing_bottom"):
+        return MaterialSpec(_hsv(rng, (0.0, 0.8), (0.1, 0.9)), float(rng.uniform(0.6, 0.95)))
+    if slot == "facade":
+        return MaterialSpec(_jitter(rng, _FACADE[int(rng.integers(len(_FACADE)))], 0.12),
+                            float(rng.uniform(0.7, 0.95)))
+    if slot == "asphalt":
+        grey = float(rng.uniform(0.03, 0.08))
+        return MaterialSpec((grey, grey, grey * 1.03), float(rng.uniform(0.75, 0.95)))
+    if slot == "concrete":
+        grey = float(rng.uniform(0.25, 0.45))
+        return MaterialSpec(_jitter(rng, (grey, grey, grey * 0.97), 0.03), float(rng.uniform(0.8, 0.95)))
+    if slot == "bark":
+        return MaterialSpec(_jitter(rng, (0.12, 0.07, 0.04), 0.2), 0.9)
+    if slot == "foliage":
+        return MaterialSpec(_jitter(rng, (0.05, 0.16, 0.03), 0.3), 0.8)
+    if slot == "grass":
+        return MaterialSpec(_jitter(rng, (0.06, 0.15, 0.03), 0.25), 0.9)
+    if slot in _FIXED:
+        fixed = _FIXED[slot]
+        return MaterialSpec(_jitter(rng, fixed.base_color_rgb, 0.05), fixed.roughness, fixed.metallic)
+    return MaterialSpec((0.5, 0.5, 0.5), 0.5)
+
+
+def sample_materials(slots: Iterable[str], rng: np.random.Generator) -> dict[str, MaterialSpec]:
+    """One material per slot, drawn in slot order."""
+    return {slot: sample_material(slot, rng) for slot in slots}

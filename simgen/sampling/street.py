@@ -1,0 +1,121 @@
+"""Library samplers for static street scenery, composed by the layouts in `scenes/`.
+
+World frame: metres, z up, the road runs along +y centred on x = 0, its surface at z = 0.
+Every function is pure: it draws from the generator it is given and returns `PropSpec`s
+(instance index 0: scenery is never labeled).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simgen.catalog import Catalog, sample_asset_params
+from simgen.geometry.footprint import Footprint
+from simgen.sampling.materials import sample_material, sample_materials
+from simgen.specs import LaneSpec, MaterialSpec, PropSpec
+
+SLAB_THICKNESS_M = 0.1
+GROUND_DROP_M = 0.005  # the wide ground slab sits just below the road to avoid z-fighting
+
+
+def _slab(name: str, center_x_m: float, center_y_m: float, length_y_m: float, width_x_m: float,
+          top_z_m: float, material: MaterialSpec) -> PropSpec:
+    """A slab whose length runs along world y (yaw 90), top face at `top_z_m`."""
+    height = top_z_m + SLAB_THICKNESS_M
+    return PropSpec(name=name, asset="slab", recipe="slab",
+                    params={"length_m": length_y_m, "width_m": width_x_m, "height_m": height},
+                    location_m=(center_x_m, center_y_m, -SLAB_THICKNESS_M), yaw_deg=90.0,
+                    materials={"surface": material})
+
+
+def sample_lanes(lanes_per_direction: int, lane_width_m: float) -> tuple[LaneSpec, ...]:
+    """Right-hand traffic: lanes at x > 0 drive towards +y, lanes at x < 0 towards -y."""
+    lanes = []
+    for side in (1, -1):
+        for i in range(lanes_per_direction):
+            lanes.append(LaneSpec(center_x_m=side * (i + 0.5) * lane_width_m, width_m=lane_width_m, direction=side))
+    return tuple(lanes)
+
+
+def sample_road_surfaces(road_half_width_m: float, sidewalk_width_m: float, curb_height_m: float,
+                         y_range_m: tuple[float, float], rng: np.random.Generator) -> list[PropSpec]:
+    """Asphalt road, a sidewalk on each side (top at the curb height) and a wide ground slab."""
+    y0, y1 = y_range_m
+    center_y, length = (y0 + y1) / 2, y1 - y0
+    asphalt = sample_material("asphalt", rng)
+    concrete = sample_material("concrete", rng)
+    props = [_slab("road", 0.0, center_y, length, 2 * road_half_width_m, 0.0, asphalt)]
+    for side, label in ((1, "right"), (-1, "left")):
+        x = side * (road_half_width_m + sidewalk_width_m / 2)
+        props.append(_slab(f"sidewalk_{label}", x, center_y, length, sidewalk_width_m, curb_height_m, concrete))
+    ground = sample_material("concrete", rng)
+    props.append(_slab("ground", 0.0, center_y, length + 400.0, 600.0, -GROUND_DROP_M, ground))
+    return props
+
+
+def sample_lane_lines(lanes: tuple[LaneSpec, ...], y_range_m: tuple[float, float],
+                      rng: np.random.Generator) -> list[PropSpec]:
+    """A solid centre line, dashed lines between lanes of one direction, solid edge lines."""
+    y0, y1 = y_range_m
+    paint = sample_material("lane_paint", rng)
+    dash_m, gap_m = float(rng.uniform(2.5, 4.0)), float(rng.uniform(5.0, 9.0))
+    phase = float(rng.uniform(0.0, dash_m + gap_m))
+    edges = sorted({round(lane.center_x_m + s * lane.width_m / 2, 6) for lane in lanes for s in (-1, 1)})
+    props = []
+    for i, x in enumerate(edges):
+        outer = i in (0, len(edges) - 1)
+        solid = outer or abs(x) < 1e-6
+        params = {"length_m": y1 - y0, "width_m": 0.15 if solid else 0.12, "height_m": 0.004,
+                  "dash_m": dash_m, "gap_m": gap_m, "solid": 1.0 if solid else 0.0}
+        x_line = x - np.sign(x) * 0.2 if outer else x
+        props.append(PropSpec(name=f"line_{i:02d}", asset="lane_line", recipe="dashed_line", params=params,
+                              location_m=(float(x_line), (y0 + y1) / 2 + (0.0 if solid else phase), 0.0),
+                              yaw_deg=90.0, materials={"lane_paint": paint}))
+    return props
+
+
+def sample_building_row(catalog: Catalog, side: int, front_x_m: float, y_range_m: tuple[float, float],
+                        height_m, length_m, setback_m, rng: np.random.Generator) -> list[PropSpec]:
+    """Buildings along one side of the street (side = +1 right, -1 left), facades facing it.
+
+    `height_m`, `length_m` and `setback_m` are distributions (see `simgen.config.distributions`).
+    """
+    entries = catalog.by_category("building") or tuple(
+        e for e in catalog.entries.values() if e.recipe == "building")
+    props: list[PropSpec] = []
+    y = y_range_m[0]
+    while y < y_range_m[1]:
+        entry = entries[int(rng.integers(len(entries)))]
+        params = sample_asset_params(entry, rng)
+        params.update(length_m=float(length_m.sample(rng)), height_m=float(height_m.sample(rng)))
+        width = params.get("width_m", 12.0)
+        x = side * (front_x_m + float(setback_m.sample(rng)) + width / 2)
+        props.append(PropSpec(name=f"building_{'r' if side > 0 else 'l'}{len(props):02d}", asset=entry.name,
+                              recipe=entry.recipe, params=params, location_m=(x, y + params["length_m"] / 2, 0.0),
+                              yaw_deg=90.0, materials=sample_materials(("facade", "window", "roof"), rng)))
+        y += params["length_m"] + float(rng.uniform(0.0, 4.0))
+    return props
+
+
+def sample_row_of(catalog: Catalog, asset_name: str, prefix: str, x_m: float, z_m: float,
+                  y_range_m: tuple[float, float], spacing_m, probability: float,
+                  rng: np.random.Generator) -> tuple[list[PropSpec], list[Footprint]]:
+    """Street furniture (poles, trees) in a row at x = x_m, spaced by a distribution.
+
+    Returns the props and their ground footprints (for placement to keep clear of).
+    """
+    entry = catalog.get(asset_name)
+    props, footprints = [], []
+    y = y_range_m[0] + float(rng.uniform(0.0, float(spacing_m.sample(rng))))
+    while y < y_range_m[1]:
+        keep = rng.uniform() < probability
+        params = sample_asset_params(entry, rng)
+        materials = sample_materials(("metal", "bark", "foliage"), rng)
+        if keep:
+            props.append(PropSpec(name=f"{prefix}_{len(props):02d}", asset=entry.name, recipe=entry.recipe,
+                                  params=params, location_m=(x_m, y, z_m), yaw_deg=180.0 if x_m > 0 else 0.0,
+                                  materials=materials))
+            radius = max(params.get("radius_m", 0.15), params.get("crown_radius_m", 0.0) * 0.3, 0.3)
+            footprints.append(Footprint(x_m, y, 2 * radius, 2 * radius, 0.0))
+        y += float(spacing_m.sample(rng))
+    return props, footprints

@@ -1,0 +1,135 @@
+"""Specs: frozen records of every resolved value of a frame (SI units, no distributions).
+
+Samplers produce them (`simgen.sampling`), builders consume them (`simgen.blender`), and the
+whole `FrameSpec` is written beside each frame, so any frame can be rebuilt or diffed without
+re-sampling. Specs hold plain Python values only (floats, ints, strings, tuples, dicts), so
+`dataclasses.asdict` gives JSON directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simgen.geometry.footprint import Footprint
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    """A Principled BSDF material. Colours are linear RGB in [0, 1]."""
+
+    base_color_rgb: tuple[float, float, float]
+    roughness: float
+    metallic: float = 0.0
+    emission_strength: float = 0.0
+    emission_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    """One object in the scene: which recipe builds it, with what parameters, where.
+
+    Attributes:
+        name: unique within the frame, e.g. 'car_003'.
+        asset: the catalog entry it was drawn from.
+        recipe: the procedural recipe (see `assets/recipes`) that builds its mesh.
+        params: the recipe parameters, resolved (metres, degrees).
+        location_m: world position of the footprint centre on its support surface, metres.
+        yaw_deg: rotation about world z; 0 means the object's +x points along world +x.
+        materials: material slot name -> material.
+        category: label category name, or None for unlabeled scenery.
+        instance_index: 1..32767 for labeled objects (Cycles pass_index), 0 for scenery.
+    """
+
+    name: str
+    asset: str
+    recipe: str
+    params: dict[str, float]
+    location_m: tuple[float, float, float]
+    yaw_deg: float
+    materials: dict[str, MaterialSpec]
+    category: str | None = None
+    instance_index: int = 0
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """A pinhole camera. World pose as location plus (yaw, pitch, roll) about the dashcam rest
+    pose, which looks along world +y with the image x axis along world +x.
+
+    `simgen.geometry.camera` derives K and the extrinsics from this.
+    """
+
+    width_px: int
+    height_px: int
+    focal_length_mm: float
+    sensor_width_mm: float
+    location_m: tuple[float, float, float]
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+    clip_start_m: float = 0.1
+    clip_end_m: float = 1000.0
+
+
+@dataclass(frozen=True)
+class LightingSpec:
+    """Sun lamp and sky. Azimuth is measured from world +x towards +y, degrees."""
+
+    sun_elevation_deg: float
+    sun_azimuth_deg: float
+    sun_strength_w_m2: float
+    sun_angle_deg: float
+    sky_strength: float
+    sky_turbidity: float
+    exposure_ev: float
+
+
+@dataclass(frozen=True)
+class LaneSpec:
+    """A driving lane: centre line at x = center_x_m, running along world y."""
+
+    center_x_m: float
+    width_m: float
+    direction: int  # +1: traffic drives towards +y, -1: towards -y
+
+
+@dataclass(frozen=True)
+class LayoutSpec:
+    """The static street: drivable lanes, walkable areas, and unlabeled scenery props.
+
+    Attributes:
+        y_range_m: (start, end) of the road along world y, metres.
+        sidewalks_x_m: (x_min, x_max) strips where pedestrians may stand, on top of the curb.
+        curb_height_m: height of sidewalk tops above the road (z = 0), metres.
+        ego_lane: index into `lanes` of the lane the camera rides in.
+        scenery: buildings, poles, trees, road surface and markings (instance index 0).
+        blocked_footprints: ground areas taken by scenery that road users must keep clear of.
+    """
+
+    name: str
+    lanes: tuple[LaneSpec, ...]
+    y_range_m: tuple[float, float]
+    road_half_width_m: float
+    sidewalks_x_m: tuple[tuple[float, float], ...]
+    curb_height_m: float
+    ego_lane: int
+    scenery: tuple[PropSpec, ...]
+    blocked_footprints: tuple[Footprint, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    """Everything needed to rebuild and re-render one frame exactly."""
+
+    frame_index: int
+    run_seed: int
+    cycles_seed: int
+    scenario: str
+    camera: CameraSpec
+    lighting: LightingSpec
+    layout: LayoutSpec
+    objects: tuple[PropSpec, ...] = field(default=())
+
+    @property
+    def labeled_objects(self) -> tuple[PropSpec, ...]:
+        return tuple(o for o in self.objects if o.category is not None)

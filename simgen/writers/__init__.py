@@ -1,0 +1,1 @@
+"""Pure, atomic writers: same input, same bytes; temp file then `os.replace`."""

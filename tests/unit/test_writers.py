@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from simgen.contract import DEPTH_PNG_SCALE
+from simgen.writers.atomic import remove_partials, write_bytes_atomic
+from simgen.writers.coco import write_coco
+from simgen.writers.images import decode_depth_png, depth_to_uint16, encode_depth_png, encode_rgb_png
+
+
+def test_depth_png_encoding_follows_kitti():
+    depth = np.array([[1.0, np.inf, 300.0, 0.0], [10.5, np.nan, 255.99, 1 / 256]], np.float32)
+    raw = depth_to_uint16(depth)
+    assert raw.tolist() == [[256, 0, 0, 0], [2688, 0, 65533, 1]]
+    back = decode_depth_png(encode_depth_png(depth))
+    assert back[0, 0] == pytest.approx(1.0) and np.isnan(back[0, 1])
+    assert abs(back[1, 0] - 10.5) <= 0.5 / DEPTH_PNG_SCALE
+
+
+def test_png_bytes_are_reproducible():
+    rgb = np.random.default_rng(0).integers(0, 255, (12, 16, 3), dtype=np.uint8)
+    assert encode_rgb_png(rgb) == encode_rgb_png(rgb.copy())
+
+
+def test_atomic_write_leaves_no_partial(tmp_path):
+    target = tmp_path / "a" / "b.json"
+    write_bytes_atomic(target, b"x")
+    assert target.read_bytes() == b"x" and list(target.parent.iterdir()) == [target]
+    (target.parent / ".c.json.partial").write_bytes(b"half")
+    assert remove_partials(tmp_path) == 1
+
+
+def test_coco_is_streamed_with_ids_from_one(tmp_path):
+    records = [
+        {"image": {"id": 0, "file_name": "images/000000.png", "width": 4, "height": 3},
+         "annotations": [{"image_id": 0, "category_id": 1}, {"image_id": 0, "category_id": 2}]},
+        {"image": {"id": 1, "file_name": "images/000001.png", "width": 4, "height": 3}, "annotations": []},
+        {"image": {"id": 2, "file_name": "images/000002.png", "width": 4, "height": 3},
+         "annotations": [{"image_id": 2, "category_id": 1}]},
+    ]
+    path = tmp_path / "annotations.json"
+    count = write_coco(path, {"description": "t"}, {"b": 2, "a": 1}, lambda: iter(records))
+    coco = json.loads(path.read_text())
+    assert count == 3 and [a["id"] for a in coco["annotations"]] == [1, 2, 3]
+    assert [c["id"] for c in coco["categories"]] == [1, 2]
+    assert [a["image_id"] for a in coco["annotations"]] == [0, 0, 2]
+    first = path.read_bytes()
+    write_coco(path, {"description": "t"}, {"b": 2, "a": 1}, lambda: iter(records))
+    assert path.read_bytes() == first

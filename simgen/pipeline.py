@@ -86,19 +86,20 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     pending = [i for i in range(cfg.frames) if i not in already]
     specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
     info = lineage(cfg, catalog)
-    dataset = open_output_dir(root, plain, cfg.output.overwrite, info)
-    summary = RunSummary(root, cfg.frames, 0, 0, device="none")
-    if specs:
-        log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), cfg.frames, root,
-                 cfg.frames - len(specs))
-        renderer = renderer_factory(cfg.render)
-        summary.device = renderer.device
-        try:
+    # The renderer starts (and checks the device) before anything is written to output.dir.
+    renderer = renderer_factory(cfg.render) if specs else None
+    summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
+    try:
+        dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device})
+        if renderer is not None:
+            log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), cfg.frames, root,
+                     cfg.frames - len(specs))
             _render_frames(cfg, specs, renderer, dataset, summary)
-        finally:
+        else:
+            log.info("all %d frames already committed in %s", cfg.frames, root)
+    finally:
+        if renderer is not None:
             renderer.close()
-    else:
-        log.info("all %d frames already committed in %s", cfg.frames, root)
     summary.annotations = finalize_dataset(cfg, dataset, info, plain)
     return summary
 

@@ -117,3 +117,36 @@ def test_bad_value_exits_2_and_writes_nothing(tmp_path):
     assert result.returncode == 2
     assert "camera.height_m.uniform" in result.stderr and "low <= high" in result.stderr
     assert not out.exists()
+
+
+def test_missing_gpu_is_refused_before_writing(tmp_path):
+    out = tmp_path / "gpu"
+    result = simgen("frames=1", "render.device=optix", f"output.dir={out}", *TINY, cwd=tmp_path)
+    if "render device: OPTIX" in result.stderr:
+        pytest.skip("this machine has an OptiX GPU")
+    assert result.returncode == 2
+    assert "render.device: got 'optix'" in result.stderr and "render.device=auto" in result.stderr
+    assert not out.exists()
+
+
+def test_unwritable_output_dir_exits_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = simgen("frames=1", f"output.dir={blocker / 'ds'}", *TINY, cwd=tmp_path)
+    assert result.returncode == 2 and "output.dir" in result.stderr
+
+
+def test_user_scenario_from_config_dir(tmp_path):
+    scenarios = tmp_path / "my_scenarios" / "scenario"
+    scenarios.mkdir(parents=True)
+    (scenarios / "my_city.yaml").write_text(
+        "# @package _global_\n"
+        "defaults:\n  - override /traffic: urban\n"
+        "scenario_name: my_city\n"
+        "traffic:\n  cars: 2\n  pedestrians: 1\n  cyclists: 0\n  traffic_cones: 0\n")
+    result = simgen("--config-dir", str(tmp_path / "my_scenarios"), "scenario=my_city", "frames=1", *TINY,
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((tmp_path / "outputs" / "my_city" / "manifest.jsonl").read_text().splitlines()[0])
+    categories = [o["category"] for o in manifest["spec"]["objects"]]
+    assert categories == ["car", "car", "pedestrian"]

@@ -1,0 +1,58 @@
+"""Pipeline bookkeeping driven by a fake renderer (the real one is covered in tests/e2e)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simgen.passes import RenderPasses
+from simgen.pipeline import render_dataset
+
+
+class FakeRenderer:
+    device = "FAKE"
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.rendered: list[int] = []
+        self.fail_on = fail_on
+
+    def render(self, spec):
+        if spec.frame_index == self.fail_on:
+            raise KeyboardInterrupt  # stands in for a kill mid-render
+        self.rendered.append(spec.frame_index)
+        h, w = spec.camera.height_px, spec.camera.width_px
+        index = np.zeros((h, w), np.int32)
+        index[: h // 2, : w // 2] = 1
+        return RenderPasses(np.zeros((h, w, 3), np.uint8), np.full((h, w), 5.0, np.float32), index), {
+            "build_s": 0.0, "render_s": 0.0, "readback_s": 0.0}
+
+    def close(self) -> None:
+        pass
+
+
+def test_interrupted_run_resumes_without_rerendering(make_config):
+    cfg = make_config(frames=4)
+    first = FakeRenderer(fail_on=2)
+    with pytest.raises(KeyboardInterrupt):
+        render_dataset(cfg, renderer_factory=lambda _: first)
+    assert first.rendered == [0, 1]
+    assert not (Path(cfg.output.dir) / "annotations.json").exists()
+    second = FakeRenderer()
+    summary = render_dataset(cfg, renderer_factory=lambda _: second)
+    assert second.rendered == [2, 3] and summary.frames_rendered == 2
+    coco = json.loads((summary.output_dir / "annotations.json").read_text())
+    assert [image["id"] for image in coco["images"]] == [0, 1, 2, 3]
+    assert [a["id"] for a in coco["annotations"]] == [1, 2, 3, 4]
+    third = FakeRenderer()
+    render_dataset(cfg, renderer_factory=lambda _: third)
+    assert third.rendered == []
+
+
+def test_increasing_frames_extends_the_dataset(make_config):
+    render_dataset(make_config(frames=2), renderer_factory=lambda _: FakeRenderer())
+    more = FakeRenderer()
+    render_dataset(make_config(frames=3), renderer_factory=lambda _: more)
+    assert more.rendered == [2]

@@ -1,5 +1,9 @@
 """The `simgen` command: Hydra composes the config, the library does the rest.
 
+`simgen [OVERRIDE ...]` renders a dataset (a Hydra app: `--help`, `--cfg job`, `-m` work as
+Hydra users expect). `simgen <subcommand> ...` runs one of `SUBCOMMANDS`, each a small
+argparse program in `simgen/commands/`, for work on an existing dataset.
+
 Hydra stops here: the composed `DictConfig` is resolved to plain data and validated into the
 typed `SimgenConfig` that the library receives.
 
@@ -9,6 +13,7 @@ that names the field, the value and what is allowed; 1 an unexpected failure.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -23,6 +28,10 @@ from simgen.errors import SimgenError
 log = logging.getLogger("simgen")
 
 EXIT_BAD_INPUT = 2
+
+SUBCOMMANDS: dict[str, str] = {
+    # name -> module in simgen.commands with `main(argv: list[str]) -> int`
+}
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
 
@@ -41,8 +50,21 @@ def _render(cfg: DictConfig) -> None:
              summary.frames_rendered, summary.frames_total, summary.annotations, summary.device)
 
 
+def run_subcommand(name: str, argv: list[str]) -> int:
+    """Run `simgen <name> argv...`; SimgenErrors become exit status 2 with their message."""
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s")
+    module = importlib.import_module(f"simgen.commands.{SUBCOMMANDS[name]}")
+    try:
+        return int(module.main(argv) or 0)
+    except SimgenError as error:
+        log.error("%s: %s", type(error).__name__, error)
+        return EXIT_BAD_INPUT
+
+
 def main() -> None:
     """Console-script entry point."""
+    if len(sys.argv) > 1 and sys.argv[1] in SUBCOMMANDS:
+        sys.exit(run_subcommand(sys.argv[1], sys.argv[2:]))
     _render()
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import bpy
@@ -61,6 +64,22 @@ def configure_device(requested: str) -> tuple[str, list[str]]:
         scene.cycles.device = "GPU"
     log.info("render device: %s (%s; requested %s)", backend, ", ".join(names), requested)
     return backend, names
+
+
+@contextlib.contextmanager
+def native_stdout_to(path: Path) -> Iterator[None]:
+    """Send what Blender's C code prints to stdout ("Fra:1 ... Saved: ...") to a file, so the
+    progress bar and logs stay readable; the file is kept for error reports."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(path, "ab") as sink:
+        os.dup2(sink.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 class CyclesRenderer:
@@ -126,10 +145,14 @@ class CyclesRenderer:
         png_path = self.work_dir / "rgb.png"
         scene.render.filepath = str(exr_path)
         start = time.perf_counter()
+        log_path = self.work_dir / "blender.log"
         try:
-            bpy.ops.render.render(write_still=True)
+            with native_stdout_to(log_path):
+                bpy.ops.render.render(write_still=True)
         except RuntimeError as error:
-            raise RenderError(f"Cycles failed on frame {spec.frame_index}: {error}") from error
+            tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else ""
+            raise RenderError(f"Cycles failed on frame {spec.frame_index} (seed {spec.run_seed}): {error}\n"
+                              f"{tail}") from error
         timing["render_s"] = time.perf_counter() - start
         start = time.perf_counter()
         rgb = self._save_display_rgb(png_path)

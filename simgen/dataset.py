@@ -26,8 +26,8 @@ from simgen.writers.atomic import remove_partials, write_json_atomic
 
 log = logging.getLogger(__name__)
 
-RUN_ONLY_FIELDS = ("frames", "output.dir", "output.overwrite", "output.progress", "render.device",
-                   "render.threads")
+RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.overwrite", "output.progress",
+                   "render.device", "render.threads")
 """Config fields that do not change a frame's content, so they may differ between re-runs."""
 
 OWNED = (contract.IMAGES_DIR, contract.DEPTH_DIR, contract.FRAMES_DIR, contract.ANNOTATIONS_FILE,

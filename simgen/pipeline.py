@@ -83,7 +83,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     root = Path(cfg.output.dir)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
     already = DatasetDir(root).committed_frames() if reusable else set()
-    pending = [i for i in range(cfg.frames) if i not in already]
+    pending = [i for i in shard_frames(cfg) if i not in already]
     specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
     info = lineage(cfg, catalog)
     # The renderer starts (and checks the device) before anything is written to output.dir.
@@ -92,16 +92,32 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     try:
         dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device})
         if renderer is not None:
-            log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), cfg.frames, root,
-                     cfg.frames - len(specs))
+            log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(shard_frames(cfg)),
+                     root, len(shard_frames(cfg)) - len(specs))
             _render_frames(cfg, specs, renderer, dataset, summary)
         else:
-            log.info("all %d frames already committed in %s", cfg.frames, root)
+            log.info("all %d frames already committed in %s", len(shard_frames(cfg)), root)
     finally:
         if renderer is not None:
             renderer.close()
-    summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+    if dataset.committed_frames() >= set(range(cfg.frames)):
+        summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+    else:
+        log.info("shard %d done (frames %s); other frames are not committed yet, so the dataset files are "
+                 "not assembled", cfg.shard, _span(shard_frames(cfg)))
     return summary
+
+
+def shard_frames(cfg: SimgenConfig) -> range:
+    """Global frame indices of this run's shard (all frames when frames_per_shard is 0)."""
+    if not cfg.frames_per_shard:
+        return range(cfg.frames)
+    start = cfg.shard * cfg.frames_per_shard
+    return range(start, min(start + cfg.frames_per_shard, cfg.frames))
+
+
+def _span(frames: range) -> str:
+    return f"{frames.start}..{frames.stop - 1}"
 
 
 def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,

@@ -129,6 +129,12 @@ def _check_cross_fields(config: SimgenConfig) -> None:
     if (len(resolution) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in resolution)
             or not all(8 <= v <= 16384 for v in resolution)):
         raise ConfigError("render.resolution", resolution, "[width, height], integers in [8, 16384]")
+    if config.frames_per_shard and config.shard * config.frames_per_shard >= config.frames:
+        last = (config.frames - 1) // config.frames_per_shard
+        raise ConfigError("shard", config.shard, f"0..{last} for frames={config.frames} and "
+                          f"frames_per_shard={config.frames_per_shard}")
+    if not config.frames_per_shard and config.shard:
+        raise ConfigError("shard", config.shard, "0 unless frames_per_shard > 0")
     traffic = config.traffic
     if traffic.min_distance_m >= traffic.max_distance_m:
         raise ConfigError("traffic.max_distance_m", traffic.max_distance_m,

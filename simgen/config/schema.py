@@ -128,6 +128,10 @@ class SimgenConfig:
     scenario_name: str = "urban_day"
     frames: int = bounded(8, 1, 100_000_000)
     seed: int = bounded(0, 0, 2**63 - 1)
+    shard: int = bounded(0, 0, 100_000_000)
+    frames_per_shard: int = bounded(0, 0, 100_000_000)
+    """0 = one shard holding all frames. Shard s renders global frames
+    [s * frames_per_shard, min((s + 1) * frames_per_shard, frames))."""
     camera: CameraConfig = field(default_factory=CameraConfig)
     lighting: LightingConfig = field(default_factory=LightingConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)

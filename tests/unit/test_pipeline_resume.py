@@ -56,3 +56,18 @@ def test_increasing_frames_extends_the_dataset(make_config):
     more = FakeRenderer()
     render_dataset(make_config(frames=3), renderer_factory=lambda _: more)
     assert more.rendered == [2]
+
+
+def test_shards_render_their_frame_range_and_the_last_one_assembles(make_config):
+    from simgen.errors import ConfigError
+
+    renderers = []
+    for shard in (1, 0):
+        renderer = FakeRenderer()
+        renderers.append(renderer)
+        summary = render_dataset(make_config(frames=5, frames_per_shard=3, shard=shard),
+                                 renderer_factory=lambda _, r=renderer: r)
+        assert (summary.output_dir / "annotations.json").exists() == (shard == 0)
+    assert renderers[0].rendered == [3, 4] and renderers[1].rendered == [0, 1, 2]
+    with pytest.raises(ConfigError, match="shard"):
+        make_config(frames=5, frames_per_shard=3, shard=2)

@@ -35,9 +35,14 @@ SUBCOMMANDS: dict[str, str] = {
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
 
+_task_started = False
+"""Set once Hydra has composed the config and called the task: an exit before that is bad input."""
+
 
 @hydra.main(version_base="1.3", config_path="pkg://simgen.configs", config_name="config")
 def _render(cfg: DictConfig) -> None:
+    global _task_started
+    _task_started = True
     from simgen.pipeline import render_dataset
 
     try:
@@ -65,7 +70,14 @@ def main() -> None:
     """Console-script entry point."""
     if len(sys.argv) > 1 and sys.argv[1] in SUBCOMMANDS:
         sys.exit(run_subcommand(sys.argv[1], sys.argv[2:]))
-    _render()
+    try:
+        _render()
+    except SystemExit as exit_:
+        # Hydra reports a failed composition (unknown group option, typo in a key, a value of
+        # the wrong type) and exits 1 before our task runs; that is bad input, status 2.
+        if exit_.code == 1 and not _task_started:
+            sys.exit(EXIT_BAD_INPUT)
+        raise
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ directory are skipped, so a re-run resumes instead of re-rendering.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import platform
 import statistics
@@ -27,6 +28,7 @@ from simgen.catalog import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset import DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.errors import OutputError, RenderError
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
 from simgen.passes import RenderPasses
 from simgen.sampling.frame import check_categories, sample_frame
@@ -77,7 +79,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     Raises:
         SimgenError: any input problem, before the first render.
     """
-    catalog = catalog or load_catalog()
+    catalog = catalog or load_catalog(Path(cfg.catalog) if cfg.catalog else None)
     check_categories(cfg, catalog)
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)
@@ -101,7 +103,12 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
         if renderer is not None:
             renderer.close()
     if dataset.committed_frames() >= set(range(cfg.frames)):
-        summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+        try:
+            summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+        except OSError as error:
+            raise OutputError(f"output.dir: assembling the dataset files in {str(root)!r} failed: "
+                              f"{error.strerror or error}; all frames are committed, re-run the same command "
+                              "to assemble them") from error
     else:
         log.info("shard %d done (frames %s); other frames are not committed yet, so the dataset files are "
                  "not assembled", cfg.shard, _span(shard_frames(cfg)))
@@ -129,8 +136,11 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
     try:
         for spec in specs:
             start = time.perf_counter()
-            passes, timing = renderer.render(spec)
-            write_frame(cfg, spec, passes, timing, dataset, start)
+            passes, timing = _render_with_retry(renderer, spec)
+            try:
+                write_frame(cfg, spec, passes, timing, dataset, start)
+            except OSError as error:
+                raise _write_failure(error, spec.frame_index, dataset, summary) from error
             elapsed = time.perf_counter() - start
             summary.frame_times_s.append(elapsed)
             summary.frames_rendered += 1
@@ -142,6 +152,29 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
     if summary.frame_times_s:
         log.info("rendered %d frames on %s: median %.2f s/frame", summary.frames_rendered, renderer.device,
                  statistics.median(summary.frame_times_s))
+
+
+def _render_with_retry(renderer: Renderer, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:
+    """Render once; on a RenderError retry once, then report the frame and how to reproduce it."""
+    try:
+        return renderer.render(spec)
+    except RenderError as first:
+        log.warning("frame %d failed to render (%s); retrying once", spec.frame_index, first)
+        try:
+            return renderer.render(spec)
+        except RenderError as second:
+            raise RenderError(f"frame {spec.frame_index} failed twice (run seed {spec.run_seed}, frame seed "
+                              f"SeedSequence({spec.run_seed}, spawn_key=({spec.frame_index},)); reproduce with "
+                              f"frames_per_shard=1 shard={spec.frame_index}): {second}") from second
+
+
+def _write_failure(error: OSError, frame_index: int, dataset: DatasetDir, summary: RunSummary) -> OutputError:
+    """A clear error for a failed write (disk full, quota, permissions); committed frames stay valid."""
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+              errno.EFBIG: "a file size limit was hit"}.get(error.errno, error.strerror or str(error))
+    return OutputError(f"output.dir: writing frame {frame_index} into {str(dataset.root)!r} failed: {reason}. "
+                       f"{len(dataset.committed_frames())} committed frames are intact ({summary.frames_rendered} "
+                       "rendered in this run); free space and re-run the same command to resume.")
 
 
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],

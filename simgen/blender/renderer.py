@@ -88,10 +88,13 @@ class CyclesRenderer:
     Args:
         cfg: render settings.
         work_dir: scratch directory for the EXR/PNG Blender writes (one frame at a time).
+        bare: benchmark baseline: no Depth/Object Index passes, an 8-bit PNG written by Blender
+            and nothing else (see `render_bare` and bench/overhead.py).
     """
 
-    def __init__(self, cfg: RenderConfig, work_dir: Path | None = None) -> None:
+    def __init__(self, cfg: RenderConfig, work_dir: Path | None = None, bare: bool = False) -> None:
         self.cfg = cfg
+        self.bare = bare
         self._scratch = tempfile.TemporaryDirectory(prefix="simgen-render-", dir=work_dir)
         self.work_dir = Path(self._scratch.name)
         # A fresh, empty Blender state; this also resets Cycles device preferences, so the
@@ -117,15 +120,45 @@ class CyclesRenderer:
         scene.view_settings.view_transform = self.cfg.view_transform
         scene.view_settings.look = "None"
         view_layer = scene.view_layers[0]
-        view_layer.use_pass_z = True
-        view_layer.use_pass_object_index = True
+        view_layer.use_pass_z = not self.bare
+        view_layer.use_pass_object_index = not self.bare
+        scene.render.use_file_extension = True
+        if self.bare:
+            self._use_png_output()
+            return
         settings = scene.render.image_settings
         # Blender 5.0: media_type must be set before file_format for multilayer EXR.
         settings.media_type = "MULTI_LAYER_IMAGE"
         settings.file_format = "OPEN_EXR_MULTILAYER"
         settings.color_depth = "32"
         settings.exr_codec = "ZIP"
-        scene.render.use_file_extension = True
+
+    @staticmethod
+    def _use_png_output() -> None:
+        settings = bpy.context.scene.render.image_settings
+        settings.media_type = "IMAGE"
+        settings.file_format = "PNG"
+        settings.color_mode = "RGB"
+        settings.color_depth = "8"
+        settings.compression = 0
+
+    def render_bare(self, spec: FrameSpec, png_path: Path) -> dict[str, float]:
+        """Benchmark baseline: build and render RGB only, Blender writes the PNG; no labels.
+
+        Returns:
+            timing in seconds: build_s, render_s (including Blender's PNG write).
+        """
+        if not self.bare:
+            raise RenderError("render_bare needs a renderer created with bare=True")
+        start = time.perf_counter()
+        build_frame(spec)
+        timing = {"build_s": time.perf_counter() - start}
+        bpy.context.scene.render.filepath = str(png_path)
+        start = time.perf_counter()
+        with native_stdout_to(self.work_dir / "blender.log"):
+            bpy.ops.render.render(write_still=True)
+        timing["render_s"] = time.perf_counter() - start
+        return timing
 
     def render(self, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:
         """Build and render one frame.
@@ -168,11 +201,7 @@ class CyclesRenderer:
         timestamps in its metadata).
         """
         settings = bpy.context.scene.render.image_settings
-        settings.media_type = "IMAGE"
-        settings.file_format = "PNG"
-        settings.color_mode = "RGB"
-        settings.color_depth = "8"
-        settings.compression = 0
+        self._use_png_output()
         try:
             bpy.data.images["Render Result"].save_render(str(png_path), scene=bpy.context.scene)
         finally:

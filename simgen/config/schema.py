@@ -126,6 +126,8 @@ class SimgenConfig:
     """The root config: a scenario preset fills the groups; the CLI overrides any field."""
 
     scenario_name: str = "urban_day"
+    catalog: str = ""
+    """Path to an asset catalog YAML; empty = the packaged assets/catalog.yaml."""
     frames: int = bounded(8, 1, 100_000_000)
     seed: int = bounded(0, 0, 2**63 - 1)
     shard: int = bounded(0, 0, 100_000_000)

@@ -71,3 +71,34 @@ def test_shards_render_their_frame_range_and_the_last_one_assembles(make_config)
     assert renderers[0].rendered == [3, 4] and renderers[1].rendered == [0, 1, 2]
     with pytest.raises(ConfigError, match="shard"):
         make_config(frames=5, frames_per_shard=3, shard=2)
+
+
+class FlakyRenderer(FakeRenderer):
+    """Fails `failures` times on one frame, then renders."""
+
+    def __init__(self, frame: int, failures: int) -> None:
+        super().__init__()
+        self.frame, self.failures = frame, failures
+
+    def render(self, spec):
+        from simgen.errors import RenderError
+
+        if spec.frame_index == self.frame and self.failures:
+            self.failures -= 1
+            raise RenderError("Cycles crashed")
+        return super().render(spec)
+
+
+def test_a_failed_render_is_retried_once(make_config):
+    renderer = FlakyRenderer(frame=1, failures=1)
+    summary = render_dataset(make_config(frames=3), renderer_factory=lambda _: renderer)
+    assert renderer.rendered == [0, 1, 2] and summary.frames_rendered == 3
+
+
+def test_a_frame_failing_twice_is_reported_with_its_seed(make_config):
+    from simgen.errors import RenderError
+
+    renderer = FlakyRenderer(frame=1, failures=2)
+    with pytest.raises(RenderError, match=r"frame 1 failed twice \(run seed 3.*shard=1"):
+        render_dataset(make_config(frames=3), renderer_factory=lambda _: renderer)
+    assert renderer.rendered == [0]

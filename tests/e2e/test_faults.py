@@ -1,0 +1,60 @@
+"""Faults during a run: a full disk stops cleanly and the run resumes to the same dataset."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+
+pytestmark = pytest.mark.blender
+
+TINY = ["frames=12", "seed=4", "render.resolution=[64,48]", "render.samples=1", "render.denoise=false",
+        "output.progress=false", "traffic.cars=2", "traffic.pedestrians=1"]
+
+
+def simgen(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "simgen", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=600)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 160 KiB tmpfs: room for run.json and a few frames, not for twelve."""
+    mount_point = tmp_path / "small_disk"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(mount_point)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_disk_full_stops_cleanly_and_resumes(tmp_path, small_disk):
+    out = small_disk / "ds"
+    result = simgen([*TINY, f"output.dir={out}"], tmp_path)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "the disk is full" in result.stderr and "re-run the same command" in result.stderr
+    assert "Traceback" not in result.stderr
+    committed = sorted(int(p.stem) for p in (out / "frames").glob("*.json"))
+    assert 0 < len(committed) < 12
+    for index in committed:  # every committed frame is whole
+        record = json.loads((out / "frames" / f"{index:06d}.json").read_text())
+        image = cv2.imread(str(out / record["image"]["file_name"]), cv2.IMREAD_UNCHANGED)
+        assert image.shape == (48, 64, 3)
+        assert cv2.imread(str(out / record["files"]["depth_png"]), cv2.IMREAD_UNCHANGED).shape == (48, 64)
+    # Move the dataset to a disk with room and resume: the result equals an uninterrupted run.
+    moved = tmp_path / "moved"
+    shutil.copytree(out, moved)
+    resumed = simgen([*TINY, f"output.dir={moved}"], tmp_path)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    clean = simgen([*TINY, f"output.dir={tmp_path / 'clean'}"], tmp_path)
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    assert (moved / "annotations.json").read_bytes() == (tmp_path / "clean" / "annotations.json").read_bytes()
+    assert not list(moved.rglob("*.partial"))

@@ -150,3 +150,15 @@ def test_user_scenario_from_config_dir(tmp_path):
     manifest = json.loads((tmp_path / "outputs" / "my_city" / "manifest.jsonl").read_text().splitlines()[0])
     categories = [o["category"] for o in manifest["spec"]["objects"]]
     assert categories == ["car", "car", "pedestrian"]
+
+
+def test_list_shows_options_layouts_categories_and_assets(tmp_path):
+    user = tmp_path / "mine" / "scenario"
+    user.mkdir(parents=True)
+    (user / "my_city.yaml").write_text("# @package _global_\nscenario_name: my_city\n")
+    result = simgen("list", "--config-dir", str(tmp_path / "mine"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "urban_day  simgen:" in out and f"my_city    user: {user / 'my_city.yaml'}" in out
+    assert "scene layouts (layout.name):" in out and "urban_street" in out
+    assert "traffic_cone  id 4" in out and "sedan" in out and "recipe car" in out

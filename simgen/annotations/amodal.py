@@ -1,0 +1,249 @@
+"""Amodal geometry of a labeled object: its whole projected extent, without Blender.
+
+Every object's mesh is pure numpy (`RECIPES[prop.recipe].build_mesh(prop.params)`, object
+frame) placed as `simgen.blender.build` places it: rotation about world z by `yaw_deg`, then
+translation by `location_m`. This module projects that mesh into the camera of a frame:
+
+* Triangles are clipped against the camera's near plane (`clip_start_m`, OpenCV camera z),
+  as Cycles clips them, before projecting, so vertices behind the camera never produce boxes.
+* `bbox_amodal_unclipped` is the extent of the projected, near-clipped triangles; `bbox_amodal`
+  is that box clipped to the image. Both use the pixel-edge convention of `bbox`
+  (`simgen.contract`): edge coordinate = pixel-centre coordinate + 0.5.
+* Unoccluded coverage is measured by rasterizing the object's triangles alone (no z-buffer is
+  needed: the union of its triangles is its silhouette) at pixel centres, the points where the
+  object-index pass is sampled. The canvas extends beyond the image to hold the whole
+  projected object, so in-image versus total coverage gives the truncation.
+
+Precision: coverage is exact at pixel centres for the polygonal mesh Cycles renders, so it
+agrees with an unoccluded object-index mask up to pixels whose centre lies within a fraction
+of a pixel of the silhouette (measured in tests/blender/test_labels.py). When an object's
+projected extent is larger than `max_samples` pixels (an object very close to the camera),
+the part of it outside the image is sampled on a coarser grid (every `stride`-th pixel, each
+sample standing for stride^2 pixels); the in-image coverage is always at full resolution.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from simgen.assets.recipes import RECIPES
+from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
+from simgen.meshes import MeshData, transform_mesh
+from simgen.specs import CameraSpec, PropSpec
+
+DEFAULT_MAX_SAMPLES = 4_000_000
+"""Largest number of pixel samples the whole-extent raster may use before it is strided."""
+
+_RASTER_CHUNK = 2_000_000
+"""Pixel candidates evaluated per vectorized step (bounds the temporary memory, ~100 MB)."""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the projected, unoccluded object covers.
+
+    Attributes:
+        bbox_amodal_unclipped: COCO XYWH float pixels (edge convention) of the whole projected,
+            near-clipped mesh; may extend beyond the image. None if nothing is in front of
+            the near plane.
+        bbox_amodal: that box clipped to the image [0, W] x [0, H]; None if it misses the image.
+        unoccluded_px: pixels of the image whose centre the object covers, ignoring occluders.
+        unoccluded_mask: (H, W) bool, those pixels.
+        projected_px: pixels the whole projection covers, inside and outside the image (exact
+            when `stride` is 1, an estimate from a stride^2 sample grid otherwise).
+        stride: sample spacing used outside the image, pixels (1 = full resolution).
+    """
+
+    bbox_amodal_unclipped: tuple[float, float, float, float] | None
+    bbox_amodal: tuple[float, float, float, float] | None
+    unoccluded_px: int
+    unoccluded_mask: np.ndarray
+    projected_px: float
+    stride: int
+
+    @property
+    def truncation(self) -> float:
+        """Fraction of the projected coverage outside the image, in [0, 1] (0 if empty)."""
+        if self.projected_px <= 0:
+            return 0.0
+        return float(min(1.0, max(0.0, 1.0 - self.unoccluded_px / self.projected_px)))
+
+
+@lru_cache(maxsize=4096)
+def _cached_mesh(recipe: str, params_key: tuple[tuple[str, float], ...]) -> MeshData:
+    return RECIPES[recipe].build_mesh(dict(params_key))
+
+
+def object_mesh(prop: PropSpec) -> MeshData:
+    """The prop's mesh in its object frame (metres), as its recipe builds it (cached)."""
+    return _cached_mesh(prop.recipe, tuple(sorted(prop.params.items())))
+
+
+def object_mesh_world(prop: PropSpec) -> MeshData:
+    """The prop's mesh in world coordinates (metres), placed exactly as the builder places it:
+    rotation about world z by yaw_deg, then translation by location_m."""
+    return transform_mesh(object_mesh(prop), prop.location_m, yaw_deg=prop.yaw_deg)
+
+
+def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """(T, 3) int64 vertex indices: each convex polygon split into a fan of triangles."""
+    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
+    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+
+
+def triangles_camera(prop: PropSpec, camera: CameraSpec) -> np.ndarray:
+    """(T, 3, 3) float64 triangles of the prop in OpenCV camera coordinates, metres."""
+    mesh = object_mesh_world(prop)
+    extrinsics = extrinsics_cam_world(camera)
+    vertices = mesh.vertices_m @ extrinsics[:3, :3].T + extrinsics[:3, 3]
+    return vertices[triangle_indices(mesh.faces)]
+
+
+def clip_near(triangles_cam: np.ndarray, near_m: float) -> np.ndarray:
+    """Clip triangles against the plane z = near_m, keeping the part with z >= near_m.
+
+    A triangle with one vertex in front stays one triangle; with two in front it becomes a
+    quad, returned as two triangles (Sutherland-Hodgman against a single plane).
+
+    Args:
+        triangles_cam: (T, 3, 3) float64, camera coordinates, metres.
+        near_m: near plane distance along the optical axis, metres (> 0).
+
+    Returns:
+        (T', 3, 3) float64 triangles entirely at z >= near_m.
+    """
+    z = triangles_cam[..., 2]
+    inside = z >= near_m
+    count = inside.sum(axis=1)
+    kept = [triangles_cam[count == 3]]
+    for n_in in (1, 2):
+        tris = triangles_cam[count == n_in]
+        if not len(tris):
+            continue
+        flags = inside[count == n_in]
+        # Rotate each triangle so the odd vertex out (the lone inside one for n_in == 1, the
+        # lone outside one for n_in == 2) comes first; rotation keeps the winding.
+        lone = np.argmax(flags if n_in == 1 else ~flags, axis=1)
+        order = (lone[:, None] + np.arange(3)[None, :]) % 3
+        tris = np.take_along_axis(tris, order[:, :, None], axis=1)
+        a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
+        ab = a + (b - a) * ((near_m - a[:, 2]) / (b[:, 2] - a[:, 2]))[:, None]
+        ac = a + (c - a) * ((near_m - a[:, 2]) / (c[:, 2] - a[:, 2]))[:, None]
+        if n_in == 1:
+            kept.append(np.stack([a, ab, ac], axis=1))
+        else:
+            kept.append(np.stack([ab, b, c], axis=1))
+            kept.append(np.stack([ab, c, ac], axis=1))
+    return np.concatenate(kept, axis=0)
+
+
+def project_triangles(triangles_cam: np.ndarray, intrinsics: np.ndarray) -> np.ndarray:
+    """(T, 3, 2) float64 pixel-centre coordinates (u, v) of triangles with z > 0."""
+    uvw = triangles_cam @ intrinsics.T
+    return uvw[..., :2] / uvw[..., 2:3]
+
+
+def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: tuple[int, int],
+              stride: int = 1) -> np.ndarray:
+    """Coverage of a union of triangles at the points of a regular sample grid.
+
+    Sample (i, j) sits at pixel-centre coordinates (origin_u + stride * j, origin_v + stride * i).
+    A sample is covered when it lies inside or on the boundary of any triangle; degenerate
+    (zero-area) triangles cover nothing.
+
+    Args:
+        triangles_px: (T, 3, 2) float64 (u, v) pixel-centre coordinates.
+        origin_px: (u, v) of sample (0, 0).
+        shape: (rows, cols) of the grid.
+        stride: grid spacing in pixels.
+
+    Returns:
+        (rows, cols) bool coverage.
+    """
+    rows, cols = shape
+    canvas = np.zeros(shape, dtype=bool)
+    grid = (triangles_px - np.asarray(origin_px, dtype=np.float64)) / stride
+    signed_area = ((grid[:, 1, 0] - grid[:, 0, 0]) * (grid[:, 2, 1] - grid[:, 0, 1])
+                   - (grid[:, 2, 0] - grid[:, 0, 0]) * (grid[:, 1, 1] - grid[:, 0, 1]))
+    keep = np.abs(signed_area) > 1e-12
+    grid, signed_area = grid[keep], signed_area[keep]
+    flip = signed_area < 0
+    grid[flip] = grid[flip][:, ::-1]  # one winding for all, so 'inside' is edge >= 0 for each edge
+    lo = np.clip(np.ceil(grid.min(axis=1) - 1e-9), 0, [cols, rows]).astype(np.int64)
+    hi = np.clip(np.floor(grid.max(axis=1) + 1e-9) + 1, 0, [cols, rows]).astype(np.int64)
+    size = np.maximum(hi - lo, 0)
+    counts = size[:, 0] * size[:, 1]
+    nonempty = counts > 0
+    grid, lo, size, counts = grid[nonempty], lo[nonempty], size[nonempty], counts[nonempty]
+    start = 0
+    while start < len(grid):
+        stop = start + max(1, int(np.searchsorted(np.cumsum(counts[start:]), _RASTER_CHUNK)))
+        _fill(canvas, grid[start:stop], lo[start:stop], size[start:stop], counts[start:stop])
+        start = stop
+    return canvas
+
+
+def _fill(canvas: np.ndarray, grid: np.ndarray, lo: np.ndarray, size: np.ndarray, counts: np.ndarray) -> None:
+    """Mark the samples inside triangles `grid` (N, 3, 2, positive signed area) within their boxes."""
+    owner = np.repeat(np.arange(len(grid)), counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = size[owner, 0]
+    x = lo[owner, 0] + offset % width
+    y = lo[owner, 1] + offset // width
+    tri = grid[owner]
+    inside = np.ones(len(owner), dtype=bool)
+    for i in range(3):
+        p, q = tri[:, i], tri[:, (i + 1) % 3]
+        edge = (q[:, 0] - p[:, 0]) * (y - p[:, 1]) - (q[:, 1] - p[:, 1]) * (x - p[:, 0])
+        inside &= edge >= -1e-9
+    canvas[y[inside], x[inside]] = True
+
+
+def _bbox_edges(triangles_px: np.ndarray) -> tuple[float, float, float, float]:
+    """Extent (x0, y0, x1, y1) in pixel-edge coordinates of projected triangles."""
+    low = triangles_px.reshape(-1, 2).min(axis=0) + 0.5
+    high = triangles_px.reshape(-1, 2).max(axis=0) + 0.5
+    return float(low[0]), float(low[1]), float(high[0]), float(high[1])
+
+
+def measure_coverage(prop: PropSpec, camera: CameraSpec, max_samples: int = DEFAULT_MAX_SAMPLES) -> Coverage:
+    """Amodal boxes, unoccluded in-image coverage and truncation of one object.
+
+    Args:
+        prop: the object (its mesh comes from its recipe).
+        camera: the frame's camera; `clip_start_m` is the near plane.
+        max_samples: largest whole-extent sample grid before the outside part is strided.
+    """
+    width, height = camera.width_px, camera.height_px
+    triangles = clip_near(triangles_camera(prop, camera), camera.clip_start_m)
+    empty = np.zeros((height, width), dtype=bool)
+    if not len(triangles):
+        return Coverage(None, None, 0, empty, 0.0, 1)
+    triangles_px = project_triangles(triangles, intrinsics_matrix(camera))
+    x0, y0, x1, y1 = _bbox_edges(triangles_px)
+    unclipped = (x0, y0, x1 - x0, y1 - y0)
+    cx0, cy0, cx1, cy1 = max(x0, 0.0), max(y0, 0.0), min(x1, float(width)), min(y1, float(height))
+    clipped = (cx0, cy0, cx1 - cx0, cy1 - cy0) if cx1 > cx0 and cy1 > cy0 else None
+    # Sample columns/rows whose centres can be covered: centre c lies in [x0 - 0.5, x1 - 0.5].
+    col0, col1 = math.ceil(x0 - 0.5), math.floor(x1 - 0.5)
+    row0, row1 = math.ceil(y0 - 0.5), math.floor(y1 - 0.5)
+    extent_px = max(0, col1 - col0 + 1) * max(0, row1 - row0 + 1)
+    stride = max(1, math.ceil(math.sqrt(extent_px / max_samples)))
+    if stride == 1 and extent_px:
+        whole = rasterize(triangles_px, (col0, row0), (row1 - row0 + 1, col1 - col0 + 1))
+        mask = empty.copy()
+        r0, c0 = max(row0, 0), max(col0, 0)
+        r1, c1 = min(row1 + 1, height), min(col1 + 1, width)
+        if r1 > r0 and c1 > c0:
+            mask[r0:r1, c0:c1] = whole[r0 - row0:r1 - row0, c0 - col0:c1 - col0]
+        projected = float(whole.sum())
+    else:
+        mask = rasterize(triangles_px, (0.0, 0.0), (height, width)) if clipped else empty
+        shape = ((row1 - row0) // stride + 1, (col1 - col0) // stride + 1)
+        projected = float(rasterize(triangles_px, (col0, row0), shape, stride).sum()) * stride * stride
+        projected = max(projected, float(mask.sum()))
+    return Coverage(unclipped, clipped, int(mask.sum()), mask, projected, stride)

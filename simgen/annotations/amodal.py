@@ -38,8 +38,6 @@ from simgen.specs import CameraSpec, PropSpec
 DEFAULT_MAX_SAMPLES = 4_000_000
 """Largest number of pixel samples the whole-extent raster may use before it is strided."""
 
-_RASTER_CHUNK = 2_000_000
-"""Pixel candidates evaluated per vectorized step (bounds the temporary memory, ~100 MB)."""
 
 
 @dataclass(frozen=True)
@@ -74,13 +72,14 @@ class Coverage:
 
 
 @lru_cache(maxsize=4096)
-def _cached_mesh(recipe: str, params_key: tuple[tuple[str, float], ...]) -> MeshData:
-    return RECIPES[recipe].build_mesh(dict(params_key))
+def _cached_mesh(recipe: str, params_key: tuple[tuple[str, float], ...]) -> tuple[MeshData, np.ndarray]:
+    mesh = RECIPES[recipe].build_mesh(dict(params_key))
+    return mesh, triangle_indices(mesh.faces)
 
 
 def object_mesh(prop: PropSpec) -> MeshData:
     """The prop's mesh in its object frame (metres), as its recipe builds it (cached)."""
-    return _cached_mesh(prop.recipe, tuple(sorted(prop.params.items())))
+    return _cached_mesh(prop.recipe, tuple(sorted(prop.params.items())))[0]
 
 
 def object_mesh_world(prop: PropSpec) -> MeshData:
@@ -90,17 +89,18 @@ def object_mesh_world(prop: PropSpec) -> MeshData:
 
 
 def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """(T, 3) int64 vertex indices: each convex polygon split into a fan of triangles."""
+    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
+    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
     triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
     return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
 
 
 def triangles_camera(prop: PropSpec, camera: CameraSpec) -> np.ndarray:
     """(T, 3, 3) float64 triangles of the prop in OpenCV camera coordinates, metres."""
-    mesh = object_mesh_world(prop)
+    mesh, triangles = _cached_mesh(prop.recipe, tuple(sorted(prop.params.items())))
+    world = transform_mesh(mesh, prop.location_m, yaw_deg=prop.yaw_deg).vertices_m
     extrinsics = extrinsics_cam_world(camera)
-    vertices = mesh.vertices_m @ extrinsics[:3, :3].T + extrinsics[:3, 3]
-    return vertices[triangle_indices(mesh.faces)]
+    return (world @ extrinsics[:3, :3].T + extrinsics[:3, 3])[triangles]
 
 
 def clip_near(triangles_cam: np.ndarray, near_m: float) -> np.ndarray:
@@ -153,7 +153,10 @@ def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: t
 
     Sample (i, j) sits at pixel-centre coordinates (origin_u + stride * j, origin_v + stride * i).
     A sample is covered when it lies inside or on the boundary of any triangle; degenerate
-    (zero-area) triangles cover nothing.
+    (zero-area) triangles cover nothing. Scanline method: for every (triangle, sample row)
+    the covered columns form one span, found from the triangle's edges; spans are summed into
+    a per-row difference array, so the cost grows with the triangles' heights in rows, not
+    with their areas.
 
     Args:
         triangles_px: (T, 3, 2) float64 (u, v) pixel-centre coordinates.
@@ -165,42 +168,49 @@ def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: t
         (rows, cols) bool coverage.
     """
     rows, cols = shape
-    canvas = np.zeros(shape, dtype=bool)
-    grid = (triangles_px - np.asarray(origin_px, dtype=np.float64)) / stride
+    grid = (np.asarray(triangles_px, dtype=np.float64) - np.asarray(origin_px, dtype=np.float64)) / stride
     signed_area = ((grid[:, 1, 0] - grid[:, 0, 0]) * (grid[:, 2, 1] - grid[:, 0, 1])
                    - (grid[:, 2, 0] - grid[:, 0, 0]) * (grid[:, 1, 1] - grid[:, 0, 1]))
-    keep = np.abs(signed_area) > 1e-12
-    grid, signed_area = grid[keep], signed_area[keep]
-    flip = signed_area < 0
-    grid[flip] = grid[flip][:, ::-1]  # one winding for all, so 'inside' is edge >= 0 for each edge
-    lo = np.clip(np.ceil(grid.min(axis=1) - 1e-9), 0, [cols, rows]).astype(np.int64)
-    hi = np.clip(np.floor(grid.max(axis=1) + 1e-9) + 1, 0, [cols, rows]).astype(np.int64)
-    size = np.maximum(hi - lo, 0)
-    counts = size[:, 0] * size[:, 1]
-    nonempty = counts > 0
-    grid, lo, size, counts = grid[nonempty], lo[nonempty], size[nonempty], counts[nonempty]
-    start = 0
-    while start < len(grid):
-        stop = start + max(1, int(np.searchsorted(np.cumsum(counts[start:]), _RASTER_CHUNK)))
-        _fill(canvas, grid[start:stop], lo[start:stop], size[start:stop], counts[start:stop])
-        start = stop
-    return canvas
+    grid = grid[np.abs(signed_area) > 1e-12]
+    row0 = np.clip(np.ceil(grid[..., 1].min(axis=1) - _EPS), 0, rows).astype(np.int64)
+    row1 = np.clip(np.floor(grid[..., 1].max(axis=1) + _EPS) + 1, 0, rows).astype(np.int64)
+    heights = np.maximum(row1 - row0, 0)
+    owner = np.repeat(np.arange(len(grid)), heights)
+    y = (row0[owner] + np.arange(int(heights.sum())) - np.repeat(np.cumsum(heights) - heights, heights))
+    x_min, x_max = _row_spans(grid[owner], y.astype(np.float64))
+    col0 = np.clip(np.ceil(x_min - _EPS), 0, cols).astype(np.int64)
+    col1 = np.clip(np.floor(x_max + _EPS) + 1, 0, cols).astype(np.int64)
+    valid = col1 > col0
+    y, col0, col1 = y[valid], col0[valid], col1[valid]
+    width = cols + 1
+    delta = (np.bincount(y * width + col0, minlength=rows * width)
+             - np.bincount(y * width + col1, minlength=rows * width))
+    return np.cumsum(delta.reshape(rows, width)[:, :cols], axis=1) > 0
 
 
-def _fill(canvas: np.ndarray, grid: np.ndarray, lo: np.ndarray, size: np.ndarray, counts: np.ndarray) -> None:
-    """Mark the samples inside triangles `grid` (N, 3, 2, positive signed area) within their boxes."""
-    owner = np.repeat(np.arange(len(grid)), counts)
-    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    width = size[owner, 0]
-    x = lo[owner, 0] + offset % width
-    y = lo[owner, 1] + offset // width
-    tri = grid[owner]
-    inside = np.ones(len(owner), dtype=bool)
+_EPS = 1e-9
+"""Tolerance (in samples) that makes boundary samples count as covered despite rounding."""
+
+
+def _row_spans(triangles: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x_min, x_max) where the line v = y crosses each triangle (N, 3, 2); NaN-free where the
+    row lies within the triangle's v range (guaranteed by the caller up to _EPS)."""
+    x_min = np.full(len(y), np.inf)
+    x_max = np.full(len(y), -np.inf)
     for i in range(3):
-        p, q = tri[:, i], tri[:, (i + 1) % 3]
-        edge = (q[:, 0] - p[:, 0]) * (y - p[:, 1]) - (q[:, 1] - p[:, 1]) * (x - p[:, 0])
-        inside &= edge >= -1e-9
-    canvas[y[inside], x[inside]] = True
+        p, q = triangles[:, i], triangles[:, (i + 1) % 3]
+        dv = q[:, 1] - p[:, 1]
+        low, high = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
+        crosses = (y >= low - _EPS) & (y <= high + _EPS)
+        flat = np.abs(dv) < 1e-12
+        t = np.clip((y - p[:, 1]) / np.where(flat, 1.0, dv), 0.0, 1.0)
+        x = p[:, 0] + t * (q[:, 0] - p[:, 0])
+        # A horizontal edge on the row contributes both of its end points.
+        x_lo = np.where(flat, np.minimum(p[:, 0], q[:, 0]), x)
+        x_hi = np.where(flat, np.maximum(p[:, 0], q[:, 0]), x)
+        x_min = np.where(crosses, np.minimum(x_min, x_lo), x_min)
+        x_max = np.where(crosses, np.maximum(x_max, x_hi), x_max)
+    return x_min, x_max
 
 
 def _bbox_edges(triangles_px: np.ndarray) -> tuple[float, float, float, float]:

@@ -89,7 +89,12 @@ def extract_instances(object_index: np.ndarray, objects: Sequence[PropSpec],
             integrity failure: it would otherwise silently become a wrong mask).
     """
     labeled = {o.instance_index: o for o in objects if o.category is not None and o.instance_index > 0}
-    present = np.unique(object_index)
+    if object_index.size and object_index.min() < 0:
+        raise RenderError(f"object-index pass holds negative ids ({int(object_index.min())})")
+    # bincount instead of np.unique: no sort of the whole image (about 40 ms at 640x480).
+    present = np.flatnonzero(np.bincount(object_index.ravel()))
+    # One Fortran-ordered copy, so each mask comparison is already in RLE (column-major) order.
+    object_index = np.asfortranarray(object_index)
     unknown = [int(i) for i in present if i != BACKGROUND_INSTANCE and int(i) not in labeled]
     if unknown:
         raise RenderError(f"object-index pass holds ids {unknown[:10]} that belong to no labeled object")

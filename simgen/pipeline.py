@@ -207,5 +207,7 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
                       "seed": record["image"]["frame_seed"], "label_counts": record.get("label_counts", {}),
                       "spec": record["spec"], "timing": record["timing"]})
     write_bytes_atomic(dataset.root / contract.MANIFEST_FILE, b"".join(dumps_json(line) for line in lines))
-    log.info("dataset ready: %s (%d images, %d annotations)", dataset.root, cfg.frames, count)
+    ignored = sum(c["ignored"] for line in lines for c in line["label_counts"].values())
+    log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
+             cfg.frames, count, ignored)
     return count

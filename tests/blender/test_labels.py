@@ -9,6 +9,7 @@ own `write_frame` + `finalize_dataset`, so what is checked is what a dataset con
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -161,6 +162,13 @@ def test_label_policy_ignore_regions_and_cocoeval_ap_is_one(renderer, tmp_path):
         evaluator.accumulate()
         evaluator.summarize()
         assert evaluator.stats[0] == pytest.approx(1.0), f"{iou_type} AP of the ground truth against itself"
+    # Control: missing a kept instance does cost AP, so the 1.0 above is not vacuous.
+    missed = [d for d in detections if d["bbox"] != by_name["near_left"]["bbox"]]
+    evaluator = COCOeval(gt, gt.loadRes(missed), "bbox")
+    evaluator.evaluate()
+    evaluator.accumulate()
+    evaluator.summarize()
+    assert evaluator.stats[0] < 0.9
     instance_map = cv2.imread(str(tmp_path / "out" / "instance" / "000000.png"), cv2.IMREAD_UNCHANGED)
     semantic = cv2.imread(str(tmp_path / "out" / "semantic" / "000000.png"), cv2.IMREAD_UNCHANGED)
     assert instance_map.dtype == np.uint16 and np.array_equal(instance_map, passes.object_index)
@@ -172,11 +180,10 @@ def test_same_object_keeps_its_instance_id_across_frames(renderer, tmp_path):
     cam = camera(width_px=96, height_px=72)
     red = {"surface": MaterialSpec((0.8, 0.1, 0.1), 0.4)}
     car = box("car_000", (1.6, 1.0, 1.2), (-1.0, 8.0, 4.0), 10.0, category="car", instance_index=1)
-    other = box("car_001", (1.6, 1.0, 1.2), (1.5, 10.0, 4.0), 0.0, category="car", instance_index=2)
-    other = type(other)(**{**other.__dict__, "materials": red})  # same shape, other paint: another object
+    # Same shape, other paint: another object.
+    other = dataclasses.replace(car, name="car_001", instance_index=2, location_m=(1.5, 10.0, 4.0), materials=red)
     # Frame 1: the same car, renamed and re-indexed as a per-frame sampler would, at a new pose.
-    moved = type(car)(**{**car.__dict__, "name": "car_005", "instance_index": 4, "location_m": (0.5, 7.0, 4.2),
-                         "yaw_deg": 40.0})
+    moved = dataclasses.replace(car, name="car_005", instance_index=4, location_m=(0.5, 7.0, 4.2), yaw_deg=40.0)
     specs = [frame(cam, objects=[car, other], frame_index=0), frame(cam, objects=[moved], frame_index=1)]
     coco, _, _ = render_dataset_of(renderer, specs, tmp_path)
     first = {a["object_name"]: a for a in coco["annotations"] if a["image_id"] == 0}
@@ -196,7 +203,7 @@ def test_same_object_keeps_its_instance_id_across_frames(renderer, tmp_path):
     assert second["box3d_cam"]["yaw_deg"] == pytest.approx(40.0)
 
 
-def test_label_frame_matches_instances_and_needs_no_second_render(renderer):
+def test_car_silhouette_raster_equals_the_cycles_mask_and_labels_are_consistent(renderer):
     # A car recipe (not a box) at an angle, partly out of frame and partly behind a pole.
     from simgen.specs import PropSpec
 
@@ -211,8 +218,9 @@ def test_label_frame_matches_instances_and_needs_no_second_render(renderer):
     (inst,) = label_frame(spec, passes.object_index, cfg.labels).instances
     coverage = measure_coverage(car, cam)
     alone_mask = alone.object_index == 1
-    # Pixel-centre rasterization vs. the unoccluded object-index pass of the same mesh.
-    assert (coverage.unoccluded_mask ^ alone_mask).sum() <= 0.01 * alone_mask.sum()
+    # Pixel-centre rasterization vs. the unoccluded object-index pass of the same mesh (the
+    # precision the README states: pixel for pixel on these scenes).
+    assert np.array_equal(coverage.unoccluded_mask, alone_mask)
     assert inst.visible_fraction == pytest.approx((passes.object_index == 1).sum() / alone_mask.sum(), abs=0.01)
     assert 0.0 < inst.visible_fraction < 1.0 and 0.0 < inst.truncation < 1.0
     x, y, w, h = inst.bbox_xywh

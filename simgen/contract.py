@@ -8,6 +8,8 @@ Layout of `output.dir`::
     images/NNNNNN.png        8-bit sRGB RGB, the rendered image (view transform from config)
     depth/NNNNNN.png         uint16, depth in metres x DEPTH_PNG_SCALE, 0 = no surface (KITTI)
     depth/NNNNNN.npy         optional float32 metres, background = DEPTH_BACKGROUND_FLOAT (inf)
+    instance/NNNNNN.png      optional uint16 instance index per pixel, 0 = background
+    semantic/NNNNNN.png      optional uint16 category id per pixel, 0 = background
     frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing;
                              written last, so a frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
@@ -20,6 +22,17 @@ Conventions:
     * `bbox` is COCO XYWH in pixels, pixel-edge coordinates: a mask spanning columns c0..c1
       has x = c0 and w = c1 - c0 + 1. It is the tight box of the visible mask.
     * `segmentation` is compressed RLE from pycocotools; `area` is the mask's pixel count.
+    * `iscrowd` 1 marks an ignore region: a visible instance that failed the label policy
+      (`labels.min_visible_px`, ...); its segmentation is its visible mask. Never deleted.
+    * `bbox_amodal_unclipped` is the whole projected mesh (near-clipped) in the same pixel-edge
+      XYWH convention, possibly beyond the image; `bbox_amodal` is it clipped to the image.
+    * `visible_fraction` = visible px / px the object would cover in the image unoccluded;
+      `truncation` = fraction of its projected coverage outside the image.
+    * `instance_id` is a stable 63-bit hash of the object's identity (same object, same id in
+      every frame and shard); `track_id` = instance_id when the previous frame of the shard
+      labels the same object, else null.
+    * `distance_m` is the camera centre to the object's 3D box centre, metres; `box3d_cam`
+      holds that box in the OpenCV camera frame (centre, size, yaw, rotation).
     * Depth kind "planar" is the camera z coordinate (distance along the optical axis), the
       kind Cycles writes; "ray" is the Euclidean distance to the camera centre. Metres.
     * Instance index 0 is background/unlabeled scenery; labeled objects use 1..MAX_INSTANCES
@@ -57,6 +70,10 @@ MAX_INSTANCES = 32767
 FRAME_INDEX_DIGITS = 6
 IMAGES_DIR = "images"
 DEPTH_DIR = "depth"
+INSTANCE_DIR = "instance"
+SEMANTIC_DIR = "semantic"
+INSTANCE_ID_BITS = 63
+"""`instance_id` is a non-zero integer below 2**63 (fits int64; exceeds JavaScript's 2**53)."""
 FRAMES_DIR = "frames"
 ANNOTATIONS_FILE = "annotations.json"
 MANIFEST_FILE = "manifest.jsonl"
@@ -83,3 +100,13 @@ def depth_npy_path(frame_index: int) -> str:
 
 def frame_record_path(frame_index: int) -> str:
     return f"{FRAMES_DIR}/{frame_stem(frame_index)}.json"
+
+
+def instance_map_path(frame_index: int) -> str:
+    """Dataset-relative path of a frame's uint16 instance-index PNG (output.instance_maps)."""
+    return f"{INSTANCE_DIR}/{frame_stem(frame_index)}.png"
+
+
+def semantic_map_path(frame_index: int) -> str:
+    """Dataset-relative path of a frame's uint16 category-id PNG (output.semantic_maps)."""
+    return f"{SEMANTIC_DIR}/{frame_stem(frame_index)}.png"

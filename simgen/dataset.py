@@ -31,7 +31,7 @@ RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.
 """Config fields that do not change a frame's content, so they may differ between re-runs."""
 
 OWNED = (contract.IMAGES_DIR, contract.DEPTH_DIR, contract.FRAMES_DIR, contract.ANNOTATIONS_FILE,
-         contract.MANIFEST_FILE, contract.RUN_FILE)
+         contract.MANIFEST_FILE, contract.RUN_FILE, contract.INSTANCE_DIR, contract.SEMANTIC_DIR)
 
 
 def dataset_identity(plain_config: Mapping[str, Any]) -> dict[str, Any]:

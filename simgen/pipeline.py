@@ -23,7 +23,8 @@ import numpy as np
 
 import simgen
 from simgen import contract
-from simgen.annotations.instances import extract_instances
+from simgen.annotations.identity import assign_track_ids
+from simgen.annotations.labels import label_frame, semantic_map
 from simgen.catalog import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
@@ -35,7 +36,7 @@ from simgen.sampling.frame import check_categories, sample_frame
 from simgen.specs import FrameSpec
 from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
 from simgen.writers.coco import annotation_entry, image_entry, write_coco
-from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png
+from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
                 dataset: DatasetDir, start: float) -> dict:
     """Extract labels and write the frame's files; the record goes last (the commit)."""
     t0 = time.perf_counter()
-    instances = extract_instances(passes.object_index, spec.objects, cfg.labels.categories)
+    labels = label_frame(spec, passes.object_index, cfg.labels)
     intrinsics = intrinsics_matrix(spec.camera)
     depth = passes.depth_planar_m
     if cfg.labels.depth_kind == "ray":
@@ -195,6 +196,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     if cfg.output.depth_float == "npy":
         write_bytes_atomic(dataset.root / contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
         files["depth_npy"] = contract.depth_npy_path(index)
+    files.update(_write_label_maps(cfg, spec, passes.object_index, dataset))
     timing["write_s"] = time.perf_counter() - t0
     timing["total_s"] = time.perf_counter() - start
     image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
@@ -202,11 +204,25 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
                         {"depth_file": files["depth_png"], "depth_kind": cfg.labels.depth_kind,
                          "scenario": spec.scenario})
     record = {"frame_index": index, "image": image,
-              "annotations": [annotation_entry(index, inst) for inst in instances],
-              "spec": dataclasses.asdict(spec), "files": files,
+              "annotations": [annotation_entry(index, inst) for inst in labels.instances],
+              "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
               "timing": {k: round(v, 6) for k, v in timing.items()}}
     write_json_atomic(dataset.record_path(index), record, durable=True)
     return record
+
+
+def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarray,
+                      dataset: DatasetDir) -> dict[str, str]:
+    """The optional uint16 instance/semantic PNGs; returns their dataset-relative paths."""
+    files = {}
+    if cfg.output.instance_maps:
+        files["instance_map"] = contract.instance_map_path(spec.frame_index)
+        write_bytes_atomic(dataset.root / files["instance_map"], encode_uint16_png(object_index))
+    if cfg.output.semantic_maps:
+        files["semantic_map"] = contract.semantic_map_path(spec.frame_index)
+        write_bytes_atomic(dataset.root / files["semantic_map"],
+                           encode_uint16_png(semantic_map(object_index, spec, cfg.labels.categories)))
+    return files
 
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any]) -> int:
@@ -217,11 +233,14 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
     coco_info = {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
                  "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info}
     count = write_coco(dataset.root / contract.ANNOTATIONS_FILE, coco_info, cfg.labels.categories,
-                       lambda: dataset.iter_records(cfg.frames))
+                       lambda: assign_track_ids(dataset.iter_records(cfg.frames), cfg.frames_per_shard))
     lines = []
     for record in dataset.iter_records(cfg.frames):
         lines.append({"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
-                      "seed": record["image"]["frame_seed"], "spec": record["spec"], "timing": record["timing"]})
+                      "seed": record["image"]["frame_seed"], "label_counts": record.get("label_counts", {}),
+                      "spec": record["spec"], "timing": record["timing"]})
     write_bytes_atomic(dataset.root / contract.MANIFEST_FILE, b"".join(dumps_json(line) for line in lines))
-    log.info("dataset ready: %s (%d images, %d annotations)", dataset.root, cfg.frames, count)
+    ignored = sum(c["ignored"] for line in lines for c in line["label_counts"].values())
+    log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
+             cfg.frames, count, ignored)
     return count

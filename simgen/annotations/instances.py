@@ -31,6 +31,16 @@ class Instance:
         rle: COCO compressed RLE, {'size': [H, W], 'counts': str}.
         area_px: number of visible pixels.
         bbox_xywh: tight box of the visible pixels, COCO XYWH, pixel-edge coordinates.
+
+    The remaining attributes are filled by `simgen.annotations.labels.label_frame`:
+        instance_id: stable 63-bit id of the object (`simgen.annotations.identity`).
+        bbox_amodal: whole projected box clipped to the image, COCO XYWH float pixels, or None.
+        bbox_amodal_unclipped: whole projected box, may extend beyond the image, or None.
+        visible_fraction: visible pixels / unoccluded in-image pixels, in [0, 1].
+        truncation: fraction of the projected coverage outside the image, in [0, 1].
+        distance_m: camera centre to the centre of the object's 3D box, metres.
+        box3d_cam: the 3D box in the camera frame, JSON-ready (`Box3D.to_json`).
+        ignore_reasons: policy thresholds failed; non-empty -> an iscrowd=1 ignore region.
     """
 
     instance_index: int
@@ -41,6 +51,19 @@ class Instance:
     rle: dict
     area_px: int
     bbox_xywh: tuple[int, int, int, int]
+    instance_id: int = 0
+    bbox_amodal: tuple[float, float, float, float] | None = None
+    bbox_amodal_unclipped: tuple[float, float, float, float] | None = None
+    visible_fraction: float = 1.0
+    truncation: float = 0.0
+    distance_m: float = 0.0
+    box3d_cam: dict | None = None
+    ignore_reasons: tuple[str, ...] = ()
+
+    @property
+    def iscrowd(self) -> int:
+        """1 for an ignore region (failed the label policy), 0 for a regular instance."""
+        return 1 if self.ignore_reasons else 0
 
 
 def encode_mask(mask: np.ndarray) -> dict:
@@ -66,7 +89,12 @@ def extract_instances(object_index: np.ndarray, objects: Sequence[PropSpec],
             integrity failure: it would otherwise silently become a wrong mask).
     """
     labeled = {o.instance_index: o for o in objects if o.category is not None and o.instance_index > 0}
-    present = np.unique(object_index)
+    if object_index.size and object_index.min() < 0:
+        raise RenderError(f"object-index pass holds negative ids ({int(object_index.min())})")
+    # bincount instead of np.unique: no sort of the whole image (about 40 ms at 640x480).
+    present = np.flatnonzero(np.bincount(object_index.ravel()))
+    # One Fortran-ordered copy, so each mask comparison is already in RLE (column-major) order.
+    object_index = np.asfortranarray(object_index)
     unknown = [int(i) for i in present if i != BACKGROUND_INSTANCE and int(i) not in labeled]
     if unknown:
         raise RenderError(f"object-index pass holds ids {unknown[:10]} that belong to no labeled object")

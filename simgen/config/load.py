@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from simgen.config.distributions import Distribution, check_support, parse_distribution
-from simgen.config.schema import SimgenConfig
+from simgen.config.schema import POLICY_FIELDS, LabelsConfig, SimgenConfig
 from simgen.contract import MAX_INSTANCES
 from simgen.errors import ConfigError, closest_name
 
@@ -153,5 +153,25 @@ def _check_cross_fields(config: SimgenConfig) -> None:
     if most > MAX_INSTANCES:
         raise ConfigError("traffic", most, f"at most {MAX_INSTANCES} labeled objects per frame "
                           "(Cycles clamps Object.pass_index at 32767)")
+    _check_category_overrides(config.labels)
     if not config.output.dir:
         raise ConfigError("output.dir", config.output.dir, "a directory path")
+
+
+def _check_category_overrides(labels: LabelsConfig) -> None:
+    """labels.category_overrides.<category>.<policy field>: known names, typed, in range."""
+    fields = {f.name: f for f in dataclasses.fields(LabelsConfig)}
+    hints = typing.get_type_hints(LabelsConfig)
+    for category, overrides in labels.category_overrides.items():
+        path = f"labels.category_overrides.{category}"
+        if category not in labels.categories:
+            raise ConfigError(path, overrides, "a category of labels.categories: " + ", ".join(labels.categories)
+                              + closest_name(str(category), labels.categories))
+        if not isinstance(overrides, Mapping):
+            raise ConfigError(path, overrides, "a mapping of policy fields: " + ", ".join(POLICY_FIELDS))
+        for name, value in overrides.items():
+            if name not in POLICY_FIELDS:
+                raise ConfigError(f"{path}.{name}", value, "a policy field: " + ", ".join(POLICY_FIELDS)
+                                  + closest_name(str(name), POLICY_FIELDS))
+        labels.category_overrides[category] = {name: _convert(value, hints[name], fields[name], f"{path}.{name}")
+                                               for name, value in overrides.items()}

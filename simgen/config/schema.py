@@ -89,13 +89,24 @@ class TrafficConfig:
     attempts_per_object: int = bounded(50, 1, 10000)
 
 
+POLICY_FIELDS = ("min_visible_px", "min_visible_fraction", "max_truncation", "min_bbox_height_px")
+"""LabelsConfig fields of the label policy; `labels.category_overrides.<category>` may set any."""
+
+
 @dataclass
 class LabelsConfig:
-    """Which categories exist (with their stable COCO ids) and how depth is defined."""
+    """Categories (stable COCO ids), depth kind, and the label policy: a visible instance that
+    fails a threshold becomes an `iscrowd: 1` ignore region (see `simgen.annotations.policy`)."""
 
     categories: dict[str, int] = field(default_factory=lambda: {
         "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4})
     depth_kind: str = one_of("planar", "planar", "ray")
+    min_visible_px: int = bounded(0, 0, 1_000_000_000)
+    min_visible_fraction: float = bounded(0.0, 0.0, 1.0)
+    max_truncation: float = bounded(1.0, 0.0, 1.0)
+    min_bbox_height_px: int = bounded(0, 0, 1_000_000)
+    category_overrides: dict[str, Any] = field(default_factory=dict)
+    """category -> {policy field: value}, e.g. {pedestrian: {min_bbox_height_px: 10}}."""
 
 
 @dataclass
@@ -118,6 +129,10 @@ class OutputConfig:
     dir: str = "outputs/${scenario_name}"
     overwrite: bool = False
     depth_float: str = one_of("none", "none", "npy")
+    instance_maps: bool = False
+    """Write instance/NNNNNN.png: uint16 instance index per pixel (0 = background)."""
+    semantic_maps: bool = False
+    """Write semantic/NNNNNN.png: uint16 category id per pixel (0 = background)."""
     progress: bool = True
 
 

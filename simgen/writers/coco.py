@@ -37,18 +37,35 @@ def image_entry(frame_index: int, width_px: int, height_px: int, intrinsics: np.
 
 
 def annotation_entry(frame_index: int, instance: Instance) -> dict:
-    """A COCO annotation without its global `id` (assigned when the dataset is assembled)."""
+    """A COCO annotation without its global `id` (assigned when the dataset is assembled).
+
+    Beyond COCO: the label keys of `simgen.contract` (amodal boxes, visibility, truncation,
+    stable ids, distance, 3D box). Floats are rounded (boxes to 1/1000 px, fractions to 1e-4,
+    metres to 0.1 mm) so the JSON stays short; `track_id` is added at assembly.
+    """
     return {
         "image_id": frame_index,
         "category_id": instance.category_id,
         "segmentation": instance.rle,
         "area": instance.area_px,
         "bbox": list(instance.bbox_xywh),
-        "iscrowd": 0,
+        "iscrowd": instance.iscrowd,
         "instance_index": instance.instance_index,
         "object_name": instance.name,
         "asset": instance.asset,
+        "instance_id": instance.instance_id,
+        "bbox_amodal": _rounded(instance.bbox_amodal, 3),
+        "bbox_amodal_unclipped": _rounded(instance.bbox_amodal_unclipped, 3),
+        "visible_fraction": round(instance.visible_fraction, 4),
+        "truncation": round(instance.truncation, 4),
+        "distance_m": round(instance.distance_m, 4),
+        "box3d_cam": instance.box3d_cam,
+        "ignore_reasons": list(instance.ignore_reasons),
     }
+
+
+def _rounded(values: tuple[float, ...] | None, digits: int) -> list[float] | None:
+    return None if values is None else [round(float(v), digits) for v in values]
 
 
 def categories_entry(categories: Mapping[str, int]) -> list[dict]:

@@ -50,3 +50,15 @@ def encode_npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return buffer.getvalue()
+
+
+def encode_uint16_png(values: np.ndarray) -> bytes:
+    """16-bit grey PNG bytes of a (H, W) integer map with values in [0, 65535] (instance or
+    category ids); raises ValueError for values outside that range."""
+    if values.size and (values.min() < 0 or values.max() > 65535):
+        raise ValueError(f"uint16 PNG values must lie in [0, 65535], got [{values.min()}, {values.max()}]")
+    ok, data = cv2.imencode(".png", values.astype(np.uint16), [cv2.IMWRITE_PNG_COMPRESSION, 3])
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return data.tobytes()
+

@@ -52,6 +52,23 @@ def test_dataset_is_valid_coco_with_exact_masks(dataset):
         assert ann["iscrowd"] == 0
 
 
+def test_label_keys_are_consistent_on_street_scenes(dataset):
+    out, _ = dataset
+    coco = json.loads((out / "annotations.json").read_text())
+    for ann in coco["annotations"]:
+        x, y, w, h = ann["bbox"]
+        ax, ay, aw, ah = ann["bbox_amodal"]
+        assert ax <= x + 1 and ay <= y + 1 and x + w <= ax + aw + 1 and y + h <= ay + ah + 1
+        assert 0 < ann["visible_fraction"] <= 1 and 0 <= ann["truncation"] <= 1 and ann["distance_m"] > 0
+        assert ann["box3d_cam"]["center_m"][2] > 0 and 0 < ann["instance_id"] < 2**63
+    ids = [(a["image_id"], a["instance_id"]) for a in coco["annotations"]]
+    assert len(set(ids)) == len(ids)
+    for line in (out / "manifest.jsonl").read_text().splitlines():
+        entry = json.loads(line)
+        kept = sum(c["kept"] for c in entry["label_counts"].values())
+        assert kept == sum(1 for a in coco["annotations"] if a["image_id"] == entry["frame_index"])
+
+
 def test_depth_pngs_and_manifest(dataset):
     out, _ = dataset
     lines = (out / "manifest.jsonl").read_text().splitlines()

@@ -35,3 +35,10 @@ def test_unknown_index_is_a_label_integrity_error():
     index[1, 1] = 9
     with pytest.raises(RenderError, match="9"):
         extract_instances(index, [prop(1)], {"car": 1})
+
+
+def test_negative_index_is_a_label_integrity_error():
+    index = np.zeros((4, 4), np.int32)
+    index[0, 0] = -1
+    with pytest.raises(RenderError, match="negative"):
+        extract_instances(index, [prop(1)], {"car": 1})

@@ -1,0 +1,74 @@
+"""All labels of one frame: masks from the render, geometry from the spec, then the policy.
+
+`label_frame` is the one entry point the pipeline calls. It reads the visible masks from the
+object-index pass (`instances`), adds the amodal boxes, visibility and truncation from a
+rasterization of each visible object alone (`amodal`), the 3D box and distance (`box3d`), the
+stable id (`identity`), and applies the label policy (`policy`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from simgen.annotations.amodal import measure_coverage
+from simgen.annotations.box3d import object_box3d_cam
+from simgen.annotations.identity import instance_ids
+from simgen.annotations.instances import Instance, extract_instances
+from simgen.annotations.policy import ignore_reasons, label_counts, policy_for
+from simgen.config.schema import LabelsConfig
+from simgen.specs import FrameSpec
+
+
+@dataclass(frozen=True)
+class FrameLabels:
+    """Labels of one frame.
+
+    Attributes:
+        instances: every visible labeled object, in instance-index order; ignore regions
+            (failed the policy) included, flagged by `Instance.iscrowd`.
+        counts: {category: {"kept": n, "ignored": m}} in category-id order.
+    """
+
+    instances: list[Instance]
+    counts: dict[str, dict[str, int]]
+
+
+def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig) -> FrameLabels:
+    """Labels of a rendered frame.
+
+    Args:
+        spec: the frame spec that was rendered.
+        object_index: (H, W) int32 object-index pass, 0 = background/scenery.
+        labels: categories and label policy.
+    """
+    props = {o.instance_index: o for o in spec.labeled_objects}
+    ids = instance_ids(spec.objects)
+    instances = []
+    for instance in extract_instances(object_index, spec.objects, labels.categories):
+        prop = props[instance.instance_index]
+        coverage = measure_coverage(prop, spec.camera)
+        box = object_box3d_cam(prop, spec.camera)
+        unoccluded = max(coverage.unoccluded_px, instance.area_px)
+        visible_fraction = instance.area_px / unoccluded
+        reasons = ignore_reasons(policy_for(labels, instance.category), instance.area_px, visible_fraction,
+                                 coverage.truncation, instance.bbox_xywh[3])
+        instances.append(dataclasses.replace(
+            instance, instance_id=ids[instance.instance_index], bbox_amodal=coverage.bbox_amodal,
+            bbox_amodal_unclipped=coverage.bbox_amodal_unclipped, visible_fraction=visible_fraction,
+            truncation=coverage.truncation, distance_m=box.distance_m, box3d_cam=box.to_json(),
+            ignore_reasons=reasons))
+    counts = label_counts(((i.category, bool(i.iscrowd)) for i in instances), labels.categories)
+    return FrameLabels(instances, counts)
+
+
+def semantic_map(object_index: np.ndarray, spec: FrameSpec, categories: dict[str, int]) -> np.ndarray:
+    """(H, W) uint16 category id per pixel from the (H, W) int32 object-index pass; 0 where
+    the pass is 0 (background/scenery). Ignore regions keep their category id."""
+    lookup = np.zeros(int(object_index.max(initial=0)) + 1, dtype=np.uint16)
+    for prop in spec.labeled_objects:
+        if 0 < prop.instance_index < len(lookup):
+            lookup[prop.instance_index] = categories[prop.category]
+    return lookup[object_index]

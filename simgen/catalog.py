@@ -62,35 +62,52 @@ def default_catalog_path() -> Path:
     return Path(str(resources.files("simgen.assets").joinpath("catalog.yaml")))
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
+def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog:
     """Read and validate a catalog YAML file (the packaged one by default).
+
+    `extra` is a user catalog whose entries are added to (or replace, by name) those of `path`;
+    this is what the `catalog` config field points at.
 
     Raises:
         AssetError: unreadable file, unknown recipe or parameter, bad range, empty or
             implausible geometry; the message names the entry and the file.
     """
-    path = path or default_catalog_path()
-    try:
-        raw_bytes = path.read_bytes()
-        raw = yaml.safe_load(raw_bytes)
-    except (OSError, yaml.YAMLError) as error:
-        raise AssetError(f"cannot read the asset catalog {path}: {error}") from error
-    if not isinstance(raw, Mapping) or not raw:
-        raise AssetError(f"asset catalog {path} must map asset names to entries")
-    entries = {str(name): _parse_entry(str(name), body, path) for name, body in raw.items()}
-    return Catalog(entries=entries, sha256=hashlib.sha256(raw_bytes).hexdigest())
+    digest = hashlib.sha256()
+    entries: dict[str, AssetEntry] = {}
+    for source in (path or default_catalog_path(), extra):
+        if source is None:
+            continue
+        try:
+            raw_bytes = source.read_bytes()
+            raw = yaml.safe_load(raw_bytes)
+        except (OSError, yaml.YAMLError) as error:
+            raise AssetError(f"cannot read the asset catalog {source}: {error}") from error
+        if not isinstance(raw, Mapping) or not raw:
+            raise AssetError(f"asset catalog {source} must map asset names to entries")
+        digest.update(raw_bytes)
+        for name, body in raw.items():
+            entries[str(name)] = _parse_entry(str(name), body, source, digest)
+    return Catalog(entries=entries, sha256=digest.hexdigest())
 
 
-def _parse_entry(name: str, body: Any, path: Path) -> AssetEntry:
+def _parse_entry(name: str, body: Any, path: Path, digest: Any) -> AssetEntry:
     from simgen.assets.recipes import RECIPES
 
     where = f"asset catalog {path}, entry {name!r}"
-    if not isinstance(body, Mapping) or "recipe" not in body:
-        raise AssetError(f"{where}: needs at least 'recipe' (and usually 'category', 'params')")
-    unknown = set(body) - {"category", "recipe", "params"}
-    if unknown:
-        raise AssetError(f"{where}: unknown keys {sorted(unknown)}; allowed: category, recipe, params")
-    recipe_name = str(body["recipe"])
+    if isinstance(body, Mapping) and "file" in body and "recipe" not in body:
+        from simgen.file_assets import register_file_asset
+
+        recipe_name, file_sha256 = register_file_asset(name, body, path, where)
+        digest.update(f"{name}:{file_sha256}".encode())
+    elif not isinstance(body, Mapping) or "recipe" not in body:
+        raise AssetError(f"{where}: needs 'recipe' (a procedural recipe) or 'file' (a glTF/OBJ/FBX/.blend file), "
+                         "usually with 'category' and 'params'")
+    else:
+        unknown = set(body) - {"category", "recipe", "params"}
+        if unknown:
+            raise AssetError(f"{where}: unknown keys {sorted(unknown)}; allowed: category, recipe, params "
+                             "(or file, unit_scale_m, up_axis, materials for an asset file)")
+        recipe_name = str(body["recipe"])
     if recipe_name not in RECIPES:
         raise AssetError(f"{where}: unknown recipe {recipe_name!r}; known: {', '.join(RECIPES)}"
                          + closest_name(recipe_name, RECIPES))

@@ -80,7 +80,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     Raises:
         SimgenError: any input problem, before the first render.
     """
-    catalog = catalog or load_catalog(Path(cfg.catalog) if cfg.catalog else None)
+    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
     check_categories(cfg, catalog)
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)

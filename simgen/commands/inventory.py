@@ -41,7 +41,7 @@ def collect(config_dirs: list[Path], catalog_path: Path | None) -> dict[str, lis
     sections["label categories (labels.categories)"] = [
         (name, f"id {cid}") for name, cid in sorted(LabelsConfig().categories.items(), key=lambda i: i[1])]
     catalog_file = catalog_path or default_catalog_path()
-    catalog = load_catalog(catalog_path)
+    catalog = load_catalog(extra=catalog_path)
     sections["assets (catalog)"] = [
         (name, f"{entry.category or 'scenery'}; recipe {entry.recipe}; {catalog_file}")
         for name, entry in catalog.entries.items()]
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="simgen list", description=__doc__.splitlines()[0])
     parser.add_argument("--config-dir", action="append", type=Path, default=[],
                         help="a user config directory (as passed to simgen --config-dir); repeatable")
-    parser.add_argument("--catalog", type=Path, default=None, help="an asset catalog YAML instead of the packaged one")
+    parser.add_argument("--catalog", type=Path, default=None, help="a user asset catalog added to the packaged one")
     args = parser.parse_args(argv)
     for section, entries in collect(args.config_dir, args.catalog).items():
         sys.stdout.write(f"{section}:\n")

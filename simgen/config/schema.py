@@ -142,7 +142,8 @@ class SimgenConfig:
 
     scenario_name: str = "urban_day"
     catalog: str = ""
-    """Path to an asset catalog YAML; empty = the packaged assets/catalog.yaml."""
+    """Path to a user asset catalog YAML whose entries are added to the packaged one (same
+    names replace packaged entries); empty = the packaged assets/catalog.yaml alone."""
     frames: int = bounded(8, 1, 100_000_000)
     seed: int = bounded(0, 0, 2**63 - 1)
     shard: int = bounded(0, 0, 100_000_000)

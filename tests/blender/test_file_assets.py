@@ -110,11 +110,15 @@ def test_non_mesh_asset_is_refused(tmp_path):
 
 
 def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
+    import importlib
+
     import bpy
 
-    import addon_utils  # after bpy, which puts Blender's modules on sys.path
+    from simgen.blender.build import clear_scene
 
+    addon_utils = importlib.import_module("addon_utils")  # importable once bpy put Blender's modules on sys.path
     addon_utils.enable("io_scene_gltf2", default_set=True)
+    clear_scene()  # the exporter writes every object in the scene
     mesh = bpy.data.meshes.new("block")
     mesh.from_pydata([(x, y, z) for x in (-0.3, 0.3) for y in (-0.2, 0.2) for z in (0.0, 0.5)], [],
                      [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)])

@@ -31,6 +31,11 @@ EXIT_BAD_INPUT = 2
 
 SUBCOMMANDS: dict[str, str] = {
     # name -> module in simgen.commands with `main(argv: list[str]) -> int`
+    "preview": "preview",
+    "report": "report",
+    "validate": "validate",
+    "lineage": "lineage",
+    "export": "export",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)

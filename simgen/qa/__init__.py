@@ -1,0 +1,1 @@
+"""Looking at and checking datasets: preview, report, validation (pure library code)."""

@@ -130,7 +130,8 @@ def key_params(record: dict, annotations: Sequence[dict]) -> list[str]:
              f"sun {lighting.get('sun_strength_w_m2', float('nan')):.2f} W/m2  "
              f"sky {lighting.get('sky_strength', float('nan')):.2f}",
              f"cam h {(camera.get('location_m') or [0, 0, float('nan')])[2]:.2f} m  "
-             f"pitch {camera.get('pitch_deg', float('nan')):.1f}  f {camera.get('focal_length_mm', float('nan')):.0f} mm",
+             f"pitch {camera.get('pitch_deg', float('nan')):.1f}  "
+             f"f {camera.get('focal_length_mm', float('nan')):.0f} mm",
              f"objects {sum(1 for o in spec.get('objects', []) if o.get('category'))}  "
              f"labels {len(annotations) - crowd}  ignore {crowd}"]
     for key in ("weather", "time_of_day"):

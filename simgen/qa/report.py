@@ -193,7 +193,8 @@ def _timing_section(stats: DatasetStats) -> str:
         rows.append([key, len(values), statistics.median(values), statistics.fmean(values),
                      float(np.percentile(values, 95)), sum(values)])
     devices = ", ".join(f"{k}: {v} frames" for k, v in sorted(stats.provenance.items()))
-    return _table(["stage", "frames", "median s", "mean s", "p95 s", "total s"], rows) + f"<p>{html.escape(devices)}</p>"
+    header = ["stage", "frames", "median s", "mean s", "p95 s", "total s"]
+    return _table(header, rows) + f"<p>{html.escape(devices)}</p>"
 
 
 def build_report_html(view: DatasetView) -> str:
@@ -209,15 +210,14 @@ def build_report_html(view: DatasetView) -> str:
               ["categories", len(view.category_names)],
               ["config sha256", view.coco.get("info", {}).get("config_sha256", "?")],
               ["git commit", view.coco.get("info", {}).get("git_commit", "?")]]
-    histograms = [plots.histogram_png(stats.instances_per_image, "instances per image", "instances"),
-                  plots.histogram_png(stats.box_size_px, "box size", "sqrt(w*h), px"),
-                  plots.histogram_png(stats.aspect, "box aspect", "w / h"),
-                  plots.histogram_png(stats.distance_m, "distance", "median depth in mask, m")]
+    histograms = [(stats.instances_per_image, "instances per image", "instances"),
+                  (stats.box_size_px, "box size", "sqrt(w*h), px"), (stats.aspect, "box aspect", "w / h"),
+                  (stats.distance_m, "distance", "median depth in mask, m")]
     notes = []
     for values, title, label in ((stats.visibility, "visibility", "visible fraction"),
                                  (stats.truncation, "truncation", "truncated fraction")):
         if values:
-            histograms.append(plots.histogram_png(values, title, label))
+            histograms.append((values, title, label))
         else:
             notes.append(f"<p>No {title} histogram: the annotations carry no <code>{title}</code> key.</p>")
     sections = [
@@ -225,7 +225,8 @@ def build_report_html(view: DatasetView) -> str:
         ("Categories and ignore regions", _table(["id", "category", "instances", "ignore regions"], categories)
          + _img(plots.bars_png([c[1] for c in categories], [c[2] for c in categories], "instances per category"),
                 "instances per category")),
-        ("Instances and boxes", '<div class="plots">' + "".join(_img(p, "histogram") for p in histograms)
+        ("Instances and boxes", '<div class="plots">'
+         + "".join(_img(plots.histogram_png(values, title, label), title) for values, title, label in histograms)
          + "</div>" + "".join(notes)),
         ("Coverage: sampled parameters against the config", _coverage_section(config, stats.specs)),
         ("Rare obstacles", _obstacle_section(config, stats.specs)),

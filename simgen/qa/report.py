@@ -149,7 +149,7 @@ def _fmt(value: Any) -> str:
 
 def _coverage_section(config: dict, specs: list[dict]) -> str:
     rows = coverage_rows(config, specs)
-    table, images = [], []
+    table, images, panels = [], [], []
     for row in rows:
         summary = _row_summary(row)
         inside = None if summary["inside"] is None else f"{100 * summary['inside']:.0f}%"
@@ -164,8 +164,10 @@ def _coverage_section(config: dict, specs: list[dict]) -> str:
         elif summary["n"] and asked_range(row["asked"]) and summary["min"] is not None:
             low, high = asked_range(row["asked"])
             if high > low:
-                images.append(_img(plots.histogram_png(row["values"], row["field"], row["field"],
-                                                       asked_range=(low, high)), row["field"]))
+                panels.append((row["values"], row["field"], "sampled value", (low, high)))
+    if panels:
+        images.insert(0, _img(plots.histogram_grid_png(panels, columns=3),
+                              "coverage: " + ", ".join(p[1] for p in panels)))
     return (_table(["field", "config asked", "frames", "min", "max", "mean", "inside config range"], table)
             + '<div class="plots">' + "".join(images) + "</div>")
 
@@ -210,14 +212,14 @@ def build_report_html(view: DatasetView) -> str:
               ["categories", len(view.category_names)],
               ["config sha256", view.coco.get("info", {}).get("config_sha256", "?")],
               ["git commit", view.coco.get("info", {}).get("git_commit", "?")]]
-    histograms = [(stats.instances_per_image, "instances per image", "instances"),
-                  (stats.box_size_px, "box size", "sqrt(w*h), px"), (stats.aspect, "box aspect", "w / h"),
-                  (stats.distance_m, "distance", "median depth in mask, m")]
+    histograms = [(stats.instances_per_image, "instances per image", "instances", None),
+                  (stats.box_size_px, "box size", "sqrt(w*h), px", None), (stats.aspect, "box aspect", "w / h", None),
+                  (stats.distance_m, "distance", "median depth in mask, m", None)]
     notes = []
     for values, title, label in ((stats.visibility, "visibility", "visible fraction"),
                                  (stats.truncation, "truncation", "truncated fraction")):
         if values:
-            histograms.append((values, title, label))
+            histograms.append((values, title, label, None))
         else:
             notes.append(f"<p>No {title} histogram: the annotations carry no <code>{title}</code> key.</p>")
     sections = [
@@ -226,7 +228,7 @@ def build_report_html(view: DatasetView) -> str:
          + _img(plots.bars_png([c[1] for c in categories], [c[2] for c in categories], "instances per category"),
                 "instances per category")),
         ("Instances and boxes", '<div class="plots">'
-         + "".join(_img(plots.histogram_png(values, title, label), title) for values, title, label in histograms)
+         + _img(plots.histogram_grid_png(histograms), "histograms: " + ", ".join(h[1] for h in histograms))
          + "</div>" + "".join(notes)),
         ("Coverage: sampled parameters against the config", _coverage_section(config, stats.specs)),
         ("Rare obstacles", _obstacle_section(config, stats.specs)),
@@ -244,7 +246,7 @@ _SCRIPT = ("<script>window.addEventListener('load',function(){var i=Array.protot
            "x.naturalWidth>0}).length+'/'+i.length);});</script>")
 _CSS = ("body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0}"
         "td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}"
-        ".plots{display:flex;flex-wrap:wrap;gap:8px}h2{border-bottom:2px solid #1f77b4}")
+        "img{max-width:100%}.plots{display:flex;flex-wrap:wrap;gap:8px}h2{border-bottom:2px solid #1f77b4}")
 
 
 def write_report(dataset: Path, out_path: Path) -> Path:

@@ -8,11 +8,12 @@ Layout of `output.dir`::
     images/NNNNNN.png        8-bit sRGB RGB, the rendered image (view transform from config)
     depth/NNNNNN.png         uint16, depth in metres x DEPTH_PNG_SCALE, 0 = no surface (KITTI)
     depth/NNNNNN.npy         optional float32 metres, background = DEPTH_BACKGROUND_FLOAT (inf)
-    frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing;
-                             written last, so a frame is committed iff its record exists
+    frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing,
+                             provenance (shard, device, Blender version); written last, so a
+                             frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
-    manifest.jsonl           one line per frame: frame index, seed, resolved scene spec
-    run.json                 the resolved config, its hash and the software versions
+    manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
+    run.json                 the resolved config, its hash and the lineage (`simgen.lineage`)
 
 Conventions:
     * NNNNNN is the zero-padded global frame index (0-based); COCO `image_id` = frame index.

@@ -105,6 +105,9 @@ def coverage_rows(config: dict, specs: list[dict]) -> list[dict]:
     name (lighting, camera, weather, ...), plus the traffic counts (objects per category).
     """
     rows = []
+    if "scenario_name" in config:
+        rows.append({"field": "scenario_name", "asked": config["scenario_name"],
+                     "values": [s.get("scenario") for s in specs]})
     for group, fields in config.items():
         if not isinstance(fields, dict) or group in ("labels", "render", "output", "layout"):
             continue
@@ -126,6 +129,8 @@ def _row_summary(row: dict) -> dict:
     numbers = [float(v) for v in row["values"] if isinstance(v, (int, float)) and not isinstance(v, bool)]
     limits = asked_range(row["asked"])
     inside = [limits[0] - 1e-9 <= v <= limits[1] + 1e-9 for v in numbers] if limits else []
+    if isinstance(row["asked"], str):  # a fixed name (scenario, layout): the share that has it
+        inside = [v == row["asked"] for v in row["values"]]
     return {"n": len(row["values"]), "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
             "mean": statistics.fmean(numbers) if numbers else None,
             "inside": (sum(inside) / len(inside)) if inside else None}

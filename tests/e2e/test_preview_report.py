@@ -127,6 +127,8 @@ def test_report_is_self_contained_and_renders_in_chromium(dataset, tmp_path):
     assert "http://" not in text and "https://" not in text and "<link" not in text
     images = re.findall(r'<img [^>]*src="([^"]*)"', text)
     assert len(images) >= 3 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert re.search(r"<td>scenario_name</td><td>urban_day</td><td>3</td><td></td><td></td><td></td><td>100%</td>",
+                     text)
     for needle in ("lighting.sun_elevation_deg", "traffic.cars", "camera.height_m", "total_s", "render_s",
                    "box size", "distance", "no <code>visibility</code> key"):
         assert needle in text, needle

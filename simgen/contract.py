@@ -62,6 +62,8 @@ FRAMES_DIR = "frames"
 ANNOTATIONS_FILE = "annotations.json"
 MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
+QA_DIR = "qa"
+"""Default home of derived files: qa/preview/, qa/report.html, qa/validate.json (cleared on overwrite)."""
 
 
 def frame_stem(frame_index: int) -> str:

@@ -33,9 +33,8 @@ import cv2
 import numpy as np
 
 from simgen import contract
+from simgen.qa import CHECKS
 from simgen.qa.dataset_view import decode_segmentation, mask_box_xywh
-
-CHECKS = ("files", "ids", "categories", "rle", "boxes", "depth", "instances", "manifest")
 
 
 @dataclass(frozen=True)

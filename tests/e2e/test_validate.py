@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simgen.qa.validate import Thresholds, validate_dataset
-from tests.e2e.tiny import copy_dataset, render_tiny, run_simgen
+from tests.e2e.tiny import TINY, copy_dataset, render_tiny, run_simgen
 
 pytestmark = pytest.mark.blender
 
@@ -156,3 +156,18 @@ def test_min_area_threshold(dataset):
     smallest = min(json.loads((dataset / "annotations.json").read_text())["annotations"], key=lambda a: a["area"])
     report = validate_dataset(dataset, Thresholds(min_area_px=smallest["area"] + 1))
     assert report.failed == ["boxes"] and f"area {smallest['area']}" in " ".join(report.checks["boxes"].examples)
+
+
+def test_quality_gate_at_the_end_of_a_run(tmp_path):
+    """validate.enabled=true: the run validates what it assembled, writes qa/validate.json, and
+    exits 1 when a gating threshold is not met; the validate.* fields are run-only."""
+    out = render_tiny(tmp_path / "gated", "validate.enabled=true", frames=2)
+    summary = json.loads((out / "qa" / "validate.json").read_text())
+    assert summary["ok"] and summary["counts"]["images"] == 2
+    again = run_simgen("frames=3", *TINY, f"output.dir={out}", "validate.enabled=true", "validate.fail_on=[boxes]",
+                       "validate.min_area_px=1000000", cwd=tmp_path)
+    assert again.returncode == 1 and "validate: FAILED boxes" in again.stderr
+    summary = json.loads((out / "qa" / "validate.json").read_text())
+    assert summary["failed"] == ["boxes"] and summary["fail_on"] == ["boxes"] and summary["counts"]["images"] == 3
+    typo = run_simgen("frames=2", *TINY, f"output.dir={tmp_path / 'typo'}", "validate.fail_on=[dpeth]", cwd=tmp_path)
+    assert typo.returncode == 2 and "validate.fail_on" in typo.stderr and "did you mean 'depth'" in typo.stderr

@@ -18,9 +18,9 @@ def run_simgen(*args: str, cwd: Path, timeout: int = 600) -> subprocess.Complete
                           env=env, timeout=timeout)
 
 
-def render_tiny(out: Path, *overrides: str) -> Path:
-    """Render `frames=3` at 96x72, 2 samples, into `out`; fails the test on a non-zero exit."""
-    result = run_simgen("frames=3", *TINY, *overrides, f"output.dir={out}", cwd=out.parent)
+def render_tiny(out: Path, *overrides: str, frames: int = 3) -> Path:
+    """Render `frames` frames at 96x72, 2 samples, into `out`; fails the test on a non-zero exit."""
+    result = run_simgen(f"frames={frames}", *TINY, *overrides, f"output.dir={out}", cwd=out.parent)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 

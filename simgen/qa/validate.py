@@ -13,9 +13,10 @@ Checks (names as used by `--fail-on`):
                 bbox == the mask's tight box
     boxes       no empty or negative box, boxes inside the image, area >= min_area_px
     depth       depth finite where stored as float (NaN or negative fails; +inf = no surface),
-                within (0, camera.clip_end_m]
+                within (0, camera.clip_end_m]; the float and PNG depth agree
     instances   masks of one image are disjoint (they come from one object-index map), each
-                instance_index appears once, and mask pixels have a surface in the depth map
+                instance_index appears once and is the object of the frame spec the annotation
+                names, with its category, and mask pixels have a surface in the depth map
     manifest    manifest.jsonl, frame records and COCO agree: one line per image, same frame
                 index, file name and seed, and the same annotations (area, bbox, category)
 """
@@ -112,7 +113,7 @@ def validate_dataset(root: Path, thresholds: Thresholds | None = None) -> Report
     clip_end_m = float(run.get("config", {}).get("camera", {}).get("clip_end_m", 1e5))
     for image in images:
         _check_image(report, image, by_image.get(image.get("id"), []), clip_end_m)
-    _check_manifest(report, images, annotations)
+    _check_manifest(report, images, annotations, coco.get("categories", []))
     return report
 
 
@@ -176,7 +177,7 @@ def _check_image(report: Report, image: dict, annotations: list[dict], clip_end_
         _check_depth_values(report, image_id, depth, depth_file, clip_end_m)
     npy = report.root / contract.depth_npy_path(image_id)
     if npy.is_file():
-        _check_depth_npy(report, image, npy, clip_end_m)
+        _check_depth_npy(report, image, npy, clip_end_m, depth)
     size = (image.get("height"), image.get("width"))
     occupied = np.zeros(size, bool) if None not in size else None
     indices = Counter(ann.get("instance_index") for ann in annotations if ann.get("iscrowd", 0) == 0)
@@ -208,7 +209,8 @@ def _check_depth_values(report: Report, image_id: int, depth_m: np.ndarray, name
                             f"allowed (0, {clip_end_m}]")
 
 
-def _check_depth_npy(report: Report, image: dict, path: Path, clip_end_m: float) -> None:
+def _check_depth_npy(report: Report, image: dict, path: Path, clip_end_m: float,
+                     depth_png_m: np.ndarray | None) -> None:
     try:
         depth = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:
@@ -224,6 +226,12 @@ def _check_depth_npy(report: Report, image: dict, path: Path, clip_end_m: float)
     negative_inf = int(np.isneginf(depth).sum())
     if negative_inf or (finite.size and (finite.min() <= 0 or finite.max() > clip_end_m)):
         report.add("depth", f"image {image.get('id')}: {path.name} has values outside (0, {clip_end_m}] m or -inf")
+    if depth_png_m is not None:
+        # The PNG is round(depth * 256) of the same depth: within half a step where both are valid.
+        both = np.isfinite(depth_png_m) & np.isfinite(depth)
+        off = int((np.abs(depth_png_m[both] - depth[both]) > 0.5 / contract.DEPTH_PNG_SCALE + 1e-4).sum())
+        if off:
+            report.add("depth", f"image {image.get('id')}: {off} px of {path.name} disagree with the depth PNG")
 
 
 def _check_annotation(report: Report, ann: dict, size: tuple) -> np.ndarray | None:
@@ -252,7 +260,7 @@ def _check_annotation(report: Report, ann: dict, size: tuple) -> np.ndarray | No
     return mask
 
 
-def _check_manifest(report: Report, images: list[dict], annotations: list[dict]) -> None:
+def _check_manifest(report: Report, images: list[dict], annotations: list[dict], categories: list[dict]) -> None:
     path = report.root / contract.MANIFEST_FILE
     try:
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -271,7 +279,7 @@ def _check_manifest(report: Report, images: list[dict], annotations: list[dict])
             if line.get(key_line) != image.get(key_image):
                 report.add("manifest", f"image {image.get('id')}: manifest {key_line} {line.get(key_line)!r} != "
                                        f"COCO {image.get(key_image)!r}")
-    _check_records(report, images, annotations)
+    _check_records(report, images, annotations, categories)
 
 
 def _label_key(ann: dict) -> tuple:
@@ -279,9 +287,13 @@ def _label_key(ann: dict) -> tuple:
             tuple(ann.get("bbox") or ()))
 
 
-def _check_records(report: Report, images: Iterable[dict], annotations: list[dict]) -> None:
+def _check_records(report: Report, images: Iterable[dict], annotations: list[dict], categories: list[dict]) -> None:
     coco_labels = Counter(_label_key(a) for a in annotations)
     record_labels: Counter = Counter()
+    by_image: dict[Any, list[dict]] = {}
+    for ann in annotations:
+        by_image.setdefault(ann.get("image_id"), []).append(ann)
+    category_ids = {c.get("name"): c.get("id") for c in categories}
     for image in images:
         path = report.root / contract.frame_record_path(image.get("id"))
         try:
@@ -290,6 +302,22 @@ def _check_records(report: Report, images: Iterable[dict], annotations: list[dic
             report.add("manifest", f"image {image.get('id')}: frame record {path.name} missing or unreadable")
             continue
         record_labels.update(_label_key(a) for a in record.get("annotations", []))
+        _check_objects(report, by_image.get(image.get("id"), []), record, category_ids)
     for key in (coco_labels - record_labels) + (record_labels - coco_labels):
         report.add("manifest", f"annotation (image, instance, category, area, bbox) {key} is in only one of "
                                "annotations.json and the frame records")
+
+
+def _check_objects(report: Report, annotations: list[dict], record: dict, category_ids: dict) -> None:
+    """Each annotation's instance index must be the spec object it names, with its category."""
+    objects = {o.get("instance_index"): o for o in record.get("spec", {}).get("objects", []) if o.get("category")}
+    for ann in annotations:
+        if ann.get("iscrowd", 0) or "instance_index" not in ann:
+            continue
+        prop = objects.get(ann["instance_index"])
+        if prop is None or prop.get("name") != ann.get("object_name") \
+                or category_ids.get(prop.get("category")) != ann.get("category_id"):
+            expected = None if prop is None else (prop.get("name"), prop.get("category"))
+            report.add("instances", f"annotation {ann.get('id')}: instance_index {ann['instance_index']} is "
+                                    f"{expected} in the frame spec, not ({ann.get('object_name')!r}, "
+                                    f"category_id {ann.get('category_id')})")

@@ -79,6 +79,20 @@ def overlapping_masks(root):
     _edit_coco(root, edit)
 
 
+def depth_png_disagrees(root):
+    path = root / "depth" / "000001.png"
+    depth = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    depth[depth > 0] += 300  # about 1.2 m further than the float depth says
+    cv2.imwrite(str(path), depth)
+
+
+def object_name_swapped(root):
+    def edit(coco):
+        first, second = _first_two_of_one_image(coco)[:2]
+        first["object_name"], second["object_name"] = second["object_name"], first["object_name"]
+    _edit_coco(root, edit)
+
+
 def manifest_line_dropped(root):
     path = root / "manifest.jsonl"
     path.write_text("".join(line + "\n" for line in path.read_text().splitlines()[:-1]))
@@ -104,9 +118,11 @@ CORRUPTIONS = [
     (missing_image, {"files"}),
     (wrong_size, {"files"}),
     (duplicate_id, {"ids"}),
-    (unknown_category, {"categories", "manifest"}),
+    (unknown_category, {"categories", "instances", "manifest"}),
     (nan_depth, {"depth"}),
     (overlapping_masks, {"instances", "manifest"}),
+    (depth_png_disagrees, {"depth"}),
+    (object_name_swapped, {"instances"}),
     (manifest_line_dropped, {"manifest"}),
     (manifest_file_name_differs, {"manifest"}),
     (coco_annotation_dropped, {"manifest"}),

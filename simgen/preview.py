@@ -119,13 +119,22 @@ def colorize_depth(depth_m: np.ndarray, scale: int) -> np.ndarray:
     return big
 
 
+def time_of_day(sun_elevation_deg: float) -> str:
+    """A label for the sun's elevation: night (< -6 deg), twilight (< 0), low sun (< 15), day."""
+    if not sun_elevation_deg == sun_elevation_deg:  # NaN: no lighting in the spec
+        return "?"
+    return ("night" if sun_elevation_deg < -6 else "twilight" if sun_elevation_deg < 0
+            else "low sun" if sun_elevation_deg < 15 else "day")
+
+
 def key_params(record: dict, annotations: Sequence[dict]) -> list[str]:
     """Text lines of a frame's key sampled parameters, from its frame record's spec."""
     spec = record.get("spec", {})
     camera, lighting = spec.get("camera", {}), spec.get("lighting", {})
     crowd = sum(1 for a in annotations if a.get("iscrowd", 0))
+    elevation = lighting.get("sun_elevation_deg", float("nan"))
     lines = [f"frame {record.get('frame_index')}  scenario {spec.get('scenario', '?')}",
-             f"sun elev {lighting.get('sun_elevation_deg', float('nan')):.1f} deg  "
+             f"{time_of_day(elevation)}: sun elev {elevation:.1f} deg  "
              f"az {lighting.get('sun_azimuth_deg', float('nan')):.0f} deg",
              f"sun {lighting.get('sun_strength_w_m2', float('nan')):.2f} W/m2  "
              f"sky {lighting.get('sky_strength', float('nan')):.2f}",

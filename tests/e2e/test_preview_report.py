@@ -98,6 +98,7 @@ def test_key_params_show_lighting_scenario_weather_and_obstacles(dataset):
     record = view.record(0)
     text = "\n".join(key_params(record, view.annotations_of(0)))
     assert "urban_day" in text and f"{record['spec']['lighting']['sun_elevation_deg']:.1f}" in text
+    assert "day: sun elev" in text  # urban_day samples the sun at 15..65 deg
     record["spec"]["weather"] = {"kind": "rain", "fog_density": 0.25}
     record["spec"]["obstacles"] = [{"asset": "fallen_tree"}]
     text = "\n".join(key_params(record, view.annotations_of(0)))

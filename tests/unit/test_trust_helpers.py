@@ -11,7 +11,8 @@ from simgen.errors import ConfigError
 from simgen.export.kitti import calib_text, occlusion_level, truncation_from_box
 from simgen.export.yolo import detection_line, mask_polygon_px
 from simgen.lineage import content_config, hydra_value, reproduce_argv, summarize_provenance
-from simgen.qa.report import asked_range, coverage_rows
+from simgen.preview import time_of_day
+from simgen.qa.report import _obstacle_section, asked_range, coverage_rows
 from simgen.qa.validate import CHECKS
 
 
@@ -93,3 +94,15 @@ def test_coverage_rows_match_config_fields_to_spec_values():
     rows = {row["field"]: row["values"] for row in coverage_rows(config, specs)}
     assert rows == {"lighting.sun_elevation_deg": [12.0], "traffic.cars": [1], "weather.kind": ["rain"]}
     assert asked_range({"normal": [0.0, 1.0]}) == (-3.0, 3.0) and asked_range({"choice": [1]}) is None
+
+
+def test_time_of_day_labels():
+    assert [time_of_day(e) for e in (-10.0, -3.0, 5.0, 40.0, float("nan"))] == [
+        "night", "twilight", "low sun", "day", "?"]
+
+
+def test_rare_obstacle_share_against_quota():
+    specs = [{"obstacles": [{"asset": "tyre"}]}, {"obstacles": []}, {"obstacles": []}, {"obstacles": []}]
+    html = _obstacle_section({"obstacles": {"frame_quota": 0.25, "kinds": ["tyre"]}}, specs)
+    assert "<td>4</td><td>1</td><td>0.25</td><td>frame_quota 0.25</td>" in html
+    assert "no rare obstacles" in _obstacle_section({}, [{}])

@@ -106,3 +106,16 @@ def test_rare_obstacle_share_against_quota():
     html = _obstacle_section({"obstacles": {"frame_quota": 0.25, "kinds": ["tyre"]}}, specs)
     assert "<td>4</td><td>1</td><td>0.25</td><td>frame_quota 0.25</td>" in html
     assert "no rare obstacles" in _obstacle_section({}, [{}])
+
+
+def test_frame_provenance_names_the_shard(make_config):
+    from types import SimpleNamespace
+
+    from simgen.pipeline import frame_provenance
+
+    renderer = SimpleNamespace(device="CPU", blender_version="5.0.1")
+    cfg = make_config(frames=10, frames_per_shard=3, shard=1)
+    assert frame_provenance(cfg, SimpleNamespace(frame_index=5), renderer) == {
+        "shard": 1, "frames_per_shard": 3, "device": "CPU", "blender_version": "5.0.1"}
+    assert frame_provenance(make_config(), SimpleNamespace(frame_index=1), SimpleNamespace(device="CPU"))[
+        "blender_version"] == "unknown"

@@ -8,7 +8,8 @@ Hydra stops here: the composed `DictConfig` is resolved to plain data and valida
 typed `SimgenConfig` that the library receives.
 
 Exit codes: 0 done; 2 bad input (config, asset, output directory, device), with a message
-that names the field, the value and what is allowed; 1 an unexpected failure.
+that names the field, the value and what is allowed; 1 an unexpected failure, or the QA gate
+(`validate.enabled=true`) found problems.
 """
 
 from __future__ import annotations
@@ -28,10 +29,16 @@ from simgen.errors import SimgenError
 log = logging.getLogger("simgen")
 
 EXIT_BAD_INPUT = 2
+EXIT_QA_FAILED = 1
 
 SUBCOMMANDS: dict[str, str] = {
     # name -> module in simgen.commands with `main(argv: list[str]) -> int`
     "list": "inventory",
+    "preview": "preview",
+    "report": "report",
+    "validate": "validate",
+    "lineage": "lineage",
+    "export": "export",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
@@ -54,6 +61,12 @@ def _render(cfg: DictConfig) -> None:
         sys.exit(EXIT_BAD_INPUT)
     log.info("done: %s (%d frames rendered now, %d total, %d annotations, device %s)", summary.output_dir,
              summary.frames_rendered, summary.frames_total, summary.annotations, summary.device)
+    if config.validate.enabled:
+        from simgen.qa.gate import run_gate
+
+        report = run_gate(summary.output_dir, config.validate)
+        if report is not None and not report.ok:
+            sys.exit(EXIT_QA_FAILED)
 
 
 def run_subcommand(name: str, argv: list[str]) -> int:

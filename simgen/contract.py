@@ -10,11 +10,12 @@ Layout of `output.dir`::
     depth/NNNNNN.npy         optional float32 metres, background = DEPTH_BACKGROUND_FLOAT (inf)
     instance/NNNNNN.png      optional uint16 instance index per pixel, 0 = background
     semantic/NNNNNN.png      optional uint16 category id per pixel, 0 = background
-    frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing;
-                             written last, so a frame is committed iff its record exists
+    frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing,
+                             provenance (shard, device, Blender version); written last, so a
+                             frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
-    manifest.jsonl           one line per frame: frame index, seed, resolved scene spec
-    run.json                 the resolved config, its hash and the software versions
+    manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
+    run.json                 the resolved config, its hash and the lineage (`simgen.lineage`)
 
 Conventions:
     * NNNNNN is the zero-padded global frame index (0-based); COCO `image_id` = frame index.
@@ -78,6 +79,8 @@ FRAMES_DIR = "frames"
 ANNOTATIONS_FILE = "annotations.json"
 MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
+QA_DIR = "qa"
+"""Default home of derived files: qa/preview/, qa/report.html, qa/validate.json (cleared on overwrite)."""
 
 
 def frame_stem(frame_index: int) -> str:

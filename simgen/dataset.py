@@ -27,11 +27,13 @@ from simgen.writers.atomic import remove_partials, write_json_atomic
 log = logging.getLogger(__name__)
 
 RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.overwrite", "output.progress",
-                   "render.device", "render.threads")
+                   "render.device", "render.threads", "validate.enabled", "validate.fail_on", "validate.min_area_px",
+                   "validate.min_mask_depth_fraction")
 """Config fields that do not change a frame's content, so they may differ between re-runs."""
 
 OWNED = (contract.IMAGES_DIR, contract.DEPTH_DIR, contract.FRAMES_DIR, contract.ANNOTATIONS_FILE,
-         contract.MANIFEST_FILE, contract.RUN_FILE, contract.INSTANCE_DIR, contract.SEMANTIC_DIR)
+         contract.MANIFEST_FILE, contract.RUN_FILE, contract.INSTANCE_DIR, contract.SEMANTIC_DIR,
+         contract.QA_DIR)
 
 
 def dataset_identity(plain_config: Mapping[str, Any]) -> dict[str, Any]:

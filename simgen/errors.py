@@ -41,6 +41,11 @@ class OutputError(SimgenError):
     """The output directory is unusable, or holds a dataset made with another config."""
 
 
+
+class DatasetError(SimgenError):
+    """An existing dataset (the input of `simgen preview/report/validate/lineage/export`) cannot be read."""
+
+
 def closest_name(name: str, choices: Iterable[str]) -> str:
     """A 'did you mean' suffix for `name` among `choices`, or '' when nothing is close."""
     matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import logging
-import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,9 +26,10 @@ from simgen.annotations.labels import label_frame, semantic_map
 from simgen.catalog import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
-from simgen.dataset import DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
 from simgen.errors import OutputError, RenderError
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
+from simgen.lineage import content_config, run_lineage, summarize_provenance
 from simgen.passes import RenderPasses
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.specs import FrameSpec
@@ -67,10 +66,12 @@ class RunSummary:
 
 
 def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
-    """Software and input versions recorded in run.json and the COCO info."""
-    return {"simgen_version": simgen.__version__, "python": sys.version.split()[0],
-            "platform": platform.platform(), "numpy": np.__version__, "catalog_sha256": catalog.sha256,
-            "run_seed": cfg.seed, "scenario": cfg.scenario_name}
+    """Code, config, software and input versions recorded in run.json and the COCO info (see
+    `simgen.lineage`); the device and Blender version come per frame from the renderer."""
+    plain = config_to_plain(cfg)
+    info = run_lineage(content_config(plain, RUN_ONLY_FIELDS), config_hash(dataset_identity(plain)),
+                       catalog.sha256, cfg.seed)
+    return info | {"scenario": cfg.scenario_name}
 
 
 def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig], Renderer] = make_cycles_renderer,
@@ -139,7 +140,8 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
             start = time.perf_counter()
             passes, timing = _render_with_retry(renderer, spec)
             try:
-                write_frame(cfg, spec, passes, timing, dataset, start)
+                write_frame(cfg, spec, passes, timing, dataset, start,
+                            provenance=frame_provenance(cfg, spec, renderer))
             except OSError as error:
                 raise _write_failure(error, spec.frame_index, dataset, summary) from error
             elapsed = time.perf_counter() - start
@@ -178,8 +180,15 @@ def _write_failure(error: OSError, frame_index: int, dataset: DatasetDir, summar
                        "rendered in this run); free space and re-run the same command to resume.")
 
 
+def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> dict[str, Any]:
+    """Who rendered a frame: its shard of this run, the device and the Blender version."""
+    shard = spec.frame_index // cfg.frames_per_shard if cfg.frames_per_shard else 0
+    return {"shard": shard, "frames_per_shard": cfg.frames_per_shard, "device": renderer.device,
+            "blender_version": getattr(renderer, "blender_version", "unknown")}
+
+
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                dataset: DatasetDir, start: float) -> dict:
+                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
     """Extract labels and write the frame's files; the record goes last (the commit)."""
     t0 = time.perf_counter()
     labels = label_frame(spec, passes.object_index, cfg.labels)
@@ -206,7 +215,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     record = {"frame_index": index, "image": image,
               "annotations": [annotation_entry(index, inst) for inst in labels.instances],
               "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
-              "timing": {k: round(v, 6) for k, v in timing.items()}}
+              "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
     write_json_atomic(dataset.record_path(index), record, durable=True)
     return record
 
@@ -231,14 +240,15 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
     if missing:
         raise RuntimeError(f"cannot finalize: frames {missing[:10]} are not committed")
     coco_info = {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
-                 "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info}
+                 "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
+                 **summarize_provenance(dataset.iter_records(cfg.frames))}
     count = write_coco(dataset.root / contract.ANNOTATIONS_FILE, coco_info, cfg.labels.categories,
                        lambda: assign_track_ids(dataset.iter_records(cfg.frames), cfg.frames_per_shard))
     lines = []
     for record in dataset.iter_records(cfg.frames):
         lines.append({"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
                       "seed": record["image"]["frame_seed"], "label_counts": record.get("label_counts", {}),
-                      "spec": record["spec"], "timing": record["timing"]})
+                      "spec": record["spec"], "timing": record["timing"], "provenance": record.get("provenance", {})})
     write_bytes_atomic(dataset.root / contract.MANIFEST_FILE, b"".join(dumps_json(line) for line in lines))
     ignored = sum(c["ignored"] for line in lines for c in line["label_counts"].values())
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,

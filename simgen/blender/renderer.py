@@ -102,6 +102,7 @@ class CyclesRenderer:
         bpy.ops.wm.read_factory_settings(use_empty=True)
         self._configure_scene()
         self.device, self.device_names = configure_device(cfg.device)
+        self.blender_version = BLENDER_VERSION
 
     def _configure_scene(self) -> None:
         scene = bpy.context.scene

@@ -28,7 +28,18 @@ def load_config(data: Mapping[str, Any]) -> SimgenConfig:
     """
     config = _build(SimgenConfig, data, "")
     _check_cross_fields(config)
+    _check_validate(config)
     return config
+
+
+def _check_validate(config: SimgenConfig) -> None:
+    from simgen.qa import CHECKS  # names only; the checks themselves are not imported
+
+    allowed = (*CHECKS, "all", "none")
+    for name in config.validate.fail_on:
+        if name not in allowed:
+            raise ConfigError("validate.fail_on", config.validate.fail_on,
+                              f"a list of {', '.join(allowed)}" + closest_name(str(name), allowed))
 
 
 def _build(cls: type[T], data: Any, path: str) -> T:

@@ -137,6 +137,21 @@ class OutputConfig:
 
 
 @dataclass
+class ValidateConfig:
+    """The QA gate at the end of a run (`simgen validate`, see `simgen.qa.validate`).
+
+    With `enabled`, a run that assembles the dataset validates it, writes qa/validate.json and
+    exits 1 when a check named in `fail_on` (check names, or "all" / "none") has problems.
+    Run-only: changing these never changes the dataset's identity.
+    """
+
+    enabled: bool = False
+    fail_on: list[str] = field(default_factory=lambda: ["all"])
+    min_area_px: int = bounded(1, 0, 1_000_000_000)
+    min_mask_depth_fraction: float = bounded(1.0, 0.0, 1.0)
+
+
+@dataclass
 class SimgenConfig:
     """The root config: a scenario preset fills the groups; the CLI overrides any field."""
 
@@ -157,3 +172,4 @@ class SimgenConfig:
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    validate: ValidateConfig = field(default_factory=ValidateConfig)

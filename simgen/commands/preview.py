@@ -1,0 +1,29 @@
+"""`simgen preview DATASET`: a contact-sheet PNG of labels, depth and sampled parameters.
+
+Writes OUT/contact_sheet.png (default OUT: DATASET/qa/preview) and, with --overlays, one
+OUT/overlays/NNNNNN.png per shown image. Prints the written paths.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simgen.preview import write_preview
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="simgen preview", description=__doc__)
+    parser.add_argument("dataset", type=Path)
+    parser.add_argument("--out", type=Path, help="output folder (default DATASET/qa/preview)")
+    parser.add_argument("--max-images", type=int, default=16, help="images on the sheet (default: the first 16)")
+    parser.add_argument("--images", help="comma list of image ids to show instead")
+    parser.add_argument("--columns", type=int, default=2)
+    parser.add_argument("--overlays", action="store_true", help="also write one overlay PNG per image")
+    args = parser.parse_args(argv)
+    ids = [int(v) for v in args.images.split(",")] if args.images else None
+    written = write_preview(args.dataset, args.out or args.dataset / "qa" / "preview", args.max_images, ids,
+                            args.overlays, max(1, args.columns))
+    sys.stdout.write("".join(f"{path}\n" for path in written))
+    return 0

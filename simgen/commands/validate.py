@@ -1,0 +1,48 @@
+"""`simgen validate DATASET`: the QA gate. Prints a JSON summary; exit 1 when a gating check fails.
+
+Exit codes: 0 every gating check passed; 1 a gating check found problems; 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from simgen.errors import ConfigError
+from simgen.qa.validate import CHECKS, Thresholds, validate_dataset
+from simgen.writers.atomic import write_json_atomic
+
+
+def parse_fail_on(text: str) -> tuple[str, ...]:
+    """'all', 'none' or a comma list of check names -> the gating checks."""
+    if text == "all":
+        return CHECKS
+    if text == "none":
+        return ()
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ConfigError("--fail-on", text, f"'all', 'none' or a comma list of {', '.join(CHECKS)}")
+    return names
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="simgen validate", description=__doc__)
+    parser.add_argument("dataset", type=Path, help="a finished dataset directory (output.dir of a run)")
+    parser.add_argument("--fail-on", default="all", help=f"checks that fail the gate: all (default), none, or "
+                        f"a comma list of {', '.join(CHECKS)}; the others are reported only")
+    parser.add_argument("--min-area-px", type=int, default=1, help="smallest allowed annotation area (default 1)")
+    parser.add_argument("--min-mask-depth-fraction", type=float, default=1.0,
+                        help="fraction of each mask that must have a surface depth (default 1.0)")
+    parser.add_argument("--json", type=Path, help="also write the JSON summary to this file")
+    args = parser.parse_args(argv)
+    thresholds = Thresholds(fail_on=parse_fail_on(args.fail_on), min_area_px=args.min_area_px,
+                            min_mask_depth_fraction=args.min_mask_depth_fraction)
+    report = validate_dataset(args.dataset, thresholds)
+    summary = report.summary()
+    if args.json:
+        write_json_atomic(args.json, summary)
+    sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    return 0 if report.ok else 1

@@ -23,7 +23,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
-from simgen.errors import SimgenError
+from simgen.errors import ShardPreempted, SimgenError
+from simgen.preemption import EXIT_PREEMPTED
+from simgen.shards import shard_count
 
 log = logging.getLogger("simgen")
 
@@ -31,9 +33,14 @@ EXIT_BAD_INPUT = 2
 
 SUBCOMMANDS: dict[str, str] = {
     # name -> module in simgen.commands with `main(argv: list[str]) -> int`
+    "merge": "merge",
+    "slurm-script": "slurm_script",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
+# `hydra/sweeper=shards` sweeps shard over range(0, simgen_shard_count(frames, frames_per_shard)).
+OmegaConf.register_new_resolver("simgen_shard_count", lambda frames, per_shard: shard_count(frames, per_shard),
+                                replace=True)
 
 
 @hydra.main(version_base="1.3", config_path="pkg://simgen.configs", config_name="config")
@@ -43,6 +50,9 @@ def _render(cfg: DictConfig) -> None:
     try:
         config = load_config(OmegaConf.to_container(cfg, resolve=True))
         summary = render_dataset(config)
+    except ShardPreempted as error:
+        log.warning("%s", error)
+        sys.exit(EXIT_PREEMPTED)
     except SimgenError as error:
         log.error("%s: %s", type(error).__name__, error)
         sys.exit(EXIT_BAD_INPUT)

@@ -13,6 +13,15 @@ Layout of `output.dir`::
     annotations.json         COCO instances, assembled from the frame records at the end
     manifest.jsonl           one line per frame: frame index, seed, resolved scene spec
     run.json                 the resolved config, its hash and the software versions
+    shards/shard_NNNNN/      sweeps only (frames_per_shard > 0), per shard: state.json (written at
+                             start and on preemption: host, pid, device) and manifest.json
+                             (written when the shard completes: frames, device, timing)
+    .sweep/                  Hydra's multirun logs (and submitit's job files); not dataset data
+
+File names use the global frame index, so shards write straight into images/, depth/ and
+frames/ without colliding, and a frame's files and COCO entries never depend on how the frames
+were split. annotations.json and manifest.jsonl are written when the last frame of a single run
+is committed, or by `simgen merge` for a sweep.
 
 Conventions:
     * NNNNNN is the zero-padded global frame index (0-based); COCO `image_id` = frame index.
@@ -61,6 +70,12 @@ FRAMES_DIR = "frames"
 ANNOTATIONS_FILE = "annotations.json"
 MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
+SHARDS_DIR = "shards"
+SHARD_DIGITS = 5
+SHARD_STATE_FILE = "state.json"
+SHARD_MANIFEST_FILE = "manifest.json"
+SWEEP_LOG_DIR = ".sweep"
+"""Hydra's sweep dir inside output.dir (configs/config.yaml); ignored by the dataset checks."""
 
 
 def frame_stem(frame_index: int) -> str:
@@ -83,3 +98,8 @@ def depth_npy_path(frame_index: int) -> str:
 
 def frame_record_path(frame_index: int) -> str:
     return f"{FRAMES_DIR}/{frame_stem(frame_index)}.json"
+
+
+def shard_dir(shard: int) -> str:
+    """'shards/shard_00003' for shard 3."""
+    return f"{SHARDS_DIR}/shard_{shard:0{SHARD_DIGITS}d}"

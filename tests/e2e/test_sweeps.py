@@ -195,3 +195,14 @@ def test_slurm_array_script_requeues_on_signal_and_its_shards_merge(single_run, 
         assert done.returncode == 0, done.stderr[-3000:]
     assert shard_json(out, 0, "state.json")["status"] == "complete"
     assert_merges_to(out, single_run)
+
+
+def test_joblib_shards_in_one_process_start_from_a_clean_blender(single_run, tmp_path):
+    # n_jobs=1 runs both shards one after the other in the same process: the second shard's
+    # frames only match the reference if no Blender state leaks from the first.
+    out = tmp_path / "ds"
+    result = simgen("-m", "hydra/launcher=simgen_joblib", "hydra.launcher.n_jobs=1", "hydra/sweeper=shards",
+                    f"frames={FRAMES}", f"frames_per_shard={PER_SHARD}", f"output.dir={out}", *TINY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert shard_json(out, 0, "manifest.json")["pid"] == shard_json(out, 1, "manifest.json")["pid"]
+    assert_merges_to(out, single_run)

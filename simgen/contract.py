@@ -26,6 +26,8 @@ is committed, or by `simgen merge` for a sweep.
 Conventions:
     * NNNNNN is the zero-padded global frame index (0-based); COCO `image_id` = frame index.
     * COCO annotation ids run 1, 2, 3... in (frame index, instance index) order.
+    * Shard s of a sweep renders global frames [s * frames_per_shard, (s + 1) * frames_per_shard);
+      its bookkeeping lives in shards/shard_NNNNN/ (SHARD_DIGITS digits).
     * `bbox` is COCO XYWH in pixels, pixel-edge coordinates: a mask spanning columns c0..c1
       has x = c0 and w = c1 - c0 + 1. It is the tight box of the visible mask.
     * `segmentation` is compressed RLE from pycocotools; `area` is the mask's pixel count.

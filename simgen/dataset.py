@@ -27,7 +27,7 @@ from typing import Any
 from simgen import contract
 from simgen.config.dump import config_hash, flatten
 from simgen.errors import OutputError
-from simgen.writers.atomic import dumps_json, remove_partials, temp_path
+from simgen.writers.atomic import TEMP_SUFFIX, dumps_json, remove_partials, temp_path
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: boo
     """
     if root.exists() and not root.is_dir():
         raise OutputError(f"output.dir: got {str(root)!r}, which is a file; allowed: a directory path")
-    if not root.exists() or not any(p.name != contract.SWEEP_LOG_DIR for p in root.iterdir()):
+    if not root.exists() or not any(_counts(p.name) for p in root.iterdir()):
         return False
     run_file = root / contract.RUN_FILE
     if not run_file.exists():
@@ -100,6 +100,12 @@ def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: boo
         raise OutputError(f"output.dir {str(root)!r} holds a dataset made with a different config: {shown}{more}. "
                           "Use another output.dir, or output.overwrite=true to replace it.")
     return not differing
+
+
+def _counts(name: str) -> bool:
+    """Whether a top-level entry makes a directory non-empty: Hydra's sweep logs do not, nor
+    does a temp file of a run.json that a concurrent shard is creating right now."""
+    return name != contract.SWEEP_LOG_DIR and not (name.startswith(".") and name.endswith(TEMP_SUFFIX))
 
 
 def open_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -129,7 +130,7 @@ def test_sigkill_at_random_points_then_resume_gives_the_same_dataset(single_run,
         args = simgen_args(f"shard={shard}", f"frames={FRAMES}", f"frames_per_shard={PER_SHARD}",
                            f"output.dir={out}", *TINY)
         state = out / f"shards/shard_{shard:05d}/state.json"
-        for _ in range(3):
+        for _ in range(2):
             state.unlink(missing_ok=True)
             proc = subprocess.Popen(args, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
@@ -205,4 +206,24 @@ def test_joblib_shards_in_one_process_start_from_a_clean_blender(single_run, tmp
                     f"frames={FRAMES}", f"frames_per_shard={PER_SHARD}", f"output.dir={out}", *TINY, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert shard_json(out, 0, "manifest.json")["pid"] == shard_json(out, 1, "manifest.json")["pid"]
+    assert_merges_to(out, single_run)
+
+
+def test_preempted_submitit_job_finishes_its_frame_is_requeued_and_resumes(single_run, tmp_path):
+    out = tmp_path / "ds"
+    sweep = subprocess.Popen(simgen_args("-m", "hydra/launcher=simgen_local", f"frames={FRAMES}",
+                                         f"frames_per_shard={FRAMES}", "shard=0", f"output.dir={out}", *TINY),
+                             cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    state = out / "shards/shard_00000/state.json"
+    assert wait_for(state, sweep)
+    os.kill(shard_json(out, 0, "state.json")["pid"], signal.SIGUSR2)  # what submitit asks Slurm to send
+    assert sweep.wait(timeout=LAUNCH_TIMEOUT_S) == 0
+    (log,) = (out / ".sweep" / ".submitit").glob("*/*_0_log.err")
+    text = log.read_text()
+    assert "received SIGUSR2: stopping after the current frame" in text
+    assert "Requeued job" in text  # our handler passed the signal on to submitit's
+    after_requeue = text.split("Requeued")[1]
+    resumed = re.search(rf"rendering (\d+) of {FRAMES} frames into .* \((\d+) already committed\)", after_requeue)
+    assert resumed and 0 < int(resumed.group(2)) < FRAMES
+    assert shard_json(out, 0, "state.json")["status"] == "complete"
     assert_merges_to(out, single_run)

@@ -99,6 +99,8 @@ def test_concurrent_shards_share_run_json_and_a_different_config_is_refused(make
 def test_hydra_sweep_logs_do_not_make_the_directory_foreign(make_config):
     cfg = make_config(frames=2)
     (Path(cfg.output.dir) / ".sweep" / "shard_0").mkdir(parents=True)
+    # a concurrent shard is creating run.json right now
+    (Path(cfg.output.dir) / ".run.json.otherhost.99.partial").write_bytes(b"{")
     render_dataset(cfg, renderer_factory=lambda _: FakeRenderer())
     assert (Path(cfg.output.dir) / "annotations.json").exists()
 

@@ -135,7 +135,7 @@ def test_sigkill_at_random_points_then_resume_gives_the_same_dataset(single_run,
             proc = subprocess.Popen(args, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
             if wait_for(state, proc):  # the renderer is up; kill somewhere in the next frames
-                time.sleep(rng.uniform(0.0, 0.8))
+                time.sleep(rng.uniform(0.0, 0.4))
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
                     committed = sum((out / f"frames/{i:06d}.json").exists()
@@ -145,7 +145,7 @@ def test_sigkill_at_random_points_then_resume_gives_the_same_dataset(single_run,
         final = subprocess.run(args, cwd=tmp_path, env=ENV, capture_output=True, text=True,
                                timeout=LAUNCH_TIMEOUT_S)
         assert final.returncode == 0, final.stderr[-3000:]
-    assert mid_run_kills >= 2
+    assert mid_run_kills >= 2, f"only {mid_run_kills} of 4 SIGKILLs landed before the shard was complete"
     assert sorted(p.name for p in (out / "images").iterdir()) == [f"{i:06d}.png" for i in range(FRAMES)]
     assert_merges_to(out, single_run)
 

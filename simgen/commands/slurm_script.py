@@ -15,8 +15,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from simgen.contract import SWEEP_LOG_DIR
+from simgen.errors import ConfigError
 from simgen.preemption import EXIT_PREEMPTED
 from simgen.shards import shard_count
+
+SLURM_LOG_DIR = f"{SWEEP_LOG_DIR}/slurm"
 
 TEMPLATE = """#!/bin/bash
 # Written by `simgen slurm-script`: {shards} shard(s) of {frames_per_shard} frame(s), {frames} frames in all.
@@ -24,8 +28,7 @@ TEMPLATE = """#!/bin/bash
 #SBATCH --job-name={job_name}
 #SBATCH --array=0-{last}%{parallel}
 #SBATCH --ntasks=1
-#SBATCH --gres=gpu:{gpus}
-#SBATCH --cpus-per-task={cpus}
+{gres}#SBATCH --cpus-per-task={cpus}
 #SBATCH --mem={mem_gb}G
 #SBATCH --time={time_min}
 #SBATCH --requeue
@@ -74,9 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def render_script(args: argparse.Namespace) -> str:
-    if args.frames < 1 or args.frames_per_shard < 1:
-        parser_error = f"--frames and --frames-per-shard must be >= 1 (got {args.frames}, {args.frames_per_shard})"
-        raise SystemExit(f"simgen slurm-script: {parser_error}")
+    """The sbatch script text for the parsed arguments.
+
+    Raises:
+        ConfigError: fewer than one frame or frame per shard.
+    """
+    for name, value in (("--frames", args.frames), ("--frames-per-shard", args.frames_per_shard)):
+        if value < 1:
+            raise ConfigError(name, value, "an integer >= 1")
     shards = shard_count(args.frames, args.frames_per_shard)
     output_dir = str(Path(args.output_dir).absolute())
     words = [args.python, "-m", "simgen", f"frames={args.frames}", f"frames_per_shard={args.frames_per_shard}",
@@ -84,8 +92,9 @@ def render_script(args: argparse.Namespace) -> str:
     return TEMPLATE.format(
         shards=shards, frames_per_shard=args.frames_per_shard, frames=args.frames, name=args.output.name,
         output_dir_q=shlex.quote(output_dir), job_name=args.job_name, last=shards - 1,
-        parallel=max(1, args.parallel), gpus=args.gpus, cpus=args.cpus, mem_gb=args.mem_gb,
-        time_min=args.time_min, signal_s=args.signal_s, log_dir=f"{output_dir}/.sweep/slurm",
+        parallel=max(1, args.parallel), gres=f"#SBATCH --gres=gpu:{args.gpus}\n" if args.gpus else "",
+        cpus=args.cpus, mem_gb=args.mem_gb,
+        time_min=args.time_min, signal_s=args.signal_s, log_dir=f"{output_dir}/{SLURM_LOG_DIR}",
         extra=f"#SBATCH --partition={args.partition}" if args.partition else "",
         setup="\n".join(args.setup), command=" ".join(shlex.quote(w) for w in words),
         exit_preempted=EXIT_PREEMPTED)
@@ -94,6 +103,8 @@ def render_script(args: argparse.Namespace) -> str:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     script = render_script(args)
+    # Slurm does not create the --output directory; a job whose log cannot be opened fails.
+    (Path(args.output_dir).absolute() / SLURM_LOG_DIR).mkdir(parents=True, exist_ok=True)
     args.output.write_text(script, encoding="utf-8")
     args.output.chmod(0o755)
     print(f"wrote {args.output}: sbatch it, then `simgen merge {shlex.quote(args.output_dir)}`")

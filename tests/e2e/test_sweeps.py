@@ -172,6 +172,7 @@ def test_slurm_array_script_requeues_on_signal_and_its_shards_merge(single_run, 
                   "--parallel=2", "-o", str(script), *TINY, cwd=tmp_path)
     assert made.returncode == 0, made.stderr[-3000:]
     text = script.read_text()
+    assert (out / ".sweep" / "slurm").is_dir()  # sbatch --output needs it to exist
     for line in ("#SBATCH --array=0-1%2", "#SBATCH --gres=gpu:1", "#SBATCH --ntasks=1", "#SBATCH --requeue",
                  "#SBATCH --signal=B:USR1@300"):
         assert line in text.splitlines()

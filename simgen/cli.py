@@ -24,7 +24,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
-from simgen.errors import SimgenError
+from simgen.errors import ShardPreempted, SimgenError
+from simgen.preemption import EXIT_PREEMPTED
+from simgen.shards import shard_count
 
 log = logging.getLogger("simgen")
 
@@ -39,9 +41,14 @@ SUBCOMMANDS: dict[str, str] = {
     "validate": "validate",
     "lineage": "lineage",
     "export": "export",
+    "merge": "merge",
+    "slurm-script": "slurm_script",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
+# `hydra/sweeper=shards` sweeps shard over range(0, simgen_shard_count(frames, frames_per_shard)).
+OmegaConf.register_new_resolver("simgen_shard_count", lambda frames, per_shard: shard_count(frames, per_shard),
+                                replace=True)
 
 _task_started = False
 """Set once Hydra has composed the config and called the task: an exit before that is bad input."""
@@ -56,6 +63,9 @@ def _render(cfg: DictConfig) -> None:
     try:
         config = load_config(OmegaConf.to_container(cfg, resolve=True))
         summary = render_dataset(config)
+    except ShardPreempted as error:
+        log.warning("%s", error)
+        sys.exit(EXIT_PREEMPTED)
     except SimgenError as error:
         log.error("%s: %s", type(error).__name__, error)
         sys.exit(EXIT_BAD_INPUT)

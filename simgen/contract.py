@@ -16,10 +16,21 @@ Layout of `output.dir`::
     annotations.json         COCO instances, assembled from the frame records at the end
     manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
     run.json                 the resolved config, its hash and the lineage (`simgen.lineage`)
+    shards/shard_NNNNN/      sweeps only (frames_per_shard > 0), per shard: state.json (written at
+                             start and on preemption: host, pid, device) and manifest.json
+                             (written when the shard completes: frames, device, timing)
+    .sweep/                  Hydra's multirun logs (and submitit's job files); not dataset data
+
+File names use the global frame index, so shards write straight into images/, depth/ and
+frames/ without colliding, and a frame's files and COCO entries never depend on how the frames
+were split. annotations.json and manifest.jsonl are written when the last frame of a single run
+is committed, or by `simgen merge` for a sweep.
 
 Conventions:
     * NNNNNN is the zero-padded global frame index (0-based); COCO `image_id` = frame index.
     * COCO annotation ids run 1, 2, 3... in (frame index, instance index) order.
+    * Shard s of a sweep renders global frames [s * frames_per_shard, (s + 1) * frames_per_shard);
+      its bookkeeping lives in shards/shard_NNNNN/ (SHARD_DIGITS digits).
     * `bbox` is COCO XYWH in pixels, pixel-edge coordinates: a mask spanning columns c0..c1
       has x = c0 and w = c1 - c0 + 1. It is the tight box of the visible mask.
     * `segmentation` is compressed RLE from pycocotools; `area` is the mask's pixel count.
@@ -81,6 +92,12 @@ MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
 QA_DIR = "qa"
 """Default home of derived files: qa/preview/, qa/report.html, qa/validate.json (cleared on overwrite)."""
+SHARDS_DIR = "shards"
+SHARD_DIGITS = 5
+SHARD_STATE_FILE = "state.json"
+SHARD_MANIFEST_FILE = "manifest.json"
+SWEEP_LOG_DIR = ".sweep"
+"""Hydra's sweep dir inside output.dir (configs/config.yaml); ignored by the dataset checks."""
 
 
 def frame_stem(frame_index: int) -> str:
@@ -113,3 +130,8 @@ def instance_map_path(frame_index: int) -> str:
 def semantic_map_path(frame_index: int) -> str:
     """Dataset-relative path of a frame's uint16 category-id PNG (output.semantic_maps)."""
     return f"{SEMANTIC_DIR}/{frame_stem(frame_index)}.png"
+
+
+def shard_dir(shard: int) -> str:
+    """'shards/shard_00003' for shard 3."""
+    return f"{SHARDS_DIR}/shard_{shard:0{SHARD_DIGITS}d}"

@@ -50,3 +50,11 @@ def closest_name(name: str, choices: Iterable[str]) -> str:
     """A 'did you mean' suffix for `name` among `choices`, or '' when nothing is close."""
     matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+class ShardPreempted(SimgenError):
+    """The run was asked to stop (SIGTERM, SIGUSR1, SIGUSR2) and stopped between two frames.
+
+    Committed frames are kept; running the same command again resumes. The CLI exits with
+    `EXIT_PREEMPTED` (75, EX_TEMPFAIL) so a batch script can requeue the job.
+    """

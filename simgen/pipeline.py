@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import errno
 import logging
+import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,13 +28,15 @@ from simgen.catalog import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
-from simgen.errors import OutputError, RenderError
+from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
 from simgen.lineage import content_config, run_lineage, summarize_provenance
 from simgen.passes import RenderPasses
+from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
+from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec
-from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
+from simgen.writers.atomic import dumps_json, temp_path, write_bytes_atomic, write_json_atomic
 from simgen.writers.coco import annotation_entry, image_entry, write_coco
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
@@ -76,53 +79,101 @@ def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
 
 def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig], Renderer] = make_cycles_renderer,
                    catalog: Catalog | None = None) -> RunSummary:
-    """Render `cfg.frames` frames into `cfg.output.dir` and assemble the dataset files.
+    """Render this run's frames (`shard_frames(cfg)`) into `cfg.output.dir`.
+
+    A single run (frames_per_shard = 0) assembles the dataset files once every frame is
+    committed; a shard of a sweep writes its shard manifest instead, and `simgen merge`
+    assembles the dataset (see `simgen.shards`).
 
     Raises:
         SimgenError: any input problem, before the first render.
+        ShardPreempted: a stop signal arrived; the frames committed so far are kept.
     """
     catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
     check_categories(cfg, catalog)
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)
+    frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
-    already = DatasetDir(root).committed_frames() if reusable else set()
-    pending = [i for i in shard_frames(cfg) if i not in already]
+    pending = [i for i in frames if not (reusable and DatasetDir(root).is_committed(i))]
     specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
     info = lineage(cfg, catalog)
+    sweep = cfg.frames_per_shard > 0
     # The renderer starts (and checks the device) before anything is written to output.dir.
     renderer = renderer_factory(cfg.render) if specs else None
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
+    stems = {contract.frame_stem(i) for i in frames} if sweep else None
     try:
-        dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device})
+        dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
         if renderer is not None:
-            log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(shard_frames(cfg)),
-                     root, len(shard_frames(cfg)) - len(specs))
-            _render_frames(cfg, specs, renderer, dataset, summary)
+            log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(frames),
+                     root, len(frames) - len(specs))
+            _render_guarded(cfg, specs, renderer, dataset, summary)
         else:
-            log.info("all %d frames already committed in %s", len(shard_frames(cfg)), root)
+            log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
     finally:
         if renderer is not None:
             renderer.close()
-    if dataset.committed_frames() >= set(range(cfg.frames)):
+    if sweep:
+        finish_shard(cfg, root, summary, renderer)
+    elif all(dataset.is_committed(i) for i in range(cfg.frames)):
         try:
             summary.annotations = finalize_dataset(cfg, dataset, info, plain)
         except OSError as error:
             raise OutputError(f"output.dir: assembling the dataset files in {str(root)!r} failed: "
                               f"{error.strerror or error}; all frames are committed, re-run the same command "
                               "to assemble them") from error
-    else:
-        log.info("shard %d done (frames %s); other frames are not committed yet, so the dataset files are "
-                 "not assembled", cfg.shard, _span(shard_frames(cfg)))
     return summary
+
+
+def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
+                    summary: RunSummary) -> None:
+    """Render with stop signals deferred to frame boundaries (see `simgen.preemption`)."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES") == "" and renderer.device == "CPU":
+        log.warning("CUDA_VISIBLE_DEVICES is empty, so every GPU is hidden and Cycles renders on the CPU "
+                    "(submitit_local does this unless hydra.launcher.gpus_per_node is set)")
+    with PreemptionGuard() as guard:
+        if cfg.frames_per_shard:
+            write_shard_state(dataset.root, cfg.shard, {"shard": cfg.shard, "status": "running",
+                                                        "frames": _span(shard_frames(cfg)),
+                                                        "device": renderer.device, **process_environment()})
+        try:
+            _render_frames(cfg, specs, renderer, dataset, summary, guard.check)
+        except ShardPreempted:
+            if cfg.frames_per_shard:
+                write_shard_state(dataset.root, cfg.shard, {"shard": cfg.shard, "status": "preempted",
+                                                            "signal": guard.signal_name,
+                                                            "frames_rendered": summary.frames_rendered,
+                                                            "device": renderer.device, **process_environment()})
+            guard.forward()
+            raise
+
+
+def finish_shard(cfg: SimgenConfig, root: Path, summary: RunSummary, renderer: Renderer | None) -> None:
+    """Write the shard manifest (device, timing) once all its frames are committed."""
+    frames = shard_frames(cfg)
+    dataset = DatasetDir(root)
+    missing = [i for i in frames if not dataset.is_committed(i)]
+    if missing:
+        raise RenderError(f"shard {cfg.shard}: frames {missing[:10]} are not committed after the run")
+    if renderer is None and read_shard_manifest(root, cfg.shard) is not None:
+        return  # complete from an earlier run; keep its manifest (device, timing)
+    times = summary.frame_times_s
+    write_shard_manifest(root, cfg.shard, {
+        "shard": cfg.shard, "frames": _span(frames), "frames_per_shard": cfg.frames_per_shard,
+        "frames_total": cfg.frames, "frames_rendered": summary.frames_rendered, "device": summary.device,
+        "device_names": list(getattr(renderer, "device_names", [])), **process_environment(),
+        "timing": {"render_total_s": round(sum(times), 3),
+                   "median_s_per_frame": round(statistics.median(times), 4) if times else None}})
+    write_shard_state(root, cfg.shard, {"shard": cfg.shard, "status": "complete", "frames": _span(frames),
+                                        **process_environment()})
+    log.info("shard %d complete (frames %s); run `simgen merge %s` once every shard is done", cfg.shard,
+             _span(frames), root)
 
 
 def shard_frames(cfg: SimgenConfig) -> range:
     """Global frame indices of this run's shard (all frames when frames_per_shard is 0)."""
-    if not cfg.frames_per_shard:
-        return range(cfg.frames)
-    start = cfg.shard * cfg.frames_per_shard
-    return range(start, min(start + cfg.frames_per_shard, cfg.frames))
+    return shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
 
 
 def _span(frames: range) -> str:
@@ -130,7 +181,7 @@ def _span(frames: range) -> str:
 
 
 def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
-                   summary: RunSummary) -> None:
+                   summary: RunSummary, check_stop: Callable[[], None]) -> None:
     from tqdm import tqdm
 
     bar = tqdm(total=len(specs), unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
@@ -150,6 +201,7 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
             bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {timing['render_s']:.2f} s)")
             bar.update(1)
             log.debug("frame %d: %s", spec.frame_index, {k: round(v, 4) for k, v in timing.items()})
+            check_stop()
     finally:
         bar.close()
     if summary.frame_times_s:
@@ -236,21 +288,35 @@ def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarr
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any]) -> int:
     """Assemble annotations.json and manifest.jsonl from the committed frame records."""
-    missing = sorted(set(range(cfg.frames)) - dataset.committed_frames())
+    missing = [i for i in range(cfg.frames) if not dataset.is_committed(i)]
     if missing:
-        raise RuntimeError(f"cannot finalize: frames {missing[:10]} are not committed")
+        raise RenderError(f"cannot finalize {dataset.root}: frames {missing[:10]} are not committed")
     coco_info = {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
                  "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
                  **summarize_provenance(dataset.iter_records(cfg.frames))}
     count = write_coco(dataset.root / contract.ANNOTATIONS_FILE, coco_info, cfg.labels.categories,
                        lambda: assign_track_ids(dataset.iter_records(cfg.frames), cfg.frames_per_shard))
-    lines = []
-    for record in dataset.iter_records(cfg.frames):
-        lines.append({"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
-                      "seed": record["image"]["frame_seed"], "label_counts": record.get("label_counts", {}),
-                      "spec": record["spec"], "timing": record["timing"], "provenance": record.get("provenance", {})})
-    write_bytes_atomic(dataset.root / contract.MANIFEST_FILE, b"".join(dumps_json(line) for line in lines))
-    ignored = sum(c["ignored"] for line in lines for c in line["label_counts"].values())
+    ignored = write_manifest(dataset.root / contract.MANIFEST_FILE, dataset.iter_records(cfg.frames))
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
              cfg.frames, count, ignored)
     return count
+
+
+def write_manifest(path: Path, records: Iterable[dict]) -> int:
+    """manifest.jsonl, one line per frame record, streamed to a temp file then renamed.
+
+    Returns:
+        the number of iscrowd ignore regions over all frames (from the records' label counts).
+    """
+    temp = temp_path(path)
+    ignored = 0
+    with open(temp, "wb") as out:
+        for record in records:
+            counts = record.get("label_counts", {})
+            ignored += sum(c.get("ignored", 0) for c in counts.values())
+            out.write(dumps_json({"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
+                                  "seed": record["image"]["frame_seed"], "label_counts": counts,
+                                  "spec": record["spec"], "timing": record["timing"],
+                                  "provenance": record.get("provenance", {})}))
+    os.replace(temp, path)
+    return ignored

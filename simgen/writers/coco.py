@@ -17,7 +17,7 @@ import numpy as np
 
 from simgen.annotations.instances import Instance
 from simgen.contract import image_path
-from simgen.writers.atomic import TEMP_SUFFIX
+from simgen.writers.atomic import temp_path
 
 
 def image_entry(frame_index: int, width_px: int, height_px: int, intrinsics: np.ndarray,
@@ -85,7 +85,7 @@ def write_coco(path: Path, info: Mapping[str, Any], categories: Mapping[str, int
         load_records: returns a fresh iterator over frame records in frame order; it is called
             twice (images, then annotations) so no more than one record is held at a time.
     """
-    temp = path.with_name(f".{path.name}{TEMP_SUFFIX}")
+    temp = temp_path(path)
     count = 0
     with open(temp, "w", encoding="utf-8") as out:
         out.write('{"info":' + _json(info) + ',"licenses":[],"categories":' + _json(categories_entry(categories)))

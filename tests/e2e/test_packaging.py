@@ -22,7 +22,8 @@ def test_wheel_install_renders(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("simgen/configs/config.yaml", "simgen/configs/scenario/urban_day.yaml",
                      "simgen/assets/catalog.yaml", "simgen/assets/recipes/vehicles.py",
-                     "simgen/scenes/urban_street.py", "simgen/blender/renderer.py"):
+                     "simgen/scenes/urban_street.py", "simgen/blender/renderer.py",
+                     "simgen/configs/hydra/launcher/simgen_slurm.yaml", "simgen/configs/hydra/sweeper/shards.yaml"):
         assert expected in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

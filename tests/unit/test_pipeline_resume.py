@@ -58,8 +58,9 @@ def test_increasing_frames_extends_the_dataset(make_config):
     assert more.rendered == [2]
 
 
-def test_shards_render_their_frame_range_and_the_last_one_assembles(make_config):
+def test_shards_render_their_frame_range_and_merge_assembles(make_config):
     from simgen.errors import ConfigError
+    from simgen.merge import merge_dataset
 
     renderers = []
     for shard in (1, 0):
@@ -67,8 +68,12 @@ def test_shards_render_their_frame_range_and_the_last_one_assembles(make_config)
         renderers.append(renderer)
         summary = render_dataset(make_config(frames=5, frames_per_shard=3, shard=shard),
                                  renderer_factory=lambda _, r=renderer: r)
-        assert (summary.output_dir / "annotations.json").exists() == (shard == 0)
+        assert not (summary.output_dir / "annotations.json").exists()  # a sweep is finished by merge
+        assert json.loads((summary.output_dir / f"shards/shard_{shard:05d}/manifest.json").read_text())["device"] \
+            == "FAKE"
     assert renderers[0].rendered == [3, 4] and renderers[1].rendered == [0, 1, 2]
+    merged = merge_dataset(summary.output_dir)
+    assert (merged.frames, merged.shards, merged.annotations) == (5, 2, 5)
     with pytest.raises(ConfigError, match="shard"):
         make_config(frames=5, frames_per_shard=3, shard=2)
 

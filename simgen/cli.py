@@ -25,7 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
 from simgen.errors import ShardPreempted, SimgenError
-from simgen.preemption import EXIT_PREEMPTED
+from simgen.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
 from simgen.shards import shard_count
 
 log = logging.getLogger("simgen")
@@ -64,8 +64,8 @@ def _render(cfg: DictConfig) -> None:
         config = load_config(OmegaConf.to_container(cfg, resolve=True))
         summary = render_dataset(config)
     except ShardPreempted as error:
-        log.warning("%s", error)
-        sys.exit(EXIT_PREEMPTED)
+        log.warning("%s (%d frames committed by this run)", error, error.frames_rendered)
+        sys.exit(EXIT_INTERRUPTED if error.signal_name == "SIGINT" else EXIT_PREEMPTED)
     except SimgenError as error:
         log.error("%s: %s", type(error).__name__, error)
         sys.exit(EXIT_BAD_INPUT)

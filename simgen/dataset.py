@@ -106,8 +106,10 @@ def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: boo
 
 def _counts(name: str) -> bool:
     """Whether a top-level entry makes a directory non-empty: Hydra's sweep logs do not, nor
-    does a temp file of a run.json that a concurrent shard is creating right now."""
-    return name != contract.SWEEP_LOG_DIR and not (name.startswith(".") and name.endswith(TEMP_SUFFIX))
+    does a temp file of a run.json that a concurrent shard is creating right now, nor a shard
+    lock file (`simgen.locking`)."""
+    return (name != contract.SWEEP_LOG_DIR and not (name.startswith(".") and name.endswith(TEMP_SUFFIX))
+            and not name.startswith(".lock.shard_"))
 
 
 def open_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool,

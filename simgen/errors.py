@@ -53,8 +53,13 @@ def closest_name(name: str, choices: Iterable[str]) -> str:
 
 
 class ShardPreempted(SimgenError):
-    """The run was asked to stop (SIGTERM, SIGUSR1, SIGUSR2) and stopped between two frames.
+    """The run was asked to stop (SIGTERM, SIGUSR1, SIGUSR2, SIGINT) and stopped between two frames.
 
     Committed frames are kept; running the same command again resumes. The CLI exits with
     `EXIT_PREEMPTED` (75, EX_TEMPFAIL) so a batch script can requeue the job.
     """
+
+    signal_name: str | None = None
+    """The signal that stopped the run, e.g. 'SIGTERM' or 'SIGINT'."""
+    frames_rendered: int = 0
+    """Frames committed by this run before it stopped."""

@@ -7,13 +7,14 @@ directory are skipped, so a re-run resumes instead of re-rendering.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import logging
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +32,7 @@ from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, datase
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
 from simgen.lineage import content_config, run_lineage, summarize_provenance
+from simgen.locking import shard_lock
 from simgen.passes import RenderPasses
 from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
@@ -104,13 +106,14 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
     stems = {contract.frame_stem(i) for i in frames} if sweep else None
     try:
-        dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
-        if renderer is not None:
-            log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(frames),
-                     root, len(frames) - len(specs))
-            _render_guarded(cfg, specs, renderer, dataset, summary)
-        else:
-            log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
+        with _claimed(root, cfg.shard):
+            dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
+            if renderer is not None:
+                log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(frames),
+                         root, len(frames) - len(specs))
+                _render_guarded(cfg, specs, renderer, dataset, summary)
+            else:
+                log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
     finally:
         if renderer is not None:
             renderer.close()
@@ -126,6 +129,17 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     return summary
 
 
+@contextlib.contextmanager
+def _claimed(root: Path, shard: int) -> Iterator[None]:
+    """Create output.dir if needed and hold this shard's lock (see `simgen.locking`)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"output.dir: cannot create {str(root)!r}: {error.strerror or error}") from error
+    with shard_lock(root, shard):
+        yield
+
+
 def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
                     summary: RunSummary) -> None:
     """Render with stop signals deferred to frame boundaries (see `simgen.preemption`)."""
@@ -139,7 +153,8 @@ def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Rendere
                                                         "device": renderer.device, **process_environment()})
         try:
             _render_frames(cfg, specs, renderer, dataset, summary, guard.check)
-        except ShardPreempted:
+        except ShardPreempted as stop:
+            stop.frames_rendered = summary.frames_rendered
             if cfg.frames_per_shard:
                 write_shard_state(dataset.root, cfg.shard, {"shard": cfg.shard, "status": "preempted",
                                                             "signal": guard.signal_name,

@@ -1,5 +1,8 @@
 """Stopping cleanly on preemption: SIGTERM, SIGUSR1 and SIGUSR2 end a run between two frames.
 
+SIGINT (Ctrl-C) is handled the same way: the run stops after the current frame, prints a
+summary and exits with `EXIT_INTERRUPTED` (130); a second Ctrl-C interrupts at once.
+
 Slurm sends SIGTERM when it preempts or cancels a job, and the signal chosen with
 `--signal` (USR1 in `simgen slurm-script`, USR2 under submitit) before the time limit. While
 `PreemptionGuard` is active, such a signal only sets a flag; the render loop checks it after
@@ -28,10 +31,13 @@ from simgen.errors import ShardPreempted
 
 log = logging.getLogger(__name__)
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2, signal.SIGINT)
 
 EXIT_PREEMPTED = 75
 """Exit status after a stop signal (EX_TEMPFAIL): the job may be requeued and will resume."""
+
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
 
 
 class PreemptionGuard:
@@ -53,8 +59,11 @@ class PreemptionGuard:
         self._restore()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if signum == signal.SIGINT and self.received == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now (the frame in progress is not committed)
         if self.received is None:
-            log.warning("received %s: stopping after the current frame", signal.Signals(signum).name)
+            hint = " (Ctrl-C again to stop at once)" if signum == signal.SIGINT else ""
+            log.warning("received %s: stopping after the current frame%s", signal.Signals(signum).name, hint)
         self.received = signum
 
     def _restore(self) -> None:
@@ -69,14 +78,18 @@ class PreemptionGuard:
     def check(self) -> None:
         """Called between frames. Raises ShardPreempted if a stop signal has arrived."""
         if self.received is not None:
-            raise ShardPreempted(f"stopped by {self.signal_name} between frames; committed frames are kept and "
-                                 "running the same command again resumes")
+            stop = ShardPreempted(f"stopped by {self.signal_name} between frames; committed frames are kept and "
+                                  "running the same command again resumes")
+            stop.signal_name = self.signal_name
+            raise stop
 
     def forward(self) -> None:
         """Restore the previous handlers and pass the received signal to the one that was
         installed before us, if it was a Python function (e.g. submitit's checkpoint+requeue)."""
         previous = self._previous.get(self.received) if self.received is not None else None
         self._restore()
+        if self.received == signal.SIGINT:
+            return  # Python's own SIGINT handler would raise KeyboardInterrupt: the stop is ours
         if callable(previous):
             log.info("passing %s on to the launcher's handler %s", self.signal_name,
                      getattr(previous, "__qualname__", previous))

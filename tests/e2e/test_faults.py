@@ -58,3 +58,57 @@ def test_disk_full_stops_cleanly_and_resumes(tmp_path, small_disk):
     assert clean.returncode == 0, clean.stderr[-2000:]
     assert (moved / "annotations.json").read_bytes() == (tmp_path / "clean" / "annotations.json").read_bytes()
     assert not list(moved.rglob("*.partial"))
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "simgen", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def _wait_for_frames(out: Path, count: int, process: subprocess.Popen, timeout_s: float = 120.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while len(list((out / "frames").glob("*.json"))) < count:
+        assert process.poll() is None, process.communicate()[1][-2000:]
+        assert time.monotonic() < deadline, "the run committed too few frames in time"
+        time.sleep(0.05)
+
+
+LONG = ["frames=60", "seed=4", "render.resolution=[64,48]", "render.samples=1", "render.denoise=false",
+        "output.progress=false", "traffic.cars=2", "traffic.pedestrians=1"]
+
+
+def test_ctrl_c_stops_after_the_current_frame_with_a_summary(tmp_path):
+    import signal
+
+    out = tmp_path / "ds"
+    process = _start([*LONG, f"output.dir={out}"], tmp_path)
+    _wait_for_frames(out, 2, process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr[-2000:]
+    assert "stopped by SIGINT between frames" in stderr and "frames committed by this run" in stderr
+    assert "Traceback" not in stderr
+    committed = sorted(int(p.stem) for p in (out / "frames").glob("*.json"))
+    assert committed == list(range(len(committed))) and 2 <= len(committed) < 60
+    for index in committed:
+        record = json.loads((out / "frames" / f"{index:06d}.json").read_text())
+        assert (out / record["image"]["file_name"]).exists()
+
+
+def test_a_second_run_on_the_same_frames_is_refused_while_the_first_renders(tmp_path):
+    import signal
+
+    out = tmp_path / "ds"
+    first = _start([*LONG, f"output.dir={out}"], tmp_path)
+    try:
+        _wait_for_frames(out, 1, first)
+        second = simgen([*LONG, f"output.dir={out}"], tmp_path)
+        assert second.returncode == 2, second.stderr[-2000:]
+        assert "shard 0 is being rendered by pid" in second.stderr and "wait for it to finish" in second.stderr
+        assert first.poll() is None  # the first run is unaffected
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=120)
+    assert first.returncode == 130

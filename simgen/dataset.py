@@ -27,6 +27,7 @@ from typing import Any
 from simgen import contract
 from simgen.config.dump import config_hash, flatten
 from simgen.errors import OutputError
+from simgen.writers.assembly import load_record
 from simgen.writers.atomic import TEMP_SUFFIX, dumps_json, remove_partials, temp_path
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class DatasetDir:
     def iter_records(self, frame_count: int) -> Iterator[dict]:
         """Frame records 0..frame_count-1 in order (all must be committed)."""
         for index in range(frame_count):
-            yield json.loads(self.record_path(index).read_text(encoding="utf-8"))
+            yield load_record(self.record_path(index))
 
 
 def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool) -> bool:

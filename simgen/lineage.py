@@ -14,7 +14,7 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,16 +83,6 @@ def run_lineage(content: Mapping[str, Any], config_sha256: str, catalog_sha256: 
             "platform": platform.platform(), "numpy": np.__version__, "catalog_sha256": catalog_sha256,
             "recipes_sha256": recipes_sha256(), "run_seed": run_seed, "config_sha256": config_sha256,
             "config_yaml": yaml.safe_dump(dict(content), sort_keys=False, default_flow_style=None, width=120)}
-
-
-def summarize_provenance(records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Devices and Blender versions over frame records (one pass), e.g. {"device": "CPU",
-    "blender_version": "5.0.1"}; several values are joined with ", "."""
-    seen: dict[str, set[str]] = {"device": set(), "blender_version": set()}
-    for record in records:
-        for key, values in seen.items():
-            values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
-    return {key: ", ".join(sorted(values)) or UNKNOWN for key, values in seen.items()}
 
 
 def hydra_value(value: Any) -> str:

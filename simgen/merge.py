@@ -26,8 +26,9 @@ from simgen.shards import describe_missing, missing_frames, read_shard_manifest,
 
 log = logging.getLogger(__name__)
 
-PYCOCOTOOLS_MAX_FRAMES = 20_000
-"""Above this many frames the pycocotools check (which loads the whole file) runs only on request."""
+PYCOCOTOOLS_MAX_ANNOTATIONS = 200_000
+"""Above this many annotations the pycocotools check (which loads the whole file into memory,
+several GB for a million annotations) runs only on request; the streaming checks always run."""
 
 
 class IncompleteSweepError(OutputError):
@@ -61,7 +62,7 @@ def merge_dataset(root: Path, pycocotools_check: bool | None = None) -> MergeSum
     Args:
         root: the sweep's output.dir.
         pycocotools_check: load the result with pycocotools; None = only up to
-            PYCOCOTOOLS_MAX_FRAMES frames (the streaming checks always run).
+            PYCOCOTOOLS_MAX_ANNOTATIONS annotations (the streaming checks always run).
 
     Raises:
         IncompleteSweepError: frames are missing (the message names each shard and frame).
@@ -79,11 +80,11 @@ def merge_dataset(root: Path, pycocotools_check: bool | None = None) -> MergeSum
     if without:
         log.warning("shards %s have all their frames but no manifest (stopped after their last frame); "
                     "rerunning them only writes the manifest", without)
-    for _ in check_records(dataset.iter_records(cfg.frames), set(cfg.labels.categories.values())):
-        pass
     info = {k: v for k, v in run.get("lineage", {}).items() if k != "device"}
-    count = finalize_dataset(cfg, dataset, info, run["config"])
-    if pycocotools_check or (pycocotools_check is None and cfg.frames <= PYCOCOTOOLS_MAX_FRAMES):
+    category_ids = set(cfg.labels.categories.values())
+    count = finalize_dataset(cfg, dataset, info, run["config"],
+                             check=lambda records: check_records(records, category_ids))
+    if pycocotools_check or (pycocotools_check is None and count <= PYCOCOTOOLS_MAX_ANNOTATIONS):
         check_with_pycocotools(root / contract.ANNOTATIONS_FILE, cfg.frames, count)
     return MergeSummary(root, cfg.frames, shards, count, without)
 

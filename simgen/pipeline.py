@@ -14,7 +14,7 @@ import logging
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,15 +31,16 @@ from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
-from simgen.lineage import content_config, run_lineage, summarize_provenance
+from simgen.lineage import content_config, run_lineage
 from simgen.locking import shard_lock
 from simgen.passes import RenderPasses
 from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec
-from simgen.writers.atomic import dumps_json, temp_path, write_bytes_atomic, write_json_atomic
-from simgen.writers.coco import annotation_entry, image_entry, write_coco
+from simgen.writers.assembly import Assembly, assemble
+from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
+from simgen.writers.coco import annotation_entry, image_entry
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
 log = logging.getLogger(__name__)
@@ -301,37 +302,27 @@ def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarr
     return files
 
 
-def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any]) -> int:
-    """Assemble annotations.json and manifest.jsonl from the committed frame records."""
+def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],
+                     check: Callable[[Iterator[dict]], Iterator[dict]] | None = None) -> int:
+    """Assemble annotations.json and manifest.jsonl from the committed frame records.
+
+    One streaming pass (`simgen.writers.assembly`): every record is read once; `check` (used by
+    `simgen merge`) may inspect each record on the way. Returns the annotation count.
+    """
     missing = [i for i in range(cfg.frames) if not dataset.is_committed(i)]
     if missing:
         raise RenderError(f"cannot finalize {dataset.root}: frames {missing[:10]} are not committed")
-    coco_info = {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
-                 "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
-                 **summarize_provenance(dataset.iter_records(cfg.frames))}
-    count = write_coco(dataset.root / contract.ANNOTATIONS_FILE, coco_info, cfg.labels.categories,
-                       lambda: assign_track_ids(dataset.iter_records(cfg.frames), cfg.frames_per_shard))
-    ignored = write_manifest(dataset.root / contract.MANIFEST_FILE, dataset.iter_records(cfg.frames))
+    records: Iterator[dict] = dataset.iter_records(cfg.frames)
+    if check is not None:
+        records = check(records)
+
+    def make_info(result: Assembly) -> dict[str, Any]:
+        return {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
+                "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
+                **result.provenance_summary()}
+
+    result = assemble(dataset.root / contract.ANNOTATIONS_FILE, dataset.root / contract.MANIFEST_FILE,
+                      assign_track_ids(records, cfg.frames_per_shard), make_info, cfg.labels.categories)
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
-             cfg.frames, count, ignored)
-    return count
-
-
-def write_manifest(path: Path, records: Iterable[dict]) -> int:
-    """manifest.jsonl, one line per frame record, streamed to a temp file then renamed.
-
-    Returns:
-        the number of iscrowd ignore regions over all frames (from the records' label counts).
-    """
-    temp = temp_path(path)
-    ignored = 0
-    with open(temp, "wb") as out:
-        for record in records:
-            counts = record.get("label_counts", {})
-            ignored += sum(c.get("ignored", 0) for c in counts.values())
-            out.write(dumps_json({"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
-                                  "seed": record["image"]["frame_seed"], "label_counts": counts,
-                                  "spec": record["spec"], "timing": record["timing"],
-                                  "provenance": record.get("provenance", {})}))
-    os.replace(temp, path)
-    return ignored
+             result.frames, result.annotations, result.ignored)
+    return result.annotations

@@ -10,10 +10,11 @@ from simgen.commands.validate import parse_fail_on
 from simgen.errors import ConfigError
 from simgen.export.kitti import calib_text, occlusion_level, truncation_from_box
 from simgen.export.yolo import detection_line, mask_polygon_px
-from simgen.lineage import content_config, hydra_value, reproduce_argv, summarize_provenance
+from simgen.lineage import content_config, hydra_value, reproduce_argv
 from simgen.preview import time_of_day
 from simgen.qa.report import _obstacle_section, asked_range, coverage_rows
 from simgen.qa.validate import CHECKS
+from simgen.writers.assembly import assemble
 
 
 @pytest.mark.parametrize("value", [1.5, -3, 0.0, 1e-07, True, "urban_day", "a b's", "/tmp/x y/out", [96, 72],
@@ -48,11 +49,17 @@ def test_content_config_drops_run_only_fields():
     assert plain["output"]["dir"] == "x"  # the input is not modified
 
 
-def test_summarize_provenance():
-    records = [{"provenance": {"device": "CPU", "blender_version": "5.0.1"}},
-               {"provenance": {"device": "OPTIX", "blender_version": "5.0.1"}}, {}]
-    assert summarize_provenance(iter(records)) == {"device": "CPU, OPTIX, unknown",
-                                                   "blender_version": "5.0.1, unknown"}
+def test_provenance_is_summarized_while_assembling(tmp_path):
+    provenances = [{"device": "CPU", "blender_version": "5.0.1"}, {"device": "OPTIX", "blender_version": "5.0.1"}, None]
+    records = []
+    for index, provenance in enumerate(provenances):
+        record = {"frame_index": index, "image": {"id": index, "file_name": f"images/{index:06d}.png",
+                                                  "frame_seed": {}}, "annotations": [], "spec": {}, "timing": {}}
+        if provenance:
+            record["provenance"] = provenance
+        records.append(record)
+    result = assemble(tmp_path / "a.json", tmp_path / "m.jsonl", iter(records), lambda r: {}, {"car": 1})
+    assert result.provenance_summary() == {"device": "CPU, OPTIX, unknown", "blender_version": "5.0.1, unknown"}
 
 
 def test_parse_fail_on():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from simgen.contract import DEPTH_PNG_SCALE
+from simgen.writers.assembly import assemble
 from simgen.writers.atomic import remove_partials, write_bytes_atomic
-from simgen.writers.coco import write_coco
 from simgen.writers.images import decode_depth_png, depth_to_uint16, encode_depth_png, encode_rgb_png
 
 
@@ -41,12 +41,20 @@ def test_coco_is_streamed_with_ids_from_one(tmp_path):
         {"image": {"id": 2, "file_name": "images/000002.png", "width": 4, "height": 3},
          "annotations": [{"image_id": 2, "category_id": 1}]},
     ]
-    path = tmp_path / "annotations.json"
-    count = write_coco(path, {"description": "t"}, {"b": 2, "a": 1}, lambda: iter(records))
+    for record in records:
+        record.update(frame_index=record["image"]["id"], spec={}, timing={},
+                      label_counts={"a": {"kept": 1, "ignored": 1}})
+        record["image"]["frame_seed"] = {"run_seed": 0, "frame_index": record["image"]["id"]}
+    path, manifest = tmp_path / "annotations.json", tmp_path / "manifest.jsonl"
+    result = assemble(path, manifest, iter(records), lambda r: {"description": "t", "frames": r.frames},
+                      {"b": 2, "a": 1})
     coco = json.loads(path.read_text())
-    assert count == 3 and [a["id"] for a in coco["annotations"]] == [1, 2, 3]
+    assert result.annotations == 3 and [a["id"] for a in coco["annotations"]] == [1, 2, 3]
+    assert result.ignored == 3 and coco["info"] == {"description": "t", "frames": 3}
+    assert len(manifest.read_text().splitlines()) == 3
     assert [c["id"] for c in coco["categories"]] == [1, 2]
     assert [a["image_id"] for a in coco["annotations"]] == [0, 0, 2]
     first = path.read_bytes()
-    write_coco(path, {"description": "t"}, {"b": 2, "a": 1}, lambda: iter(records))
-    assert path.read_bytes() == first
+    assemble(path, manifest, iter(records), lambda r: {"description": "t", "frames": r.frames}, {"b": 2, "a": 1})
+    assert path.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [
+        "annotations.json", "manifest.jsonl"]

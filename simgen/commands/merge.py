@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("output_dir", type=Path, help="the sweep's output.dir")
     check = parser.add_mutually_exclusive_group()
     check.add_argument("--pycocotools", dest="pycocotools", action="store_true", default=None,
-                       help="always load the result with pycocotools (default: up to 20000 frames)")
+                       help="always load the result with pycocotools (default: up to 200000 annotations)")
     check.add_argument("--no-pycocotools", dest="pycocotools", action="store_false",
                        help="skip the pycocotools load (the streaming checks still run)")
     args = parser.parse_args(argv)

@@ -23,6 +23,7 @@ import numpy as np
 import simgen
 from simgen import contract
 from simgen.annotations.instances import extract_instances
+from simgen.annotations.obstacles import obstacle_report
 from simgen.catalog import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
@@ -171,6 +172,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     record = {"frame_index": index, "image": image,
               "annotations": [annotation_entry(index, inst) for inst in instances],
               "spec": dataclasses.asdict(spec), "files": files,
+              "obstacles": obstacle_report(spec, instances, cfg.obstacles.quota_min_visible_fraction),
               "timing": {k: round(v, 6) for k, v in timing.items()}}
     write_json_atomic(dataset.record_path(index), record, durable=True)
     return record

@@ -118,6 +118,26 @@ class LayoutSpec:
 
 
 @dataclass(frozen=True)
+class ObstacleSpec:
+    """A rare obstacle of the frame (its mesh and pose are the `PropSpec` of the same name).
+
+    Attributes:
+        name: the prop's name, e.g. 'obstacle_00'.
+        category: its class, e.g. 'deer'.
+        distance_m: distance ahead of the camera along the road (world y), metres.
+        quota: True for the obstacle a quota frame places in the ego lane.
+        planned_visible_fraction: for quota obstacles, the silhouette fraction in the image and not
+            behind traffic, computed before rendering; None for the others.
+    """
+
+    name: str
+    category: str
+    distance_m: float
+    quota: bool
+    planned_visible_fraction: float | None = None
+
+
+@dataclass(frozen=True)
 class FrameSpec:
     """Everything needed to rebuild and re-render one frame exactly."""
 
@@ -129,6 +149,8 @@ class FrameSpec:
     lighting: LightingSpec
     layout: LayoutSpec
     objects: tuple[PropSpec, ...] = field(default=())
+    obstacles: tuple[ObstacleSpec, ...] = field(default=())
+    quota_frame: bool = False
 
     @property
     def labeled_objects(self) -> tuple[PropSpec, ...]:

@@ -90,11 +90,32 @@ class TrafficConfig:
 
 
 @dataclass
+class ObstaclesConfig:
+    """Rare obstacles on the road ahead (`simgen/sampling/obstacles.py`).
+
+    `rates` maps an obstacle class (a catalog category, e.g. deer) to the probability that a
+    frame holds one of it, anywhere on the road. With `quota_fraction` P > 0, frame i is a quota
+    frame iff ceil((i + 1) * P) > ceil(i * P): it gets one more obstacle (class drawn with the
+    rates as weights) in the ego lane, placed so that at least `quota_min_visible_fraction` of
+    its silhouette is in the image and not hidden by traffic.
+    """
+
+    rates: dict[str, float] = field(default_factory=dict)
+    quota_fraction: float = bounded(0.0, 0.0, 1.0)
+    quota_min_visible_fraction: float = bounded(0.5, 0.0, 1.0)
+    distance_m: Any = dist({"uniform": [8.0, 45.0]}, 1.0, 1000.0)
+    clearance_m: float = bounded(0.3, 0.0, 10.0)
+    attempts_per_object: int = bounded(200, 1, 100000)
+
+
+@dataclass
 class LabelsConfig:
     """Which categories exist (with their stable COCO ids) and how depth is defined."""
 
     categories: dict[str, int] = field(default_factory=lambda: {
-        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4})
+        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4, "deer": 5, "dog": 6, "tree_trunk": 7,
+        "tire": 8, "cardboard_box": 9, "mattress": 10, "rock": 11, "stroller": 12, "construction_barrier": 13,
+        "cone_cluster": 14})
     depth_kind: str = one_of("planar", "planar", "ray")
 
 
@@ -136,6 +157,7 @@ class SimgenConfig:
     lighting: LightingConfig = field(default_factory=LightingConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)
     traffic: TrafficConfig = field(default_factory=TrafficConfig)
+    obstacles: ObstaclesConfig = field(default_factory=ObstaclesConfig)
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)

@@ -7,6 +7,7 @@ from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
 from simgen.sampling.lighting import sample_lighting
+from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
 from simgen.scenes import get_layout
 from simgen.seeds import concern_rng, cycles_seed
@@ -23,6 +24,7 @@ def check_categories(cfg: SimgenConfig, catalog: Catalog) -> None:
         if catalog.by_category(category) and category not in cfg.labels.categories:
             raise ConfigError("labels.categories", cfg.labels.categories,
                               f"an id for every placed category, including {category!r}")
+    check_obstacle_classes(cfg.obstacles, catalog, cfg.labels)
 
 
 def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> FrameSpec:
@@ -40,5 +42,9 @@ def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> Frame
     lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"))
     objects = sample_traffic(cfg.traffic, layout, catalog, concern_rng(seed, frame_index, "placement"),
                              concern_rng(seed, frame_index, "materials"), camera.location_m[0])
+    obstacle_props, obstacles = sample_obstacles(cfg.obstacles, layout, camera, catalog, objects, frame_index,
+                                                 concern_rng(seed, frame_index, "obstacles"), len(objects) + 1)
+    quota = cfg.obstacles.quota_fraction > 0 and is_quota_frame(frame_index, cfg.obstacles.quota_fraction)
     return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
-                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout, objects=objects)
+                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout,
+                     objects=objects + obstacle_props, obstacles=obstacles, quota_frame=quota)

@@ -49,13 +49,41 @@ class CameraConfig:
 class LightingConfig:
     """Sun lamp plus a physically based sky texture."""
 
-    sun_elevation_deg: Any = dist({"uniform": [15.0, 65.0]}, -20.0, 90.0)
+    sun_elevation_deg: Any = dist({"uniform": [15.0, 65.0]}, -90.0, 90.0)
     sun_azimuth_deg: Any = dist({"uniform": [0.0, 360.0]}, -360.0, 360.0)
     sun_strength_w_m2: Any = dist({"uniform": [3.0, 5.0]}, 0.0, 1000.0)
     sun_angle_deg: Any = dist(0.5, 0.0, 30.0)
     sky_strength: Any = dist({"uniform": [0.8, 1.2]}, 0.0, 100.0)
     sky_turbidity: Any = dist({"uniform": [2.0, 5.0]}, 1.0, 10.0)
     exposure_ev: Any = dist(0.0, -10.0, 10.0)
+    lights_on_below_deg: float = bounded(3.0, -90.0, 90.0)
+    """Street lamps, lit windows and vehicle lights switch on when the sun is below this elevation."""
+    lamp_power_w: Any = dist({"uniform": [300.0, 700.0]}, 0.0, 100000.0)
+    lamp_color_temperature_k: Any = dist({"uniform": [2700.0, 4500.0]}, 1000.0, 12000.0)
+    window_lit_probability: Any = dist({"uniform": [0.2, 0.7]}, 0.0, 1.0)
+    window_emission_strength: Any = dist({"uniform": [1.0, 4.0]}, 0.0, 1000.0)
+    vehicle_light_strength: Any = dist({"uniform": [20.0, 60.0]}, 0.0, 10000.0)
+
+
+@dataclass
+class WeatherConfig:
+    """CARLA-like weather knobs (`simgen/sampling/weather.py`). Each phenomenon (fog, rain,
+    snow) is present in a frame with its probability; its knobs are drawn every frame anyway."""
+
+    cloudiness: Any = dist({"uniform": [0.0, 0.3]}, 0.0, 1.0)
+    fog_probability: Any = dist(0.0, 0.0, 1.0)
+    fog_mode: str = one_of("depth", "depth", "volumetric")
+    fog_visibility_m: Any = dist({"uniform": [60.0, 300.0]}, 5.0, 100000.0)
+    """Meteorological visibility (contrast falls to 2 %): extinction beta = 3.912 / visibility."""
+    fog_start_m: Any = dist(0.0, 0.0, 1000.0)
+    fog_brightness: Any = dist({"uniform": [0.55, 0.8]}, 0.0, 1.0)
+    """Display-linear grey level of the fog (airlight) colour."""
+    rain_probability: Any = dist(0.0, 0.0, 1.0)
+    rain_intensity: Any = dist({"uniform": [0.3, 1.0]}, 0.0, 1.0)
+    puddle_coverage: Any = dist({"uniform": [0.1, 0.5]}, 0.0, 1.0)
+    rain_streaks: bool = True
+    snow_probability: Any = dist(0.0, 0.0, 1.0)
+    snow_cover: Any = dist({"uniform": [0.4, 1.0]}, 0.0, 1.0)
 
 
 @dataclass
@@ -155,6 +183,7 @@ class SimgenConfig:
     [s * frames_per_shard, min((s + 1) * frames_per_shard, frames))."""
     camera: CameraConfig = field(default_factory=CameraConfig)
     lighting: LightingConfig = field(default_factory=LightingConfig)
+    weather: WeatherConfig = field(default_factory=WeatherConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)
     traffic: TrafficConfig = field(default_factory=TrafficConfig)
     obstacles: ObstaclesConfig = field(default_factory=ObstaclesConfig)

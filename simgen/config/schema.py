@@ -61,7 +61,7 @@ class LightingConfig:
     lamp_power_w: Any = dist({"uniform": [300.0, 700.0]}, 0.0, 100000.0)
     lamp_color_temperature_k: Any = dist({"uniform": [2700.0, 4500.0]}, 1000.0, 12000.0)
     window_lit_probability: Any = dist({"uniform": [0.2, 0.7]}, 0.0, 1.0)
-    window_emission_strength: Any = dist({"uniform": [1.0, 4.0]}, 0.0, 1000.0)
+    window_emission_strength: Any = dist({"uniform": [0.5, 2.0]}, 0.0, 1000.0)
     vehicle_light_strength: Any = dist({"uniform": [20.0, 60.0]}, 0.0, 10000.0)
 
 
@@ -90,7 +90,7 @@ class WeatherConfig:
 class LayoutConfig:
     """Which scene layout from `scenes/` builds the static street, and its dimensions."""
 
-    name: str = "urban_street"
+    name: str = one_of("urban_street", "urban_street", "intersection", "highway", "rural_road")
     lanes_per_direction: Any = dist({"int_range": [1, 2]}, 1, 6, integer=True)
     lane_width_m: Any = dist({"uniform": [3.0, 3.6]}, 2.0, 6.0)
     sidewalk_width_m: Any = dist({"uniform": [2.0, 4.0]}, 0.5, 15.0)
@@ -101,6 +101,8 @@ class LayoutConfig:
     building_setback_m: Any = dist({"uniform": [0.0, 2.0]}, 0.0, 50.0)
     pole_spacing_m: Any = dist({"uniform": [15.0, 30.0]}, 2.0, 500.0)
     tree_probability: Any = dist(0.5, 0.0, 1.0)
+    intersection_distance_m: Any = dist({"uniform": [25.0, 45.0]}, 10.0, 500.0)
+    """intersection only: distance from the camera to the cross street's centre line."""
 
 
 @dataclass
@@ -125,12 +127,15 @@ class ObstaclesConfig:
     frame holds one of it, anywhere on the road. With `quota_fraction` P > 0, frame i is a quota
     frame iff ceil((i + 1) * P) > ceil(i * P): it gets one more obstacle (class drawn with the
     rates as weights) in the ego lane, placed so that at least `quota_min_visible_fraction` of
-    its silhouette is in the image and not hidden by traffic.
+    its silhouette is in the image and not hidden by traffic, and its visible pixels cover at
+    least `quota_min_image_fraction` of the image (resolution-independent size).
     """
 
     rates: dict[str, float] = field(default_factory=dict)
     quota_fraction: float = bounded(0.0, 0.0, 1.0)
     quota_min_visible_fraction: float = bounded(0.5, 0.0, 1.0)
+    quota_min_image_fraction: float = bounded(0.0, 0.0, 1.0)
+    """A quota obstacle's visible pixels must also cover at least this share of the image."""
     distance_m: Any = dist({"uniform": [8.0, 45.0]}, 1.0, 1000.0)
     clearance_m: float = bounded(0.3, 0.0, 10.0)
     attempts_per_object: int = bounded(200, 1, 100000)

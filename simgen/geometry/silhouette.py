@@ -107,9 +107,12 @@ def mean_depth_m(camera: CameraSpec, posed: PosedMesh) -> float:
     return float(project_points(camera, posed.vertices_world_m)[1].mean())
 
 
-def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[PosedMesh], scale: float = 1.0) -> float:
-    """Planned visible fraction of `target`: its silhouette pixels inside the image and not
-    covered by any nearer occluder's silhouette, over all its silhouette pixels (image or not).
+def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[PosedMesh],
+                     scale: float = 1.0) -> tuple[float, float]:
+    """Planned visibility of `target`: (fraction, visible area in full-resolution pixels).
+
+    The fraction is its silhouette pixels inside the image and not covered by any nearer
+    occluder's silhouette, over all its silhouette pixels (image or not).
 
     Occluders farther than the target (by mean depth) are ignored; self-occlusion does not
     matter for a silhouette.
@@ -118,7 +121,7 @@ def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[Pose
     amodal = rasterize(camera, target, scale, window)
     total = int(amodal.sum())
     if total == 0:
-        return 0.0
+        return 0.0, 0.0
     x0, y0, width, height = window
     cols = np.arange(x0, x0 + width)
     rows = np.arange(y0, y0 + height)
@@ -135,7 +138,7 @@ def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[Pose
         if (z <= _NEAR_M).all() or not _boxes_meet((pixels[z > _NEAR_M] + 0.5) * scale - 0.5, window):
             continue
         visible &= ~rasterize(camera, occluder, scale, window)
-    return float(visible.sum()) / total
+    return float(visible.sum()) / total, float(visible.sum()) / scale**2
 
 
 def _boxes_meet(pixels: np.ndarray, window: tuple[int, int, int, int]) -> bool:

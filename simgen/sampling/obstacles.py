@@ -122,7 +122,7 @@ def _place(category: str, cfg: ObstaclesConfig, layout: LayoutSpec, camera: Came
     materials = sample_materials(mesh.materials, rng)
     quota = occluders is not None
     scale = min(1.0, PLANNING_WIDTH_PX / camera.width_px)
-    best, overlaps = 0.0, 0
+    best, overlaps, small = 0.0, 0, 0
     for attempt in range(cfg.attempts_per_object):
         x, y = _sample_position(layout, quota, cfg, rng)
         if quota and attempt >= cfg.attempts_per_object // 2:
@@ -135,9 +135,11 @@ def _place(category: str, cfg: ObstaclesConfig, layout: LayoutSpec, camera: Came
             continue
         fraction = None
         if quota:
-            fraction = visible_fraction(camera, posed, occluders, scale)
+            fraction, area_px = visible_fraction(camera, posed, occluders, scale)
             best = max(best, fraction)
-            if fraction < cfg.quota_min_visible_fraction:
+            too_small = area_px < cfg.quota_min_image_fraction * camera.width_px * camera.height_px
+            if fraction < cfg.quota_min_visible_fraction or too_small:
+                small += too_small
                 continue
         taken.append(posed.footprint)
         name = f"obstacle_{count:02d}"
@@ -146,8 +148,9 @@ def _place(category: str, cfg: ObstaclesConfig, layout: LayoutSpec, camera: Came
         record = ObstacleSpec(name=name, category=category, distance_m=y - camera.location_m[1], quota=quota,
                               planned_visible_fraction=None if fraction is None else round(fraction, 4))
         return prop, record, posed
-    what = (f"no spot with visible fraction >= {cfg.quota_min_visible_fraction} (best {best:.2f}; "
-            f"{overlaps} attempts overlapped other objects)" if quota else f"no free spot ({overlaps} overlaps)")
+    what = (f"no spot with visible fraction >= {cfg.quota_min_visible_fraction} covering >= "
+            f"{cfg.quota_min_image_fraction} of the image (best fraction {best:.2f}; {overlaps} attempts "
+            f"overlapped other objects, {small} were too small)" if quota else f"no free spot ({overlaps} overlaps)")
     raise PlacementError(f"{'quota ' if quota else ''}obstacle {category!r} ({entry.name}): {what} in "
                          f"{cfg.attempts_per_object} attempts (obstacles.attempts_per_object); try fewer traffic "
                          f"objects or a shorter obstacles.distance_m")

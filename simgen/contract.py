@@ -20,6 +20,8 @@ Conventions:
     * `bbox` is COCO XYWH in pixels, pixel-edge coordinates: a mask spanning columns c0..c1
       has x = c0 and w = c1 - c0 + 1. It is the tight box of the visible mask.
     * `segmentation` is compressed RLE from pycocotools; `area` is the mask's pixel count.
+    * Each annotation also carries `fog_transmittance`: the mean Koschmieder transmittance
+      over its mask (1.0 without fog). Weather never changes masks, boxes or depth.
     * Depth kind "planar" is the camera z coordinate (distance along the optical axis), the
       kind Cycles writes; "ray" is the Euclidean distance to the camera centre. Metres.
     * Instance index 0 is background/unlabeled scenery; labeled objects use 1..MAX_INSTANCES

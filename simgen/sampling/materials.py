@@ -72,9 +72,11 @@ def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
     if slot == "facade":
         return MaterialSpec(_jitter(rng, _FACADE[int(rng.integers(len(_FACADE)))], 0.12),
                             float(rng.uniform(0.7, 0.95)))
-    if slot == "asphalt":
-        grey = float(rng.uniform(0.03, 0.08))
-        return MaterialSpec((grey, grey, grey * 1.03), float(rng.uniform(0.75, 0.95)))
+    if slot == "asphalt":  # road wear: fresh asphalt is dark and blue-black, worn is lighter, warmer, rougher
+        wear = float(rng.uniform())
+        grey = 0.03 + 0.06 * wear
+        return MaterialSpec((grey * (1.0 + 0.04 * wear), grey, grey * (1.04 - 0.08 * wear)),
+                            0.72 + 0.2 * wear + float(rng.uniform(-0.03, 0.03)))
     if slot == "concrete":
         grey = float(rng.uniform(0.25, 0.45))
         return MaterialSpec(_jitter(rng, (grey, grey, grey * 0.97), 0.03), float(rng.uniform(0.8, 0.95)))

@@ -40,8 +40,8 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
         scenery += [replace(p, name=f"{p.name}_{part}", params={**p.params, "length_m": b - a},
                             location_m=(p.location_m[0], (a + b) / 2, p.location_m[2]))
                     for p in surfaces if p.name.startswith("sidewalk")]
-    scenery += sample_lane_lines(lanes, (y_range[0], gap[0] - 3.0), rng)
-    scenery += sample_lane_lines(lanes, (gap[1] + 3.0, y_range[1]), rng)
+    for part, (a, b) in (("s", (y_range[0], gap[0] - 3.0)), ("n", (gap[1] + 3.0, y_range[1]))):
+        scenery += [replace(p, name=f"{p.name}_{part}") for p in sample_lane_lines(lanes, (a, b), rng)]
     cross, junction = sample_cross_street(cross_y, cross_width - 2 * sidewalk_m, half_width, rng)
     scenery += cross
     blocked = list(junction)

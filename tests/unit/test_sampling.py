@@ -92,3 +92,23 @@ def test_time_of_day_follows_the_sun_and_lights_switch_on():
     night = sample_frame(load_config({"lighting": {"sun_elevation_deg": -12.0}}), CATALOG, 0)
     poles = [p for p in night.layout.scenery if p.recipe == "pole"]
     assert len(night.lighting.lamp_locations_m) == len(poles) and night.lighting.sun_strength_w_m2 == 0.0
+
+
+@pytest.mark.parametrize("layout, traffic", [("urban_street", "urban"), ("intersection", "urban"),
+                                             ("highway", "highway"), ("rural_road", "rural")])
+def test_every_layout_places_traffic_without_overlaps(layout, traffic):
+    import yaml
+
+    layout_cfg = yaml.safe_load(open(f"configs/layout/{layout}.yaml"))
+    traffic_cfg = yaml.safe_load(open(f"configs/traffic/{traffic}.yaml"))
+    cfg = load_config({"seed": 8, "layout": layout_cfg, "traffic": traffic_cfg})
+    from simgen.geometry.silhouette import pose_prop
+
+    for index in range(3):
+        spec = sample_frame(cfg, CATALOG, index)
+        assert spec.layout.name == layout and spec.layout.lanes[spec.layout.ego_lane].direction == 1
+        feet = [pose_prop(o).footprint for o in spec.objects]
+        for i, a in enumerate(feet):
+            assert not any(footprints_overlap(a, b) for b in feet[i + 1:] + list(spec.layout.blocked_footprints))
+        names = [p.name for p in spec.layout.scenery]
+        assert len(set(names)) == len(names) and "road" in names

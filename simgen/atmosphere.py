@@ -1,5 +1,5 @@
 """Weather effects applied to the rendered RGB after rendering (pure numpy): depth-based fog
-and falling-rain streaks. Labels (masks, boxes, depth) are never touched.
+falling-rain streaks and snowflakes. Labels (masks, boxes, depth) are never touched.
 
 Colour space: the renderer returns display-referred sRGB (after the view transform, AgX by
 default). Fog is blended in *display-linear* light: the 8-bit values are decoded with the sRGB
@@ -78,6 +78,25 @@ def apply_rain_streaks(rgb: np.ndarray, weather: WeatherSpec) -> np.ndarray:
     return np.rint(np.clip(out, 0, 255)).astype(np.uint8)
 
 
+def apply_snowflakes(rgb: np.ndarray, weather: WeatherSpec) -> np.ndarray:
+    """Falling snow: soft white flakes of a few sizes (bigger ones nearer), their number growing
+    with `snowfall`. Deterministic from `snowflake_seed`; unchanged when the seed is 0."""
+    if not weather.snowflake_seed:
+        return rgb
+    height, width = rgb.shape[:2]
+    rng = np.random.default_rng(weather.snowflake_seed)
+    count = int(weather.snowfall * width * height / 250)
+    scale = height / 480
+    centres = rng.uniform([0, 0], [width, height], size=(count, 2))
+    radii = np.maximum(0.6, rng.pareto(3.0, size=count) * 1.2 + 0.6) * scale
+    layer = np.zeros((height, width), dtype=np.float32)
+    for (x, y), radius, level in zip(centres, radii, rng.uniform(0.5, 1.0, size=count), strict=True):
+        cv2.circle(layer, (int(x), int(y)), max(1, int(round(radius))), float(level), -1, cv2.LINE_AA)
+    alpha = np.clip(0.8 * cv2.GaussianBlur(layer, (3, 3), 0), 0.0, 1.0)[..., None]
+    out = rgb.astype(np.float32) * (1 - alpha) + 245.0 * alpha
+    return np.rint(np.clip(out, 0, 255)).astype(np.uint8)
+
+
 def apply_weather(rgb: np.ndarray, depth_planar_m: np.ndarray, intrinsics: np.ndarray,
                   weather: WeatherSpec) -> tuple[np.ndarray, np.ndarray]:
     """The frame's RGB with fog (depth mode) and rain streaks, and its fog transmittance.
@@ -89,7 +108,7 @@ def apply_weather(rgb: np.ndarray, depth_planar_m: np.ndarray, intrinsics: np.nd
     transmittance = fog_transmittance(depth_planar_m, intrinsics, weather)
     if weather.fog and weather.fog_mode == "depth":
         rgb = apply_fog(rgb, transmittance, weather.fog_brightness)
-    return apply_rain_streaks(rgb, weather), transmittance
+    return apply_snowflakes(apply_rain_streaks(rgb, weather), weather), transmittance
 
 
 def mean_per_instance(object_index: np.ndarray, values: np.ndarray) -> dict[int, float]:

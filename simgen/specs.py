@@ -123,6 +123,7 @@ class WeatherSpec:
         puddle_offset: offset of the puddle noise pattern (varies puddles between frames).
         rain_streak_seed: seed of the falling-rain streak overlay (0 = no streaks).
         snow_cover: 0 .. 1, how much of the upward-facing surfaces is white (0 without snow).
+        snowfall: 0 .. 1, density of falling flakes; snowflake_seed: their pattern (0 = none).
     """
 
     condition: str = "clear"
@@ -141,6 +142,8 @@ class WeatherSpec:
     rain_streak_seed: int = 0
     snow: bool = False
     snow_cover: float = 0.0
+    snowfall: float = 0.0
+    snowflake_seed: int = 0
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ class WeatherConfig:
     rain_streaks: bool = True
     snow_probability: Any = dist(0.0, 0.0, 1.0)
     snow_cover: Any = dist({"uniform": [0.4, 1.0]}, 0.0, 1.0)
+    snowfall: Any = dist({"uniform": [0.2, 1.0]}, 0.0, 1.0)
+    """Density of falling flakes drawn on the RGB (0 = none)."""
 
 
 @dataclass

@@ -29,6 +29,8 @@ def sample_weather(cfg: WeatherConfig, rng: np.random.Generator) -> WeatherSpec:
     streak_seed = int(rng.integers(1, 2**31 - 1))
     snow = bool(rng.uniform() < float(cfg.snow_probability.sample(rng)))
     snow_cover = float(cfg.snow_cover.sample(rng))
+    snowfall = float(cfg.snowfall.sample(rng))
+    flake_seed = int(rng.integers(1, 2**31 - 1))
     present = [name for name, on in (("rain", rain), ("snow", snow), ("fog", fog)) if on]
     return WeatherSpec(
         condition="+".join(present) or "clear",
@@ -40,5 +42,6 @@ def sample_weather(cfg: WeatherConfig, rng: np.random.Generator) -> WeatherSpec:
         road_wetness=min(1.0, 0.4 + 0.6 * intensity) if rain else 0.0,
         puddle_coverage=puddles if rain else 0.0, puddle_offset=puddle_offset if rain else 0.0,
         rain_streak_seed=streak_seed if rain and cfg.rain_streaks else 0,
-        snow=snow, snow_cover=snow_cover if snow else 0.0,
+        snow=snow, snow_cover=snow_cover if snow else 0.0, snowfall=snowfall if snow else 0.0,
+        snowflake_seed=flake_seed if snow and snowfall > 0 else 0,
     )

@@ -66,3 +66,13 @@ def test_mean_per_instance():
     index = np.array([[0, 1], [1, 2]], dtype=np.int32)
     values = np.array([[0.0, 0.2], [0.4, 1.0]], dtype=np.float32)
     assert mean_per_instance(index, values) == {0: 0.0, 1: 0.3, 2: 1.0}
+
+
+def test_snowflakes_are_deterministic_and_only_with_a_seed():
+    rgb = np.full((48, 64, 3), 60, dtype=np.uint8)
+    depth = np.full((48, 64), 10.0, dtype=np.float32)
+    snow = WeatherSpec(condition="snow", snow=True, snow_cover=1.0, snowfall=1.0, snowflake_seed=5)
+    a, _ = apply_weather(rgb, depth, K, snow)
+    assert np.array_equal(a, apply_weather(rgb, depth, K, snow)[0]) and a.mean() > rgb.mean() + 2
+    no_flakes = WeatherSpec(condition="snow", snow=True, snow_cover=1.0)
+    assert np.array_equal(apply_weather(rgb, depth, K, no_flakes)[0], rgb)

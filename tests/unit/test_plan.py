@@ -26,6 +26,8 @@ CONFIG = {
     "lighting": {"sun_elevation_deg": {"uniform": [10.0, 60.0]}},
     "layout": {"lanes_per_direction": {"choice": [1, 2], "weights": [3, 1]}},
     "obstacles": {"rates": RATES, "quota_fraction": 0.15, "quota_min_visible_fraction": 0.7},
+    "weather": {"fog_probability": 0.3, "rain_probability": 0.2, "snow_probability": 0.1,
+                "fog_visibility_m": {"loguniform": [50.0, 500.0]}},
 }
 
 
@@ -98,3 +100,19 @@ def test_plan_command_writes_figure_summary_and_rows(tmp_path, capsys):
     lines = (out / "plan_frames.jsonl").read_text().splitlines()
     assert len(lines) == 40 and json.loads(lines[3])["frame_index"] == 3
     assert "rare-obstacle share" in capsys.readouterr().out
+
+
+def test_weather_mix_and_loguniform_visibility(planned):
+    _, rows, cols = planned
+    n = len(rows)
+    for phenomenon, probability in (("fog", 0.3), ("rain", 0.2), ("snow", 0.1)):
+        share = np.mean([phenomenon in row["weather.condition"].split("+") for row in rows])
+        assert _within(share, probability, math.sqrt(probability * (1 - probability) / n)), phenomenon
+    clear = np.mean([row["weather.condition"] == "clear" for row in rows])
+    assert _within(clear, 0.7 * 0.8 * 0.9, math.sqrt(0.504 * 0.496 / n))
+    visibility = np.asarray([v for v in cols["weather.fog_visibility_m"] if v > 0])
+    assert 50.0 <= visibility.min() and visibility.max() <= 500.0
+    logs = np.log(visibility)  # log-uniform: uniform in log space
+    assert _within(logs.mean(), (math.log(50) + math.log(500)) / 2, math.log(10) / math.sqrt(12 * len(logs)))
+    density = np.asarray([v for v in cols["weather.fog_density_per_m"] if v > 0])
+    assert np.allclose(np.sort(density), np.sort(3.912 / visibility))

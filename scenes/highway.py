@@ -7,6 +7,7 @@ import numpy as np
 
 from simgen.catalog import Catalog
 from simgen.config.schema import LayoutConfig
+from simgen.geometry.footprint import Footprint
 from simgen.sampling.street import (
     sample_barriers,
     sample_lane_lines,
@@ -17,7 +18,6 @@ from simgen.sampling.street import (
 from simgen.specs import LayoutSpec
 
 START_BEHIND_CAMERA_M = 20.0
-MEDIAN_GAP_M = 0.6  # the median barrier sits in this gap at x = 0
 
 
 def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
@@ -30,11 +30,13 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
     scenery = sample_open_road_surfaces(half_width, shoulder_m, y_range, "grass", rng)
     scenery += sample_lane_lines(lanes, y_range, rng)
     edge = half_width + shoulder_m + 0.3
-    scenery += sample_barriers((0.0, edge, -edge), 0.8, y_range, rng)
+    barriers = sample_barriers((0.0, edge, -edge), 0.8, y_range, rng)
+    scenery += barriers
     lamps, lamp_feet = sample_row_of(catalog, "street_lamp", "lamp_m", 0.35, 0.0, y_range, cfg.pole_spacing_m,
                                      1.0, rng)
     scenery += lamps
-    blocked = list(lamp_feet)
+    blocked = list(lamp_feet) + [Footprint(b.location_m[0], b.location_m[1], b.params["length_m"],
+                                           b.params["width_m"], 90.0) for b in barriers]
     for side in (1, -1):
         trees, _ = sample_row_of(catalog, "tree", f"tree_{'r' if side > 0 else 'l'}", side * (edge + 6.0), 0.0,
                                  y_range, cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from simgen.geometry.camera import ray_depth_from_planar
-from simgen.specs import WeatherSpec
+from simgen.specs import LightingSpec, WeatherSpec
 
 
 def srgb_to_linear(srgb: np.ndarray) -> np.ndarray:
@@ -97,9 +97,18 @@ def apply_snowflakes(rgb: np.ndarray, weather: WeatherSpec) -> np.ndarray:
     return np.rint(np.clip(out, 0, 255)).astype(np.uint8)
 
 
+def fog_ambient(lighting: LightingSpec | None) -> float:
+    """How lit the fog is: 1 by day, falling linearly to 0.03 from sun elevation 6 deg to -6 deg
+    (fog at night glows only faintly). The fog colour is `fog_brightness` times this."""
+    if lighting is None:
+        return 1.0
+    return 0.03 + 0.97 * min(1.0, max(0.0, (lighting.sun_elevation_deg + 6.0) / 12.0))
+
+
 def apply_weather(rgb: np.ndarray, depth_planar_m: np.ndarray, intrinsics: np.ndarray,
-                  weather: WeatherSpec) -> tuple[np.ndarray, np.ndarray]:
-    """The frame's RGB with fog (depth mode) and rain streaks, and its fog transmittance.
+                  weather: WeatherSpec, lighting: LightingSpec | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The frame's RGB with fog (depth mode), rain streaks and snowflakes, and its fog
+    transmittance. `lighting` dims the fog colour after dusk (see `fog_ambient`).
 
     Returns:
         rgb: (H, W, 3) uint8 display sRGB.
@@ -107,7 +116,7 @@ def apply_weather(rgb: np.ndarray, depth_planar_m: np.ndarray, intrinsics: np.nd
     """
     transmittance = fog_transmittance(depth_planar_m, intrinsics, weather)
     if weather.fog and weather.fog_mode == "depth":
-        rgb = apply_fog(rgb, transmittance, weather.fog_brightness)
+        rgb = apply_fog(rgb, transmittance, weather.fog_brightness * fog_ambient(lighting))
     return apply_snowflakes(apply_rain_streaks(rgb, weather), weather), transmittance
 
 

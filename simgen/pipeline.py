@@ -155,7 +155,8 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     depth = passes.depth_planar_m
     if cfg.labels.depth_kind == "ray":
         depth = ray_depth_from_planar(depth, intrinsics)
-    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics, spec.weather)
+    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics, spec.weather,
+                                       spec.lighting)
     fog = mean_per_instance(passes.object_index, transmittance)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -76,3 +76,18 @@ def test_snowflakes_are_deterministic_and_only_with_a_seed():
     assert np.array_equal(a, apply_weather(rgb, depth, K, snow)[0]) and a.mean() > rgb.mean() + 2
     no_flakes = WeatherSpec(condition="snow", snow=True, snow_cover=1.0)
     assert np.array_equal(apply_weather(rgb, depth, K, no_flakes)[0], rgb)
+
+
+def test_fog_is_dim_at_night():
+    from simgen.atmosphere import fog_ambient
+    from simgen.specs import LightingSpec
+
+    def light(elevation):
+        return LightingSpec(elevation, 0.0, 0.0, 0.5, 1.0, 3.0, 0.0)
+
+    assert fog_ambient(light(30.0)) == 1.0 and fog_ambient(light(-20.0)) == pytest.approx(0.03)
+    rgb = np.full((48, 64, 3), 10, dtype=np.uint8)
+    sky = np.full((48, 64), np.inf, dtype=np.float32)
+    day, _ = apply_weather(rgb, sky, K, _fog(100.0), light(30.0))
+    night, _ = apply_weather(rgb, sky, K, _fog(100.0), light(-20.0))
+    assert day.mean() > 200 and night.mean() < 60

@@ -101,7 +101,8 @@ def test_every_layout_places_traffic_without_overlaps(layout, traffic):
 
     layout_cfg = yaml.safe_load(open(f"configs/layout/{layout}.yaml"))
     traffic_cfg = yaml.safe_load(open(f"configs/traffic/{traffic}.yaml"))
-    cfg = load_config({"seed": 8, "layout": layout_cfg, "traffic": traffic_cfg})
+    cfg = load_config({"seed": 8, "layout": layout_cfg, "traffic": traffic_cfg,
+                       "obstacles": {"rates": {"tire": 1.0, "rock": 1.0, "mattress": 1.0}}})
     from simgen.geometry.silhouette import pose_prop
 
     for index in range(3):

@@ -88,6 +88,7 @@ class LightingSpec:
         lit_windows: names of the building props whose windows glow.
         window_emission_strength: emission strength of lit window panes.
         vehicle_light_strength: emission strength of head and tail light surfaces.
+        sun_color_rgb: linear RGB of the sun lamp, from `sun_color_temperature_k`.
     """
 
     sun_elevation_deg: float
@@ -106,6 +107,8 @@ class LightingSpec:
     lit_windows: tuple[str, ...] = ()
     window_emission_strength: float = 0.0
     vehicle_light_strength: float = 0.0
+    sun_color_temperature_k: float = 5800.0
+    sun_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
 
 
 @dataclass(frozen=True)

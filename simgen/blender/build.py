@@ -162,6 +162,7 @@ def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float
 
     light = bpy.data.lights.new("sun", type="SUN")
     light.energy = spec.sun_strength_w_m2 * (1.0 - 0.85 * cloudiness)
+    light.color = spec.sun_color_rgb
     light.angle = math.radians(spec.sun_angle_deg + 20.0 * cloudiness)
     sun = bpy.data.objects.new("sun", light)
     # A sun lamp shines along its local -Z: point local +Z at the sun.

@@ -63,6 +63,8 @@ class LightingConfig:
     window_lit_probability: Any = dist({"uniform": [0.2, 0.7]}, 0.0, 1.0)
     window_emission_strength: Any = dist({"uniform": [0.5, 2.0]}, 0.0, 1000.0)
     vehicle_light_strength: Any = dist({"uniform": [20.0, 60.0]}, 0.0, 10000.0)
+    sun_color_temperature_k: Any = dist(5800.0, 1000.0, 12000.0)
+    """The sun lamp's colour as a black-body temperature (lower at dusk: warmer light)."""
 
 
 @dataclass

@@ -71,6 +71,7 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
     scenery = layout.scenery if layout is not None else ()
     buildings = [p.name for p in scenery if p.recipe == "building"]
     window_draws = rng.uniform(size=len(buildings))
+    sun_temperature = float(cfg.sun_color_temperature_k.sample(rng))
     lights_on = elevation < cfg.lights_on_below_deg
     fade = min(1.0, max(0.0, (elevation - SUN_FADE_DEG[0]) / (SUN_FADE_DEG[1] - SUN_FADE_DEG[0])))
     lit = tuple(n for n, u in zip(buildings, window_draws, strict=True) if lights_on and u < window_probability)
@@ -84,4 +85,5 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
         lit_windows=lit,
         window_emission_strength=window_strength if lights_on else 0.0,
         vehicle_light_strength=vehicle_strength if lights_on else 0.0,
+        sun_color_temperature_k=sun_temperature, sun_color_rgb=kelvin_to_rgb(sun_temperature),
     )

@@ -8,9 +8,11 @@ Quota rule (exact, not in expectation): with P = `quota_fraction` (read as an ex
 frame i is a quota frame iff ceil((i + 1) * P) > ceil(i * P). The count over frames [0, n) then
 telescopes to ceil(n * P) >= n * P for every n: any prefix, hence the whole run, holds at least
 P of quota frames, and the set depends only on the global frame index, so every split into
-shards gives the same set. A quota frame gets one obstacle in the ego lane whose planned
-visible fraction (`simgen.geometry.silhouette.visible_fraction`) is at least
-`quota_min_visible_fraction`; if no attempt achieves that, the frame raises `PlacementError`.
+shards gives the same set. A quota frame gets one obstacle on the road ahead (the ego lane on
+half of the attempts) whose planned visible fraction (`simgen.geometry.silhouette.
+visible_fraction`) is at least `quota_min_visible_fraction` and whose visible pixels cover at
+least `quota_min_image_fraction` of the image; if no attempt achieves that, the frame raises
+`PlacementError` with the counts.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def sample_obstacles(cfg: ObstaclesConfig, layout: LayoutSpec, camera: CameraSpe
 def _place(category: str, cfg: ObstaclesConfig, layout: LayoutSpec, camera: CameraSpec, catalog: Catalog,
            taken: list[Footprint], rng: np.random.Generator, count: int, first_instance: int,
            occluders: list[PosedMesh] | None) -> tuple[PropSpec, ObstacleSpec, PosedMesh]:
-    """One obstacle; `occluders` given means a quota obstacle (ego lane, visibility planned)."""
+    """One obstacle; `occluders` given means a quota obstacle (visibility and size planned)."""
     entries = catalog.by_category(category)
     entry: AssetEntry = entries[int(rng.integers(len(entries)))]
     params = sample_asset_params(entry, rng)

@@ -13,6 +13,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -60,13 +61,29 @@ def flatten_frame(spec: FrameSpec) -> dict[str, Value]:
     return row
 
 
-def plan_frames(cfg: SimgenConfig, catalog: Catalog, frames: Iterable[int]) -> list[dict[str, Value]]:
-    """Sample and flatten the given global frames (no Blender).
+def plan_frames(cfg: SimgenConfig, catalog: Catalog, frames: Iterable[int], jobs: int = 1) -> list[dict[str, Value]]:
+    """Sample and flatten the given global frames (no Blender), in frame order.
+
+    With `jobs` > 1 the frames are split into contiguous chunks sampled by worker processes;
+    each frame depends only on (config, seed, frame index), so the rows are identical.
 
     Raises:
         ConfigError, PlacementError: as rendering would, before any output.
     """
     check_categories(cfg, catalog)
+    frames = list(frames)
+    if jobs <= 1 or len(frames) < 2 * PLAN_CHUNK:
+        return _plan_chunk(cfg, catalog, frames)
+    chunks = [frames[i:i + PLAN_CHUNK] for i in range(0, len(frames), PLAN_CHUNK)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        parts = pool.map(_plan_chunk, [cfg] * len(chunks), [catalog] * len(chunks), chunks)
+        return [row for part in parts for row in part]
+
+
+PLAN_CHUNK = 100
+
+
+def _plan_chunk(cfg: SimgenConfig, catalog: Catalog, frames: list[int]) -> list[dict[str, Value]]:
     return [flatten_frame(sample_frame(cfg, catalog, index)) for index in frames]
 
 
@@ -125,10 +142,11 @@ def _shares(values: Iterable[Any]) -> dict[str, float]:
     return {key: counts[key] / total for key in sorted(counts)}
 
 
-def timed_plan(cfg: SimgenConfig, catalog: Catalog, frames: range) -> tuple[list[dict[str, Value]], float]:
+def timed_plan(cfg: SimgenConfig, catalog: Catalog, frames: range,
+               jobs: int = 1) -> tuple[list[dict[str, Value]], float]:
     """`plan_frames` and the seconds it took (reported, never part of the rows)."""
     start = time.perf_counter()
-    rows = plan_frames(cfg, catalog, frames)
+    rows = plan_frames(cfg, catalog, frames, jobs)
     return rows, time.perf_counter() - start
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simgen.scenes import urban_street
+from simgen.scenes import highway, intersection, rural_road, urban_street
 
 from simgen.errors import ConfigError, closest_name
 
 LAYOUTS: dict[str, Callable] = {
     "urban_street": urban_street.sample_layout,
+    "intersection": intersection.sample_layout,
+    "highway": highway.sample_layout,
+    "rural_road": rural_road.sample_layout,
 }
 
 

@@ -43,6 +43,8 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "export",
     "merge": "merge",
     "slurm-script": "slurm_script",
+    "plan": "plan",
+    "contact-sheet": "contact_sheet",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)

@@ -45,6 +45,8 @@ Conventions:
       labels the same object, else null.
     * `distance_m` is the camera centre to the object's 3D box centre, metres; `box3d_cam`
       holds that box in the OpenCV camera frame (centre, size, yaw, rotation).
+    * Each annotation also carries `fog_transmittance`: the mean Koschmieder transmittance
+      over its mask (1.0 without fog). Weather never changes masks, boxes or depth.
     * Depth kind "planar" is the camera z coordinate (distance along the optical axis), the
       kind Cycles writes; "ray" is the Euclidean distance to the camera centre. Metres.
     * Instance index 0 is background/unlabeled scenery; labeled objects use 1..MAX_INSTANCES

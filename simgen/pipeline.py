@@ -25,6 +25,8 @@ import simgen
 from simgen import contract
 from simgen.annotations.identity import assign_track_ids
 from simgen.annotations.labels import label_frame, semantic_map
+from simgen.annotations.obstacles import obstacle_report
+from simgen.atmosphere import apply_weather, mean_per_instance
 from simgen.catalog import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
@@ -264,10 +266,13 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     depth = passes.depth_planar_m
     if cfg.labels.depth_kind == "ray":
         depth = ray_depth_from_planar(depth, intrinsics)
+    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics, spec.weather,
+                                       spec.lighting)
+    fog = mean_per_instance(passes.object_index, transmittance)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     index = spec.frame_index
-    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(passes.rgb))
+    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(rgb))
     write_bytes_atomic(dataset.root / contract.depth_png_path(index), encode_depth_png(depth))
     files = {"image": contract.image_path(index), "depth_png": contract.depth_png_path(index)}
     if cfg.output.depth_float == "npy":
@@ -281,8 +286,10 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
                         {"depth_file": files["depth_png"], "depth_kind": cfg.labels.depth_kind,
                          "scenario": spec.scenario})
     record = {"frame_index": index, "image": image,
-              "annotations": [annotation_entry(index, inst) for inst in labels.instances],
+              "annotations": [annotation_entry(index, inst) | {"fog_transmittance": fog[inst.instance_index]}
+                              for inst in labels.instances],
               "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
+              "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
               "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
     write_json_atomic(dataset.record_path(index), record, durable=True)
     return record

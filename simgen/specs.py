@@ -73,7 +73,23 @@ class CameraSpec:
 
 @dataclass(frozen=True)
 class LightingSpec:
-    """Sun lamp and sky. Azimuth is measured from world +x towards +y, degrees."""
+    """Sun, sky and (after dusk) artificial lights. Azimuth from world +x towards +y, degrees.
+
+    Attributes:
+        sun_strength_w_m2: the sun lamp's irradiance as built: the sampled strength faded to 0
+            as the sun sets (elevation 4 deg -> -2 deg), before weather's cloud dimming.
+        sky_strength: Hosek-Wilkie sky strength; with the sun below the horizon, the strength of
+            a flat night-blue background instead.
+        time_of_day: 'day' (sun elevation >= 6 deg), 'dusk' (-6..6 deg) or 'night' (< -6 deg).
+        lights_on: street lamps, lit windows and vehicle head/tail lights are on.
+        lamp_locations_m: world positions of the lamp heads (point lights), metres.
+        lamp_power_w: power of each lamp's point light, watts.
+        lamp_color_rgb: linear RGB of the lamps (from a colour temperature).
+        lit_windows: names of the building props whose windows glow.
+        window_emission_strength: emission strength of lit window panes.
+        vehicle_light_strength: emission strength of head and tail light surfaces.
+        sun_color_rgb: linear RGB of the sun lamp, from `sun_color_temperature_k`.
+    """
 
     sun_elevation_deg: float
     sun_azimuth_deg: float
@@ -82,6 +98,55 @@ class LightingSpec:
     sky_strength: float
     sky_turbidity: float
     exposure_ev: float
+    time_of_day: str = "day"
+    lights_on: bool = False
+    lamp_locations_m: tuple[tuple[float, float, float], ...] = ()
+    lamp_power_w: float = 0.0
+    lamp_color_temperature_k: float = 0.0
+    lamp_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    lit_windows: tuple[str, ...] = ()
+    window_emission_strength: float = 0.0
+    vehicle_light_strength: float = 0.0
+    sun_color_temperature_k: float = 5800.0
+    sun_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class WeatherSpec:
+    """The frame's weather, resolved (defaults: clear). See `simgen/sampling/weather.py`.
+
+    Attributes:
+        condition: 'clear', or the present phenomena joined by '+', e.g. 'rain+fog'.
+        cloudiness: 0 (clear sky) .. 1 (overcast: sun dimmed 85 %, grey sky).
+        fog_density_per_m: Koschmieder extinction beta = 3.912 / fog_visibility_m (0 without fog).
+        fog_start_m: fog begins this far from the camera (ray distance), metres.
+        fog_brightness: display-linear grey level of the fog colour.
+        road_wetness: 0 (dry) .. 1 (soaked): darker, glossier asphalt; 0 without rain.
+        puddle_coverage: share of the road under standing water (a noise mask).
+        puddle_offset: offset of the puddle noise pattern (varies puddles between frames).
+        rain_streak_seed: seed of the falling-rain streak overlay (0 = no streaks).
+        snow_cover: 0 .. 1, how much of the upward-facing surfaces is white (0 without snow).
+        snowfall: 0 .. 1, density of falling flakes; snowflake_seed: their pattern (0 = none).
+    """
+
+    condition: str = "clear"
+    cloudiness: float = 0.0
+    fog: bool = False
+    fog_mode: str = "depth"
+    fog_visibility_m: float = 0.0
+    fog_density_per_m: float = 0.0
+    fog_start_m: float = 0.0
+    fog_brightness: float = 0.0
+    rain: bool = False
+    rain_intensity: float = 0.0
+    road_wetness: float = 0.0
+    puddle_coverage: float = 0.0
+    puddle_offset: float = 0.0
+    rain_streak_seed: int = 0
+    snow: bool = False
+    snow_cover: float = 0.0
+    snowfall: float = 0.0
+    snowflake_seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,6 +183,26 @@ class LayoutSpec:
 
 
 @dataclass(frozen=True)
+class ObstacleSpec:
+    """A rare obstacle of the frame (its mesh and pose are the `PropSpec` of the same name).
+
+    Attributes:
+        name: the prop's name, e.g. 'obstacle_00'.
+        category: its class, e.g. 'deer'.
+        distance_m: distance ahead of the camera along the road (world y), metres.
+        quota: True for the obstacle a quota frame places in the ego lane.
+        planned_visible_fraction: for quota obstacles, the silhouette fraction in the image and not
+            behind traffic, computed before rendering; None for the others.
+    """
+
+    name: str
+    category: str
+    distance_m: float
+    quota: bool
+    planned_visible_fraction: float | None = None
+
+
+@dataclass(frozen=True)
 class FrameSpec:
     """Everything needed to rebuild and re-render one frame exactly."""
 
@@ -129,6 +214,9 @@ class FrameSpec:
     lighting: LightingSpec
     layout: LayoutSpec
     objects: tuple[PropSpec, ...] = field(default=())
+    obstacles: tuple[ObstacleSpec, ...] = field(default=())
+    quota_frame: bool = False
+    weather: WeatherSpec = field(default_factory=WeatherSpec)
 
     @property
     def labeled_objects(self) -> tuple[PropSpec, ...]:

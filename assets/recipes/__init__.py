@@ -19,12 +19,13 @@ from types import MappingProxyType
 
 from simgen.meshes import MeshData
 
-from . import ground, people, street, vehicles
+from . import ground, obstacles, people, street, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
     "clothing_bottom", "shoes", "cone_orange", "cone_base", "reflective_white", "facade", "window", "roof",
-    "bark", "foliage", "surface", "lane_paint",
+    "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
+    "barrier_red",
 )
 
 Builder = Callable[[Mapping[str, float]], MeshData]
@@ -91,6 +92,16 @@ RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
     _recipe("tree", street.build_tree, street.TREE_DEFAULTS),
     _recipe("slab", ground.build_slab, ground.SLAB_DEFAULTS),
     _recipe("dashed_line", ground.build_dashed_line, ground.LINE_DEFAULTS),
+    _recipe("deer", obstacles.build_deer, obstacles.DEER_DEFAULTS),
+    _recipe("dog", obstacles.build_dog, obstacles.DOG_DEFAULTS),
+    _recipe("tree_trunk", obstacles.build_tree_trunk, obstacles.TREE_TRUNK_DEFAULTS),
+    _recipe("tire", obstacles.build_tire, obstacles.TIRE_DEFAULTS),
+    _recipe("cardboard_box", obstacles.build_cardboard_box, obstacles.CARDBOARD_BOX_DEFAULTS),
+    _recipe("mattress", obstacles.build_mattress, obstacles.MATTRESS_DEFAULTS),
+    _recipe("rock", obstacles.build_rock, obstacles.ROCK_DEFAULTS),
+    _recipe("stroller", obstacles.build_stroller, obstacles.STROLLER_DEFAULTS),
+    _recipe("construction_barrier", obstacles.build_construction_barrier, obstacles.BARRIER_DEFAULTS),
+    _recipe("cone_cluster", obstacles.build_cone_cluster, obstacles.CONE_CLUSTER_DEFAULTS),
 )}
 
 

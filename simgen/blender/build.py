@@ -6,6 +6,7 @@ and lights of the previous frame are removed first, so memory stays flat over lo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import bpy
@@ -13,10 +14,15 @@ import numpy as np
 from mathutils import Matrix, Vector
 
 from simgen.assets.recipes import RECIPES
+from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
+from simgen.blender.weather import build_fog_volume
 from simgen.geometry.camera import blender_matrix_world
 from simgen.meshes import MeshData
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
+
+NIGHT_SKY_RGB = (0.004, 0.006, 0.014)
+"""Linear RGB of the flat sky once the sun is 6 deg below the horizon (times sky_strength)."""
 
 FALLBACK_MATERIAL = MaterialSpec((0.5, 0.5, 0.5), 0.5)
 """Neutral grey for a mesh slot that a prop's spec does not cover."""
@@ -34,11 +40,16 @@ def build_frame(spec: FrameSpec) -> None:
     """Build the whole frame: world and sun, camera, scenery and labeled objects."""
     clear_scene()
     scene = bpy.context.scene
-    build_lighting(spec.lighting, scene)
+    build_lighting(spec.lighting, scene, spec.weather.cloudiness)
     build_camera(spec.camera, scene)
-    materials = MaterialCache()
+    build_street_lamps(spec.lighting, scene)
+    if spec.weather.fog and spec.weather.fog_mode == "volumetric":
+        build_fog_volume(spec.weather, spec.camera, scene)
+    materials = MaterialCache(spec.weather)
     for prop in spec.layout.scenery + spec.objects:
-        build_prop(prop, scene, materials)
+        overrides = emissive_overrides(spec.lighting, prop)
+        build_prop(dataclasses.replace(prop, materials={**prop.materials, **overrides}) if overrides else prop,
+                   scene, materials)
     scene.cycles.seed = spec.cycles_seed
 
 
@@ -67,7 +78,8 @@ def build_mesh_object(name: str, mesh_data: MeshData, materials: list[bpy.types.
 def build_prop(prop: PropSpec, scene: bpy.types.Scene, materials: MaterialCache) -> bpy.types.Object:
     """Build one prop at its pose; labeled props get their instance index as pass_index."""
     mesh_data = RECIPES[prop.recipe].build_mesh(prop.params)
-    slot_materials = [materials.get(prop.materials[slot]) if slot in prop.materials
+    role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
+    slot_materials = [materials.get(prop.materials[slot], role) if slot in prop.materials
                       else materials.get(FALLBACK_MATERIAL) for slot in mesh_data.materials]
     obj = build_mesh_object(prop.name, mesh_data, slot_materials)
     obj.location = prop.location_m
@@ -107,9 +119,27 @@ def sun_direction(elevation_deg: float, azimuth_deg: float) -> tuple[float, floa
     return (math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el))
 
 
-def build_lighting(spec: LightingSpec, scene: bpy.types.Scene) -> None:
-    """A Hosek-Wilkie sky world plus a sun lamp pointing along the same direction."""
-    direction = sun_direction(spec.sun_elevation_deg, spec.sun_azimuth_deg)
+def _socket(sockets, identifier: str):
+    """A node socket by identifier: the Mix node has A/B/Result sockets per data type under the
+    same name (bpy 5.0.1), so names are ambiguous."""
+    return next(socket for socket in sockets if socket.identifier == identifier)
+
+
+def _mix_rgb(tree, factor: float):
+    node = tree.nodes.new("ShaderNodeMix")
+    node.data_type = "RGBA"
+    _socket(node.inputs, "Factor_Float").default_value = factor
+    return node
+
+
+def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float = 0.0) -> None:
+    """The sky world plus a sun lamp pointing along the same direction.
+
+    Above the horizon the world is a Hosek-Wilkie sky; below it, the sky fades (over 6 deg) into
+    a flat night-blue background of strength `sky_strength`. Clouds (`cloudiness` in [0, 1],
+    from the weather) dim the sun lamp by up to 85 % and grey the sky.
+    """
+    direction = sun_direction(max(spec.sun_elevation_deg, 0.5), spec.sun_azimuth_deg)
     world = bpy.data.worlds.new("world")
     scene.world = world
     tree = world.node_tree
@@ -118,14 +148,22 @@ def build_lighting(spec: LightingSpec, scene: bpy.types.Scene) -> None:
     sky.sky_type = "HOSEK_WILKIE"
     sky.turbidity = spec.sky_turbidity
     sky.sun_direction = direction
-    tree.links.new(sky.outputs["Color"], background.inputs["Color"])
+    day = min(1.0, max(0.0, (spec.sun_elevation_deg + 6.0) / 6.0))
+    overcast = _mix_rgb(tree, 0.8 * cloudiness)
+    tree.links.new(sky.outputs["Color"], _socket(overcast.inputs, "A_Color"))
+    _socket(overcast.inputs, "B_Color").default_value = (0.35, 0.37, 0.40, 1.0)
+    night = _mix_rgb(tree, day)
+    _socket(night.inputs, "A_Color").default_value = (*NIGHT_SKY_RGB, 1.0)
+    tree.links.new(_socket(overcast.outputs, "Result_Color"), _socket(night.inputs, "B_Color"))
+    tree.links.new(_socket(night.outputs, "Result_Color"), background.inputs["Color"])
     background.inputs["Strength"].default_value = spec.sky_strength
     output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
     tree.links.new(background.outputs["Background"], output.inputs["Surface"])
 
     light = bpy.data.lights.new("sun", type="SUN")
-    light.energy = spec.sun_strength_w_m2
-    light.angle = math.radians(spec.sun_angle_deg)
+    light.energy = spec.sun_strength_w_m2 * (1.0 - 0.85 * cloudiness)
+    light.color = spec.sun_color_rgb
+    light.angle = math.radians(spec.sun_angle_deg + 20.0 * cloudiness)
     sun = bpy.data.objects.new("sun", light)
     # A sun lamp shines along its local -Z: point local +Z at the sun.
     sun.rotation_euler = Vector(direction).to_track_quat("Z", "Y").to_euler()

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import bpy
 
-from simgen.specs import MaterialSpec
+from simgen.blender.weather import add_snow, make_wet
+from simgen.specs import MaterialSpec, WeatherSpec
 
 
 class MaterialCache:
-    """Creates each distinct material once per scene build."""
+    """Creates each distinct (material, surface role) once per scene build, with the frame's
+    weather applied: roles 'road' (wet + puddles, less snow), 'sidewalk' (wet, less snow) and
+    'default' (snow on upward faces)."""
 
-    def __init__(self) -> None:
-        self._by_spec: dict[MaterialSpec, bpy.types.Material] = {}
+    def __init__(self, weather: WeatherSpec | None = None) -> None:
+        self._by_spec: dict[tuple[MaterialSpec, str], bpy.types.Material] = {}
+        self._weather = weather or WeatherSpec()
 
-    def get(self, spec: MaterialSpec) -> bpy.types.Material:
-        if spec not in self._by_spec:
-            self._by_spec[spec] = build_material(spec, f"mat_{len(self._by_spec):04d}")
-        return self._by_spec[spec]
+    def get(self, spec: MaterialSpec, role: str = "default") -> bpy.types.Material:
+        key = (spec, role)
+        if key not in self._by_spec:
+            material = build_material(spec, f"mat_{len(self._by_spec):04d}")
+            weather = self._weather
+            if weather.rain and role in ("road", "sidewalk"):
+                make_wet(material, weather, puddles=role == "road")
+            if weather.snow and weather.snow_cover > 0:
+                add_snow(material, weather.snow_cover * (0.6 if role == "road" else 1.0), on_road=role == "road")
+            self._by_spec[key] = material
+        return self._by_spec[key]
 
 
 def build_material(spec: MaterialSpec, name: str) -> bpy.types.Material:

@@ -150,6 +150,13 @@ def _check_cross_fields(config: SimgenConfig) -> None:
     if traffic.min_distance_m >= traffic.max_distance_m:
         raise ConfigError("traffic.max_distance_m", traffic.max_distance_m,
                           f"greater than traffic.min_distance_m ({traffic.min_distance_m})")
+    for name, rate in config.obstacles.rates.items():
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
+            raise ConfigError(f"obstacles.rates.{name}", rate, "a probability in [0, 1]")
+    if config.obstacles.quota_fraction > 0 and not any(config.obstacles.rates.values()):
+        raise ConfigError("obstacles.rates", config.obstacles.rates,
+                          "at least one positive rate when obstacles.quota_fraction > 0 (quota classes are "
+                          "drawn with the rates as weights)")
     categories = config.labels.categories
     if not categories:
         raise ConfigError("labels.categories", categories, "at least one category name -> id")

@@ -49,20 +49,52 @@ class CameraConfig:
 class LightingConfig:
     """Sun lamp plus a physically based sky texture."""
 
-    sun_elevation_deg: Any = dist({"uniform": [15.0, 65.0]}, -20.0, 90.0)
+    sun_elevation_deg: Any = dist({"uniform": [15.0, 65.0]}, -90.0, 90.0)
     sun_azimuth_deg: Any = dist({"uniform": [0.0, 360.0]}, -360.0, 360.0)
     sun_strength_w_m2: Any = dist({"uniform": [3.0, 5.0]}, 0.0, 1000.0)
     sun_angle_deg: Any = dist(0.5, 0.0, 30.0)
     sky_strength: Any = dist({"uniform": [0.8, 1.2]}, 0.0, 100.0)
     sky_turbidity: Any = dist({"uniform": [2.0, 5.0]}, 1.0, 10.0)
     exposure_ev: Any = dist(0.0, -10.0, 10.0)
+    lights_on_below_deg: float = bounded(3.0, -90.0, 90.0)
+    """Street lamps, lit windows and vehicle lights switch on when the sun is below this elevation."""
+    lamp_power_w: Any = dist({"uniform": [300.0, 700.0]}, 0.0, 100000.0)
+    lamp_color_temperature_k: Any = dist({"uniform": [2700.0, 4500.0]}, 1000.0, 12000.0)
+    window_lit_probability: Any = dist({"uniform": [0.2, 0.7]}, 0.0, 1.0)
+    window_emission_strength: Any = dist({"uniform": [0.5, 2.0]}, 0.0, 1000.0)
+    vehicle_light_strength: Any = dist({"uniform": [20.0, 60.0]}, 0.0, 10000.0)
+    sun_color_temperature_k: Any = dist(5800.0, 1000.0, 12000.0)
+    """The sun lamp's colour as a black-body temperature (lower at dusk: warmer light)."""
+
+
+@dataclass
+class WeatherConfig:
+    """CARLA-like weather knobs (`simgen/sampling/weather.py`). Each phenomenon (fog, rain,
+    snow) is present in a frame with its probability; its knobs are drawn every frame anyway."""
+
+    cloudiness: Any = dist({"uniform": [0.0, 0.3]}, 0.0, 1.0)
+    fog_probability: Any = dist(0.0, 0.0, 1.0)
+    fog_mode: str = one_of("depth", "depth", "volumetric")
+    fog_visibility_m: Any = dist({"uniform": [60.0, 300.0]}, 5.0, 100000.0)
+    """Meteorological visibility (contrast falls to 2 %): extinction beta = 3.912 / visibility."""
+    fog_start_m: Any = dist(0.0, 0.0, 1000.0)
+    fog_brightness: Any = dist({"uniform": [0.55, 0.8]}, 0.0, 1.0)
+    """Display-linear grey level of the fog (airlight) colour."""
+    rain_probability: Any = dist(0.0, 0.0, 1.0)
+    rain_intensity: Any = dist({"uniform": [0.3, 1.0]}, 0.0, 1.0)
+    puddle_coverage: Any = dist({"uniform": [0.1, 0.5]}, 0.0, 1.0)
+    rain_streaks: bool = True
+    snow_probability: Any = dist(0.0, 0.0, 1.0)
+    snow_cover: Any = dist({"uniform": [0.4, 1.0]}, 0.0, 1.0)
+    snowfall: Any = dist({"uniform": [0.2, 1.0]}, 0.0, 1.0)
+    """Density of falling flakes drawn on the RGB (0 = none)."""
 
 
 @dataclass
 class LayoutConfig:
     """Which scene layout from `scenes/` builds the static street, and its dimensions."""
 
-    name: str = "urban_street"
+    name: str = one_of("urban_street", "urban_street", "intersection", "highway", "rural_road")
     lanes_per_direction: Any = dist({"int_range": [1, 2]}, 1, 6, integer=True)
     lane_width_m: Any = dist({"uniform": [3.0, 3.6]}, 2.0, 6.0)
     sidewalk_width_m: Any = dist({"uniform": [2.0, 4.0]}, 0.5, 15.0)
@@ -73,6 +105,8 @@ class LayoutConfig:
     building_setback_m: Any = dist({"uniform": [0.0, 2.0]}, 0.0, 50.0)
     pole_spacing_m: Any = dist({"uniform": [15.0, 30.0]}, 2.0, 500.0)
     tree_probability: Any = dist(0.5, 0.0, 1.0)
+    intersection_distance_m: Any = dist({"uniform": [25.0, 45.0]}, 10.0, 500.0)
+    """intersection only: distance from the camera to the cross street's centre line."""
 
 
 @dataclass
@@ -94,12 +128,36 @@ POLICY_FIELDS = ("min_visible_px", "min_visible_fraction", "max_truncation", "mi
 
 
 @dataclass
+class ObstaclesConfig:
+    """Rare obstacles on the road ahead (`simgen/sampling/obstacles.py`).
+
+    `rates` maps an obstacle class (a catalog category, e.g. deer) to the probability that a
+    frame holds one of it, anywhere on the road. With `quota_fraction` P > 0, frame i is a quota
+    frame iff ceil((i + 1) * P) > ceil(i * P): it gets one more obstacle (class drawn with the
+    rates as weights) in the ego lane, placed so that at least `quota_min_visible_fraction` of
+    its silhouette is in the image and not hidden by traffic, and its visible pixels cover at
+    least `quota_min_image_fraction` of the image (resolution-independent size).
+    """
+
+    rates: dict[str, float] = field(default_factory=dict)
+    quota_fraction: float = bounded(0.0, 0.0, 1.0)
+    quota_min_visible_fraction: float = bounded(0.5, 0.0, 1.0)
+    quota_min_image_fraction: float = bounded(0.0, 0.0, 1.0)
+    """A quota obstacle's visible pixels must also cover at least this share of the image."""
+    distance_m: Any = dist({"uniform": [8.0, 45.0]}, 1.0, 1000.0)
+    clearance_m: float = bounded(0.3, 0.0, 10.0)
+    attempts_per_object: int = bounded(200, 1, 100000)
+
+
+@dataclass
 class LabelsConfig:
     """Categories (stable COCO ids), depth kind, and the label policy: a visible instance that
     fails a threshold becomes an `iscrowd: 1` ignore region (see `simgen.annotations.policy`)."""
 
     categories: dict[str, int] = field(default_factory=lambda: {
-        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4})
+        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4, "deer": 5, "dog": 6, "tree_trunk": 7,
+        "tire": 8, "cardboard_box": 9, "mattress": 10, "rock": 11, "stroller": 12, "construction_barrier": 13,
+        "cone_cluster": 14})
     depth_kind: str = one_of("planar", "planar", "ray")
     min_visible_px: int = bounded(0, 0, 1_000_000_000)
     min_visible_fraction: float = bounded(0.0, 0.0, 1.0)
@@ -167,8 +225,10 @@ class SimgenConfig:
     [s * frames_per_shard, min((s + 1) * frames_per_shard, frames))."""
     camera: CameraConfig = field(default_factory=CameraConfig)
     lighting: LightingConfig = field(default_factory=LightingConfig)
+    weather: WeatherConfig = field(default_factory=WeatherConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)
     traffic: TrafficConfig = field(default_factory=TrafficConfig)
+    obstacles: ObstaclesConfig = field(default_factory=ObstaclesConfig)
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)

@@ -6,6 +6,7 @@ disjoint; a separating-axis test on two oriented rectangles is exact for that.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,9 @@ class Footprint:
 
 def footprints_overlap(a: Footprint, b: Footprint) -> bool:
     """True if the two rectangles share any interior area (separating axis theorem)."""
+    reach = (math.hypot(a.length_m, a.width_m) + math.hypot(b.length_m, b.width_m)) / 2
+    if math.hypot(a.center_x_m - b.center_x_m, a.center_y_m - b.center_y_m) >= reach:
+        return False  # their circumscribed circles do not meet
     corners_a, corners_b = a.corners(), b.corners()
     for corners in (corners_a, corners_b):
         for i in range(2):

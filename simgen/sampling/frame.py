@@ -7,7 +7,9 @@ from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
 from simgen.sampling.lighting import sample_lighting
+from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
+from simgen.sampling.weather import sample_weather
 from simgen.scenes import get_layout
 from simgen.seeds import concern_rng, cycles_seed
 from simgen.specs import FrameSpec
@@ -23,6 +25,7 @@ def check_categories(cfg: SimgenConfig, catalog: Catalog) -> None:
         if catalog.by_category(category) and category not in cfg.labels.categories:
             raise ConfigError("labels.categories", cfg.labels.categories,
                               f"an id for every placed category, including {category!r}")
+    check_obstacle_classes(cfg.obstacles, catalog, cfg.labels)
 
 
 def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> FrameSpec:
@@ -37,8 +40,14 @@ def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> Frame
     layout = get_layout(cfg.layout.name)(cfg.layout, catalog, concern_rng(seed, frame_index, "layout"))
     resolution = (cfg.render.resolution[0], cfg.render.resolution[1])
     camera = sample_camera(cfg.camera, resolution, layout, concern_rng(seed, frame_index, "camera"))
-    lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"))
+    lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"), layout)
+    weather = sample_weather(cfg.weather, concern_rng(seed, frame_index, "weather"))
     objects = sample_traffic(cfg.traffic, layout, catalog, concern_rng(seed, frame_index, "placement"),
                              concern_rng(seed, frame_index, "materials"), camera.location_m[0])
+    obstacle_props, obstacles = sample_obstacles(cfg.obstacles, layout, camera, catalog, objects, frame_index,
+                                                 concern_rng(seed, frame_index, "obstacles"), len(objects) + 1)
+    quota = cfg.obstacles.quota_fraction > 0 and is_quota_frame(frame_index, cfg.obstacles.quota_fraction)
     return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
-                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout, objects=objects)
+                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout,
+                     objects=objects + obstacle_props, obstacles=obstacles, quota_frame=quota,
+                     weather=weather)

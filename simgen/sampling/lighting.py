@@ -1,21 +1,89 @@
-"""Lighting sampler: sun and sky."""
+"""Lighting sampler: sun and sky, and after dusk street lamps, lit windows and vehicle lights.
+
+Everything sampled is recorded in the `LightingSpec`; the builder only applies it. Every draw
+comes from the frame's lighting stream and is made whether or not the lights end up on, so the
+number of draws depends only on the layout (one window draw per building), never on a lighting
+value.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from simgen.config.schema import LightingConfig
-from simgen.specs import LightingSpec
+from simgen.specs import LayoutSpec, LightingSpec, PropSpec
+
+DAY_MIN_ELEVATION_DEG = 6.0
+NIGHT_MAX_ELEVATION_DEG = -6.0  # civil twilight ends
+SUN_FADE_DEG = (-2.0, 4.0)  # the sun lamp fades out linearly between these elevations
 
 
-def sample_lighting(cfg: LightingConfig, rng: np.random.Generator) -> LightingSpec:
-    """Draw sun direction and strength, sky strength and turbidity, exposure."""
+def time_of_day(sun_elevation_deg: float) -> str:
+    """'day' (>= 6 deg), 'dusk' (-6..6 deg) or 'night' (< -6 deg)."""
+    if sun_elevation_deg >= DAY_MIN_ELEVATION_DEG:
+        return "day"
+    return "dusk" if sun_elevation_deg >= NIGHT_MAX_ELEVATION_DEG else "night"
+
+
+def kelvin_to_rgb(temperature_k: float) -> tuple[float, float, float]:
+    """Approximate linear RGB (max channel 1) of a black body at `temperature_k` (1000-12000 K).
+
+    Tanner Helland's fit of the sRGB-encoded colour, decoded with gamma 2.2.
+    """
+    t = temperature_k / 100.0
+    red = 255.0 if t <= 66 else 329.698727446 * (t - 60) ** -0.1332047592
+    green = 99.4708025861 * math.log(t) - 161.1195681661 if t <= 66 else 288.1221695283 * (t - 60) ** -0.0755148492
+    blue = 255.0 if t >= 66 else (0.0 if t <= 19 else 138.5177312231 * math.log(t - 10) - 305.0447927307)
+    srgb = np.clip(np.array([red, green, blue]) / 255.0, 0.0, 1.0)
+    linear = srgb ** 2.2
+    return tuple(float(v) for v in linear / linear.max())  # type: ignore[return-value]
+
+
+def lamp_head_m(prop: PropSpec) -> tuple[float, float, float]:
+    """World position just below a street lamp's head (end of its arm), metres.
+
+    Mirrors `assets.recipes.street.build_pole`: the arm runs along the pole's local +x at
+    height height_m - 2.5 radius_m.
+    """
+    height, radius, arm = prop.params["height_m"], prop.params["radius_m"], prop.params["arm_length_m"]
+    reach = arm - min(0.6, 0.35 * arm) / 2
+    yaw = math.radians(prop.yaw_deg)
+    x, y, z = prop.location_m
+    return (x + reach * math.cos(yaw), y + reach * math.sin(yaw), z + height - 2.5 * radius - 0.25)
+
+
+def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: LayoutSpec | None = None) -> LightingSpec:
+    """Draw sun, sky, exposure and the night lights (lamps on the layout's poles, lit windows)."""
+    elevation = float(cfg.sun_elevation_deg.sample(rng))
+    azimuth = float(cfg.sun_azimuth_deg.sample(rng)) % 360.0
+    strength = float(cfg.sun_strength_w_m2.sample(rng))
+    angle = float(cfg.sun_angle_deg.sample(rng))
+    sky = float(cfg.sky_strength.sample(rng))
+    turbidity = float(cfg.sky_turbidity.sample(rng))
+    exposure = float(cfg.exposure_ev.sample(rng))
+    lamp_power = float(cfg.lamp_power_w.sample(rng))
+    temperature = float(cfg.lamp_color_temperature_k.sample(rng))
+    window_probability = float(cfg.window_lit_probability.sample(rng))
+    window_strength = float(cfg.window_emission_strength.sample(rng))
+    vehicle_strength = float(cfg.vehicle_light_strength.sample(rng))
+    scenery = layout.scenery if layout is not None else ()
+    buildings = [p.name for p in scenery if p.recipe == "building"]
+    window_draws = rng.uniform(size=len(buildings))
+    sun_temperature = float(cfg.sun_color_temperature_k.sample(rng))
+    lights_on = elevation < cfg.lights_on_below_deg
+    fade = min(1.0, max(0.0, (elevation - SUN_FADE_DEG[0]) / (SUN_FADE_DEG[1] - SUN_FADE_DEG[0])))
+    lit = tuple(n for n, u in zip(buildings, window_draws, strict=True) if lights_on and u < window_probability)
+    lamps = tuple(lamp_head_m(p) for p in scenery if p.recipe == "pole" and p.params.get("has_arm", 1.0) >= 0.5)
     return LightingSpec(
-        sun_elevation_deg=float(cfg.sun_elevation_deg.sample(rng)),
-        sun_azimuth_deg=float(cfg.sun_azimuth_deg.sample(rng)) % 360.0,
-        sun_strength_w_m2=float(cfg.sun_strength_w_m2.sample(rng)),
-        sun_angle_deg=float(cfg.sun_angle_deg.sample(rng)),
-        sky_strength=float(cfg.sky_strength.sample(rng)),
-        sky_turbidity=float(cfg.sky_turbidity.sample(rng)),
-        exposure_ev=float(cfg.exposure_ev.sample(rng)),
+        sun_elevation_deg=elevation, sun_azimuth_deg=azimuth, sun_strength_w_m2=strength * fade,
+        sun_angle_deg=angle, sky_strength=sky, sky_turbidity=turbidity, exposure_ev=exposure,
+        time_of_day=time_of_day(elevation), lights_on=lights_on,
+        lamp_locations_m=lamps if lights_on else (), lamp_power_w=lamp_power if lights_on else 0.0,
+        lamp_color_temperature_k=temperature, lamp_color_rgb=kelvin_to_rgb(temperature),
+        lit_windows=lit,
+        window_emission_strength=window_strength if lights_on else 0.0,
+        vehicle_light_strength=vehicle_strength if lights_on else 0.0,
+        sun_color_temperature_k=sun_temperature, sun_color_rgb=kelvin_to_rgb(sun_temperature),
     )

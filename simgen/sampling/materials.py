@@ -38,7 +38,12 @@ _FIXED = {
     "roof": MaterialSpec((0.08, 0.08, 0.08), 0.9),
     "lane_paint": MaterialSpec((0.75, 0.75, 0.72), 0.6),
     "curb": MaterialSpec((0.35, 0.35, 0.34), 0.85),
+    "antler": MaterialSpec((0.30, 0.24, 0.16), 0.7),
+    "tape": MaterialSpec((0.45, 0.35, 0.20), 0.35),
+    "barrier_red": MaterialSpec((0.60, 0.02, 0.02), 0.4),
 }
+_FUR = ((0.28, 0.15, 0.07), (0.18, 0.10, 0.05), (0.05, 0.04, 0.03), (0.55, 0.45, 0.32), (0.40, 0.40, 0.38))
+_ROCK = ((0.25, 0.24, 0.22), (0.35, 0.30, 0.25), (0.15, 0.15, 0.16))
 
 
 def _jitter(rng: np.random.Generator, rgb: Iterable[float], amount: float) -> tuple[float, float, float]:
@@ -67,9 +72,11 @@ def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
     if slot == "facade":
         return MaterialSpec(_jitter(rng, _FACADE[int(rng.integers(len(_FACADE)))], 0.12),
                             float(rng.uniform(0.7, 0.95)))
-    if slot == "asphalt":
-        grey = float(rng.uniform(0.03, 0.08))
-        return MaterialSpec((grey, grey, grey * 1.03), float(rng.uniform(0.75, 0.95)))
+    if slot == "asphalt":  # road wear: fresh asphalt is dark and blue-black, worn is lighter, warmer, rougher
+        wear = float(rng.uniform())
+        grey = 0.03 + 0.06 * wear
+        return MaterialSpec((grey * (1.0 + 0.04 * wear), grey, grey * (1.04 - 0.08 * wear)),
+                            0.72 + 0.2 * wear + float(rng.uniform(-0.03, 0.03)))
     if slot == "concrete":
         grey = float(rng.uniform(0.25, 0.45))
         return MaterialSpec(_jitter(rng, (grey, grey, grey * 0.97), 0.03), float(rng.uniform(0.8, 0.95)))
@@ -77,6 +84,14 @@ def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
         return MaterialSpec(_jitter(rng, (0.12, 0.07, 0.04), 0.2), 0.9)
     if slot == "foliage":
         return MaterialSpec(_jitter(rng, (0.05, 0.16, 0.03), 0.3), 0.8)
+    if slot == "fur":
+        return MaterialSpec(_jitter(rng, _FUR[int(rng.integers(len(_FUR)))], 0.15), float(rng.uniform(0.7, 0.95)))
+    if slot == "cardboard":
+        return MaterialSpec(_jitter(rng, (0.42, 0.27, 0.12), 0.2), float(rng.uniform(0.75, 0.95)))
+    if slot == "fabric":
+        return MaterialSpec(_hsv(rng, (0.0, 0.6), (0.3, 0.95)), float(rng.uniform(0.7, 0.95)))
+    if slot == "rock":
+        return MaterialSpec(_jitter(rng, _ROCK[int(rng.integers(len(_ROCK)))], 0.2), float(rng.uniform(0.6, 0.95)))
     if slot == "grass":
         return MaterialSpec(_jitter(rng, (0.06, 0.15, 0.03), 0.25), 0.9)
     if slot in _FIXED:

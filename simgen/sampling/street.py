@@ -119,3 +119,52 @@ def sample_row_of(catalog: Catalog, asset_name: str, prefix: str, x_m: float, z_
             footprints.append(Footprint(x_m, y, 2 * radius, 2 * radius, 0.0))
         y += float(spacing_m.sample(rng))
     return props, footprints
+
+
+def sample_open_road_surfaces(road_half_width_m: float, shoulder_width_m: float, y_range_m: tuple[float, float],
+                              ground_slot: str, rng: np.random.Generator) -> list[PropSpec]:
+    """A road without curbs: asphalt, flush gravel-grey shoulders, and a wide ground slab of
+    `ground_slot` ('grass' or 'concrete'). Names: road, shoulder_right/left, ground."""
+    y0, y1 = y_range_m
+    center_y, length = (y0 + y1) / 2, y1 - y0
+    props = [_slab("road", 0.0, center_y, length, 2 * road_half_width_m, 0.0, sample_material("asphalt", rng))]
+    shoulder = sample_material("concrete", rng)
+    for side, label in ((1, "right"), (-1, "left")):
+        x = side * (road_half_width_m + shoulder_width_m / 2)
+        props.append(_slab(f"shoulder_{label}", x, center_y, length, shoulder_width_m, -0.002, shoulder))
+    props.append(_slab("ground", 0.0, center_y, length + 400.0, 600.0, -GROUND_DROP_M,
+                       sample_material(ground_slot, rng)))
+    return props
+
+
+def sample_barriers(x_positions_m: tuple[float, ...], height_m: float, y_range_m: tuple[float, float],
+                    rng: np.random.Generator) -> list[PropSpec]:
+    """Concrete barriers (guard walls) along the road at the given x positions, 0.4 m thick."""
+    y0, y1 = y_range_m
+    concrete = sample_material("concrete", rng)
+    return [PropSpec(name=f"barrier_{i:02d}", asset="slab", recipe="slab",
+                     params={"length_m": y1 - y0, "width_m": 0.4, "height_m": height_m},
+                     location_m=(x, (y0 + y1) / 2, 0.0), yaw_deg=90.0, materials={"surface": concrete})
+            for i, x in enumerate(x_positions_m)]
+
+
+def sample_cross_street(center_y_m: float, width_m: float, main_half_width_m: float,
+                        rng: np.random.Generator) -> tuple[list[PropSpec], list[Footprint]]:
+    """A cross street along world x at `center_y_m` (asphalt 400 m long, flush with the road)
+    with zebra crossings on both sides of the junction. Returns props and the junction's
+    footprint (kept clear of parked objects)."""
+    asphalt = sample_material("asphalt", rng)
+    paint = sample_material("lane_paint", rng)
+    road = PropSpec(name="cross_road", asset="slab", recipe="slab",
+                    params={"length_m": 400.0, "width_m": width_m, "height_m": SLAB_THICKNESS_M + 0.001},
+                    location_m=(0.0, center_y_m, -SLAB_THICKNESS_M), yaw_deg=0.0, materials={"surface": asphalt})
+    props = [road]
+    stripes = int(2 * main_half_width_m / 1.0)
+    for side in (-1, 1):
+        y = center_y_m + side * (width_m / 2 + 2.0)
+        for i in range(stripes):
+            x = -main_half_width_m + 0.5 + i * 1.0
+            props.append(PropSpec(name=f"zebra_{'n' if side > 0 else 's'}{i:02d}", asset="lane_line",
+                                  recipe="slab", params={"length_m": 0.5, "width_m": 3.0, "height_m": 0.005},
+                                  location_m=(x, y, 0.0), yaw_deg=0.0, materials={"surface": paint}))
+    return props, [Footprint(0.0, center_y_m, 2 * main_half_width_m, width_m, 0.0)]

@@ -64,3 +64,52 @@ def test_spec_is_json_ready():
 
 def test_footprint_helper_is_used_consistently():
     assert not footprints_overlap(Footprint(0, 0, 1, 1, 0), Footprint(5, 5, 1, 1, 0))
+
+
+@pytest.mark.parametrize("varied", [
+    {"weather": {"fog_probability": 1.0, "rain_probability": 0.5, "cloudiness": {"uniform": [0.2, 0.9]}}},
+    {"lighting": {"sun_elevation_deg": -15.0, "lamp_power_w": {"uniform": [10.0, 20.0]}}},
+    {"obstacles": {"rates": {"deer": 1.0, "tire": 0.5}, "quota_fraction": 0.5}},
+], ids=["weather", "lighting", "obstacles"])
+def test_changing_one_concern_leaves_the_others_unchanged(varied):
+    concern = next(iter(varied))
+    base, changed = load_config({"seed": 3}), load_config({"seed": 3, **varied})
+    for index in range(3):
+        a, b = sample_frame(base, CATALOG, index), sample_frame(changed, CATALOG, index)
+        fields = {"camera", "layout", "lighting", "weather"} - {concern}
+        assert all(getattr(a, f) == getattr(b, f) for f in fields)
+        traffic = len(a.objects) - len(a.obstacles)
+        assert a.objects[:traffic] == b.objects[:traffic]
+        assert getattr(a, concern) != getattr(b, concern)
+
+
+def test_time_of_day_follows_the_sun_and_lights_switch_on():
+    for elevation, expected in ((30.0, "day"), (2.0, "dusk"), (-12.0, "night")):
+        spec = sample_frame(load_config({"lighting": {"sun_elevation_deg": elevation}}), CATALOG, 0)
+        assert spec.lighting.time_of_day == expected
+        assert spec.lighting.lights_on == (elevation < 3.0)
+        assert bool(spec.lighting.lamp_locations_m) == (elevation < 3.0)
+    night = sample_frame(load_config({"lighting": {"sun_elevation_deg": -12.0}}), CATALOG, 0)
+    poles = [p for p in night.layout.scenery if p.recipe == "pole"]
+    assert len(night.lighting.lamp_locations_m) == len(poles) and night.lighting.sun_strength_w_m2 == 0.0
+
+
+@pytest.mark.parametrize("layout, traffic", [("urban_street", "urban"), ("intersection", "urban"),
+                                             ("highway", "highway"), ("rural_road", "rural")])
+def test_every_layout_places_traffic_without_overlaps(layout, traffic):
+    import yaml
+
+    layout_cfg = yaml.safe_load(open(f"configs/layout/{layout}.yaml"))
+    traffic_cfg = yaml.safe_load(open(f"configs/traffic/{traffic}.yaml"))
+    cfg = load_config({"seed": 8, "layout": layout_cfg, "traffic": traffic_cfg,
+                       "obstacles": {"rates": {"tire": 1.0, "rock": 1.0, "mattress": 1.0}}})
+    from simgen.geometry.silhouette import pose_prop
+
+    for index in range(3):
+        spec = sample_frame(cfg, CATALOG, index)
+        assert spec.layout.name == layout and spec.layout.lanes[spec.layout.ego_lane].direction == 1
+        feet = [pose_prop(o).footprint for o in spec.objects]
+        for i, a in enumerate(feet):
+            assert not any(footprints_overlap(a, b) for b in feet[i + 1:] + list(spec.layout.blocked_footprints))
+        names = [p.name for p in spec.layout.scenery]
+        assert len(set(names)) == len(names) and "road" in names

@@ -1,0 +1,47 @@
+"""highway: a divided motorway, 2-4 lanes per direction, concrete median and guard walls, lamps
+on the median, trees far off on grass."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simgen.catalog import Catalog
+from simgen.config.schema import LayoutConfig
+from simgen.geometry.footprint import Footprint
+from simgen.sampling.street import (
+    sample_barriers,
+    sample_lane_lines,
+    sample_lanes,
+    sample_open_road_surfaces,
+    sample_row_of,
+)
+from simgen.specs import LayoutSpec
+
+START_BEHIND_CAMERA_M = 20.0
+
+
+def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
+    """Lanes at x > 0 drive towards +y; shoulders are the walkable strips (no sidewalks)."""
+    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
+    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
+    shoulder_m = float(cfg.sidewalk_width_m.sample(rng))
+    length_m = float(cfg.road_length_m.sample(rng))
+    y_range = (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M)
+    scenery = sample_open_road_surfaces(half_width, shoulder_m, y_range, "grass", rng)
+    scenery += sample_lane_lines(lanes, y_range, rng)
+    edge = half_width + shoulder_m + 0.3
+    barriers = sample_barriers((0.0, edge, -edge), 0.8, y_range, rng)
+    scenery += barriers
+    lamps, lamp_feet = sample_row_of(catalog, "street_lamp", "lamp_m", 0.35, 0.0, y_range, cfg.pole_spacing_m,
+                                     1.0, rng)
+    scenery += lamps
+    blocked = list(lamp_feet) + [Footprint(b.location_m[0], b.location_m[1], b.params["length_m"],
+                                           b.params["width_m"], 90.0) for b in barriers]
+    for side in (1, -1):
+        trees, _ = sample_row_of(catalog, "tree", f"tree_{'r' if side > 0 else 'l'}", side * (edge + 6.0), 0.0,
+                                 y_range, cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)
+        scenery += trees
+    ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
+    return LayoutSpec(name="highway", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
+                      sidewalks_x_m=((half_width, half_width + shoulder_m), (-half_width - shoulder_m, -half_width)),
+                      curb_height_m=0.0, ego_lane=ego_lane, scenery=tuple(scenery), blocked_footprints=tuple(blocked))

@@ -1,0 +1,63 @@
+"""intersection: the urban street crossed by a side street 25-45 m ahead, with zebra crossings;
+buildings and sidewalks stop at the junction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from simgen.catalog import Catalog
+from simgen.config.schema import LayoutConfig
+from simgen.sampling.street import (
+    sample_building_row,
+    sample_cross_street,
+    sample_lane_lines,
+    sample_lanes,
+    sample_road_surfaces,
+    sample_row_of,
+)
+from simgen.specs import LayoutSpec
+
+START_BEHIND_CAMERA_M = 20.0
+
+
+def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
+    """The main street runs along y; the cross street along x at `intersection_distance_m`."""
+    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
+    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
+    sidewalk_m = float(cfg.sidewalk_width_m.sample(rng))
+    curb_m = float(cfg.curb_height_m.sample(rng))
+    length_m = float(cfg.road_length_m.sample(rng))
+    y_range = (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M)
+    cross_y = float(cfg.intersection_distance_m.sample(rng))
+    cross_width = 2 * float(cfg.lane_width_m.sample(rng)) + 2 * sidewalk_m
+    gap = (cross_y - cross_width / 2, cross_y + cross_width / 2)
+
+    surfaces = sample_road_surfaces(half_width, sidewalk_m, curb_m, y_range, rng)
+    scenery = [p for p in surfaces if not p.name.startswith("sidewalk")]
+    for part, (a, b) in (("s", (y_range[0], gap[0])), ("n", (gap[1], y_range[1]))):
+        scenery += [replace(p, name=f"{p.name}_{part}", params={**p.params, "length_m": b - a},
+                            location_m=(p.location_m[0], (a + b) / 2, p.location_m[2]))
+                    for p in surfaces if p.name.startswith("sidewalk")]
+    for part, (a, b) in (("s", (y_range[0], gap[0] - 3.0)), ("n", (gap[1] + 3.0, y_range[1]))):
+        scenery += [replace(p, name=f"{p.name}_{part}") for p in sample_lane_lines(lanes, (a, b), rng)]
+    cross, junction = sample_cross_street(cross_y, cross_width - 2 * sidewalk_m, half_width, rng)
+    scenery += cross
+    blocked = list(junction)
+    for side in (1, -1):
+        tag = "r" if side > 0 else "l"
+        for part, (a, b) in (("s", (y_range[0], gap[0])), ("n", (gap[1], y_range[1]))):
+            buildings = sample_building_row(catalog, side, half_width + sidewalk_m, (a, b - 8.0), cfg.building_height_m,
+                                            cfg.building_length_m, cfg.building_setback_m, rng)
+            scenery += [replace(p, name=f"{p.name}{part}") for p in buildings]
+        poles, pole_feet = sample_row_of(catalog, "street_lamp", f"lamp_{tag}", side * (half_width + 0.5), curb_m,
+                                         y_range, cfg.pole_spacing_m, 1.0, rng)
+        kept = [(p, f) for p, f in zip(poles, pole_feet, strict=True) if not gap[0] - 1 < p.location_m[1] < gap[1] + 1]
+        scenery += [p for p, _ in kept]
+        blocked += [f for _, f in kept]
+    ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
+    sidewalks = ((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width))
+    return LayoutSpec(name="intersection", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
+                      sidewalks_x_m=sidewalks, curb_height_m=curb_m, ego_lane=ego_lane, scenery=tuple(scenery),
+                      blocked_footprints=tuple(blocked))

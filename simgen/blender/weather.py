@@ -1,0 +1,121 @@
+"""Weather in the scene: wet asphalt with puddles, snow cover, and a volumetric fog box.
+
+Applies the recorded `WeatherSpec`; draws nothing (the puddle pattern is Blender's procedural
+noise at the recorded `puddle_offset`). None of this changes the Depth or Object Index passes:
+materials do not, and a volume-only object does not appear in them (bpy 5.0.1, measured; see
+/work/shared/reference/platform.md), so labels are identical with and without weather.
+"""
+
+from __future__ import annotations
+
+import bpy
+
+from simgen.specs import CameraSpec, WeatherSpec
+
+SNOW_RGB = (0.85, 0.87, 0.9)
+PUDDLE_NOISE_SCALE = 0.12  # per metre: puddles a few metres across
+SNOW_NOISE_SCALE = 0.8
+FOG_VOLUME_NAME = "fog_volume"
+FOG_BOX_M = (800.0, 900.0, 40.0)  # x, y, z extent of the fog volume around the camera
+
+
+def _socket(sockets, identifier: str):
+    """A socket by identifier (the Mix node reuses names across data types, bpy 5.0.1)."""
+    return next(socket for socket in sockets if socket.identifier == identifier)
+
+
+def _noise_mask(tree, scale: float, offset: float, coverage: float, stretch=(1.0, 1.0, 1.0),
+                softness: float = 0.03):
+    """A 0..1 mask from object-space noise: about `coverage` of the surface is 1; `stretch`
+    scales the object coordinates (a small x stretches patches along the object's x)."""
+    coords = tree.nodes.new("ShaderNodeTexCoord")
+    mapping = tree.nodes.new("ShaderNodeMapping")
+    mapping.inputs["Location"].default_value = (offset, offset * 0.7, 0.0)
+    mapping.inputs["Scale"].default_value = stretch
+    noise = tree.nodes.new("ShaderNodeTexNoise")
+    noise.inputs["Scale"].default_value = scale
+    noise.inputs["Detail"].default_value = 3.0
+    threshold = 0.62 - 0.24 * coverage  # the noise value is about 0.5 +- 0.1
+    ramp = tree.nodes.new("ShaderNodeMapRange")
+    ramp.inputs["From Min"].default_value = threshold
+    ramp.inputs["From Max"].default_value = threshold + softness
+    tree.links.new(coords.outputs["Object"], mapping.inputs["Vector"])
+    tree.links.new(mapping.outputs["Vector"], noise.inputs["Vector"])
+    tree.links.new(noise.outputs["Fac"], ramp.inputs["Value"])
+    return ramp.outputs["Result"]
+
+
+def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) -> None:
+    """Darker, glossier surface; with `puddles`, mirror-like dark water where the noise mask is 1."""
+    tree = material.node_tree
+    bsdf = tree.nodes["Principled BSDF"]
+    wet = weather.road_wetness
+    base = bsdf.inputs["Base Color"].default_value
+    dark = [c * (1.0 - 0.45 * wet) for c in base[:3]]
+    bsdf.inputs["Base Color"].default_value = (*dark, 1.0)
+    roughness = bsdf.inputs["Roughness"].default_value
+    bsdf.inputs["Roughness"].default_value = roughness + (0.2 - roughness) * wet
+    if not puddles or weather.puddle_coverage <= 0:
+        return
+    mask = _noise_mask(tree, PUDDLE_NOISE_SCALE, weather.puddle_offset, weather.puddle_coverage)
+    rough = tree.nodes.new("ShaderNodeMix")
+    rough.data_type = "FLOAT"
+    tree.links.new(mask, _socket(rough.inputs, "Factor_Float"))
+    _socket(rough.inputs, "A_Float").default_value = bsdf.inputs["Roughness"].default_value
+    _socket(rough.inputs, "B_Float").default_value = 0.02
+    tree.links.new(_socket(rough.outputs, "Result_Float"), bsdf.inputs["Roughness"])
+    color = tree.nodes.new("ShaderNodeMix")
+    color.data_type = "RGBA"
+    tree.links.new(mask, _socket(color.inputs, "Factor_Float"))
+    _socket(color.inputs, "A_Color").default_value = (*dark, 1.0)
+    _socket(color.inputs, "B_Color").default_value = (*[c * 0.5 for c in dark], 1.0)
+    tree.links.new(_socket(color.outputs, "Result_Color"), bsdf.inputs["Base Color"])
+
+
+def add_snow(material: bpy.types.Material, cover: float, on_road: bool = False) -> None:
+    """Mix a white snow BSDF onto upward-facing parts (normal z > ~0.7), `cover` of them; on the
+    road the patches are stretched along it (slab x = road direction), like driven-on snow."""
+    tree = material.node_tree
+    output = tree.nodes["Material Output"]
+    surface = output.inputs["Surface"].links[0].from_socket
+    snow = tree.nodes.new("ShaderNodeBsdfPrincipled")
+    snow.inputs["Base Color"].default_value = (*SNOW_RGB, 1.0)
+    snow.inputs["Roughness"].default_value = 0.7
+    geometry = tree.nodes.new("ShaderNodeNewGeometry")
+    up = tree.nodes.new("ShaderNodeSeparateXYZ")
+    slope = tree.nodes.new("ShaderNodeMapRange")
+    slope.inputs["From Min"].default_value = 0.65
+    slope.inputs["From Max"].default_value = 0.85
+    tree.links.new(geometry.outputs["Normal"], up.inputs["Vector"])
+    tree.links.new(up.outputs["Z"], slope.inputs["Value"])
+    both = tree.nodes.new("ShaderNodeMath")
+    both.operation = "MULTIPLY"
+    tree.links.new(slope.outputs["Result"], both.inputs[0])
+    stretch = (0.08, 1.0, 1.0) if on_road else (1.0, 1.0, 1.0)
+    tree.links.new(_noise_mask(tree, SNOW_NOISE_SCALE, 0.0, cover, stretch, 0.12), both.inputs[1])
+    mix = tree.nodes.new("ShaderNodeMixShader")
+    tree.links.new(both.outputs["Value"], mix.inputs["Fac"])
+    tree.links.new(surface, mix.inputs[1])
+    tree.links.new(snow.outputs["BSDF"], mix.inputs[2])
+    tree.links.new(mix.outputs["Shader"], output.inputs["Surface"])
+
+
+def build_fog_volume(weather: WeatherSpec, camera: CameraSpec, scene: bpy.types.Scene) -> None:
+    """A box of Volume Scatter (density = Koschmieder beta) around the camera, for
+    `fog_mode: volumetric`. A world volume would block the sun entirely (bpy 5.0.1, measured)."""
+    size_x, size_y, size_z = FOG_BOX_M
+    mesh = bpy.data.meshes.new("fog_volume")
+    x, y = camera.location_m[0], camera.location_m[1]
+    corners = [(x + sx * size_x / 2, y - 50.0 + (size_y if sy > 0 else 0.0), -1.0 + (size_z if sz > 0 else 0.0))
+               for sz in (-1, 1) for sy in (-1, 1) for sx in (-1, 1)]
+    faces = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
+    mesh.from_pydata(corners, [], faces)
+    material = bpy.data.materials.new("fog_volume")
+    tree = material.node_tree
+    tree.nodes.remove(tree.nodes["Principled BSDF"])
+    scatter = tree.nodes.new("ShaderNodeVolumeScatter")
+    scatter.inputs["Density"].default_value = weather.fog_density_per_m
+    tree.links.new(scatter.outputs["Volume"], tree.nodes["Material Output"].inputs["Volume"])
+    mesh.materials.append(material)
+    obj = bpy.data.objects.new(FOG_VOLUME_NAME, mesh)
+    scene.collection.objects.link(obj)

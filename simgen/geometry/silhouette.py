@@ -1,0 +1,154 @@
+"""Silhouettes: where a prop's mesh lands in the image, without rendering (pure numpy + cv2).
+
+Used to plan visibility (is a rare obstacle hidden by traffic?) before rendering and to measure
+it after: the visible fraction of an object is its rendered mask area over the area of its
+amodal silhouette (the whole projected mesh, as if nothing were in front of it, including the
+part outside the image).
+
+Frames: props are posed in the world frame (metres, z up) by `location_m` and `yaw_deg`;
+pixels follow `simgen.contract` (integer values at pixel centres).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from simgen.geometry.camera import project_points
+from simgen.geometry.footprint import Footprint
+from simgen.meshes import MeshData, rotation_matrix_xyz
+from simgen.specs import CameraSpec, PropSpec
+
+_SUBPIXEL_BITS = 4
+_SUPERSAMPLE = 8
+_NEAR_M = 0.05
+
+
+@dataclass(frozen=True)
+class PosedMesh:
+    """A prop's mesh in the world frame: (V, 3) float64 vertices (metres) and its polygons."""
+
+    vertices_world_m: np.ndarray
+    faces: tuple[tuple[int, ...], ...]
+    footprint: Footprint
+
+
+def pose_mesh(mesh: MeshData, location_m: tuple[float, float, float], yaw_deg: float) -> PosedMesh:
+    """Move an object-frame mesh to its world pose; the footprint is its rotated xy bounds."""
+    vertices = mesh.vertices_m @ rotation_matrix_xyz(0.0, 0.0, yaw_deg).T + np.asarray(location_m, dtype=np.float64)
+    low, high = mesh.bounds_m
+    c, s = np.cos(np.deg2rad(yaw_deg)), np.sin(np.deg2rad(yaw_deg))
+    center = (low[:2] + high[:2]) / 2
+    footprint = Footprint(location_m[0] + c * center[0] - s * center[1], location_m[1] + s * center[0] + c * center[1],
+                          float(high[0] - low[0]), float(high[1] - low[1]), yaw_deg)
+    return PosedMesh(vertices, mesh.faces, footprint)
+
+
+def pose_prop(prop: PropSpec) -> PosedMesh:
+    """The world-frame mesh of a prop, rebuilt from its recipe (deterministic, no randomness)."""
+    from simgen.assets.recipes import RECIPES
+
+    return pose_mesh(RECIPES[prop.recipe].build_mesh(prop.params), prop.location_m, prop.yaw_deg)
+
+
+def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
+              window: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """The silhouette of a posed mesh as a bool mask: a pixel is in when at least half of it is
+    covered (8 x 8 supersampling), the expectation of Cycles' one-sample object-index pass.
+
+    Args:
+        camera: the camera.
+        posed: the mesh in the world frame.
+        scale: pixel scale relative to the camera's resolution (< 1 for fast planning).
+        window: (x0, y0, width, height) in scaled pixels; default the whole (scaled) image.
+            Windows may reach outside the image, to count silhouette pixels beyond it.
+
+    Returns:
+        (height, width) bool mask of the window.
+
+    Faces with a vertex closer than 5 cm to the camera plane are skipped (obstacles and traffic
+    are always metres ahead).
+    """
+    if window is None:
+        window = (0, 0, int(round(camera.width_px * scale)), int(round(camera.height_px * scale)))
+    x0, y0, width, height = window
+    canvas = np.zeros((height * _SUPERSAMPLE, width * _SUPERSAMPLE), dtype=np.uint8)
+    pixels, z = project_points(camera, posed.vertices_world_m)
+    # Scaled pixel centres: u' = (u + 0.5) * scale - 0.5; then window and supersampling offsets.
+    sub = ((pixels + 0.5) * scale - np.array([x0, y0])) * _SUPERSAMPLE - 0.5
+    points = np.clip(sub * (1 << _SUBPIXEL_BITS), -(2**24), 2**24).astype(np.int32)
+    in_front = z > _NEAR_M
+    for face in posed.faces:
+        if all(in_front[i] for i in face):
+            cv2.fillConvexPoly(canvas, points[list(face)], 1, lineType=cv2.LINE_8, shift=_SUBPIXEL_BITS)
+    coverage = canvas.reshape(height, _SUPERSAMPLE, width, _SUPERSAMPLE).mean(axis=(1, 3))
+    return coverage >= 0.5
+
+
+def silhouette_window(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0) -> tuple[int, int, int, int]:
+    """(x0, y0, width, height) of scaled pixels holding the projected mesh (at least 1 x 1),
+    clipped to the image grown by one image size on every side (bounds the work; a silhouette
+    reaching farther than that is counted only up to there)."""
+    pixels, z = project_points(camera, posed.vertices_world_m)
+    visible = pixels[z > _NEAR_M] if (z > _NEAR_M).any() else np.zeros((1, 2))
+    scaled = (visible + 0.5) * scale - 0.5
+    low = np.floor(scaled.min(axis=0)).astype(int) - 1
+    high = np.ceil(scaled.max(axis=0)).astype(int) + 2
+    size = np.array([round(camera.width_px * scale), round(camera.height_px * scale)])
+    low = np.clip(low, -size, 2 * size - 1)
+    high = np.clip(high, low + 1, 2 * size)
+    return int(low[0]), int(low[1]), int(high[0] - low[0]), int(high[1] - low[1])
+
+
+def mean_depth_m(camera: CameraSpec, posed: PosedMesh) -> float:
+    """Mean camera-z of the mesh vertices, metres (for near/far ordering)."""
+    return float(project_points(camera, posed.vertices_world_m)[1].mean())
+
+
+def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[PosedMesh],
+                     scale: float = 1.0) -> tuple[float, float]:
+    """Planned visibility of `target`: (fraction, visible area in full-resolution pixels).
+
+    The fraction is its silhouette pixels inside the image and not covered by any nearer
+    occluder's silhouette, over all its silhouette pixels (image or not).
+
+    Occluders farther than the target (by mean depth) are ignored; self-occlusion does not
+    matter for a silhouette.
+    """
+    window = silhouette_window(camera, target, scale)
+    amodal = rasterize(camera, target, scale, window)
+    total = int(amodal.sum())
+    if total == 0:
+        return 0.0, 0.0
+    x0, y0, width, height = window
+    cols = np.arange(x0, x0 + width)
+    rows = np.arange(y0, y0 + height)
+    in_image = ((rows >= 0) & (rows < round(camera.height_px * scale)))[:, None] & \
+        ((cols >= 0) & (cols < round(camera.width_px * scale)))[None, :]
+    visible = amodal & in_image
+    target_depth = mean_depth_m(camera, target)
+    for occluder in occluders:
+        if not visible.any():
+            break
+        if mean_depth_m(camera, occluder) >= target_depth:
+            continue
+        pixels, z = project_points(camera, occluder.vertices_world_m)
+        if (z <= _NEAR_M).all() or not _boxes_meet((pixels[z > _NEAR_M] + 0.5) * scale - 0.5, window):
+            continue
+        visible &= ~rasterize(camera, occluder, scale, window)
+    return float(visible.sum()) / total, float(visible.sum()) / scale**2
+
+
+def _boxes_meet(pixels: np.ndarray, window: tuple[int, int, int, int]) -> bool:
+    x0, y0, width, height = window
+    return bool(pixels[:, 0].max() >= x0 - 1 and pixels[:, 0].min() <= x0 + width
+                and pixels[:, 1].max() >= y0 - 1 and pixels[:, 1].min() <= y0 + height)
+
+
+def amodal_area_px(camera: CameraSpec, prop: PropSpec) -> int:
+    """Pixel count of a prop's whole silhouette at the camera's resolution, inside the image
+    or not (the denominator of the measured visible fraction)."""
+    posed = pose_prop(prop)
+    return int(rasterize(camera, posed, 1.0, silhouette_window(camera, posed)).sum())

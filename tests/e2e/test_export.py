@@ -123,7 +123,7 @@ def test_kitti_labels_fields_boxes_and_3d(dataset, coco, tmp_path):
         assert len(lines) == len(anns)
         for line, ann in zip(lines, anns, strict=True):
             fields = line.split()
-            assert len(fields) == 15 and fields[0] == kitti_type[names[ann["category_id"]]]
+            assert len(fields) == 15 and fields[0] == kitti_type.get(names[ann["category_id"]], "Misc")
             truncated, occluded, alpha = float(fields[1]), int(fields[2]), float(fields[3])
             x1, y1, x2, y2, h, w, length, x, y, z, ry = (float(v) for v in fields[4:])
             assert 0.0 <= truncated <= 1.0 and occluded in (0, 1, 2) and -math.pi <= alpha <= math.pi

@@ -37,12 +37,27 @@ PLAN_SUMMARY = "plan.json"
 PLAN_FRAMES = "plan_frames.jsonl"
 
 
-def compose_config(overrides: list[str]):
-    """The typed config for these overrides, composed exactly as the `simgen` app does."""
-    import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
+def compose_config(overrides: list[str], config_dirs: list[Path] | None = None):
+    """The typed config for these overrides, composed exactly as the `simgen` app does.
 
-    with initialize_config_module(config_module="simgen.configs", version_base="1.3"):
-        composed = compose(config_name="config", overrides=overrides)
+    `config_dirs` are added to the search path like `simgen --config-dir DIR` adds its folder.
+
+    Raises:
+        ConfigError: Hydra could not compose the overrides (unknown option, typo, wrong type).
+    """
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
+    from simgen.errors import ConfigError
+
+    searchpath = [f"file://{Path(d).resolve()}" for d in config_dirs or []]
+    extra = [f"hydra.searchpath=[{','.join(searchpath)}]"] if searchpath else []
+    try:
+        with initialize_config_module(config_module="simgen.configs", version_base="1.3"):
+            composed = compose(config_name="config", overrides=[*overrides, *extra])
+    except (HydraException, OmegaConfBaseException) as error:
+        raise ConfigError("overrides", " ".join(overrides), f"a config Hydra can compose ({error})") from error
     composed = OmegaConf.masked_copy(composed, [k for k in composed if k != "hydra"])
     return load_config(OmegaConf.to_container(composed, resolve=True))
 
@@ -50,14 +65,17 @@ def compose_config(overrides: list[str]):
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="simgen plan", description=__doc__.splitlines()[0])
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. scenario=urban_day frames=2000")
+    parser.add_argument("--config-dir", action="append", type=Path, default=[],
+                        help="a folder of your own configs, as for `simgen --config-dir` (repeatable)")
     parser.add_argument("--jobs", type=int, default=min(8, os.cpu_count() or 1),
                         help="worker processes (the output does not depend on it); default: CPUs, at most 8")
     args = parser.parse_args(argv)
-    cfg = compose_config(args.overrides)
+    cfg = compose_config(args.overrides, args.config_dir)
     from simgen.pipeline import shard_frames
 
     frames = shard_frames(cfg)
-    rows, seconds = timed_plan(cfg, load_catalog(), frames, args.jobs)
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    rows, seconds = timed_plan(cfg, catalog, frames, args.jobs)
     summary = summarize_plan(cfg, rows, frames.start)  # no timing in the files: same input, same bytes
     text = format_summary(summary)
     root = Path(cfg.output.dir)

@@ -132,3 +132,28 @@ def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
 
     low, high = RECIPES[catalog.get("block").recipe].build_mesh({}).bounds_m
     assert np.allclose(high - low, [0.6, 0.4, 0.5], atol=1e-5)
+
+
+def test_fbx_asset_round_trips_through_blenders_exporter(tmp_path):
+    import importlib
+
+    import bpy
+
+    from simgen.blender.build import clear_scene
+
+    importlib.import_module("addon_utils").enable("io_scene_fbx", default_set=True)
+    clear_scene()  # the exporter writes every object in the scene
+    mesh = bpy.data.meshes.new("bin")
+    mesh.from_pydata([(x, y, z) for x in (-40.0, 40.0) for y in (-25.0, 25.0) for z in (0.0, 110.0)], [],
+                     [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)])
+    obj = bpy.data.objects.new("bin", mesh)
+    bpy.context.scene.collection.objects.link(obj)
+    fbx = tmp_path / "bin.fbx"
+    bpy.ops.export_scene.fbx(filepath=str(fbx), axis_up="Z", axis_forward="Y", global_scale=1.0)
+    bpy.data.batch_remove([obj, mesh])
+    catalog = load_catalog(extra=write_catalog(
+        tmp_path, "bin:\n  category: car\n  file: bin.fbx\n  unit_scale_m: 0.01\n  up_axis: z\n"))
+    from simgen.assets.recipes import RECIPES
+
+    low, high = RECIPES[catalog.get("bin").recipe].build_mesh({}).bounds_m
+    assert np.allclose(high - low, [0.8, 0.5, 1.1], atol=1e-4)  # cm -> m, Z up kept

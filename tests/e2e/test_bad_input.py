@@ -53,6 +53,11 @@ CASES = [
     ("catalog with unknown recipe", ["catalog={catalog_bad_recipe}"], "did you mean 'car'"),
     ("catalog with empty mesh", ["catalog={catalog_empty}"], "length_m"),
     ("corrupt catalog", ["catalog={catalog_corrupt}"], "cannot read the asset catalog"),
+    ("missing asset file", ["catalog={catalog_missing_file}"], "cannot read asset file"),
+    ("corrupt asset file", ["catalog={catalog_corrupt_file}"], "entry 'wreck'"),
+    ("non-mesh asset file", ["catalog={catalog_camera_only}"], "no mesh geometry (found: CAMERA)"),
+    ("impossible quota", ["obstacles=quota", "obstacles.quota_min_image_fraction=0.9"], "PlacementError"),
+    ("quota without classes", ["obstacles=none", "obstacles.quota_fraction=0.5"], "obstacles.rates"),
 ]
 
 
@@ -67,8 +72,16 @@ def files(tmp_path_factory):
     (root / "bad_recipe.yaml").write_text(CATALOG_MISSING_RECIPE)
     (root / "empty.yaml").write_text(CATALOG_EMPTY_MESH)
     (root / "corrupt.yaml").write_bytes(b"sedan: {category: car, recipe: [unclosed\n")
+    (root / "missing_file.yaml").write_text("wreck:\n  category: car\n  file: nowhere/wreck.glb\n")
+    (root / "wreck.glb").write_bytes(b"glTF this is not \x00\xff" * 8)
+    (root / "corrupt_file.yaml").write_text("wreck:\n  category: car\n  file: wreck.glb\n")
+    make_blend = ("import bpy, sys; cam = bpy.data.objects.new('cam', bpy.data.cameras.new('cam')); "
+                  "bpy.data.libraries.write(sys.argv[1], {cam})")
+    subprocess.run([sys.executable, "-c", make_blend, str(root / "camera.blend")], check=True, capture_output=True)
+    (root / "camera_only.yaml").write_text("wreck:\n  category: car\n  file: camera.blend\n")
     return {"catalog_bad_recipe": root / "bad_recipe.yaml", "catalog_empty": root / "empty.yaml",
-            "catalog_corrupt": root / "corrupt.yaml"}
+            "catalog_corrupt": root / "corrupt.yaml", "catalog_missing_file": root / "missing_file.yaml",
+            "catalog_corrupt_file": root / "corrupt_file.yaml", "catalog_camera_only": root / "camera_only.yaml"}
 
 
 @pytest.mark.parametrize("name, overrides, expected", CASES, ids=[c[0] for c in CASES])

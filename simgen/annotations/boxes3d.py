@@ -1,10 +1,9 @@
-"""3D boxes and amodal silhouettes of labeled objects, from the frame spec (pure numpy/OpenCV).
+"""KITTI-style 3D boxes of labeled objects, from the frame spec (pure numpy).
 
 An object's mesh is rebuilt from its recipe and resolved parameters (exactly what Blender
-built), placed with its yaw and location, and seen through the frame's camera (`K`,
-`T_cam_world`, OpenCV convention). This gives KITTI-style 3D boxes and, by rasterising every
-mesh face, the object's amodal (unoccluded) silhouette inside the image, from which
-truncation and visible fraction follow without another render.
+built), placed with its yaw and location, and seen through the frame's camera (`T_cam_world`,
+OpenCV convention). Visibility and truncation are not computed here: they are labels
+(`simgen.annotations.amodal`) that every annotation carries.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import cv2
 import numpy as np
 
 from simgen.meshes import MeshData
@@ -80,31 +78,3 @@ def observation_angle_rad(rotation_y_rad: float, location_cam_m: tuple[float, fl
     """KITTI alpha = rotation_y - atan2(x, z), wrapped to [-pi, pi]."""
     alpha = rotation_y_rad - math.atan2(location_cam_m[0], location_cam_m[2])
     return math.atan2(math.sin(alpha), math.cos(alpha))
-
-
-def amodal_silhouette(prop: Mapping[str, Any], K: np.ndarray, T_cam_world: np.ndarray,
-                      width_px: int, height_px: int) -> tuple[np.ndarray, tuple[float, float, float, float] | None]:
-    """The object's unoccluded silhouette and its full (unclipped) projected box.
-
-    Returns:
-        mask: (H, W) bool, pixels whose centre the projected mesh covers (inside the image only).
-        box_xyxy: (x0, y0, x1, y1) pixel-edge bounds of all projected vertices, possibly beyond
-            the image; None when some vertex is behind the camera (the projection is unbounded).
-    """
-    mesh = object_mesh(prop)
-    rotation, location = _world_from_object(prop)
-    points_cam = (T_cam_world[:3, :3] @ (rotation @ mesh.vertices_m.T + location[:, None])
-                  + T_cam_world[:3, 3:4]).T
-    in_front = points_cam[:, 2] > NEAR_M
-    pixels = (K @ points_cam.T).T
-    pixels = pixels[:, :2] / np.where(in_front, points_cam[:, 2], 1.0)[:, None]
-    mask = np.zeros((height_px, width_px), np.uint8)
-    for face in mesh.faces:
-        if in_front[list(face)].all():  # one call per face: fillPoly treats several contours even-odd
-            cv2.fillPoly(mask, [np.round(pixels[list(face)] * 16).astype(np.int32)], 1, lineType=cv2.LINE_8, shift=4)
-    box = None
-    if in_front.all():
-        # K maps to pixel centres; the pixel-edge bounds are half a pixel further out.
-        box = (float(pixels[:, 0].min() + 0.5), float(pixels[:, 1].min() + 0.5),
-               float(pixels[:, 0].max() + 0.5), float(pixels[:, 1].max() + 0.5))
-    return mask.astype(bool), box

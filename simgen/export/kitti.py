@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simgen.annotations.boxes3d import amodal_silhouette, object_box_3d, observation_angle_rad
-from simgen.qa.dataset_view import DatasetView, decode_segmentation, load_dataset
+from simgen.annotations.boxes3d import object_box_3d, observation_angle_rad
+from simgen.qa.dataset_view import DatasetView, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
@@ -74,19 +74,16 @@ def label_line(ann: dict, category: str, prop: dict | None, image: dict) -> str:
     kitti_type = KITTI_TYPES.get(category, "Misc")
     if prop is None:
         return f"{kitti_type} -1 3 -10 {_box2d(ann)} {PLACEHOLDER_3D}"
-    K, T = np.asarray(image["K"]), np.asarray(image["T_cam_world"])
-    width, height = image["width"], image["height"]
-    box = object_box_3d(prop, T)
-    silhouette, full_box = amodal_silhouette(prop, K, T, width, height)
-    if "bbox_amodal" in ann:
-        ax, ay, aw, ah = ann["bbox_amodal"]
-        full_box = (ax, ay, ax + aw, ay + ah)
-    truncated = float(ann["truncation"]) if "truncation" in ann else truncation_from_box(full_box, width, height)
-    if "visibility" in ann:
-        visible = float(ann["visibility"])
+    box = object_box_3d(prop, np.asarray(image["T_cam_world"]))
+    # Truncation and visibility come from the labels (simgen.annotations.amodal), which every
+    # annotation carries; a box-based truncation is the fallback for foreign COCO files.
+    if ann.get("truncation") is not None:
+        truncated = float(ann["truncation"])
     else:
-        amodal_px = int((silhouette | decode_segmentation(ann["segmentation"])).sum())
-        visible = ann["area"] / amodal_px if amodal_px else None
+        full = ann.get("bbox_amodal_unclipped")
+        full_box = (full[0], full[1], full[0] + full[2], full[1] + full[3]) if full else None
+        truncated = truncation_from_box(full_box, image["width"], image["height"])
+    visible = ann.get("visible_fraction")
     h, w, length = box.dims_hwl_m
     x, y, z = box.bottom_center_cam_m
     alpha = observation_angle_rad(box.rotation_y_rad, box.bottom_center_cam_m)

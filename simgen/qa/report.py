@@ -69,8 +69,8 @@ def collect_stats(view: DatasetView) -> DatasetStats:
             in_mask = depth[decode_segmentation(ann["segmentation"])]
             in_mask = in_mask[np.isfinite(in_mask)]
             stats.distance_m.append(float(np.median(in_mask)) if in_mask.size else float("nan"))
-            if "visibility" in ann:
-                stats.visibility.append(float(ann["visibility"]))
+            if ann.get("visible_fraction") is not None:
+                stats.visibility.append(float(ann["visible_fraction"]))
             for key in ("truncation", "truncated"):
                 if key in ann:
                     stats.truncation.append(float(ann[key]))

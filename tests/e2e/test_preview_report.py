@@ -39,7 +39,7 @@ def decorated(dataset, tmp_path_factory):
     for ann in coco["annotations"]:
         x, y, w, h = ann["bbox"]
         ann["bbox_amodal"] = [x - 2, y - 2, w + 4, h + 4]
-        ann["visibility"], ann["truncation"] = 0.75, 0.1
+        ann["visible_fraction"], ann["truncation"] = 0.75, 0.1
     (root / "annotations.json").write_text(json.dumps(coco))
     return root
 
@@ -131,8 +131,10 @@ def test_report_is_self_contained_and_renders_in_chromium(dataset, tmp_path):
     assert re.search(r"<td>scenario_name</td><td>urban_day</td><td>3</td><td></td><td></td><td></td><td>100%</td>",
                      text)
     for needle in ("lighting.sun_elevation_deg", "traffic.cars", "camera.height_m", "total_s", "render_s",
-                   "box size", "distance", "no <code>visibility</code> key"):
+                   "box size", "distance"):
         assert needle in text, needle
+    (alt,) = re.findall(r'alt="(histograms: [^"]*)"', text)
+    assert "visibility" in alt and "truncation" in alt  # real labels carry visible_fraction/truncation
     shot = tmp_path / "shot.png"
     subprocess.run([*_chromium_args(tmp_path, "shot"), f"--screenshot={shot}", out.as_uri()],
                    capture_output=True, timeout=120, check=True)

@@ -71,6 +71,12 @@ class RunSummary:
     annotations: int
     device: str
     frame_times_s: list[float] = field(default_factory=list)
+    stage_times_s: dict[str, list[float]] = field(default_factory=dict)
+    """Per-frame seconds of each stage (build_s, render_s, readback_s, labels_s, write_s, ...)."""
+
+    def stage_medians(self) -> dict[str, float]:
+        """Median seconds per frame of each stage, in the order the stages ran."""
+        return {stage: statistics.median(times) for stage, times in self.stage_times_s.items()}
 
 
 def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
@@ -215,6 +221,9 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
                 raise _write_failure(error, spec.frame_index, dataset, summary) from error
             elapsed = time.perf_counter() - start
             summary.frame_times_s.append(elapsed)
+            for stage, seconds in timing.items():
+                if stage != "total_s":
+                    summary.stage_times_s.setdefault(stage, []).append(seconds)
             summary.frames_rendered += 1
             bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {timing['render_s']:.2f} s)")
             bar.update(1)
@@ -223,8 +232,9 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
     finally:
         bar.close()
     if summary.frame_times_s:
-        log.info("rendered %d frames on %s: median %.2f s/frame", summary.frames_rendered, renderer.device,
-                 statistics.median(summary.frame_times_s))
+        stages = ", ".join(f"{stage[:-2]} {seconds:.3f}" for stage, seconds in summary.stage_medians().items())
+        log.info("rendered %d frames on %s: median %.2f s/frame (median s per stage: %s)", summary.frames_rendered,
+                 renderer.device, statistics.median(summary.frame_times_s), stages)
 
 
 def _render_with_retry(renderer: Renderer, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from simgen.geometry.camera import project_points
+from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
 from simgen.geometry.footprint import Footprint
+from simgen.geometry.raster import clip_near, project_triangles, triangle_indices
+from simgen.geometry.raster import rasterize as rasterize_triangles
 from simgen.meshes import MeshData, rotation_matrix_xyz
 from simgen.specs import CameraSpec, PropSpec
 
-_SUBPIXEL_BITS = 4
-_SUPERSAMPLE = 8
 _NEAR_M = 0.05
 
 
@@ -55,8 +54,8 @@ def pose_prop(prop: PropSpec) -> PosedMesh:
 
 def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
               window: tuple[int, int, int, int] | None = None) -> np.ndarray:
-    """The silhouette of a posed mesh as a bool mask: a pixel is in when at least half of it is
-    covered (8 x 8 supersampling), the expectation of Cycles' one-sample object-index pass.
+    """The silhouette of a posed mesh as a bool mask, sampled at pixel centres like Cycles'
+    object-index pass (the labels' rasterizer, `simgen.annotations.amodal.rasterize`).
 
     Args:
         camera: the camera.
@@ -68,23 +67,21 @@ def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
     Returns:
         (height, width) bool mask of the window.
 
-    Faces with a vertex closer than 5 cm to the camera plane are skipped (obstacles and traffic
-    are always metres ahead).
+    Triangles are clipped at 5 cm in front of the camera (obstacles and traffic are always
+    metres ahead).
     """
     if window is None:
         window = (0, 0, int(round(camera.width_px * scale)), int(round(camera.height_px * scale)))
     x0, y0, width, height = window
-    canvas = np.zeros((height * _SUPERSAMPLE, width * _SUPERSAMPLE), dtype=np.uint8)
-    pixels, z = project_points(camera, posed.vertices_world_m)
-    # Scaled pixel centres: u' = (u + 0.5) * scale - 0.5; then window and supersampling offsets.
-    sub = ((pixels + 0.5) * scale - np.array([x0, y0])) * _SUPERSAMPLE - 0.5
-    points = np.clip(sub * (1 << _SUBPIXEL_BITS), -(2**24), 2**24).astype(np.int32)
-    in_front = z > _NEAR_M
-    for face in posed.faces:
-        if all(in_front[i] for i in face):
-            cv2.fillConvexPoly(canvas, points[list(face)], 1, lineType=cv2.LINE_8, shift=_SUBPIXEL_BITS)
-    coverage = canvas.reshape(height, _SUPERSAMPLE, width, _SUPERSAMPLE).mean(axis=(1, 3))
-    return coverage >= 0.5
+    extrinsics = extrinsics_cam_world(camera)
+    vertices_cam = posed.vertices_world_m @ extrinsics[:3, :3].T + extrinsics[:3, 3]
+    triangles = clip_near(vertices_cam[triangle_indices(posed.faces)], _NEAR_M)
+    if not len(triangles):
+        return np.zeros((height, width), dtype=bool)
+    # Scaled pixel (x, y) has its centre at full-resolution pixel-centre (x + 0.5) / scale - 0.5.
+    origin = ((x0 + 0.5) / scale - 0.5, (y0 + 0.5) / scale - 0.5)
+    return rasterize_triangles(project_triangles(triangles, intrinsics_matrix(camera)), origin, (height, width),
+                               stride=1.0 / scale)
 
 
 def silhouette_window(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0) -> tuple[int, int, int, int]:

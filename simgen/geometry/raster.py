@@ -1,0 +1,128 @@
+"""Triangle rasterization at pixel centres (pure numpy): the one rasterizer simgen uses.
+
+Labels (`simgen.annotations.amodal`: amodal boxes, visible fraction, truncation) and obstacle
+visibility planning (`simgen.geometry.silhouette`) both count which sample points a mesh covers.
+Pixel coordinates follow `simgen.contract`: integer values at pixel centres, the points the
+Cycles object-index pass samples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
+    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
+    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
+    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+
+
+def clip_near(triangles_cam: np.ndarray, near_m: float) -> np.ndarray:
+    """Clip triangles against the plane z = near_m, keeping the part with z >= near_m.
+
+    A triangle with one vertex in front stays one triangle; with two in front it becomes a
+    quad, returned as two triangles (Sutherland-Hodgman against a single plane).
+
+    Args:
+        triangles_cam: (T, 3, 3) float64, camera coordinates, metres.
+        near_m: near plane distance along the optical axis, metres (> 0).
+
+    Returns:
+        (T', 3, 3) float64 triangles entirely at z >= near_m.
+    """
+    z = triangles_cam[..., 2]
+    inside = z >= near_m
+    count = inside.sum(axis=1)
+    kept = [triangles_cam[count == 3]]
+    for n_in in (1, 2):
+        tris = triangles_cam[count == n_in]
+        if not len(tris):
+            continue
+        flags = inside[count == n_in]
+        # Rotate each triangle so the odd vertex out (the lone inside one for n_in == 1, the
+        # lone outside one for n_in == 2) comes first; rotation keeps the winding.
+        lone = np.argmax(flags if n_in == 1 else ~flags, axis=1)
+        order = (lone[:, None] + np.arange(3)[None, :]) % 3
+        tris = np.take_along_axis(tris, order[:, :, None], axis=1)
+        a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
+        ab = a + (b - a) * ((near_m - a[:, 2]) / (b[:, 2] - a[:, 2]))[:, None]
+        ac = a + (c - a) * ((near_m - a[:, 2]) / (c[:, 2] - a[:, 2]))[:, None]
+        if n_in == 1:
+            kept.append(np.stack([a, ab, ac], axis=1))
+        else:
+            kept.append(np.stack([ab, b, c], axis=1))
+            kept.append(np.stack([ab, c, ac], axis=1))
+    return np.concatenate(kept, axis=0)
+
+
+def project_triangles(triangles_cam: np.ndarray, intrinsics: np.ndarray) -> np.ndarray:
+    """(T, 3, 2) float64 pixel-centre coordinates (u, v) of triangles with z > 0."""
+    uvw = triangles_cam @ intrinsics.T
+    return uvw[..., :2] / uvw[..., 2:3]
+
+
+def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: tuple[int, int],
+              stride: float = 1) -> np.ndarray:
+    """Coverage of a union of triangles at the points of a regular sample grid.
+
+    Sample (i, j) sits at pixel-centre coordinates (origin_u + stride * j, origin_v + stride * i).
+    A sample is covered when it lies inside or on the boundary of any triangle; degenerate
+    (zero-area) triangles cover nothing. Scanline method: for every (triangle, sample row)
+    the covered columns form one span, found from the triangle's edges; spans are summed into
+    a per-row difference array, so the cost grows with the triangles' heights in rows, not
+    with their areas.
+
+    Args:
+        triangles_px: (T, 3, 2) float64 (u, v) pixel-centre coordinates.
+        origin_px: (u, v) of sample (0, 0).
+        shape: (rows, cols) of the grid.
+        stride: grid spacing in pixels.
+
+    Returns:
+        (rows, cols) bool coverage.
+    """
+    rows, cols = shape
+    grid = (np.asarray(triangles_px, dtype=np.float64) - np.asarray(origin_px, dtype=np.float64)) / stride
+    signed_area = ((grid[:, 1, 0] - grid[:, 0, 0]) * (grid[:, 2, 1] - grid[:, 0, 1])
+                   - (grid[:, 2, 0] - grid[:, 0, 0]) * (grid[:, 1, 1] - grid[:, 0, 1]))
+    grid = grid[np.abs(signed_area) > 1e-12]
+    row0 = np.clip(np.ceil(grid[..., 1].min(axis=1) - _EPS), 0, rows).astype(np.int64)
+    row1 = np.clip(np.floor(grid[..., 1].max(axis=1) + _EPS) + 1, 0, rows).astype(np.int64)
+    heights = np.maximum(row1 - row0, 0)
+    owner = np.repeat(np.arange(len(grid)), heights)
+    y = (row0[owner] + np.arange(int(heights.sum())) - np.repeat(np.cumsum(heights) - heights, heights))
+    x_min, x_max = _row_spans(grid[owner], y.astype(np.float64))
+    col0 = np.clip(np.ceil(x_min - _EPS), 0, cols).astype(np.int64)
+    col1 = np.clip(np.floor(x_max + _EPS) + 1, 0, cols).astype(np.int64)
+    valid = col1 > col0
+    y, col0, col1 = y[valid], col0[valid], col1[valid]
+    width = cols + 1
+    delta = (np.bincount(y * width + col0, minlength=rows * width)
+             - np.bincount(y * width + col1, minlength=rows * width))
+    return np.cumsum(delta.reshape(rows, width)[:, :cols], axis=1) > 0
+
+
+_EPS = 1e-9
+"""Tolerance (in samples) that makes boundary samples count as covered despite rounding."""
+
+
+def _row_spans(triangles: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x_min, x_max) where the line v = y crosses each triangle (N, 3, 2); NaN-free where the
+    row lies within the triangle's v range (guaranteed by the caller up to _EPS)."""
+    x_min = np.full(len(y), np.inf)
+    x_max = np.full(len(y), -np.inf)
+    for i in range(3):
+        p, q = triangles[:, i], triangles[:, (i + 1) % 3]
+        dv = q[:, 1] - p[:, 1]
+        low, high = np.minimum(p[:, 1], q[:, 1]), np.maximum(p[:, 1], q[:, 1])
+        crosses = (y >= low - _EPS) & (y <= high + _EPS)
+        flat = np.abs(dv) < 1e-12
+        t = np.clip((y - p[:, 1]) / np.where(flat, 1.0, dv), 0.0, 1.0)
+        x = p[:, 0] + t * (q[:, 0] - p[:, 0])
+        # A horizontal edge on the row contributes both of its end points.
+        x_lo = np.where(flat, np.minimum(p[:, 0], q[:, 0]), x)
+        x_hi = np.where(flat, np.maximum(p[:, 0], q[:, 0]), x)
+        x_min = np.where(crosses, np.minimum(x_min, x_lo), x_min)
+        x_max = np.where(crosses, np.maximum(x_max, x_hi), x_max)
+    return x_min, x_max

@@ -30,9 +30,10 @@ from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset import DatasetDir, check_output_dir, dataset_identity, open_output_dir
 from simgen.errors import OutputError, RenderError
-from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
+from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.passes import RenderPasses
 from simgen.sampling.frame import check_categories, sample_frame
+from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.specs import FrameSpec
 from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
 from simgen.writers.coco import annotation_entry, image_entry, write_coco
@@ -137,7 +138,7 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
     try:
         for spec in specs:
             start = time.perf_counter()
-            passes, timing = _render_with_retry(renderer, spec)
+            passes, timing = _render_with_retry(renderer, render_spec(spec))
             try:
                 write_frame(cfg, spec, passes, timing, dataset, start)
             except OSError as error:
@@ -180,13 +181,12 @@ def _write_failure(error: OSError, frame_index: int, dataset: DatasetDir, summar
 
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
                 dataset: DatasetDir, start: float) -> dict:
-    """Extract labels and write the frame's files; the record goes last (the commit)."""
+    """Apply the sensor model, extract labels and write the frame's files; the record goes last
+    (the commit). `passes` is the render of `simgen.sensor.apply.render_spec(spec)`."""
     t0 = time.perf_counter()
+    passes, depth = apply_sensor(passes, spec, cfg.labels.depth_kind)  # identity unless sensor.* is set
     labels = label_frame(spec, passes.object_index, cfg.labels)
     intrinsics = intrinsics_matrix(spec.camera)
-    depth = passes.depth_planar_m
-    if cfg.labels.depth_kind == "ray":
-        depth = ray_depth_from_planar(depth, intrinsics)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     index = spec.frame_index
@@ -201,8 +201,8 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     timing["total_s"] = time.perf_counter() - start
     image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
                         extrinsics_cam_world(spec.camera), spec.run_seed,
-                        {"depth_file": files["depth_png"], "depth_kind": cfg.labels.depth_kind,
-                         "scenario": spec.scenario})
+                        {"dist_coeffs": list(spec.sensor.dist_coeffs), "depth_file": files["depth_png"],
+                         "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario})
     record = {"frame_index": index, "image": image,
               "annotations": [annotation_entry(index, inst) for inst in labels.instances],
               "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,

@@ -59,6 +59,30 @@ class LightingConfig:
 
 
 @dataclass
+class SensorConfig:
+    """Lens and sensor of the camera (`simgen.sensor`); the defaults are the identity.
+
+    Distortion is OpenCV's Brown-Conrady model; exposure, white balance, noise are applied to
+    approximately linear intensity (the sRGB transfer undone), JPEG to the final 8-bit RGB.
+    """
+
+    k1: Any = dist(0.0, -0.5, 0.5)
+    k2: Any = dist(0.0, -0.3, 0.3)
+    p1: Any = dist(0.0, -0.02, 0.02)
+    p2: Any = dist(0.0, -0.02, 0.02)
+    k3: Any = dist(0.0, -0.2, 0.2)
+    exposure_ev: Any = dist(0.0, -4.0, 4.0)
+    white_balance_r: Any = dist(1.0, 0.25, 4.0)
+    white_balance_b: Any = dist(1.0, 0.25, 4.0)
+    vignetting: Any = dist(0.0, 0.0, 1.0)
+    chromatic_aberration_px: Any = dist(0.0, 0.0, 10.0)
+    shot_noise: Any = dist(0.0, 0.0, 0.5)
+    read_noise: Any = dist(0.0, 0.0, 0.2)
+    jpeg_quality: Any = dist(0, 0, 100, integer=True)
+    """1..100: JPEG-compress the RGB at this quality; 0 = no JPEG."""
+
+
+@dataclass
 class LayoutConfig:
     """Which scene layout from `scenes/` builds the static street, and its dimensions."""
 
@@ -155,5 +179,6 @@ class SimgenConfig:
     layout: LayoutConfig = field(default_factory=LayoutConfig)
     traffic: TrafficConfig = field(default_factory=TrafficConfig)
     labels: LabelsConfig = field(default_factory=LabelsConfig)
+    sensor: SensorConfig = field(default_factory=SensorConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)

@@ -7,6 +7,7 @@ from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
 from simgen.sampling.lighting import sample_lighting
+from simgen.sampling.sensor import sample_sensor
 from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
 from simgen.scenes import get_layout
 from simgen.seeds import concern_rng, cycles_seed
@@ -40,5 +41,7 @@ def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> Frame
     lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"))
     objects = sample_traffic(cfg.traffic, layout, catalog, concern_rng(seed, frame_index, "placement"),
                              concern_rng(seed, frame_index, "materials"), camera.location_m[0])
+    sensor = sample_sensor(cfg.sensor, camera, concern_rng(seed, frame_index, "sensor"))
     return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
-                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout, objects=objects)
+                     scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout, objects=objects,
+                     sensor=sensor)

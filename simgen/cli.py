@@ -32,6 +32,7 @@ EXIT_BAD_INPUT = 2
 SUBCOMMANDS: dict[str, str] = {
     # name -> module in simgen.commands with `main(argv: list[str]) -> int`
     "list": "inventory",
+    "fidelity": "fidelity",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)

@@ -7,12 +7,13 @@ import dataclasses
 import cv2
 import numpy as np
 import pytest
+import yaml
 
 from simgen.catalog import load_catalog
 from simgen.errors import ConfigError
 from simgen.passes import RenderPasses
 from simgen.sampling.frame import sample_frame
-from simgen.sampling.sensor import check_distortion
+from simgen.sampling.sensor import check_distortion, sample_sensor
 from simgen.sensor.apply import apply_sensor, render_camera, render_spec
 from simgen.sensor.lens import distort_pixels, nearest_remap, source_map, undistort_pixels
 from simgen.specs import SensorSpec
@@ -76,17 +77,31 @@ def test_sensor_effects_are_deterministic_and_change_only_what_they_should():
     assert not np.array_equal(first.rgb, other.rgb) and np.array_equal(first.object_index, other.object_index)
 
 
+def dashcam_yaml() -> dict:
+    from importlib import resources
+
+    return yaml.safe_load((resources.files("simgen.configs") / "sensor" / "dashcam.yaml").read_text())
+
+
 def test_dashcam_sensor_is_sampled_per_frame_and_recorded(make_config):
-    cfg = make_config(sensor=DASHCAM | {"k1": {"uniform": [-0.25, -0.05]}, "jpeg_quality": {"int_range": [60, 90]}})
+    cfg = make_config(sensor=dashcam_yaml())
     catalog = load_catalog()
     a, b = sample_frame(cfg, catalog, 0), sample_frame(cfg, catalog, 1)
     assert a.sensor != b.sensor and a.sensor == sample_frame(cfg, catalog, 0).sensor
-    assert -0.25 <= a.sensor.dist_coeffs[0] <= -0.05 and 60 <= a.sensor.jpeg_quality <= 90
+    assert -0.1 <= a.sensor.dist_coeffs[0] <= -0.02 and 60 <= a.sensor.jpeg_quality <= 90
     assert dataclasses.asdict(a)["sensor"]["dist_coeffs"] == a.sensor.dist_coeffs
     plain = sample_frame(make_config(), catalog, 0)
     assert plain.sensor.is_identity
     # The sensor stream is its own concern: the rest of the frame does not change.
     assert dataclasses.replace(a, sensor=plain.sensor) == plain
+
+
+def test_dashcam_distortions_are_valid_for_the_dashcam_cameras_widest_lens(make_config):
+    cfg = make_config(sensor=dashcam_yaml())
+    rng = np.random.default_rng(0)
+    for width, height in ((64, 48), (320, 240), (640, 480), (1280, 720)):
+        for _ in range(50):
+            sample_sensor(cfg.sensor, camera(width, height, focal_length_mm=20.0), rng)
 
 
 def test_bad_sensor_values_are_config_errors(make_config):

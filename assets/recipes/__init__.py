@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from simgen.meshes import MeshData
 
-from . import ground, people, street, vehicles
+from . import ground, heavy, people, signals, street, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
@@ -91,6 +91,11 @@ RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
     _recipe("tree", street.build_tree, street.TREE_DEFAULTS),
     _recipe("slab", ground.build_slab, ground.SLAB_DEFAULTS),
     _recipe("dashed_line", ground.build_dashed_line, ground.LINE_DEFAULTS),
+    _recipe("truck", heavy.build_truck, heavy.TRUCK_DEFAULTS),
+    _recipe("bus", heavy.build_bus, heavy.BUS_DEFAULTS),
+    _recipe("motorcycle", heavy.build_motorcycle, heavy.MOTORCYCLE_DEFAULTS),
+    _recipe("traffic_sign", signals.build_traffic_sign, signals.TRAFFIC_SIGN_DEFAULTS),
+    _recipe("traffic_light", signals.build_traffic_light, signals.TRAFFIC_LIGHT_DEFAULTS),
 )}
 
 

@@ -107,6 +107,9 @@ class TrafficConfig:
     pedestrians: Any = dist({"int_range": [2, 6]}, 0, 10000, integer=True)
     cyclists: Any = dist({"int_range": [0, 2]}, 0, 10000, integer=True)
     traffic_cones: Any = dist({"int_range": [0, 4]}, 0, 10000, integer=True)
+    trucks: Any = dist(0, 0, 10000, integer=True)
+    buses: Any = dist(0, 0, 10000, integer=True)
+    motorcycles: Any = dist(0, 0, 10000, integer=True)
     min_distance_m: float = bounded(6.0, 0.0, 1000.0)
     max_distance_m: float = bounded(60.0, 1.0, 2000.0)
     clearance_m: float = bounded(0.3, 0.0, 10.0)
@@ -123,7 +126,7 @@ class LabelsConfig:
     fails a threshold becomes an `iscrowd: 1` ignore region (see `simgen.annotations.policy`)."""
 
     categories: dict[str, int] = field(default_factory=lambda: {
-        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4})
+        "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4, "truck": 5, "bus": 6, "motorcycle": 7})
     depth_kind: str = one_of("planar", "planar", "ray")
     min_visible_px: int = bounded(0, 0, 1_000_000_000)
     min_visible_fraction: float = bounded(0.0, 0.0, 1.0)

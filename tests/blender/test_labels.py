@@ -148,7 +148,8 @@ def test_label_policy_ignore_regions_and_cocoeval_ap_is_one(renderer, tmp_path):
     assert by_name["near_left"]["iscrowd"] == 0 and by_name["near_right"]["iscrowd"] == 0
     assert manifest[0]["label_counts"] == {"car": {"kept": 1, "ignored": 1}, "pedestrian": {"kept": 1, "ignored": 0},
                                            "cyclist": {"kept": 0, "ignored": 0},
-                                           "traffic_cone": {"kept": 0, "ignored": 0}}
+                                           "traffic_cone": {"kept": 0, "ignored": 0},
+                                           **{c: {"kept": 0, "ignored": 0} for c in ("truck", "bus", "motorcycle")}}
     gt_path = tmp_path / "out" / "annotations.json"
     gt = COCO(str(gt_path))
     # Detections: every non-crowd GT with score 1, plus one on the ignore region (which the

@@ -121,12 +121,12 @@ def test_policy_reasons_and_per_category_overrides():
     assert ignore_reasons(pedestrian, 50, 0.9, 0.1, 20) == ("min_bbox_height_px",)
     assert ignore_reasons(car, 5, 0.9, 0.9, 20) == ("min_visible_px", "max_truncation")
     counts = label_counts([("car", False), ("car", True), ("pedestrian", False)], cfg.labels.categories)
-    assert list(counts) == ["car", "pedestrian", "cyclist", "traffic_cone"]
+    assert list(counts) == ["car", "pedestrian", "cyclist", "traffic_cone", "truck", "bus", "motorcycle"]
     assert counts["car"] == {"kept": 1, "ignored": 1}
 
 
 @pytest.mark.parametrize("overrides, field", [
-    ({"bus": {"min_visible_px": 1}}, "labels.category_overrides.bus"),
+    ({"tram": {"min_visible_px": 1}}, "labels.category_overrides.tram"),
     ({"car": {"min_visble_px": 1}}, "labels.category_overrides.car.min_visble_px"),
     ({"car": {"max_truncation": 1.5}}, "labels.category_overrides.car.max_truncation"),
     ({"car": {"min_visible_px": 2.5}}, "labels.category_overrides.car.min_visible_px"),

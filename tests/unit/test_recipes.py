@@ -24,7 +24,8 @@ EXTENT_PARAMS: dict[str, tuple[tuple[int, ...], float]] = {
 FOOTPRINT_TOLERANCE = 0.05
 HEIGHT_TOLERANCE = 0.02
 FACE_BUDGETS = {"car": 600, "van": 600, "pedestrian": 600, "cyclist": 600, "bicycle": 400, "traffic_cone": 100,
-                "pole": 100, "tree": 200, "building": 1000, "slab": 10, "dashed_line": 2000}
+                "pole": 100, "tree": 200, "building": 1000, "slab": 10, "dashed_line": 2000, "truck": 600, "bus": 600,
+                "motorcycle": 400, "traffic_sign": 100, "traffic_light": 200}
 
 
 def _build(name: str, **params: float) -> MeshData:

@@ -10,10 +10,11 @@ distorted projection: every projected, near-clipped triangle edge is sampled den
 0.25 px apart, up to 256 samples per edge) and distorted forward, because distortion bends
 straight edges and the extreme of a curved edge is generally not at a vertex.
 
-Limit: far outside the image a strong polynomial distortion folds back (its radial factor
-stops increasing); parts of an object beyond that radius are not represented faithfully in
-`bbox_amodal_unclipped` and truncation. Inside the image the sensor sampler guarantees an
-invertible map (`simgen.sampling.sensor.check_distortion`).
+Limit: far outside the image a barrel polynomial folds back (the distorted radius stops
+growing, `simgen.sensor.lens.fold_radius`); no lens images anything past that radius, so edge
+samples beyond it are moved onto it before distorting, and `bbox_amodal_unclipped` of an
+object that reaches past it ends at the fold's image. Inside the image the sensor sampler
+guarantees an invertible map (`simgen.sampling.sensor.check_distortion`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from simgen.annotations.amodal import (
     triangles_camera,
 )
 from simgen.geometry.camera import intrinsics_matrix
-from simgen.sensor.lens import distort_pixels, pixel_grid, undistort_pixels
+from simgen.sensor.lens import clamp_to_fold, distort_pixels, pixel_grid, undistort_pixels
 from simgen.specs import CameraSpec, PropSpec, SensorSpec
 
 _EDGE_SPACING_PX = 0.25
@@ -47,7 +48,7 @@ def distorted_extent(triangles_px: np.ndarray, intrinsics: np.ndarray,
     samples = int(min(_MAX_EDGE_SAMPLES, max(1, math.ceil(longest / _EDGE_SPACING_PX))))
     t = np.linspace(0.0, 1.0, samples + 1)[None, None, :, None]
     points = start[:, :, None, :] + (end - start)[:, :, None, :] * t
-    distorted = distort_pixels(points.reshape(-1, 2), intrinsics, coeffs)
+    distorted = distort_pixels(clamp_to_fold(points.reshape(-1, 2), intrinsics, coeffs), intrinsics, coeffs)
     low, high = distorted.min(axis=0) + 0.5, distorted.max(axis=0) + 0.5
     return float(low[0]), float(low[1]), float(high[0]), float(high[1])
 

@@ -86,6 +86,33 @@ def undistort_pixels(points_px: np.ndarray, intrinsics: np.ndarray, coeffs: tupl
     return out
 
 
+def fold_radius(coeffs: tuple[float, ...], search_max: float = 10.0) -> float:
+    """The normalized radius where the radial model stops growing (d r_d / d r <= 0), or inf.
+
+    Beyond it the polynomial folds back, so it no longer describes a lens; points past it are
+    treated as lying on it (`clamp_to_fold`). Tangential terms are ignored (they are small).
+    """
+    k1, k2, _, _, k3 = coeffs
+    r = np.linspace(0.0, search_max, 100_001)
+    r2 = r * r
+    slope = 1.0 + 3.0 * k1 * r2 + 5.0 * k2 * r2 * r2 + 7.0 * k3 * r2 * r2 * r2
+    folded = np.flatnonzero(slope <= 0.0)
+    return float(r[folded[0]]) if len(folded) else float("inf")
+
+
+def clamp_to_fold(points_px: np.ndarray, intrinsics: np.ndarray, coeffs: tuple[float, ...]) -> np.ndarray:
+    """(..., 2) pinhole pixels moved radially (towards the principal point) onto the fold
+    radius where they lie beyond it; others unchanged."""
+    limit = fold_radius(coeffs)
+    if not np.isfinite(limit):
+        return points_px
+    x, y = _normalized(np.asarray(points_px, dtype=np.float64), intrinsics)
+    radius = np.hypot(x, y)
+    scale = np.where(radius > limit, limit / np.maximum(radius, 1e-300), 1.0)
+    return np.stack([x * scale * intrinsics[0, 0] + intrinsics[0, 2], y * scale * intrinsics[1, 1] + intrinsics[1, 2]],
+                    axis=-1)
+
+
 def pixel_grid(width_px: int, height_px: int, origin_px: tuple[int, int] = (0, 0), stride: int = 1) -> np.ndarray:
     """(H, W, 2) float64 (u, v) pixel-centre coordinates of a grid starting at origin_px."""
     u = origin_px[0] + stride * np.arange(width_px, dtype=np.float64)

@@ -112,3 +112,19 @@ def test_bad_sensor_values_are_config_errors(make_config):
     folding = SensorSpec((-0.5, -0.3, 0.0, 0.0, -0.2))
     with pytest.raises(ConfigError, match="sensor.k1"):
         check_distortion(folding, camera(width_px=96, height_px=72, focal_length_mm=10.0))
+
+
+def test_amodal_box_of_an_object_past_the_fold_stays_finite_and_bounded():
+    from simgen.annotations.lens_coverage import measure_coverage_lens
+    from simgen.sensor.lens import fold_radius
+    from tests.blender.scenes import box
+
+    sensor = SensorSpec((-0.1, 0.0, 0.0, 0.0, 0.0))
+    assert fold_radius(sensor.dist_coeffs) == pytest.approx(np.sqrt(1 / 0.3), abs=1e-3)
+    assert fold_radius((0.1, 0.0, 0.0, 0.0, 0.0)) == np.inf
+    cam = camera(width_px=96, height_px=72, focal_length_mm=20.0)
+    wall = box("wall", (40.0, 0.5, 10.0), (0.0, 0.6, 0.0), category="car", instance_index=1)  # grazes the camera
+    coverage = measure_coverage_lens(wall, cam, sensor)
+    x, y, w, h = coverage.bbox_amodal_unclipped
+    assert all(np.isfinite([x, y, w, h])) and w < 20 * 96 and h < 20 * 72
+    assert coverage.unoccluded_px > 0 and 0.0 <= coverage.truncation <= 1.0

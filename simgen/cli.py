@@ -45,6 +45,7 @@ SUBCOMMANDS: dict[str, str] = {
     "slurm-script": "slurm_script",
     "plan": "plan",
     "contact-sheet": "contact_sheet",
+    "fidelity": "fidelity",
 }
 
 ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)

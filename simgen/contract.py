@@ -55,6 +55,10 @@ Conventions:
       coordinates to pixel coordinates whose integer values are pixel *centres*, so the
       image spans [-0.5, W - 0.5]; `T_cam_world` (4x4, row-major) maps world points (metres,
       z up) to the camera frame.
+    * Lens distortion: `dist_coeffs` (k1, k2, p1, p2, k3), OpenCV's Brown-Conrady order, next
+      to `K` in every COCO image entry; all zeros = an ideal pinhole. The image and every label
+      (masks, boxes, depth, amodal boxes, visibility) are in the distorted image: a world point
+      lands at `cv2.projectPoints(X, rvec, tvec, K, dist_coeffs)`.
     * World frame: metres, z up, the road runs along +y, the ground is z = 0.
 """
 

@@ -32,12 +32,13 @@ from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
 from simgen.errors import OutputError, RenderError, ShardPreempted
-from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, ray_depth_from_planar
+from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.lineage import content_config, run_lineage
 from simgen.locking import shard_lock
 from simgen.passes import RenderPasses
 from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
+from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec
 from simgen.writers.assembly import Assembly, assemble
@@ -213,7 +214,7 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
     try:
         for spec in specs:
             start = time.perf_counter()
-            passes, timing = _render_with_retry(renderer, spec)
+            passes, timing = _render_with_retry(renderer, render_spec(spec))
             try:
                 write_frame(cfg, spec, passes, timing, dataset, start,
                             provenance=frame_provenance(cfg, spec, renderer))
@@ -269,20 +270,23 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
 
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
                 dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
-    """Extract labels and write the frame's files; the record goes last (the commit)."""
+    """Apply weather and the sensor model, extract labels and write the frame's files; the record
+    goes last (the commit). `passes` is the render of `simgen.sensor.apply.render_spec(spec)`.
+
+    Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
+    and degrades the image and warps the label passes with it, then labels are read from them.
+    """
     t0 = time.perf_counter()
+    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics_matrix(render_spec(spec).camera),
+                                       spec.weather, spec.lighting)
+    fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
+    passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
     labels = label_frame(spec, passes.object_index, cfg.labels)
     intrinsics = intrinsics_matrix(spec.camera)
-    depth = passes.depth_planar_m
-    if cfg.labels.depth_kind == "ray":
-        depth = ray_depth_from_planar(depth, intrinsics)
-    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics, spec.weather,
-                                       spec.lighting)
-    fog = mean_per_instance(passes.object_index, transmittance)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     index = spec.frame_index
-    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(rgb))
+    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(passes.rgb))
     write_bytes_atomic(dataset.root / contract.depth_png_path(index), encode_depth_png(depth))
     files = {"image": contract.image_path(index), "depth_png": contract.depth_png_path(index)}
     if cfg.output.depth_float == "npy":
@@ -293,8 +297,8 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     timing["total_s"] = time.perf_counter() - start
     image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
                         extrinsics_cam_world(spec.camera), spec.run_seed,
-                        {"depth_file": files["depth_png"], "depth_kind": cfg.labels.depth_kind,
-                         "scenario": spec.scenario})
+                        {"dist_coeffs": list(spec.sensor.dist_coeffs), "depth_file": files["depth_png"],
+                         "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario})
     record = {"frame_index": index, "image": image,
               "annotations": [annotation_entry(index, inst) | {"fog_transmittance": fog[inst.instance_index]}
                               for inst in labels.instances],

@@ -19,6 +19,7 @@ CONCERNS: dict[str, int] = {
     "materials": 5,
     "layout": 6,
     "render": 7,
+    "sensor": 8,
 }
 
 

@@ -150,6 +150,45 @@ class WeatherSpec:
 
 
 @dataclass(frozen=True)
+class SensorSpec:
+    """The camera's lens and sensor, applied to the pinhole render (`simgen.sensor`).
+
+    The defaults are the identity (an ideal pinhole camera with a perfect sensor): a frame
+    with the default SensorSpec is written exactly as Cycles rendered it.
+
+    Attributes:
+        dist_coeffs: (k1, k2, p1, p2, k3) Brown-Conrady distortion, OpenCV order.
+        exposure_ev: gain 2**exposure_ev applied to linear intensity.
+        white_balance_rgb: per-channel linear gains (R, G, B).
+        vignetting: relative intensity lost at the image corner, in [0, 1] (cos^4-like falloff).
+        chromatic_aberration_px: lateral colour shift of R (outwards) and B (inwards) at the
+            image corner, pixels.
+        shot_noise: Poisson-like noise std at full-scale linear signal (std = shot * sqrt(signal)).
+        read_noise: signal-independent Gaussian noise std, linear [0, 1] units.
+        jpeg_quality: 1..100, the RGB is JPEG-compressed at this quality; 0 = no JPEG.
+        noise_seed: seed of the noise realization (drawn from the "sensor" stream).
+    """
+
+    dist_coeffs: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
+    exposure_ev: float = 0.0
+    white_balance_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    vignetting: float = 0.0
+    chromatic_aberration_px: float = 0.0
+    shot_noise: float = 0.0
+    read_noise: float = 0.0
+    jpeg_quality: int = 0
+    noise_seed: int = 0
+
+    @property
+    def distorts(self) -> bool:
+        return any(c != 0.0 for c in self.dist_coeffs)
+
+    @property
+    def is_identity(self) -> bool:
+        return self == SensorSpec(noise_seed=self.noise_seed)
+
+
+@dataclass(frozen=True)
 class LaneSpec:
     """A driving lane: centre line at x = center_x_m, running along world y."""
 
@@ -217,6 +256,7 @@ class FrameSpec:
     obstacles: tuple[ObstacleSpec, ...] = field(default=())
     quota_frame: bool = False
     weather: WeatherSpec = field(default_factory=WeatherSpec)
+    sensor: SensorSpec = field(default_factory=SensorSpec)
 
     @property
     def labeled_objects(self) -> tuple[PropSpec, ...]:

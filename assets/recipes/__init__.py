@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from simgen.meshes import MeshData
 
-from . import ground, obstacles, people, street, vehicles
+from . import ground, heavy, obstacles, people, signals, street, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
@@ -102,6 +102,11 @@ RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
     _recipe("stroller", obstacles.build_stroller, obstacles.STROLLER_DEFAULTS),
     _recipe("construction_barrier", obstacles.build_construction_barrier, obstacles.BARRIER_DEFAULTS),
     _recipe("cone_cluster", obstacles.build_cone_cluster, obstacles.CONE_CLUSTER_DEFAULTS),
+    _recipe("truck", heavy.build_truck, heavy.TRUCK_DEFAULTS),
+    _recipe("bus", heavy.build_bus, heavy.BUS_DEFAULTS),
+    _recipe("motorcycle", heavy.build_motorcycle, heavy.MOTORCYCLE_DEFAULTS),
+    _recipe("traffic_sign", signals.build_traffic_sign, signals.TRAFFIC_SIGN_DEFAULTS),
+    _recipe("traffic_light", signals.build_traffic_light, signals.TRAFFIC_LIGHT_DEFAULTS),
 )}
 
 

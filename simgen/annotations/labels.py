@@ -17,6 +17,7 @@ from simgen.annotations.amodal import measure_coverage
 from simgen.annotations.box3d import object_box3d_cam
 from simgen.annotations.identity import instance_ids
 from simgen.annotations.instances import Instance, extract_instances
+from simgen.annotations.lens_coverage import measure_coverage_lens
 from simgen.annotations.policy import ignore_reasons, label_counts, policy_for
 from simgen.config.schema import LabelsConfig
 from simgen.specs import FrameSpec
@@ -41,7 +42,8 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
 
     Args:
         spec: the frame spec that was rendered.
-        object_index: (H, W) int32 object-index pass, 0 = background/scenery.
+        object_index: (H, W) int32 object-index pass, 0 = background/scenery, in the output
+            image (after `simgen.sensor.apply.apply_sensor`, so distorted when the lens distorts).
         labels: categories and label policy.
     """
     props = {o.instance_index: o for o in spec.labeled_objects}
@@ -49,7 +51,8 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
     instances = []
     for instance in extract_instances(object_index, spec.objects, labels.categories):
         prop = props[instance.instance_index]
-        coverage = measure_coverage(prop, spec.camera)
+        coverage = (measure_coverage_lens(prop, spec.camera, spec.sensor) if spec.sensor.distorts
+                    else measure_coverage(prop, spec.camera))
         box = object_box3d_cam(prop, spec.camera)
         unoccluded = max(coverage.unoccluded_px, instance.area_px)
         visible_fraction = instance.area_px / unoccluded

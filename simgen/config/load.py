@@ -167,7 +167,8 @@ def _check_cross_fields(config: SimgenConfig) -> None:
     if len(set(ids)) != len(ids):
         raise ConfigError("labels.categories", categories, "distinct ids, one per category")
     most = sum(int(dist.support()[1]) for dist in
-               (traffic.cars, traffic.pedestrians, traffic.cyclists, traffic.traffic_cones))
+               (traffic.cars, traffic.pedestrians, traffic.cyclists, traffic.traffic_cones, traffic.trucks,
+                traffic.buses, traffic.motorcycles))
     if most > MAX_INSTANCES:
         raise ConfigError("traffic", most, f"at most {MAX_INSTANCES} labeled objects per frame "
                           "(Cycles clamps Object.pass_index at 32767)")

@@ -91,6 +91,30 @@ class WeatherConfig:
 
 
 @dataclass
+class SensorConfig:
+    """Lens and sensor of the camera (`simgen.sensor`); the defaults are the identity.
+
+    Distortion is OpenCV's Brown-Conrady model; exposure, white balance, noise are applied to
+    approximately linear intensity (the sRGB transfer undone), JPEG to the final 8-bit RGB.
+    """
+
+    k1: Any = dist(0.0, -0.5, 0.5)
+    k2: Any = dist(0.0, -0.3, 0.3)
+    p1: Any = dist(0.0, -0.02, 0.02)
+    p2: Any = dist(0.0, -0.02, 0.02)
+    k3: Any = dist(0.0, -0.2, 0.2)
+    exposure_ev: Any = dist(0.0, -4.0, 4.0)
+    white_balance_r: Any = dist(1.0, 0.25, 4.0)
+    white_balance_b: Any = dist(1.0, 0.25, 4.0)
+    vignetting: Any = dist(0.0, 0.0, 1.0)
+    chromatic_aberration_px: Any = dist(0.0, 0.0, 10.0)
+    shot_noise: Any = dist(0.0, 0.0, 0.5)
+    read_noise: Any = dist(0.0, 0.0, 0.2)
+    jpeg_quality: Any = dist(0, 0, 100, integer=True)
+    """1..100: JPEG-compress the RGB at this quality; 0 = no JPEG."""
+
+
+@dataclass
 class LayoutConfig:
     """Which scene layout from `scenes/` builds the static street, and its dimensions."""
 
@@ -117,6 +141,9 @@ class TrafficConfig:
     pedestrians: Any = dist({"int_range": [2, 6]}, 0, 10000, integer=True)
     cyclists: Any = dist({"int_range": [0, 2]}, 0, 10000, integer=True)
     traffic_cones: Any = dist({"int_range": [0, 4]}, 0, 10000, integer=True)
+    trucks: Any = dist(0, 0, 10000, integer=True)
+    buses: Any = dist(0, 0, 10000, integer=True)
+    motorcycles: Any = dist(0, 0, 10000, integer=True)
     min_distance_m: float = bounded(6.0, 0.0, 1000.0)
     max_distance_m: float = bounded(60.0, 1.0, 2000.0)
     clearance_m: float = bounded(0.3, 0.0, 10.0)
@@ -157,7 +184,7 @@ class LabelsConfig:
     categories: dict[str, int] = field(default_factory=lambda: {
         "car": 1, "pedestrian": 2, "cyclist": 3, "traffic_cone": 4, "deer": 5, "dog": 6, "tree_trunk": 7,
         "tire": 8, "cardboard_box": 9, "mattress": 10, "rock": 11, "stroller": 12, "construction_barrier": 13,
-        "cone_cluster": 14})
+        "cone_cluster": 14, "truck": 15, "bus": 16, "motorcycle": 17})
     depth_kind: str = one_of("planar", "planar", "ray")
     min_visible_px: int = bounded(0, 0, 1_000_000_000)
     min_visible_fraction: float = bounded(0.0, 0.0, 1.0)
@@ -230,6 +257,7 @@ class SimgenConfig:
     traffic: TrafficConfig = field(default_factory=TrafficConfig)
     obstacles: ObstaclesConfig = field(default_factory=ObstaclesConfig)
     labels: LabelsConfig = field(default_factory=LabelsConfig)
+    sensor: SensorConfig = field(default_factory=SensorConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     validate: ValidateConfig = field(default_factory=ValidateConfig)

@@ -8,6 +8,7 @@ from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
 from simgen.sampling.lighting import sample_lighting
 from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
+from simgen.sampling.sensor import sample_sensor
 from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
 from simgen.sampling.weather import sample_weather
 from simgen.scenes import get_layout
@@ -47,7 +48,8 @@ def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> Frame
     obstacle_props, obstacles = sample_obstacles(cfg.obstacles, layout, camera, catalog, objects, frame_index,
                                                  concern_rng(seed, frame_index, "obstacles"), len(objects) + 1)
     quota = cfg.obstacles.quota_fraction > 0 and is_quota_frame(frame_index, cfg.obstacles.quota_fraction)
+    sensor = sample_sensor(cfg.sensor, camera, concern_rng(seed, frame_index, "sensor"))
     return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
                      scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout,
                      objects=objects + obstacle_props, obstacles=obstacles, quota_frame=quota,
-                     weather=weather)
+                     weather=weather, sensor=sensor)

@@ -67,6 +67,9 @@ POSE_SAMPLERS: dict[str, Callable[[LayoutSpec, TrafficConfig, np.random.Generato
     "pedestrian": _pedestrian_pose,
     "cyclist": _cyclist_pose,
     "traffic_cone": _cone_pose,
+    "truck": _car_pose,
+    "bus": _car_pose,
+    "motorcycle": _car_pose,
 }
 
 
@@ -88,8 +91,7 @@ def sample_traffic(cfg: TrafficConfig, layout: LayoutSpec, catalog: Catalog, pla
         ConfigError: a category has no asset in the catalog.
         PlacementError: an object found no free spot within its attempts.
     """
-    counts = {"car": cfg.cars, "pedestrian": cfg.pedestrians, "cyclist": cfg.cyclists,
-              "traffic_cone": cfg.traffic_cones}
+    counts = {category: getattr(cfg, field) for category, field in COUNT_FIELDS.items()}
     taken = list(layout.blocked_footprints) + [Footprint(camera_x_m, EGO_VEHICLE.center_y_m, EGO_VEHICLE.length_m,
                                                          EGO_VEHICLE.width_m, EGO_VEHICLE.yaw_deg)]
     props: list[PropSpec] = []
@@ -111,7 +113,10 @@ def sample_traffic(cfg: TrafficConfig, layout: LayoutSpec, catalog: Catalog, pla
     return tuple(props)
 
 
-COUNT_FIELDS = {"car": "cars", "pedestrian": "pedestrians", "cyclist": "cyclists", "traffic_cone": "traffic_cones"}
+COUNT_FIELDS = {"car": "cars", "pedestrian": "pedestrians", "cyclist": "cyclists", "traffic_cone": "traffic_cones",
+                "truck": "trucks", "bus": "buses", "motorcycle": "motorcycles"}
+"""category -> TrafficConfig count field, in placement order (new categories go last, so
+adding one never reshuffles the placement stream of the others)."""
 
 
 def _field_of(category: str) -> str:

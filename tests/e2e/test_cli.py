@@ -177,6 +177,8 @@ def test_list_shows_options_layouts_categories_and_assets(tmp_path):
     result = simgen("list", "--config-dir", str(tmp_path / "mine"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert re.search(r"urban_day +simgen:", out) and re.search(rf"my_city +user: {re.escape(str(user))}", out)
+    # Columns are padded to the longest option name of the group.
+    user_file = re.escape(str(user / "my_city.yaml"))
+    assert re.search(r"urban_day +simgen:", out) and re.search(rf"my_city +user: {user_file}", out)
     assert "scene layouts (layout.name):" in out and "urban_street" in out
     assert re.search(r"traffic_cone +id 4", out) and "sedan" in out and "recipe car" in out

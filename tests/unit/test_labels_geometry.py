@@ -128,7 +128,7 @@ def test_policy_reasons_and_per_category_overrides():
 
 
 @pytest.mark.parametrize("overrides, field", [
-    ({"bus": {"min_visible_px": 1}}, "labels.category_overrides.bus"),
+    ({"tram": {"min_visible_px": 1}}, "labels.category_overrides.tram"),
     ({"car": {"min_visble_px": 1}}, "labels.category_overrides.car.min_visble_px"),
     ({"car": {"max_truncation": 1.5}}, "labels.category_overrides.car.max_truncation"),
     ({"car": {"min_visible_px": 2.5}}, "labels.category_overrides.car.min_visible_px"),

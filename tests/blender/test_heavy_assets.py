@@ -44,4 +44,4 @@ def test_trucks_buses_and_motorcycles_are_placed_with_their_own_categories(tmp_p
     spec = sample_frame(cfg, load_catalog(), 0)
     assert sorted((o.category, o.asset) for o in spec.labeled_objects) == [
         ("bus", "city_bus"), ("motorcycle", "motorcycle"), ("truck", "box_truck")]
-    assert {cfg.labels.categories[o.category] for o in spec.labeled_objects} == {5, 6, 7}
+    assert {cfg.labels.categories[o.category] for o in spec.labeled_objects} == {15, 16, 17}

@@ -71,7 +71,7 @@ class Coverage:
         return float(min(1.0, max(0.0, 1.0 - self.unoccluded_px / self.projected_px)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # one frame's objects: params are drawn per object, so nothing repeats across frames
 def _cached_mesh(recipe: str, params_key: tuple[tuple[str, float], ...]) -> tuple[MeshData, np.ndarray]:
     mesh = RECIPES[recipe].build_mesh(dict(params_key))
     return mesh, triangle_indices(mesh.faces)

@@ -1,12 +1,14 @@
 """Overhead of labels: the full simgen pipeline against a bare Cycles render of the same scenes.
 
-For one scenario, seed and set of frames, it times (a) the full pipeline (RGB + depth + object
-index from one render, masks, boxes, RLE, depth PNG, frame record, all written) and (b) a bare
-render of the identical scenes, built by the same builders, RGB only, Blender writing one PNG
-and nothing else. Blocks alternate (bare, full, bare, full) in one process so drift hits both.
-Prints per-frame medians and the ratio full / bare, for two settings:
-640x480 at 16 samples (render-bound) and 320x240 at 4 samples (overhead-bound, standing in for
-GPU speed). Run by hand: `.venv/bin/python bench/overhead.py [--frames N]`.
+For one scenario, seed and set of frames, it times, frame by frame, (a) the full pipeline's work
+for the frame (one render giving RGB + depth + object index, weather and sensor post-processing,
+masks, boxes, RLE, visibility, depth PNG, frame record, all written) and (b) a bare render of the
+identical scene, built by the same builders with the same Cycles settings, RGB only, Blender
+writing one PNG and nothing else. The two alternate frame by frame in one process (bare first on
+even frames, full first on odd ones) so that drift and warm-up hit both equally. Prints per-frame
+medians, the ratio of medians and the median of the per-frame ratios, for 640x480 at 16 samples
+(render-bound) and 320x240 at 4 samples (overhead-bound, standing in for GPU speed).
+Run by hand: `.venv/bin/python bench/overhead.py [--frames N] [--only SETTING]`.
 """
 
 from __future__ import annotations
@@ -21,61 +23,64 @@ from pathlib import Path
 
 from simgen.catalog import load_catalog
 from simgen.config.load import load_config
-from simgen.pipeline import make_cycles_renderer, render_dataset
+from simgen.dataset import DatasetDir
+from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
+from simgen.sensor.apply import render_spec
 
 SETTINGS = (("640x480 @ 16 spp", [640, 480], 16), ("320x240 @ 4 spp", [320, 240], 4))
 
 
-def _config(resolution: list[int], samples: int, frames: int, out: Path, first: int):
-    return load_config({"frames": first + frames, "seed": 1, "shard": first // frames, "frames_per_shard": frames,
-                        "render": {"resolution": resolution, "samples": samples, "denoise": False},
-                        "output": {"dir": str(out), "progress": False}})
-
-
-def time_full(resolution: list[int], samples: int, frames: int, first: int, scratch: Path) -> list[float]:
-    cfg = _config(resolution, samples, frames, scratch / f"full_{first}", first)
-    summary = render_dataset(cfg, renderer_factory=make_cycles_renderer)
-    return summary.frame_times_s
-
-
-def time_bare(resolution: list[int], samples: int, frames: int, first: int, scratch: Path) -> list[float]:
+def measure(resolution: list[int], samples: int, frames: int, scratch: Path) -> tuple[list[float], list[float]]:
+    """(full seconds, bare seconds) per frame, alternating in one Blender session."""
     from simgen.blender.renderer import CyclesRenderer
 
-    cfg = _config(resolution, samples, frames, scratch / f"bare_{first}", first)
+    cfg = load_config({"frames": frames, "seed": 1, "render": {"resolution": resolution, "samples": samples,
+                                                               "denoise": False},
+                       "output": {"dir": str(scratch / "full"), "progress": False}})
     catalog = load_catalog()
-    specs = [sample_frame(cfg, catalog, i) for i in range(first, first + frames)]
-    renderer = CyclesRenderer(cfg.render, bare=True)
-    times = []
+    dataset = DatasetDir(scratch / "full")
+    renderer = CyclesRenderer(cfg.render)
+    full, bare = [], []
+
+    def run_full(spec) -> None:
+        start = time.perf_counter()
+        passes, timing = renderer.render(render_spec(spec))
+        write_frame(cfg, spec, passes, timing, dataset, start)
+        full.append(time.perf_counter() - start)
+
+    def run_bare(spec) -> None:
+        start = time.perf_counter()
+        renderer.render_bare(render_spec(spec), scratch / f"bare_{spec.frame_index:06d}.png")
+        bare.append(time.perf_counter() - start)
+
     try:
-        for spec in specs:
-            start = time.perf_counter()
-            renderer.render_bare(spec, scratch / f"bare_{spec.frame_index:06d}.png")
-            times.append(time.perf_counter() - start)
+        for index in range(frames):
+            spec = sample_frame(cfg, catalog, index)
+            for step in ((run_bare, run_full) if index % 2 == 0 else (run_full, run_bare)):
+                step(spec)
     finally:
         renderer.close()
-    return times
+    return full, bare
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=6, help="frames per block (two blocks per mode)")
+    parser.add_argument("--frames", type=int, default=10, help="frames per setting")
+    parser.add_argument("--only", choices=[name for name, _, _ in SETTINGS], default=None,
+                        help="run one setting only")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    lines = []
     for name, resolution, samples in SETTINGS:
-        full, bare = [], []
+        if args.only and name != args.only:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
-            scratch = Path(tmp)
-            for block in range(2):
-                first = block * args.frames
-                bare += time_bare(resolution, samples, args.frames, first, scratch)
-                full += time_full(resolution, samples, args.frames, first, scratch)
-        # The first frame of each block pays Blender/kernel warm-up in both modes; medians hide it.
-        full_median, bare_median = statistics.median(full), statistics.median(bare)
-        lines.append(f"{name}: full {full_median:.3f} s/frame, bare {bare_median:.3f} s/frame, "
-                     f"ratio {full_median / bare_median:.3f} ({len(full)} frames each)")
-        sys.stdout.write(lines[-1] + "\n")
+            full, bare = measure(resolution, samples, args.frames, Path(tmp))
+        full, bare = full[1:], bare[1:]  # frame 0 pays the session's warm-up
+        paired = statistics.median(f / b for f, b in zip(full, bare, strict=True))
+        sys.stdout.write(f"{name}: full {statistics.median(full):.3f} s/frame, bare {statistics.median(bare):.3f} "
+                         f"s/frame, ratio of medians {statistics.median(full) / statistics.median(bare):.3f}, "
+                         f"median per-frame ratio {paired:.3f} ({len(full)} frames each)\n")
         sys.stdout.flush()
     return 0
 

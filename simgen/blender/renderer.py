@@ -98,13 +98,10 @@ class CyclesRenderer:
     Args:
         cfg: render settings.
         work_dir: scratch directory for the EXR/PNG Blender writes (one frame at a time).
-        bare: benchmark baseline: no Depth/Object Index passes, an 8-bit PNG written by Blender
-            and nothing else (see `render_bare` and bench/overhead.py).
     """
 
-    def __init__(self, cfg: RenderConfig, work_dir: Path | None = None, bare: bool = False) -> None:
+    def __init__(self, cfg: RenderConfig, work_dir: Path | None = None) -> None:
         self.cfg = cfg
-        self.bare = bare
         self._scratch = tempfile.TemporaryDirectory(prefix="simgen-render-", dir=work_dir)
         self.work_dir = Path(self._scratch.name)
         self.device, self.device_names = self._start_session(cfg.device, quiet=False)
@@ -143,18 +140,19 @@ class CyclesRenderer:
         scene.view_settings.view_transform = self.cfg.view_transform
         scene.view_settings.look = "None"
         view_layer = scene.view_layers[0]
-        view_layer.use_pass_z = not self.bare
-        view_layer.use_pass_object_index = not self.bare
+        view_layer.use_pass_z = True
+        view_layer.use_pass_object_index = True
         scene.render.use_file_extension = True
-        if self.bare:
-            self._use_png_output()
-            return
-        settings = scene.render.image_settings
+        self._use_exr_output()
+
+    @staticmethod
+    def _use_exr_output() -> None:
+        settings = bpy.context.scene.render.image_settings
         # Blender 5.0: media_type must be set before file_format for multilayer EXR.
         settings.media_type = "MULTI_LAYER_IMAGE"
         settings.file_format = "OPEN_EXR_MULTILAYER"
-        settings.color_depth = "32"
-        settings.exr_codec = "NONE"  # scratch file, read once: writing uncompressed is fastest
+        settings.color_depth = "32"  # 16-bit half floats hold integers exactly only up to 2048
+        settings.exr_codec = "NONE"  # a scratch file read once: writing it uncompressed is fastest
 
     @staticmethod
     def _use_png_output() -> None:
@@ -166,20 +164,28 @@ class CyclesRenderer:
         settings.compression = 0
 
     def render_bare(self, spec: FrameSpec, png_path: Path) -> dict[str, float]:
-        """Benchmark baseline: build and render RGB only, Blender writes the PNG; no labels.
+        """Benchmark baseline (bench/overhead.py): the same build and Cycles settings, but no
+        Depth/Object Index passes and Blender writing one 8-bit PNG; nothing else. The scene's
+        label settings are restored afterwards, so bare and full renders can alternate.
 
         Returns:
             timing in seconds: build_s, render_s (including Blender's PNG write).
         """
-        if not self.bare:
-            raise RenderError("render_bare needs a renderer created with bare=True")
         start = time.perf_counter()
         self._build(spec)
         timing = {"build_s": time.perf_counter() - start}
-        bpy.context.scene.render.filepath = str(png_path)
+        scene = bpy.context.scene
+        view_layer = scene.view_layers[0]
+        view_layer.use_pass_z = view_layer.use_pass_object_index = False
+        self._use_png_output()
+        scene.render.filepath = str(png_path)
         start = time.perf_counter()
-        with native_stdout_to(self.work_dir / "blender.log"):
-            bpy.ops.render.render(write_still=True)
+        try:
+            with native_stdout_to(self.work_dir / "blender.log"):
+                bpy.ops.render.render(write_still=True)
+        finally:
+            view_layer.use_pass_z = view_layer.use_pass_object_index = True
+            self._use_exr_output()
         timing["render_s"] = time.perf_counter() - start
         return timing
 
@@ -250,15 +256,11 @@ class CyclesRenderer:
         is read back so our own writer controls the final bytes (Blender's PNG carries
         timestamps in its metadata).
         """
-        settings = bpy.context.scene.render.image_settings
         self._use_png_output()
         try:
             bpy.data.images["Render Result"].save_render(str(png_path), scene=bpy.context.scene)
         finally:
-            settings.media_type = "MULTI_LAYER_IMAGE"
-            settings.file_format = "OPEN_EXR_MULTILAYER"
-            settings.color_depth = "32"
-            settings.exr_codec = "NONE"  # scratch file, read once: writing uncompressed is fastest
+            self._use_exr_output()
         bgr = cv2.imread(str(png_path), cv2.IMREAD_COLOR)
         if bgr is None:
             raise RenderError(f"Blender wrote no readable image at {png_path}")

@@ -11,25 +11,21 @@ from simgen.catalog import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.sampling.street import (
     sample_building_row,
+    sample_cross_section,
     sample_cross_street,
     sample_lane_lines,
-    sample_lanes,
     sample_road_surfaces,
     sample_row_of,
 )
 from simgen.specs import LayoutSpec
 
-START_BEHIND_CAMERA_M = 20.0
-
 
 def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
     """The main street runs along y; the cross street along x at `intersection_distance_m`."""
-    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
-    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
-    sidewalk_m = float(cfg.sidewalk_width_m.sample(rng))
-    curb_m = float(cfg.curb_height_m.sample(rng))
-    length_m = float(cfg.road_length_m.sample(rng))
-    y_range = (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M)
+    section = sample_cross_section(cfg, rng, curb=True)
+    lanes, half_width, sidewalk_m, y_range = (section.lanes, section.road_half_width_m, section.side_width_m,
+                                              section.y_range_m)
+    curb_m = section.curb_height_m
     cross_y = float(cfg.intersection_distance_m.sample(rng))
     cross_width = 2 * float(cfg.lane_width_m.sample(rng)) + 2 * sidewalk_m
     gap = (cross_y - cross_width / 2, cross_y + cross_width / 2)

@@ -9,24 +9,20 @@ from simgen.catalog import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.sampling.street import (
     sample_building_row,
+    sample_cross_section,
     sample_lane_lines,
-    sample_lanes,
     sample_open_road_surfaces,
     sample_row_of,
 )
 from simgen.specs import LayoutSpec
 
-START_BEHIND_CAMERA_M = 20.0
-
 
 def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
     """One lane per direction by default (`lanes_per_direction` still applies); verges are the
     walkable strips; `building_setback_m` puts farm buildings well away from the road."""
-    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
-    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
-    verge_m = float(cfg.sidewalk_width_m.sample(rng))
-    length_m = float(cfg.road_length_m.sample(rng))
-    y_range = (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M)
+    section = sample_cross_section(cfg, rng, curb=False)
+    lanes, half_width, verge_m, y_range = (section.lanes, section.road_half_width_m, section.side_width_m,
+                                              section.y_range_m)
     scenery = sample_open_road_surfaces(half_width, verge_m, y_range, "grass", rng)
     scenery += sample_lane_lines(lanes, y_range, rng)
     blocked = []

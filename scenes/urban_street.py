@@ -8,24 +8,20 @@ from simgen.catalog import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.sampling.street import (
     sample_building_row,
+    sample_cross_section,
     sample_lane_lines,
-    sample_lanes,
     sample_road_surfaces,
     sample_row_of,
 )
 from simgen.specs import LayoutSpec
 
-START_BEHIND_CAMERA_M = 20.0
-
 
 def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:
     """Sample the static street. The camera rides near y = 0, looking towards +y."""
-    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
-    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
-    sidewalk_m = float(cfg.sidewalk_width_m.sample(rng))
-    curb_m = float(cfg.curb_height_m.sample(rng))
-    length_m = float(cfg.road_length_m.sample(rng))
-    y_range = (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M)
+    section = sample_cross_section(cfg, rng, curb=True)
+    lanes, half_width, sidewalk_m, y_range = (section.lanes, section.road_half_width_m, section.side_width_m,
+                                              section.y_range_m)
+    curb_m = section.curb_height_m
 
     scenery = sample_road_surfaces(half_width, sidewalk_m, curb_m, y_range, rng)
     scenery += sample_lane_lines(lanes, y_range, rng)

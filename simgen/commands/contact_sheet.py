@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -76,5 +77,5 @@ def main(argv: list[str]) -> int:
     buffer = io.BytesIO()
     sheet.save(buffer, format="PNG", optimize=True)
     write_bytes_atomic(args.out, buffer.getvalue())
-    print(f"wrote {args.out} ({len(buffer.getvalue()) // 1024} KB)")
+    sys.stdout.write(f"wrote {args.out} ({len(buffer.getvalue()) // 1024} KB)\n")
     return 0

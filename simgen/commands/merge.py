@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 from simgen.merge import IncompleteSweepError, merge_dataset
@@ -31,6 +32,6 @@ def main(argv: list[str]) -> int:
     except IncompleteSweepError as error:
         log.error("%s", error)
         return EXIT_INCOMPLETE
-    print(f"merged {summary.root}: {summary.frames} frames from {summary.shards} shard(s), "
-          f"{summary.annotations} annotations")
+    sys.stdout.write(f"merged {summary.root}: {summary.frames} frames from {summary.shards} shard(s), "
+                     f"{summary.annotations} annotations\n")
     return 0

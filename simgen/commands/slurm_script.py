@@ -107,5 +107,5 @@ def main(argv: list[str]) -> int:
     (Path(args.output_dir).absolute() / SLURM_LOG_DIR).mkdir(parents=True, exist_ok=True)
     args.output.write_text(script, encoding="utf-8")
     args.output.chmod(0o755)
-    print(f"wrote {args.output}: sbatch it, then `simgen merge {shlex.quote(args.output_dir)}`")
+    sys.stdout.write(f"wrote {args.output}: sbatch it, then `simgen merge {shlex.quote(args.output_dir)}`\n")
     return 0

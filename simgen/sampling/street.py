@@ -7,6 +7,8 @@ Every function is pure: it draws from the generator it is given and returns `Pro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from simgen.catalog import Catalog, sample_asset_params
@@ -26,6 +28,38 @@ def _slab(name: str, center_x_m: float, center_y_m: float, length_y_m: float, wi
                     params={"length_m": length_y_m, "width_m": width_x_m, "height_m": height},
                     location_m=(center_x_m, center_y_m, -SLAB_THICKNESS_M), yaw_deg=90.0,
                     materials={"surface": material})
+
+
+START_BEHIND_CAMERA_M = 20.0
+"""Every layout's road starts this far behind the camera (which rides near y = 0)."""
+
+
+@dataclass(frozen=True)
+class CrossSection:
+    """A straight road's cross-section, sampled the same way by every layout."""
+
+    lanes: tuple[LaneSpec, ...]
+    road_half_width_m: float
+    side_width_m: float
+    """Sidewalk, shoulder or verge width on each side, metres."""
+    curb_height_m: float
+    y_range_m: tuple[float, float]
+
+
+def sample_cross_section(cfg, rng: np.random.Generator, curb: bool) -> CrossSection:
+    """Lanes, the side strips (sidewalk/shoulder/verge), the curb height (only with `curb`; no
+    draw otherwise) and the road's extent along y, drawn in this order from `rng`.
+
+    Args:
+        cfg: the `LayoutConfig` (lanes_per_direction, lane_width_m, sidewalk_width_m,
+            curb_height_m, road_length_m).
+    """
+    lanes = sample_lanes(int(cfg.lanes_per_direction.sample(rng)), float(cfg.lane_width_m.sample(rng)))
+    half_width = max(lane.center_x_m + lane.width_m / 2 for lane in lanes)
+    side_m = float(cfg.sidewalk_width_m.sample(rng))
+    curb_m = float(cfg.curb_height_m.sample(rng)) if curb else 0.0
+    length_m = float(cfg.road_length_m.sample(rng))
+    return CrossSection(lanes, half_width, side_m, curb_m, (-START_BEHIND_CAMERA_M, length_m - START_BEHIND_CAMERA_M))
 
 
 def sample_lanes(lanes_per_direction: int, lane_width_m: float) -> tuple[LaneSpec, ...]:

@@ -24,6 +24,8 @@ from simgen.writers.images import encode_rgb_png
 log = logging.getLogger(__name__)
 
 TILE_MIN_WIDTH_PX = 320
+PANEL_CHARS = 44
+"""Characters per line of the parameter panel at its font size."""
 PANEL_WIDTH_PX = 300
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 PALETTE_RGB = ((230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 130, 48), (145, 30, 180),
@@ -143,14 +145,36 @@ def key_params(record: dict, annotations: Sequence[dict]) -> list[str]:
              f"f {camera.get('focal_length_mm', float('nan')):.0f} mm",
              f"objects {sum(1 for o in spec.get('objects', []) if o.get('category'))}  "
              f"labels {len(annotations) - crowd}  ignore {crowd}"]
-    for key in ("weather", "time_of_day"):
-        if key in spec:
-            lines.append(f"{key}: {_short(spec[key])}")
+    if isinstance(spec.get("weather"), dict):
+        weather = spec["weather"]
+        fields = [f"{weather.get('condition', '?')}", f"clouds {weather.get('cloudiness', 0.0):.2f}"]
+        if weather.get("fog"):
+            fields.append(f"fog {weather.get('fog_visibility_m', float('nan')):.0f} m ({weather.get('fog_mode', '')})")
+        if weather.get("rain"):
+            fields.append(f"rain {weather.get('rain_intensity', float('nan')):.2f}")
+        if weather.get("snow"):
+            fields.append(f"snow cover {weather.get('snow_cover', float('nan')):.2f}")
+        lines.append("weather: " + ", ".join(fields))
+    if "time_of_day" in spec:
+        lines.append(f"time_of_day: {_short(spec['time_of_day'])}")
     if spec.get("obstacles"):
         obstacles = spec["obstacles"]
         names = [o.get("asset", o.get("name", "?")) if isinstance(o, dict) else str(o) for o in obstacles]
         lines.append(f"rare obstacles: {', '.join(names[:3])}")
     return lines
+
+
+def _wrap(line: str, width: int = PANEL_CHARS) -> list[str]:
+    """Split a panel line at ', ' so that each piece fits the panel; continuation lines indent."""
+    pieces, current = [], ""
+    for word in line.split(", "):
+        candidate = f"{current}, {word}" if current else word
+        if current and len(candidate) > width:
+            pieces.append(current + ",")
+            current = "  " + word
+        else:
+            current = candidate
+    return pieces + [current]
 
 
 def _short(value: object) -> str:
@@ -169,7 +193,8 @@ def render_tile(view: DatasetView, image_id: int) -> np.ndarray:
     labeled = draw_labels(view.read_rgb(image), annotations, view.category_names, scale)
     depth = colorize_depth(view.read_depth_m(image), scale)
     panel = np.full((labeled.shape[0], PANEL_WIDTH_PX, 3), 255, np.uint8)
-    for row, line in enumerate(key_params(view.record(image_id), annotations)):
+    lines = [part for line in key_params(view.record(image_id), annotations) for part in _wrap(line)]
+    for row, line in enumerate(lines):
         cv2.putText(panel, line, (6, 16 + 16 * row), FONT, 0.38, (0, 0, 0), 1, cv2.LINE_AA)
     return np.concatenate([labeled, depth, panel], axis=1)
 

@@ -99,10 +99,11 @@ def test_key_params_show_lighting_scenario_weather_and_obstacles(dataset):
     text = "\n".join(key_params(record, view.annotations_of(0)))
     assert "urban_day" in text and f"{record['spec']['lighting']['sun_elevation_deg']:.1f}" in text
     assert "day: sun elev" in text  # urban_day samples the sun at 15..65 deg
-    record["spec"]["weather"] = {"kind": "rain", "fog_density": 0.25}
+    record["spec"]["weather"] = {"condition": "rain+fog", "cloudiness": 0.5, "fog": True, "fog_visibility_m": 80.0,
+                                 "fog_mode": "depth", "rain": True, "rain_intensity": 0.6, "snow": False}
     record["spec"]["obstacles"] = [{"asset": "fallen_tree"}]
     text = "\n".join(key_params(record, view.annotations_of(0)))
-    assert "rain" in text and "fallen_tree" in text
+    assert "weather: rain+fog, clouds 0.50, fog 80 m (depth), rain 0.60" in text and "fallen_tree" in text
 
 
 def _chromium() -> str:

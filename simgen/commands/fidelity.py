@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 from simgen.errors import ConfigError
@@ -57,9 +58,10 @@ def main(argv: list[str]) -> int:
     data = report_data(result, [str(p) for p in synthetic_files], [str(p) for p in real_files], args.analysis_width)
     json_path, html_path = write_report(args.out or args.dataset / "fidelity", data,
                                         plots(result, synthetic, real, max(1, args.top)))
-    print(f"real vs synthetic ROC AUC: {result.auc:.3f} (0.5 = indistinguishable; {len(synthetic_files)} synthetic, "
-          f"{len(real_files)} real, {result.folds}-fold cross-validation)")
-    for feature in result.features[: max(1, args.top)]:
-        print(f"  {feature['name']:<20} AUC alone {feature['auc']:.3f}  effect size {feature['effect_size']:+.2f}")
-    print(f"report: {html_path}\n        {json_path}")
+    lines = [f"real vs synthetic ROC AUC: {result.auc:.3f} (0.5 = indistinguishable; {len(synthetic_files)} "
+             f"synthetic, {len(real_files)} real, {result.folds}-fold cross-validation)"]
+    lines += [f"  {feature['name']:<20} AUC alone {feature['auc']:.3f}  effect size {feature['effect_size']:+.2f}"
+              for feature in result.features[: max(1, args.top)]]
+    lines.append(f"report: {html_path}\n        {json_path}")
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0

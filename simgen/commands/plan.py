@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 from pathlib import Path
 
 from hydra import compose, initialize_config_module
@@ -84,8 +85,7 @@ def main(argv: list[str]) -> int:
     write_json_atomic(root / PLAN_SUMMARY, summary)
     write_bytes_atomic(root / PLAN_FRAMES, b"".join(dumps_json({"frame_index": i, **row})
                                                     for i, row in zip(frames, rows, strict=True)))
-    print(text)
-    print(f"sampled {len(rows)} frames in {seconds:.2f} s ({len(rows) / max(seconds, 1e-9):.0f} frames/s, "
-          f"{args.jobs} jobs)")
-    print(f"wrote {root / PLAN_FIGURE}, {root / PLAN_SUMMARY}, {root / PLAN_FRAMES}")
+    sys.stdout.write(f"{text}\nsampled {len(rows)} frames in {seconds:.2f} s "
+                     f"({len(rows) / max(seconds, 1e-9):.0f} frames/s, {args.jobs} jobs)\n"
+                     f"wrote {root / PLAN_FIGURE}, {root / PLAN_SUMMARY}, {root / PLAN_FRAMES}\n")
     return 0

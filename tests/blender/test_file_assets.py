@@ -109,24 +109,32 @@ def test_non_mesh_asset_is_refused(tmp_path):
         load_catalog(extra=path)
 
 
-def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
+def export_box(path, addon: str, low_m, high_m, export) -> None:
+    """Write a box from `low_m` to `high_m` (file units) with one of Blender's exporters:
+    `export(filepath)` is called with only that box in the scene."""
     import importlib
 
     import bpy
 
     from simgen.blender.build import clear_scene
 
-    addon_utils = importlib.import_module("addon_utils")  # importable once bpy put Blender's modules on sys.path
-    addon_utils.enable("io_scene_gltf2", default_set=True)
-    clear_scene()  # the exporter writes every object in the scene
-    mesh = bpy.data.meshes.new("block")
-    mesh.from_pydata([(x, y, z) for x in (-0.3, 0.3) for y in (-0.2, 0.2) for z in (0.0, 0.5)], [],
+    importlib.import_module("addon_utils").enable(addon, default_set=True)  # importable once bpy is
+    clear_scene()  # the exporters write every object in the scene
+    mesh = bpy.data.meshes.new(path.stem)
+    mesh.from_pydata([(x, y, z) for x in (low_m[0], high_m[0]) for y in (low_m[1], high_m[1])
+                      for z in (low_m[2], high_m[2])], [],
                      [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)])
-    obj = bpy.data.objects.new("block", mesh)
+    obj = bpy.data.objects.new(path.stem, mesh)
     bpy.context.scene.collection.objects.link(obj)
-    glb = tmp_path / "block.glb"
-    bpy.ops.export_scene.gltf(filepath=str(glb), export_format="GLB", use_selection=False)
+    export(str(path))
     bpy.data.batch_remove([obj, mesh])
+
+
+def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
+    import bpy
+
+    export_box(tmp_path / "block.glb", "io_scene_gltf2", (-0.3, -0.2, 0.0), (0.3, 0.2, 0.5),
+               lambda path: bpy.ops.export_scene.gltf(filepath=path, export_format="GLB", use_selection=False))
     catalog = load_catalog(extra=write_catalog(tmp_path, "block:\n  category: car\n  file: block.glb\n"))
     from simgen.assets.recipes import RECIPES
 
@@ -135,22 +143,10 @@ def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
 
 
 def test_fbx_asset_round_trips_through_blenders_exporter(tmp_path):
-    import importlib
-
     import bpy
 
-    from simgen.blender.build import clear_scene
-
-    importlib.import_module("addon_utils").enable("io_scene_fbx", default_set=True)
-    clear_scene()  # the exporter writes every object in the scene
-    mesh = bpy.data.meshes.new("bin")
-    mesh.from_pydata([(x, y, z) for x in (-40.0, 40.0) for y in (-25.0, 25.0) for z in (0.0, 110.0)], [],
-                     [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)])
-    obj = bpy.data.objects.new("bin", mesh)
-    bpy.context.scene.collection.objects.link(obj)
-    fbx = tmp_path / "bin.fbx"
-    bpy.ops.export_scene.fbx(filepath=str(fbx), axis_up="Z", axis_forward="Y", global_scale=1.0)
-    bpy.data.batch_remove([obj, mesh])
+    export_box(tmp_path / "bin.fbx", "io_scene_fbx", (-40.0, -25.0, 0.0), (40.0, 25.0, 110.0),
+               lambda path: bpy.ops.export_scene.fbx(filepath=path, axis_up="Z", axis_forward="Y", global_scale=1.0))
     catalog = load_catalog(extra=write_catalog(
         tmp_path, "bin:\n  category: car\n  file: bin.fbx\n  unit_scale_m: 0.01\n  up_axis: z\n"))
     from simgen.assets.recipes import RECIPES

@@ -24,7 +24,9 @@ import numpy as np
 import simgen
 from simgen import contract
 from simgen.annotations.identity import assign_track_ids
+from simgen.annotations.instances import Instance
 from simgen.annotations.labels import label_frame, semantic_map
+from simgen.annotations.motion_blur import motion_blur_px
 from simgen.annotations.obstacles import obstacle_report
 from simgen.atmosphere import apply_weather, mean_per_instance
 from simgen.catalog import Catalog, load_catalog
@@ -40,7 +42,7 @@ from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
-from simgen.specs import FrameSpec
+from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
 from simgen.writers.coco import annotation_entry, image_entry
@@ -297,16 +299,26 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     timing["total_s"] = time.perf_counter() - start
     image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
                         extrinsics_cam_world(spec.camera), spec.run_seed,
-                        {"dist_coeffs": list(spec.sensor.dist_coeffs), "depth_file": files["depth_png"],
+                        {"dist_coeffs": list(spec.sensor.dist_coeffs), "shutter_s": spec.sensor.shutter_s,
+                         "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s), "depth_file": files["depth_png"],
                          "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario})
+    props = {prop.instance_index: prop for prop in spec.labeled_objects}
     record = {"frame_index": index, "image": image,
-              "annotations": [annotation_entry(index, inst) | {"fog_transmittance": fog[inst.instance_index]}
-                              for inst in labels.instances],
+              "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
               "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
               "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
               "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
     write_json_atomic(dataset.record_path(index), record, durable=True)
     return record
+
+
+def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[int, float]) -> dict:
+    """The COCO annotation of `instance` with the keys that need the whole frame: the mean fog
+    transmittance over its mask and its motion-blur length."""
+    blur = motion_blur_px(prop, spec)
+    return annotation_entry(spec.frame_index, instance) | {
+        "fog_transmittance": fog[instance.instance_index],
+        "motion_blur_px": None if blur is None else round(blur, 3)}
 
 
 def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarray,

@@ -58,6 +58,9 @@ def flatten_frame(spec: FrameSpec) -> dict[str, Value]:
     row["obstacles.class"] = [o.category for o in spec.obstacles]
     row["obstacles.distance_m"] = [o.distance_m for o in spec.obstacles if not o.quota]
     row["obstacles.quota_visible_fraction"] = [o.planned_visible_fraction for o in spec.obstacles if o.quota]
+    row["motion.ego_speed_m_s"] = math.hypot(*spec.motion.ego_velocity_m_s)
+    row["motion.object_speed_m_s"] = [math.hypot(*v) for v in spec.motion.object_velocities_m_s.values()]
+    row["sensor.shutter_s"] = spec.sensor.shutter_s
     return row
 
 

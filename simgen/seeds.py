@@ -20,6 +20,7 @@ CONCERNS: dict[str, int] = {
     "layout": 6,
     "render": 7,
     "sensor": 8,
+    "motion": 9,
 }
 
 

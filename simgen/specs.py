@@ -167,6 +167,8 @@ class SensorSpec:
         read_noise: signal-independent Gaussian noise std, linear [0, 1] units.
         jpeg_quality: 1..100, the RGB is JPEG-compressed at this quality; 0 = no JPEG.
         noise_seed: seed of the noise realization (drawn from the "sensor" stream).
+        shutter_s: exposure time, seconds; > 0 blurs what moves relative to the camera during
+            [-shutter_s/2, +shutter_s/2] around the recorded poses (see `MotionSpec`).
     """
 
     dist_coeffs: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
@@ -178,6 +180,7 @@ class SensorSpec:
     read_noise: float = 0.0
     jpeg_quality: int = 0
     noise_seed: int = 0
+    shutter_s: float = 0.0
 
     @property
     def distorts(self) -> bool:
@@ -185,7 +188,28 @@ class SensorSpec:
 
     @property
     def is_identity(self) -> bool:
-        return self == SensorSpec(noise_seed=self.noise_seed)
+        return self == SensorSpec(noise_seed=self.noise_seed, shutter_s=self.shutter_s)
+
+
+@dataclass(frozen=True)
+class MotionSpec:
+    """Velocities of the frame, world frame, metres per second.
+
+    The recorded poses (camera and props) are the poses at mid-exposure; over the shutter
+    time each moving thing translates linearly: position(t) = pose + velocity * t for
+    t in [-shutter_s/2, +shutter_s/2]. No rotation (wheels, limbs) is animated.
+
+    Attributes:
+        ego_velocity_m_s: the camera's (ego vehicle's) velocity (vx, vy, vz).
+        object_velocities_m_s: prop name -> velocity, for the props that move (others are still).
+    """
+
+    ego_velocity_m_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    object_velocities_m_s: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    def velocity_of(self, name: str) -> tuple[float, float, float]:
+        """The velocity of prop `name`, (0, 0, 0) if it stands still."""
+        return self.object_velocities_m_s.get(name, (0.0, 0.0, 0.0))
 
 
 @dataclass(frozen=True)
@@ -257,6 +281,15 @@ class FrameSpec:
     quota_frame: bool = False
     weather: WeatherSpec = field(default_factory=WeatherSpec)
     sensor: SensorSpec = field(default_factory=SensorSpec)
+    motion: MotionSpec = field(default_factory=MotionSpec)
+
+    @property
+    def has_motion_blur(self) -> bool:
+        """True when the shutter is open long enough for anything to move relative to the camera."""
+        motion = self.motion
+        moving = any(v != 0.0 for v in motion.ego_velocity_m_s) or any(
+            any(c != 0.0 for c in v) for v in motion.object_velocities_m_s.values())
+        return self.sensor.shutter_s > 0.0 and moving
 
     @property
     def labeled_objects(self) -> tuple[PropSpec, ...]:

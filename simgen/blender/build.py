@@ -16,6 +16,7 @@ from mathutils import Matrix, Vector
 from simgen.assets.recipes import RECIPES
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
+from simgen.blender.motion import build_motion
 from simgen.blender.weather import build_fog_volume
 from simgen.geometry.camera import blender_matrix_world
 from simgen.meshes import MeshData
@@ -29,9 +30,9 @@ FALLBACK_MATERIAL = MaterialSpec((0.5, 0.5, 0.5), 0.5)
 
 
 def clear_scene() -> None:
-    """Remove every object, mesh, material, light, camera and world from the file."""
+    """Remove every object, mesh, material, light, camera, world and action from the file."""
     for collection in (bpy.data.objects, bpy.data.meshes, bpy.data.materials, bpy.data.lights,
-                       bpy.data.cameras, bpy.data.worlds):
+                       bpy.data.cameras, bpy.data.worlds, bpy.data.actions):
         if len(collection):
             bpy.data.batch_remove(list(collection))
 
@@ -50,6 +51,7 @@ def build_frame(spec: FrameSpec) -> None:
         overrides = emissive_overrides(spec.lighting, prop)
         build_prop(dataclasses.replace(prop, materials={**prop.materials, **overrides}) if overrides else prop,
                    scene, materials)
+    build_motion(spec, scene)
     scene.cycles.seed = spec.cycles_seed
 
 

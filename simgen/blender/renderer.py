@@ -1,4 +1,5 @@
-"""Cycles renderer: one render per frame gives RGB, planar depth and object index."""
+"""Cycles renderer: one render per frame gives RGB, planar depth and object index (a second,
+one-sample render gives the label passes under volumetric fog or motion blur)."""
 
 from __future__ import annotations
 
@@ -217,24 +218,30 @@ class CyclesRenderer:
                               f"{tail}") from error
         rgb = self._save_display_rgb(png_path)
         fog = bpy.data.objects.get(FOG_VOLUME_NAME)
-        if fog is not None:
-            exr_path = self._render_labels_without(fog, spec, log_path)
+        if fog is not None or spec.has_motion_blur:
+            exr_path = self._render_label_passes(fog, spec, log_path)
         timing["render_s"] = time.perf_counter() - start
         start = time.perf_counter()
         depth, index = decode_depth_and_index(exr_path)
         timing["readback_s"] = time.perf_counter() - start
         return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index), timing
 
-    def _render_labels_without(self, fog: bpy.types.Object, spec: FrameSpec, log_path: Path) -> Path:
-        """Render the label passes again, one sample, with the fog volume hidden.
+    def _render_label_passes(self, fog: bpy.types.Object | None, spec: FrameSpec, log_path: Path) -> Path:
+        """Render the label passes again, one sample, without fog volume and motion blur.
 
         A camera ray that scatters inside a dense volume before reaching a surface writes "no
         surface" to the first-sample Depth and Object Index passes (bpy 5.0.1, measured: with
         60 m visibility half the depth pixels were lost), so volumetric fog would corrupt the
-        labels. Labels must not depend on weather; this second render costs one sample.
+        labels. With motion blur, the first sample of each pixel is taken at a random time in
+        the shutter, so a moving object's Object Index is a dither over its swept area
+        (measured; pinned in tests/blender/test_motion_blur_labels.py). Labels must depend on
+        neither: this render sees the scene at mid-exposure, sharp, and costs one sample.
         """
         scene = bpy.context.scene
-        fog.hide_render = True
+        if fog is not None:
+            fog.hide_render = True
+        blur = scene.render.use_motion_blur
+        scene.render.use_motion_blur = False
         samples, denoise = scene.cycles.samples, scene.cycles.use_denoising
         scene.cycles.samples, scene.cycles.use_denoising = 1, False
         labels_path = self.work_dir / "labels.exr"
@@ -245,7 +252,9 @@ class CyclesRenderer:
         except RuntimeError as error:
             raise RenderError(f"Cycles failed on the label render of frame {spec.frame_index}: {error}") from error
         finally:
-            fog.hide_render = False
+            if fog is not None:
+                fog.hide_render = False
+            scene.render.use_motion_blur = blur
             scene.cycles.samples, scene.cycles.use_denoising = samples, denoise
         return labels_path
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from simgen.catalog import default_catalog_path, load_catalog
 
-GROUPS = ("scenario", "camera", "lighting", "layout", "traffic", "weather", "obstacles")
+GROUPS = ("scenario", "camera", "lighting", "layout", "traffic", "weather", "obstacles", "sensor", "motion")
 
 
 def _group_options(root: Path, origin: str) -> dict[str, list[tuple[str, str]]]:

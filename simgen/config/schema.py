@@ -112,6 +112,9 @@ class SensorConfig:
     read_noise: Any = dist(0.0, 0.0, 0.2)
     jpeg_quality: Any = dist(0, 0, 100, integer=True)
     """1..100: JPEG-compress the RGB at this quality; 0 = no JPEG."""
+    shutter_s: Any = dist(0.0, 0.0, 0.25)
+    """Exposure time in seconds; > 0 renders motion blur from the ego and object velocities
+    of the `motion` group (labels stay those of mid-exposure, see simgen.contract)."""
 
 
 @dataclass
@@ -148,6 +151,24 @@ class TrafficConfig:
     max_distance_m: float = bounded(60.0, 1.0, 2000.0)
     clearance_m: float = bounded(0.3, 0.0, 10.0)
     attempts_per_object: int = bounded(50, 1, 10000)
+
+
+@dataclass
+class MotionConfig:
+    """Speeds of the ego vehicle and of the road users (`simgen/sampling/motion.py`).
+
+    Every object moves along its own +x (its facing direction) at its speed; parked cars,
+    cones and inanimate obstacles stand still; pedestrians move at their asset's `speed_m_s`
+    parameter (their gait follows it). Velocities are recorded per frame and blur the image
+    when `sensor.shutter_s` > 0.
+    """
+
+    ego_speed_m_s: Any = dist({"uniform": [0.0, 14.0]}, 0.0, 90.0)
+    vehicle_speed_m_s: Any = dist({"uniform": [0.0, 14.0]}, 0.0, 90.0)
+    """cars, trucks, buses and motorcycles in the lanes, each drawn independently."""
+    cyclist_speed_m_s: Any = dist({"uniform": [2.0, 7.0]}, 0.0, 30.0)
+    animal_speed_m_s: Any = dist({"uniform": [0.0, 3.0]}, 0.0, 30.0)
+    """deer and dogs among the rare obstacles."""
 
 
 POLICY_FIELDS = ("min_visible_px", "min_visible_fraction", "max_truncation", "min_bbox_height_px")
@@ -258,6 +279,7 @@ class SimgenConfig:
     obstacles: ObstaclesConfig = field(default_factory=ObstaclesConfig)
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     sensor: SensorConfig = field(default_factory=SensorConfig)
+    motion: MotionConfig = field(default_factory=MotionConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     validate: ValidateConfig = field(default_factory=ValidateConfig)

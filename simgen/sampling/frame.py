@@ -7,6 +7,7 @@ from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
 from simgen.sampling.lighting import sample_lighting
+from simgen.sampling.motion import sample_motion
 from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.sensor import sample_sensor
 from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
@@ -49,7 +50,8 @@ def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> Frame
                                                  concern_rng(seed, frame_index, "obstacles"), len(objects) + 1)
     quota = cfg.obstacles.quota_fraction > 0 and is_quota_frame(frame_index, cfg.obstacles.quota_fraction)
     sensor = sample_sensor(cfg.sensor, camera, concern_rng(seed, frame_index, "sensor"))
+    motion = sample_motion(cfg.motion, objects + obstacle_props, concern_rng(seed, frame_index, "motion"))
     return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
                      scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout,
                      objects=objects + obstacle_props, obstacles=obstacles, quota_frame=quota,
-                     weather=weather, sensor=sensor)
+                     weather=weather, sensor=sensor, motion=motion)

@@ -32,6 +32,7 @@ def sample_sensor(cfg: SensorConfig, camera: CameraSpec, rng: np.random.Generato
         read_noise=float(cfg.read_noise.sample(rng)),
         jpeg_quality=int(cfg.jpeg_quality.sample(rng)),
         noise_seed=int(rng.integers(0, 2**31 - 1)),
+        shutter_s=float(cfg.shutter_s.sample(rng)),
     )
     if spec.distorts:
         check_distortion(spec, camera)

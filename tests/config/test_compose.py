@@ -13,7 +13,7 @@ import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
 from simgen.config.load import load_config
 
 CONFIGS = Path(str(resources.files("simgen.configs")))
-GROUPS = ["camera", "lighting", "weather", "layout", "traffic", "obstacles", "sensor", "scenario"]
+GROUPS = ["camera", "lighting", "weather", "layout", "traffic", "obstacles", "sensor", "motion", "scenario"]
 
 
 def _options(group: str) -> list[str]:

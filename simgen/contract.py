@@ -47,6 +47,11 @@ Conventions:
       holds that box in the OpenCV camera frame (centre, size, yaw, rotation).
     * Each annotation also carries `fog_transmittance`: the mean Koschmieder transmittance
       over its mask (1.0 without fog). Weather never changes masks, boxes or depth.
+    * Motion blur (`shutter_s` > 0 in the image entry): the RGB integrates the exposure; every
+      label (masks, boxes, depth, amodal boxes, visibility) is the sharp scene at mid-exposure,
+      the recorded poses. A smear outside an object's mid-exposure silhouette is labelled as
+      what lies behind it. `motion_blur_px` = image-space length of the object's box-centre
+      path during the exposure (0 without blur, null if it passes behind the camera).
     * Depth kind "planar" is the camera z coordinate (distance along the optical axis), the
       kind Cycles writes; "ray" is the Euclidean distance to the camera centre. Metres.
     * Instance index 0 is background/unlabeled scenery; labeled objects use 1..MAX_INSTANCES

@@ -26,7 +26,7 @@ from simgen.errors import RenderError
 from simgen.geometry.camera import intrinsics_matrix, ray_depth_from_planar
 from simgen.passes import RenderPasses
 from simgen.sensor.image import apply_photometric, jpeg_round_trip, linear_to_srgb, remap_channels, srgb_to_linear
-from simgen.sensor.lens import nearest_remap, overscan_px, pixel_grid, source_map, undistort_pixels
+from simgen.sensor.lens import nearest_remap, overscan_px, source_map
 from simgen.specs import CameraSpec, FrameSpec, SensorSpec
 
 
@@ -82,47 +82,33 @@ def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tupl
     camera = spec.camera
     intrinsics = intrinsics_matrix(camera)
     offset = overscan_of(spec)
-    sources = None
     if sensor.distorts:
         sources = source_map(camera.width_px, camera.height_px, intrinsics, sensor.dist_coeffs)
         index = nearest_remap(passes.object_index, sources, offset, BACKGROUND_INSTANCE)
         planar = nearest_remap(passes.depth_planar_m, sources, offset, np.inf)
         depth = nearest_remap(depth, sources, offset, np.inf) if depth_kind == "ray" else planar
         passes = RenderPasses(passes.rgb, planar, index)
-    rgb = render_rgb(passes.rgb, camera, sensor, offset, sources)
+    rgb = render_rgb(passes.rgb, camera, sensor, offset)
     return RenderPasses(rgb, passes.depth_planar_m, passes.object_index), depth
 
 
-def channel_maps(camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int],
-                 sources: np.ndarray | None = None) -> list[np.ndarray] | None:
+def channel_maps(camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int]) -> list[np.ndarray] | None:
     """Three (H, W, 2) source maps (R, G, B) into the pinhole render, or None if the RGB needs
-    no resampling. `sources` is `source_map` of the output grid when already computed.
-    Chromatic aberration scales R outwards and B inwards by `chromatic_aberration_px` at the
-    farthest corner (lateral colour)."""
+    no resampling. Chromatic aberration scales R outwards and B inwards by
+    `chromatic_aberration_px` at the farthest corner (lateral colour)."""
     if not sensor.distorts and not sensor.chromatic_aberration_px:
         return None
     intrinsics = intrinsics_matrix(camera)
-    center = np.array([intrinsics[0, 2], intrinsics[1, 2]])
-    grid = pixel_grid(camera.width_px, camera.height_px)
     corner = float(np.hypot(camera.width_px / 2.0, camera.height_px / 2.0))
-    maps = []
-    for shift_px in (sensor.chromatic_aberration_px, 0.0, -sensor.chromatic_aberration_px):
-        # Content moves outwards by shift at the corner: read from closer to the centre.
-        points = center + (grid - center) * (1.0 - shift_px / corner)
-        if not shift_px and sources is not None:
-            source = sources
-        elif not shift_px:
-            source = undistort_pixels(grid, intrinsics, sensor.dist_coeffs) if sensor.distorts else grid
-        else:
-            source = undistort_pixels(points, intrinsics, sensor.dist_coeffs) if sensor.distorts else points
-        maps.append(source + np.asarray(offset, dtype=np.float64))
-    return maps
+    # Content moves outwards by shift at the corner: read from closer to the centre.
+    return [source_map(camera.width_px, camera.height_px, intrinsics, sensor.dist_coeffs, 1.0 - shift_px / corner)
+            + np.asarray(offset, dtype=np.float64)
+            for shift_px in (sensor.chromatic_aberration_px, 0.0, -sensor.chromatic_aberration_px)]
 
 
-def render_rgb(rgb_u8: np.ndarray, camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int],
-               sources: np.ndarray | None = None) -> np.ndarray:
+def render_rgb(rgb_u8: np.ndarray, camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int]) -> np.ndarray:
     """(H, W, 3) uint8: lens warp and chromatic aberration, photometric effects, then JPEG."""
-    maps = channel_maps(camera, sensor, offset, sources)
+    maps = channel_maps(camera, sensor, offset)
     photometric = (sensor.exposure_ev or sensor.white_balance_rgb != (1.0, 1.0, 1.0) or sensor.vignetting
                    or sensor.shot_noise or sensor.read_noise)
     if maps is not None or photometric:

@@ -15,6 +15,8 @@ the residual is below 1e-6 px.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 _UNDISTORT_ITERATIONS = 200
@@ -120,10 +122,32 @@ def pixel_grid(width_px: int, height_px: int, origin_px: tuple[int, int] = (0, 0
     return np.stack(np.meshgrid(u, v), axis=-1)
 
 
-def source_map(width_px: int, height_px: int, intrinsics: np.ndarray, coeffs: tuple[float, ...]) -> np.ndarray:
-    """(H, W, 2) float64: for every pixel of the distorted image, the pinhole pixel it shows
-    (NaN where none). The one map that warps the image and every label."""
-    return undistort_pixels(pixel_grid(width_px, height_px), intrinsics, coeffs)
+def source_map(width_px: int, height_px: int, intrinsics: np.ndarray, coeffs: tuple[float, ...],
+               scale: float = 1.0) -> np.ndarray:
+    """(H, W, 2) float64, read-only: for every pixel of the distorted image, the pinhole pixel
+    it shows (NaN where none). The one map that warps the image and every label.
+
+    With `scale` != 1 the output pixel is first moved towards (scale < 1) or away from the
+    principal point, `c + (p - c) * scale`: the maps of chromatic aberration's R and B.
+
+    Inverting the distortion is the sensor model's costliest step, so the last few maps are
+    kept: a fixed (calibrated) lens computes its maps once per process.
+    """
+    key = tuple(float(v) for v in np.asarray(intrinsics, dtype=np.float64).ravel())
+    return _source_map(int(width_px), int(height_px), key, tuple(float(c) for c in coeffs), float(scale))
+
+
+@functools.lru_cache(maxsize=6)
+def _source_map(width_px: int, height_px: int, intrinsics_key: tuple[float, ...], coeffs: tuple[float, ...],
+                scale: float) -> np.ndarray:
+    intrinsics = np.asarray(intrinsics_key).reshape(3, 3)
+    points = pixel_grid(width_px, height_px)
+    if scale != 1.0:
+        center = np.array([intrinsics[0, 2], intrinsics[1, 2]])
+        points = center + (points - center) * scale
+    sources = undistort_pixels(points, intrinsics, coeffs) if any(coeffs) else points
+    sources.setflags(write=False)
+    return sources
 
 
 def nearest_remap(source: np.ndarray, map_px: np.ndarray, offset_px: tuple[int, int], fill: float | int) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Pins the Blender fact behind the README's motion-blur note (bpy 5.0.1): with Cycles motion
 blur on, the Object Index pass (first sample only) is taken at a random shutter time per
 pixel, so a moving object's mask is a dither across its swept region, not its shape at the
-shutter's start. simgen keeps motion blur off; this test says so if Blender changes.
+shutter's start. That is why simgen renders the label passes of a blurred frame again without
+blur (tests/blender/test_motion_blur.py); this test says so if Blender changes.
 
 Runs in a subprocess: it animates a scene, which must not disturb the shared renderer session.
 """

@@ -128,3 +128,11 @@ def test_amodal_box_of_an_object_past_the_fold_stays_finite_and_bounded():
     x, y, w, h = coverage.bbox_amodal_unclipped
     assert all(np.isfinite([x, y, w, h])) and w < 20 * 96 and h < 20 * 72
     assert coverage.unoccluded_px > 0 and 0.0 <= coverage.truncation <= 1.0
+
+
+def test_source_maps_of_a_fixed_lens_are_computed_once_and_read_only():
+    K = np.array([[80.0, 0.0, 47.5], [0.0, 80.0, 35.5], [0.0, 0.0, 1.0]])
+    first = source_map(96, 72, K, COEFFS)
+    assert source_map(96, 72, K.copy(), tuple(COEFFS)) is first
+    assert not first.flags.writeable
+    assert source_map(96, 72, K, COEFFS, scale=0.99) is not first

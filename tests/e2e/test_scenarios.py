@@ -83,3 +83,13 @@ def _category_ids(run: dict) -> dict:
         return None
 
     return find(run)
+
+
+def test_the_dashcam_preset_blurs_moving_objects_and_records_by_how_much(rendered):
+    record = _record(rendered, "urban_dashcam")
+    assert 0.001 <= record["image"]["shutter_s"] <= 0.02 and record["image"]["ego_velocity_m_s"][1] >= 0.0
+    assert record["spec"]["motion"]["object_velocities_m_s"]
+    blurs = [a["motion_blur_px"] for a in record["annotations"]]
+    assert all(b is None or b >= 0.0 for b in blurs) and any(b for b in blurs)
+    plain = _record(rendered, "urban_day")
+    assert plain["image"]["shutter_s"] == 0.0 and all(a["motion_blur_px"] == 0.0 for a in plain["annotations"])

@@ -2,7 +2,7 @@
 
 Every recipe builds its mesh in its own object frame: metres, z up, origin at the centre of the
 ground footprint (z = 0 is the ground contact), +x forward. Parameters are plain floats whose
-names carry their units (`height_m`, `stride_deg`); `Recipe.build_mesh` fills omitted ones from
+names carry their units (`height_m`, `speed_m_s`); `Recipe.build_mesh` fills omitted ones from
 `param_defaults`, and raises ValueError naming the parameter for unknown keys, non-finite values
 and non-positive sizes (every `*_m` parameter and `floors`).
 """
@@ -25,7 +25,7 @@ MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
     "clothing_bottom", "shoes", "cone_orange", "cone_base", "reflective_white", "facade", "window", "roof",
     "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
-    "barrier_red",
+    "barrier_red", "plate",
 )
 
 Builder = Callable[[Mapping[str, float]], MeshData]

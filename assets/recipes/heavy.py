@@ -12,6 +12,8 @@ import numpy as np
 
 from simgen.meshes import MeshData, box_mesh, cylinder_mesh, merge_meshes, tube_mesh
 
+from .vehicles import number_plate
+
 TRUCK_DEFAULTS: Mapping[str, float] = {"length_m": 8.0, "width_m": 2.5, "height_m": 3.4, "cab_length_m": 2.2,
                                        "wheel_radius_m": 0.5}
 BUS_DEFAULTS: Mapping[str, float] = {"length_m": 12.0, "width_m": 2.55, "height_m": 3.1, "wheel_radius_m": 0.5}
@@ -19,6 +21,7 @@ MOTORCYCLE_DEFAULTS: Mapping[str, float] = {"length_m": 2.1, "width_m": 0.8, "he
                                             "wheel_radius_m": 0.31}
 
 _TIRE_SEGMENTS = 20
+MOTORCYCLE_PLATE_SIZE_M = (0.21, 0.13)  # EU motorcycle plate, width x height
 _PROUD_M = 0.01  # glass and lights stand this far out of the body, so they never z-fight the paint
 
 
@@ -54,7 +57,8 @@ def build_truck(params: Mapping[str, float]) -> MeshData:
     """Box truck: a cab with a windscreen and side windows, a taller cargo box, 2 axles, lights.
 
     Params (metres): length_m, width_m (tyres included), height_m (cargo box top), cab_length_m,
-    wheel_radius_m. Slots: paint (cab), metal (cargo box, hubs), glass, tire, headlight, taillight.
+    wheel_radius_m. Slots: paint (cab), metal (cargo box, hubs), glass, tire, headlight, taillight,
+    plate (front and rear).
     """
     _check_wheels(params)
     length, width, height, radius = params["length_m"], params["width_m"], params["height_m"], params["wheel_radius_m"]
@@ -75,14 +79,15 @@ def build_truck(params: Mapping[str, float]) -> MeshData:
                     for s in (1.0, -1.0)]
     axles = (front - 0.5 * cab, rear + 0.22 * length)
     return merge_meshes([cab_box, cargo, windscreen, *side_windows, *_axle_wheels(axles, width, radius),
-                         *_lights(front, rear, half, floor + 0.25)])
+                         *_lights(front, rear, half, floor + 0.25), number_plate(front, floor + 0.1),
+                         number_plate(rear, floor + 0.1)])
 
 
 def build_bus(params: Mapping[str, float]) -> MeshData:
     """City bus: a long body with a continuous window band, windscreen, 2 axles, lights.
 
     Params (metres): length_m, width_m (tyres included), height_m (roof), wheel_radius_m.
-    Slots: paint, glass, tire, metal (hubs), headlight, taillight.
+    Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
     """
     _check_wheels(params)
     length, width, height, radius = params["length_m"], params["width_m"], params["height_m"], params["wheel_radius_m"]
@@ -97,15 +102,16 @@ def build_bus(params: Mapping[str, float]) -> MeshData:
                           (0.5 * length + _PROUD_M - 0.01, 0.0, (screen_z0 + band_z1) / 2), "glass")
     axles = (0.5 * length - 0.22 * length, -0.5 * length + 0.27 * length)
     return merge_meshes([body, band, windscreen, *_axle_wheels(axles, width, radius),
-                         *_lights(0.5 * length, -0.5 * length, half, floor + 0.3)])
+                         *_lights(0.5 * length, -0.5 * length, half, floor + 0.3),
+                         number_plate(0.5 * length, floor + 0.12), number_plate(-0.5 * length, floor + 0.12)])
 
 
 def build_motorcycle(params: Mapping[str, float]) -> MeshData:
-    """Motorcycle: two tyres, engine block, tank, seat, fork and handlebar, head and tail light.
+    """Motorcycle: two tyres, engine block, tank, seat, fork and handlebar, head and tail light, rear plate.
 
     Params (metres): length_m (tyre to tyre), width_m (handlebar), height_m (handlebar top),
     wheel_radius_m. Slots: tire, metal (frame, fork, engine, bar), paint (tank), clothing_bottom
-    (seat), headlight, taillight.
+    (seat), headlight, taillight, plate (rear).
     """
     length, width, height, radius = params["length_m"], params["width_m"], params["height_m"], params["wheel_radius_m"]
     if radius >= 0.3 * length or 2 * radius >= 0.9 * height:
@@ -129,5 +135,7 @@ def build_motorcycle(params: Mapping[str, float]) -> MeshData:
     parts.append(tube_mesh(head + np.array([-0.05, -width / 2, 0.08]), head + np.array([-0.05, width / 2, 0.08]),
                            0.02, 6, "metal"))
     parts.append(box_mesh((0.06, 0.16, 0.12), tuple(head + np.array([0.08, 0.0, -0.05])), "headlight"))
-    parts.append(box_mesh((0.04, 0.12, 0.05), (-0.37 * length - 0.02, 0.0, seat_z), "taillight"))
+    tail_x = -0.37 * length - 0.02
+    parts.append(box_mesh((0.04, 0.12, 0.05), (tail_x, 0.0, seat_z), "taillight"))
+    parts.append(number_plate(tail_x, seat_z - 0.09, MOTORCYCLE_PLATE_SIZE_M))  # hangs under the tail light
     return merge_meshes(parts)

@@ -21,8 +21,10 @@ BICYCLE_DEFAULTS: Mapping[str, float] = {"length_m": 1.75, "width_m": 0.6, "heig
                                          "wheel_radius_m": 0.34}
 
 SADDLE_HEIGHT_FRACTION = 0.93  # saddle top height / handlebar top height of a bicycle
+PLATE_SIZE_M = (0.52, 0.11)  # EU number plate, width x height
 _GLASS_OFFSET_M = 0.01  # glass stands this far proud of the cabin, so it never z-fights the paint
 _TIRE_SEGMENTS = 20
+_LEFT_CRANK_START_DEG = 165.0  # left crank angle at crank_turns = 0, from +x towards +z
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,19 @@ def _light_pair(chassis: _Chassis, front: bool, size_m: tuple[float, float, floa
     return [box_mesh(size_m, (x, side * y, z_m), material) for side in (1.0, -1.0)]
 
 
+def number_plate(face_x_m: float, z_m: float, size_m: tuple[float, float] = PLATE_SIZE_M) -> MeshData:
+    """A 10 mm thick number plate (plate) of `size_m` = (width y, height z) metres, centred at
+    y = 0, `z_m` on the front or rear face at x = `face_x_m`: it stands 5 mm proud of that face."""
+    return box_mesh((0.01, size_m[0], size_m[1]), (face_x_m, 0.0, z_m), "plate")
+
+
+def _plates(chassis: _Chassis, rear_z_m: float) -> list[MeshData]:
+    """Front plate low on the bumper, rear plate at `rear_z_m`, sized down on narrow vehicles."""
+    size = (min(PLATE_SIZE_M[0], 0.3 * chassis.width_m), PLATE_SIZE_M[1])
+    front_z = chassis.clearance_m + 0.3 * (chassis.belt_m - chassis.clearance_m)
+    return [number_plate(0.5 * chassis.length_m, front_z, size), number_plate(-0.5 * chassis.length_m, rear_z_m, size)]
+
+
 def _car_cabin(chassis: _Chassis) -> _Frustum:
     """Greenhouse: sloped windscreen and rear window, narrower roof; its top is the car's top."""
     length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.01
@@ -141,10 +156,10 @@ def _car_cabin(chassis: _Chassis) -> _Frustum:
 
 
 def build_car(params: Mapping[str, float]) -> MeshData:
-    """Passenger car: paint body and cabin, glass windows, 4 tyres, head and tail lights.
+    """Passenger car: paint body and cabin, glass windows, 4 tyres, head and tail lights, number plates.
 
     Params (metres): length_m (x extent), width_m (y extent, tyres included), height_m (roof top),
-    wheel_radius_m. Slots: paint, glass, tire, metal (hubs), headlight, taillight.
+    wheel_radius_m. Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
     """
     chassis = _chassis(params, belt_fraction=0.58)
     cabin = _car_cabin(chassis)
@@ -155,6 +170,7 @@ def build_car(params: Mapping[str, float]) -> MeshData:
         _lower_body(chassis), cabin.mesh("paint"), glass.mesh("glass"), *_wheels(chassis),
         *_light_pair(chassis, True, light_size, light_z, "headlight"),
         *_light_pair(chassis, False, light_size, light_z + 0.02, "taillight"),
+        *_plates(chassis, chassis.clearance_m + 0.55 * (chassis.belt_m - chassis.clearance_m)),
     ])
 
 
@@ -178,10 +194,10 @@ def _van_glass(chassis: _Chassis, cabin: _Frustum) -> list[MeshData]:
 
 
 def build_van(params: Mapping[str, float]) -> MeshData:
-    """Delivery van: tall boxy paint body, windscreen and cab windows, 4 tyres, lights.
+    """Delivery van: tall boxy paint body, windscreen and cab windows, 4 tyres, lights, number plates.
 
     Params (metres): length_m, width_m (tyres included), height_m (roof top), wheel_radius_m.
-    Slots: paint, glass, tire, metal (hubs), headlight, taillight.
+    Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
     """
     chassis = _chassis(params, belt_fraction=0.45)
     cabin = _van_cabin(chassis)
@@ -191,6 +207,7 @@ def build_van(params: Mapping[str, float]) -> MeshData:
         _lower_body(chassis), cabin.mesh("paint"), *_van_glass(chassis, cabin), *_wheels(chassis),
         *_light_pair(chassis, True, head_size, chassis.belt_m - 0.08 * chassis.height_m, "headlight"),
         *_light_pair(chassis, False, tail_size, chassis.belt_m - 0.06 * chassis.height_m, "taillight"),
+        *_plates(chassis, chassis.clearance_m + 0.35 * (chassis.belt_m - chassis.clearance_m)),
     ])
 
 
@@ -263,12 +280,17 @@ def _frame_tubes(points: dict[str, np.ndarray], tube_radius_m: float) -> list[Me
     return [tube_mesh(points[a], points[b], tube_radius_m, 6, "metal") for a, b in pairs]
 
 
-def _drivetrain(bracket_m: np.ndarray, crank_m: float, width_m: float,
-                tube_radius_m: float) -> tuple[list[MeshData], tuple[np.ndarray, np.ndarray]]:
-    """Chainring, two cranks and pedals; returns the parts and the (left, right) pedal tops."""
+def _drivetrain(bracket_m: np.ndarray, crank_m: float, width_m: float, tube_radius_m: float,
+                crank_turns: float) -> tuple[list[MeshData], tuple[np.ndarray, np.ndarray]]:
+    """Chainring, two cranks and pedals; returns the parts and the (left, right) pedal tops.
+
+    `crank_turns` (0..1) turns the cranks the way forward pedalling does (the front pedal goes
+    down); at 0 the left pedal is back and slightly up, the right one forward and slightly down.
+    """
     parts = [cylinder_mesh(0.6 * crank_m, 0.01, bracket_m + [0.0, -0.05, 0.0], "y", 12, "metal")]
     pedals = []
-    for side, angle in ((1.0, np.deg2rad(165.0)), (-1.0, np.deg2rad(-15.0))):
+    left_angle = np.deg2rad(_LEFT_CRANK_START_DEG - 360.0 * crank_turns)  # angles from +x towards +z
+    for side, angle in ((1.0, left_angle), (-1.0, left_angle + np.pi)):
         pedal = bracket_m + np.array([crank_m * np.cos(angle), side * 0.18 * width_m, crank_m * np.sin(angle)])
         parts.append(tube_mesh(bracket_m + [0.0, side * 0.06, 0.0], pedal, tube_radius_m, 4, "metal"))
         parts.append(box_mesh((0.09, 0.08, 0.02), pedal, "metal"))
@@ -276,14 +298,18 @@ def _drivetrain(bracket_m: np.ndarray, crank_m: float, width_m: float,
     return parts, (pedals[0], pedals[1])
 
 
-def bicycle_rig(length_m: float, width_m: float, height_m: float, wheel_radius_m: float) -> BicycleRig:
-    """Builds a bicycle (sizes in metres; height_m = handlebar top) and its rider attachment points."""
+def bicycle_rig(length_m: float, width_m: float, height_m: float, wheel_radius_m: float,
+                crank_turns: float = 0.0) -> BicycleRig:
+    """Builds a bicycle (sizes in metres; height_m = handlebar top) and its rider attachment points.
+
+    `crank_turns` (0..1) is how far the cranks have turned (see `_drivetrain`).
+    """
     if height_m < 2.2 * wheel_radius_m or length_m < 4.4 * wheel_radius_m:
         raise ValueError(f"wheel_radius_m={wheel_radius_m} is too large for length_m={length_m} / "
                          f"height_m={height_m}")
     points = _frame_points(length_m, height_m, wheel_radius_m)
     tube_radius, bar_radius = 0.012 * length_m, 0.0095 * length_m
-    drive, pedals = _drivetrain(points["bracket"], 0.5 * wheel_radius_m, width_m, 0.5 * tube_radius)
+    drive, pedals = _drivetrain(points["bracket"], 0.5 * wheel_radius_m, width_m, 0.5 * tube_radius, crank_turns)
     grip_y = 0.4 * width_m
     saddle = box_mesh((0.15 * length_m, 0.08 * length_m, 0.035 * length_m),
                       points["saddle_top"] - [0.0, 0.0, 0.0175 * length_m], "tire")

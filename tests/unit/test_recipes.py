@@ -23,7 +23,7 @@ EXTENT_PARAMS: dict[str, tuple[tuple[int, ...], float]] = {
 }
 FOOTPRINT_TOLERANCE = 0.05
 HEIGHT_TOLERANCE = 0.02
-FACE_BUDGETS = {"car": 600, "van": 600, "pedestrian": 600, "cyclist": 600, "bicycle": 400, "traffic_cone": 100,
+FACE_BUDGETS = {"car": 600, "van": 600, "pedestrian": 600, "cyclist": 900, "bicycle": 400, "traffic_cone": 100,
                 "pole": 100, "tree": 200, "building": 1000, "slab": 10, "dashed_line": 2000,
                 "deer": 600, "dog": 600, "tree_trunk": 200, "tire": 200, "cardboard_box": 20, "mattress": 20,
                 "rock": 200, "stroller": 600, "construction_barrier": 200, "cone_cluster": 600,
@@ -189,15 +189,16 @@ def test_vehicle_wheels_touch_the_ground_and_lights_face_front_and_back(name: st
     assert {"paint", "glass"} <= set(mesh.materials)
 
 
-def test_pedestrian_stride_opens_the_legs() -> None:
-    standing, walking = _build("pedestrian", stride_deg=0.0), _build("pedestrian", stride_deg=30.0)
+def test_pedestrian_walking_opens_the_legs() -> None:
+    standing, walking = _build("pedestrian", speed_m_s=0.0), _build("pedestrian", speed_m_s=1.5, gait_phase=0.0)
     extent = [float(np.ptp(mesh.vertices_m[:, 0])) for mesh in (standing, walking)]
     assert extent[1] > extent[0] + 0.3
     assert walking.bounds_m[1][2] == pytest.approx(1.75, rel=1e-9)
 
 
 @pytest.mark.parametrize(("name", "params"), [
-    ("pedestrian", {"stride_deg": 80.0}), ("pedestrian", {"shoulder_width_m": 1.5}),
+    ("pedestrian", {"speed_m_s": 12.0}), ("pedestrian", {"gait_phase": 1.5}), ("pedestrian", {"shoulder_width_m": 1.5}),
+    ("cyclist", {"crank_phase": -0.2}),
     ("car", {"wheel_radius_m": 1.2}), ("van", {"wheel_radius_m": 1.5}), ("bicycle", {"wheel_radius_m": 0.6}),
     ("cyclist", {"height_m": 3.5}), ("cyclist", {"bike_length_m": 3.0}), ("tree", {"crown_radius_m": 0.2}),
 ])

@@ -1,0 +1,183 @@
+"""Unit tests for the posed people (pedestrian gait, pedalling cyclist) and vehicle details
+(number plates, lights); pure numpy. Geometry is in each recipe's object frame: metres, z up,
+origin at the centre of the ground footprint, +x forward."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from assets.recipes import get_recipe
+from assets.recipes.body import Body
+from assets.recipes.gait import gait_pose, stride_length_m
+from assets.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
+from simgen.meshes import MeshData
+
+SPEEDS_M_S = (0.0, 0.5, 1.3, 2.0, 2.5, 4.0, 6.0)
+PHASES = (0.0, 0.13, 0.37, 0.5, 0.71, 0.9)
+HEIGHTS_M = (1.0, 1.25, 1.75, 2.0)
+TOUCH_TOLERANCE_M = 1e-3
+
+
+def _pose(speed_m_s: float, gait_phase: float, height_m: float = 1.75) -> tuple[MeshData, dict[str, np.ndarray]]:
+    return posed_pedestrian({**PEDESTRIAN_DEFAULTS, "speed_m_s": speed_m_s, "gait_phase": gait_phase,
+                             "height_m": height_m, "shoulder_width_m": 0.26 * height_m})
+
+
+def _component_boxes(mesh: MeshData) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(min, max) corners of every vertex-connected component of the mesh's faces."""
+    parent = list(range(len(mesh.vertices_m)))
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for face in mesh.faces:
+        for index in face[1:]:
+            parent[find(index)] = find(face[0])
+    used = sorted({index for face in mesh.faces for index in face})
+    roots = np.array([find(i) for i in used])
+    vertices = mesh.vertices_m[used]
+    return [(vertices[roots == root].min(axis=0), vertices[roots == root].max(axis=0)) for root in np.unique(roots)]
+
+
+def _is_one_piece(mesh: MeshData) -> bool:
+    """Every component's box touches (within 1 mm) a chain of others that reaches all of them."""
+    boxes = _component_boxes(mesh)
+    reached, frontier = {0}, [0]
+    while frontier:
+        low, high = boxes[frontier.pop()]
+        for other, (other_low, other_high) in enumerate(boxes):
+            touches = np.all(low <= other_high + TOUCH_TOLERANCE_M) and np.all(other_low <= high + TOUCH_TOLERANCE_M)
+            if other not in reached and touches:
+                reached.add(other)
+                frontier.append(other)
+    return len(reached) == len(boxes)
+
+
+def _forward_offset_m(root: np.ndarray, middle: np.ndarray, end: np.ndarray) -> float:
+    """Signed distance of `middle` from the root-end line in the x-z plane, + towards +x (forward)."""
+    along = (end - root)[[0, 2]]
+    normal = np.array([-along[1], along[0]]) / np.linalg.norm(along)  # +x when the limb points down
+    return float(np.dot((middle - root)[[0, 2]], normal))
+
+
+@pytest.mark.parametrize(("speed", "phase", "height"), list(itertools.product(SPEEDS_M_S, PHASES, HEIGHTS_M)))
+def test_posed_pedestrian_stands_on_the_ground_at_its_height_with_knees_forward(speed, phase, height):
+    mesh, joints = _pose(speed, phase, height)
+    assert mesh.vertices_m[:, 2].min() == pytest.approx(0.0, abs=1e-9)
+    assert mesh.vertices_m[:, 2].max() == pytest.approx(height, rel=1e-9)
+    for side in ("left", "right"):
+        hip, knee, ankle = (joints[f"{side}_{name}"] for name in ("hip", "knee", "ankle"))
+        shoulder, elbow, wrist = (joints[f"{side}_{name}"] for name in ("shoulder", "elbow", "wrist"))
+        assert _forward_offset_m(hip, knee, ankle) >= -1e-9  # knees bend forward, never backward
+        assert _forward_offset_m(shoulder, elbow, wrist) <= 1e-9  # elbows bend the forearm forward
+        assert min(ankle[2], joints[f"{side}_wrist"][2]) > 0.0
+
+
+@pytest.mark.parametrize(("speed", "phase"), list(itertools.product(SPEEDS_M_S, PHASES)))
+def test_posed_pedestrian_is_one_connected_body_with_rigid_proportioned_bones(speed, phase):
+    """Bones keep their proportions in every pose; only the stature scales them all alike (it is
+    solved so that the posed top, lower when running, lies at height_m)."""
+    mesh, joints = _pose(speed, phase)
+    assert _is_one_piece(mesh)
+    _, standing_joints = _pose(0.0, 0.0)
+
+    def bone_m(skeleton: dict[str, np.ndarray], side: str, a: str, b: str) -> float:
+        return float(np.linalg.norm(skeleton[f"{side}_{a}"] - skeleton[f"{side}_{b}"]))
+
+    bones = list(itertools.product(("left", "right"), (("hip", "knee"), ("knee", "ankle"), ("shoulder", "elbow"),
+                                                       ("elbow", "wrist"))))
+    scales = [bone_m(joints, side, a, b) / bone_m(standing_joints, side, a, b) for side, (a, b) in bones]
+    np.testing.assert_allclose(scales, scales[0], rtol=1e-9)
+    assert 0.98 < scales[0] < 1.12
+
+
+@pytest.mark.parametrize("speed", [0.0, 1.3, 4.0])
+def test_pose_changes_over_the_gait_cycle(speed):
+    meshes = [_pose(speed, phase)[0] for phase in (0.0, 0.25, 0.5)]
+    for first, second in itertools.combinations(meshes, 2):
+        assert np.abs(first.vertices_m - second.vertices_m).max() > 0.02
+
+
+def test_walking_legs_alternate_and_swing_wider_with_speed():
+    _, at_left_strike = _pose(1.3, 0.0)
+    _, half_cycle_later = _pose(1.3, 0.5)
+    assert at_left_strike["left_ankle"][0] > at_left_strike["right_ankle"][0] + 0.3
+    assert half_cycle_later["right_ankle"][0] > half_cycle_later["left_ankle"][0] + 0.3
+    spans = [np.ptp(_pose(speed, 0.0)[0].vertices_m[:, 0]) for speed in (0.0, 0.8, 1.5, 4.0)]
+    assert np.all(np.diff(spans) > 0.05)
+
+
+def test_running_bends_elbows_and_knees_more_has_flight_and_leans_forward():
+    walk = [gait_pose(1.4, phase, 0.9) for phase in np.linspace(0.0, 1.0, 41)]
+    run = [gait_pose(4.0, phase, 0.9) for phase in np.linspace(0.0, 1.0, 41)]
+    assert min(min(p.elbow_deg) for p in run) > 60.0 > max(max(p.elbow_deg) for p in walk)
+    assert max(max(p.knee_deg) for p in run) > max(max(p.knee_deg) for p in walk) + 30.0
+    assert any(p.airborne for p in run) and not any(p.airborne for p in walk)
+    assert min(p.torso_lean_deg for p in run) > max(p.torso_lean_deg for p in walk)
+    assert stride_length_m(1.4, 0.9) == pytest.approx(1.33, abs=0.05)  # a typical adult's walking stride
+    assert stride_length_m(4.0, 0.9) > 1.7 * stride_length_m(1.4, 0.9)
+
+
+def test_standing_pose_varies_slightly_with_phase_and_keeps_the_feet_together():
+    poses = [gait_pose(0.0, phase, 0.9) for phase in (0.0, 0.25, 0.75)]
+    assert poses[1].knee_deg != poses[2].knee_deg  # the weight shifts to the other leg
+    for pose in poses:
+        assert pose.stride_length_m == 0.0
+        assert max(abs(angle) for angle in pose.hip_deg + pose.shoulder_deg) < 8.0
+        assert 5.0 < min(pose.elbow_deg) and max(pose.elbow_deg) < 30.0
+    mesh, joints = _pose(0.0, 0.25)
+    assert abs(joints["left_ankle"][0] - joints["right_ankle"][0]) < 0.15
+
+
+def test_children_have_a_larger_head_relative_to_their_height():
+    def head_fraction(height_m: float) -> float:
+        mesh, joints = _pose(0.0, 0.0, height_m)
+        return (height_m - joints["neck"][2]) / height_m
+
+    assert head_fraction(1.05) > 1.2 * head_fraction(1.8)
+    assert Body.of(1.05, 0.3).leg_length_m / 1.05 < Body.of(1.8, 0.45).leg_length_m / 1.8
+
+
+@pytest.mark.parametrize("height_m", [1.3, 1.75, 1.95])
+def test_cyclist_crank_phase_turns_the_pedals_and_legs_on_one_connected_mesh(height_m):
+    recipe = get_recipe("cyclist")
+    meshes = [recipe.build_mesh({"height_m": height_m, "crank_phase": phase}) for phase in (0.0, 0.25, 0.5, 1.0)]
+    assert np.abs(meshes[0].vertices_m - meshes[1].vertices_m).max() > 0.05
+    assert np.abs(meshes[0].vertices_m - meshes[2].vertices_m).max() > 0.05
+    np.testing.assert_allclose(meshes[0].vertices_m, meshes[3].vertices_m, atol=1e-9)  # a full turn
+    for mesh in meshes:
+        assert mesh.vertices_m[:, 2].min() == pytest.approx(0.0, abs=1e-9)
+        assert mesh.vertices_m[:, 2].max() == pytest.approx(height_m, rel=1e-9)
+        assert _is_one_piece(mesh)
+
+
+def _slot_boxes(mesh: MeshData, slot: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Component boxes of the faces in material slot `slot`."""
+    index = mesh.materials.index(slot)
+    faces = [face for face, material in zip(mesh.faces, mesh.face_material, strict=True) if material == index]
+    return _component_boxes(MeshData(mesh.vertices_m, tuple(faces), (0,) * len(faces), (slot,)))
+
+
+@pytest.mark.parametrize(("name", "plates"), [("car", 2), ("van", 2), ("truck", 2), ("bus", 2), ("motorcycle", 1)])
+def test_vehicles_carry_number_plates_front_and_rear_and_lights(name, plates):
+    mesh = get_recipe(name).build_mesh({})
+    low, high = mesh.bounds_m
+    boxes = _slot_boxes(mesh, "plate")
+    assert len(boxes) == plates
+    rear = [box for box in boxes if box[1][0] < low[0] + 0.15 * (high[0] - low[0])]
+    front = [box for box in boxes if box[0][0] > high[0] - 0.15 * (high[0] - low[0])]
+    assert len(rear) == 1 and len(front) == plates - 1
+    for plate_low, plate_high in boxes:
+        width, height = plate_high[1] - plate_low[1], plate_high[2] - plate_low[2]
+        assert 0.15 < width <= 0.53 and 0.1 <= height < 0.14 and abs(plate_low[1] + plate_high[1]) < 1e-9
+        assert plate_low[2] > 0.2
+    heads, tails = _slot_boxes(mesh, "headlight"), _slot_boxes(mesh, "taillight")
+    assert heads and tails
+    assert all(box[0][0] > 0.25 * low[0] + 0.75 * high[0] for box in heads)
+    assert all(box[1][0] < 0.75 * low[0] + 0.25 * high[0] for box in tails)

@@ -7,6 +7,7 @@ procedural recipe from `assets/recipes` and the ranges of its parameters:
       category: car            # a label category from labels.categories, or null for scenery
       recipe: car
       params: {length_m: [4.2, 4.9], height_m: 1.45}   # [low, high] uniform, or a constant
+      weight: 1.0              # optional: relative frequency among the entries of its category
 
 Loading validates every entry (known recipe, known parameters, low <= high, and a mesh that
 builds with non-empty, plausibly sized geometry), so a broken catalog is an `AssetError` that
@@ -34,12 +35,14 @@ MAX_PLAUSIBLE_SIZE_M = 200.0
 
 @dataclass(frozen=True)
 class AssetEntry:
-    """One catalog entry. `params` maps a recipe parameter to a constant or a (low, high) range."""
+    """One catalog entry. `params` maps a recipe parameter to a constant or a (low, high) range;
+    `weight` (> 0) is how often it is picked relative to the other entries of its category."""
 
     name: str
     category: str | None
     recipe: str
     params: Mapping[str, float | tuple[float, float]]
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,9 @@ def _parse_entry(name: str, body: Any, path: Path, digest: Any) -> AssetEntry:
         raise AssetError(f"{where}: needs 'recipe' (a procedural recipe) or 'file' (a glTF/OBJ/FBX/.blend file), "
                          "usually with 'category' and 'params'")
     else:
-        unknown = set(body) - {"category", "recipe", "params"}
+        unknown = set(body) - {"category", "recipe", "params", "weight"}
         if unknown:
-            raise AssetError(f"{where}: unknown keys {sorted(unknown)}; allowed: category, recipe, params "
+            raise AssetError(f"{where}: unknown keys {sorted(unknown)}; allowed: category, recipe, params, weight "
                              "(or file, unit_scale_m, up_axis, materials for an asset file)")
         recipe_name = str(body["recipe"])
     if recipe_name not in RECIPES:
@@ -120,7 +123,7 @@ def _parse_entry(name: str, body: Any, path: Path, digest: Any) -> AssetEntry:
         params[key] = _parse_range(value, f"{where}, param {key!r}")
     category = body.get("category")
     entry = AssetEntry(name=name, category=None if category is None else str(category),
-                       recipe=recipe_name, params=params)
+                       recipe=recipe_name, params=params, weight=_parse_weight(body.get("weight", 1.0), where))
     for corner in ("low", "high"):
         _check_geometry(build_asset_mesh(entry, _corner_params(entry, corner)), where)
     return entry
@@ -134,6 +137,22 @@ def _parse_range(value: Any, where: str) -> float | tuple[float, float]:
             and value[0] <= value[1]):
         return (float(value[0]), float(value[1]))
     raise AssetError(f"{where}: got {value!r}; allowed: a number or [low, high] with low <= high")
+
+
+def _parse_weight(value: Any, where: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    raise AssetError(f"{where}, weight: got {value!r}; allowed: a finite number > 0")
+
+
+def pick_entry(entries: tuple[AssetEntry, ...], rng: np.random.Generator) -> AssetEntry:
+    """One of `entries`, each with probability proportional to its weight. Draws one integer
+    (equal weights) or one uniform number (otherwise) from `rng`."""
+    weights = np.array([entry.weight for entry in entries])
+    if np.all(weights == weights[0]):
+        return entries[int(rng.integers(len(entries)))]
+    chosen = int(np.searchsorted(np.cumsum(weights) / weights.sum(), rng.uniform(), side="right"))
+    return entries[min(chosen, len(entries) - 1)]
 
 
 def _corner_params(entry: AssetEntry, corner: str) -> dict[str, float]:

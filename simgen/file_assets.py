@@ -29,7 +29,7 @@ import numpy as np
 from simgen.errors import AssetError
 from simgen.meshes import MeshData
 
-FILE_KEYS = {"category", "file", "unit_scale_m", "up_axis", "materials", "params"}
+FILE_KEYS = {"category", "file", "unit_scale_m", "up_axis", "materials", "params", "weight"}
 
 
 def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, where: str) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from simgen.catalog import AssetEntry, Catalog, build_asset_mesh, sample_asset_params
+from simgen.catalog import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
 from simgen.config.schema import LabelsConfig, ObstaclesConfig
 from simgen.errors import ConfigError, PlacementError
 from simgen.geometry.footprint import Footprint, footprints_overlap
@@ -118,7 +118,7 @@ def _place(category: str, cfg: ObstaclesConfig, layout: LayoutSpec, camera: Came
            occluders: list[PosedMesh] | None) -> tuple[PropSpec, ObstacleSpec, PosedMesh]:
     """One obstacle; `occluders` given means a quota obstacle (visibility and size planned)."""
     entries = catalog.by_category(category)
-    entry: AssetEntry = entries[int(rng.integers(len(entries)))]
+    entry: AssetEntry = pick_entry(entries, rng)
     params = sample_asset_params(entry, rng)
     mesh = build_asset_mesh(entry, params)
     materials = sample_materials(mesh.materials, rng)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.catalog import AssetEntry, Catalog, build_asset_mesh, sample_asset_params
+from simgen.catalog import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
 from simgen.config.schema import TrafficConfig
 from simgen.errors import ConfigError, PlacementError
 from simgen.geometry.footprint import Footprint, footprints_overlap
@@ -126,7 +126,7 @@ def _field_of(category: str) -> str:
 def _place_one(category: str, entries: tuple[AssetEntry, ...], cfg: TrafficConfig, layout: LayoutSpec,
                catalog: Catalog, taken: list[Footprint], placement_rng: np.random.Generator,
                materials_rng: np.random.Generator, name: str, instance_index: int) -> PropSpec | None:
-    entry = entries[int(placement_rng.integers(len(entries)))]
+    entry = pick_entry(entries, placement_rng)
     params = sample_asset_params(entry, placement_rng)
     mesh = build_asset_mesh(entry, params)
     low, high = mesh.bounds_m

@@ -44,3 +44,31 @@ def test_missing_and_corrupt_files(tmp_path):
     bad.write_bytes(b"a: [unclosed")
     with pytest.raises(AssetError, match="cannot read"):
         load_catalog(bad)
+
+
+def test_entry_weights_set_how_often_each_entry_of_a_category_is_picked(tmp_path):
+    import numpy as np
+
+    from simgen.catalog import load_catalog, pick_entry
+
+    user = tmp_path / "weights.yaml"
+    user.write_text("rare_cone: {category: traffic_cone, recipe: traffic_cone, weight: 0.25}\n"
+                    "common_cone: {category: traffic_cone, recipe: traffic_cone, weight: 0.75}\n")
+    catalog = load_catalog(extra=user)
+    entries = (catalog.get("rare_cone"), catalog.get("common_cone"))
+    rng = np.random.default_rng(0)
+    picks = [pick_entry(entries, rng).name for _ in range(4000)]
+    assert abs(picks.count("rare_cone") / 4000 - 0.25) < 4.5 * (0.25 * 0.75 / 4000) ** 0.5
+    pedestrians = {e.name: e.weight for e in load_catalog().by_category("pedestrian")}
+    assert pedestrians == {"pedestrian_adult": 6.0, "pedestrian_child": 2.0, "pedestrian_runner": 1.0}
+
+
+@pytest.mark.parametrize("weight", [0, -1, "often", float("nan")])
+def test_a_bad_entry_weight_names_the_entry(tmp_path, weight):
+    from simgen.catalog import load_catalog
+    from simgen.errors import AssetError
+
+    user = tmp_path / "bad.yaml"
+    user.write_text(f"odd_cone: {{category: traffic_cone, recipe: traffic_cone, weight: {weight}}}\n")
+    with pytest.raises(AssetError, match="odd_cone.*weight"):
+        load_catalog(extra=user)

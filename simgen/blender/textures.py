@@ -164,7 +164,7 @@ def _height(tree):
 def _asphalt(tree, spec: MaterialSpec, p: dict):
     vec = _coords(tree, p["offset_m"])
     base = spec.base_color_rgb
-    grain = _noise(tree, vec, p["grain_scale_per_m"], 3.0)
+    grain = _noise(tree, vec, p["grain_scale_per_m"], 1.0)
     c = p["grain_contrast"]
     color = _mix_color(tree, _ramp(tree, grain, 0.3, 0.7), _scaled(base, 1 - 2 * c), _scaled(base, 1 + 2 * c))
     patches = _mask(tree, _coords(tree, p["offset_m"] + 37.0, (1.0, 0.6, 1.0)), p["patch_size_m"],
@@ -243,8 +243,11 @@ def _painted_metal(tree, spec: MaterialSpec, p: dict):
     grime = _ramp(tree, _noise(tree, _coords(tree, p["offset_m"], (1.0, 1.0, 2.5)), 3.0, 4.0), 0.35, 0.6)
     dirt = _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", _ramp(tree, _height(tree), 0.05, p["dirt_height_m"],
                                                                 1.0, 0.0), grime), p["dirt_amount"])
-    chips = _mask(tree, vec, 0.03, p["chip_coverage"], 0.01)
-    scratch_area = _mask(tree, _coords(tree, p["offset_m"] + 3.0), 0.6, 0.4 * p["scratch_density"], 0.02)
+    # Perlin Fac above 0.75 - 1.5 * coverage covers about `coverage` for small coverages (measured
+    # shares of noise values; `_mask`'s calibration is meant for coverages of 0.1 and more).
+    chips_from = 0.75 - 1.5 * p["chip_coverage"]
+    chips = _ramp(tree, _noise(tree, vec, 30.0, 3.0), chips_from, chips_from + 0.01)
+    scratch_area = _mask(tree, _coords(tree, p["offset_m"] + 3.0), 0.6, 0.25 * p["scratch_density"], 0.02)
     scratches = _math(tree, "MULTIPLY", _cracks(tree, _coords(tree, p["offset_m"], (0.3, 1.0, 1.0)), 0.15, 0.003),
                       scratch_area)
     damage = _math(tree, "MAXIMUM", chips, scratches)

@@ -56,7 +56,7 @@ BRICK_FACADE_SHARE = 0.45
 """Share of building facades that are brick; the others are painted plaster."""
 
 TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "asphalt": {"grain_scale_per_m": (40.0, 120.0), "grain_contrast": (0.06, 0.2), "crack_cell_m": (1.5, 5.0),
+    "asphalt": {"grain_scale_per_m": (40.0, 120.0), "grain_contrast": (0.1, 0.3), "crack_cell_m": (1.5, 5.0),
                 "crack_width_m": (0.01, 0.03), "crack_density": (0.0, 1.0), "patch_size_m": (2.0, 8.0),
                 "patch_coverage": (0.0, 0.35), "patch_tone": (0.55, 1.4), "wear": (0.0, 1.0)},
     "concrete": {"joint_spacing_m": (0.5, 2.0), "joint_width_m": (0.006, 0.02), "joint_offset": (0.0, 0.5),
@@ -71,7 +71,7 @@ TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
                       "scratch_density": (0.0, 1.0)},
 }
 """Every procedural texture's float parameters and the [low, high] they are drawn from
-(uniform; `crack_density` is the wear times a uniform draw, `joint_offset` and
+(uniform; `crack_density` is 0.1 + 0.9 * wear * U(0.3, 1), `joint_offset` and
 `chip_metallic` are 0 or the high value). Each texture also has `offset_m` in [0, 1000)."""
 TEXTURES = ("flat", *TEXTURE_RANGES)
 """The valid `MaterialSpec.texture` names."""
@@ -112,7 +112,7 @@ def _sample_asphalt(rng: np.random.Generator) -> MaterialSpec:
     wear = float(rng.uniform())
     flat = _asphalt_flat(wear, rng)
     return _textured("asphalt", flat, _texture_params(
-        "asphalt", rng, wear=wear, crack_density=wear * float(rng.uniform(0.3, 1.0))))
+        "asphalt", rng, wear=wear, crack_density=0.1 + 0.9 * wear * float(rng.uniform(0.3, 1.0))))
 
 
 def _asphalt_flat(wear: float, rng: np.random.Generator) -> MaterialSpec:

@@ -48,8 +48,7 @@ def _closeups(spec: FrameSpec) -> list[tuple[str, FrameSpec]]:
     if cars:
         car = cars[0]
         x, y, _ = car.location_m
-        poses.append(("car paint (dirt, chips)", dict(location_m=(x - 4.0 if x > 0 else x + 4.0, y, 1.0),
-                                                      yaw_deg=-90.0 if x > 0 else 90.0, pitch_deg=-5.0)))
+        poses.append(("car paint (dirt, chips)", dict(location_m=(x, y - 4.5, 1.3), yaw_deg=0.0, pitch_deg=-12.0)))
     return [(caption, dataclasses.replace(spec, camera=dataclasses.replace(cam, **pose))) for caption, pose in poses]
 
 

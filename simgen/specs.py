@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from simgen.geometry.footprint import Footprint
 
-
 TextureParam = tuple[str, float | tuple[float, float, float]]
 """One named procedural-texture parameter: a float, or a linear RGB colour."""
 

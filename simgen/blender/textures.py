@@ -69,7 +69,7 @@ def _ramp(tree, value, from_min: float, from_max: float, to_min: float = 0.0, to
 def _mask(tree, vector, size_m: float, coverage: float, softness: float = 0.03):
     """A 0..1 mask of noise blobs about `size_m` across covering about `coverage` of the surface."""
     threshold = 0.62 - 0.24 * coverage
-    return _ramp(tree, _noise(tree, vector, 1.0 / size_m, 3.0), threshold, threshold + softness)
+    return _ramp(tree, _noise(tree, vector, 1.0 / size_m, 2.0), threshold, threshold + softness)
 
 
 def _math(tree, operation: str, a, b):
@@ -109,7 +109,7 @@ def _cracks(tree, vector, cell_m: float, width_m: float):
     """1 on thin lines along the edges of irregular cells about `cell_m` across, else 0."""
     wobble = tree.nodes.new("ShaderNodeTexNoise")
     wobble.inputs["Scale"].default_value = 1.5 / cell_m
-    wobble.inputs["Detail"].default_value = 4.0
+    wobble.inputs["Detail"].default_value = 2.0
     tree.links.new(vector, wobble.inputs["Vector"])
     warped = tree.nodes.new("ShaderNodeVectorMath")
     warped.operation = "MULTIPLY_ADD"  # vector + (noise colour * 0.6 cell): wandering edges
@@ -198,7 +198,7 @@ def _concrete(tree, spec: MaterialSpec, p: dict):
 
 def _streaks(tree, offset_m: float, amount: float, height_m: float):
     """Dirt streaks: vertically stretched noise, strongest at the foot of the wall, 0..amount."""
-    streaks = _ramp(tree, _noise(tree, _coords(tree, offset_m + 5.0, (3.0, 3.0, 0.15)), 1.2, 3.0), 0.45, 0.7)
+    streaks = _ramp(tree, _noise(tree, _coords(tree, offset_m + 5.0, (3.0, 3.0, 0.15)), 1.2, 2.0), 0.45, 0.7)
     foot = _ramp(tree, _height(tree), 0.0, height_m, 1.0, 0.3)
     return _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", streaks, foot), amount)
 
@@ -218,17 +218,17 @@ def _brick(tree, spec: MaterialSpec, p: dict):
 def _plaster(tree, spec: MaterialSpec, p: dict):
     vec = _coords(tree, p["offset_m"])
     base, v = spec.base_color_rgb, p["color_variation"]
-    color = _mix_color(tree, _ramp(tree, _noise(tree, vec, 0.4, 4.0), 0.3, 0.7),
+    color = _mix_color(tree, _ramp(tree, _noise(tree, vec, 0.4, 2.0), 0.3, 0.7),
                        _scaled(base, 1 - v), _scaled(base, 1 + v))
     color = _mix_color(tree, _streaks(tree, p["offset_m"], p["dirt_amount"], p["streak_height_m"]),
                        color, DIRT_RGB)
-    return color, spec.roughness, _noise(tree, vec, 40.0, 3.0), {}
+    return color, spec.roughness, _noise(tree, vec, 40.0, 1.0), {}
 
 
 def _grass(tree, spec: MaterialSpec, p: dict):
     vec = _coords(tree, p["offset_m"])
     base, v = spec.base_color_rgb, p["color_variation"]
-    color = _mix_color(tree, _ramp(tree, _noise(tree, vec, 0.8, 4.0), 0.3, 0.7),
+    color = _mix_color(tree, _ramp(tree, _noise(tree, vec, 0.8, 2.0), 0.3, 0.7),
                        _scaled(base, 1 - v), _scaled(base, 1 + v))
     dry = _mask(tree, _coords(tree, p["offset_m"] + 21.0), p["patch_size_m"], p["dry_coverage"], 0.12)
     color = _mix_color(tree, dry, color, p["dry_rgb"])
@@ -240,13 +240,13 @@ def _grass(tree, spec: MaterialSpec, p: dict):
 def _painted_metal(tree, spec: MaterialSpec, p: dict):
     vec = _coords(tree, p["offset_m"])
     base = spec.base_color_rgb
-    grime = _ramp(tree, _noise(tree, _coords(tree, p["offset_m"], (1.0, 1.0, 2.5)), 3.0, 4.0), 0.35, 0.6)
+    grime = _ramp(tree, _noise(tree, _coords(tree, p["offset_m"], (1.0, 1.0, 2.5)), 3.0, 2.0), 0.35, 0.6)
     dirt = _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", _ramp(tree, _height(tree), 0.05, p["dirt_height_m"],
                                                                 1.0, 0.0), grime), p["dirt_amount"])
     # Perlin Fac above 0.75 - 1.5 * coverage covers about `coverage` for small coverages (measured
     # shares of noise values; `_mask`'s calibration is meant for coverages of 0.1 and more).
     chips_from = 0.75 - 1.5 * p["chip_coverage"]
-    chips = _ramp(tree, _noise(tree, vec, 30.0, 3.0), chips_from, chips_from + 0.01)
+    chips = _ramp(tree, _noise(tree, vec, 30.0, 2.0), chips_from, chips_from + 0.01)
     scratch_area = _mask(tree, _coords(tree, p["offset_m"] + 3.0), 0.6, 0.25 * p["scratch_density"], 0.02)
     scratches = _math(tree, "MULTIPLY", _cracks(tree, _coords(tree, p["offset_m"], (0.3, 1.0, 1.0)), 0.15, 0.003),
                       scratch_area)
@@ -258,7 +258,9 @@ def _painted_metal(tree, spec: MaterialSpec, p: dict):
     metallic = _mix_float(tree, damage, spec.metallic, p["chip_metallic"])
     coat = _mix_float(tree, _math(tree, "MAXIMUM", damage, dirt), p["clearcoat"], 0.0)
     extra = {"Metallic": metallic, "Coat Weight": coat, "Coat Roughness": p["coat_roughness"]}
-    return color, rough, _math(tree, "SUBTRACT", dirt, damage), extra
+    # Relief from the chips only: Bump evaluates its height graph three times (Cycles), and
+    # dirt and hairline scratches have no visible relief at vehicle distances.
+    return color, rough, _math(tree, "MULTIPLY", chips, -1.0), extra
 
 
 BUILDERS = {"asphalt": _asphalt, "concrete": _concrete, "brick": _brick, "plaster": _plaster, "grass": _grass,

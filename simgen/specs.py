@@ -12,16 +12,32 @@ from dataclasses import dataclass, field
 
 from simgen.geometry.footprint import Footprint
 
+TextureParam = tuple[str, float | tuple[float, float, float]]
+"""One named procedural-texture parameter: a float, or a linear RGB colour."""
+
 
 @dataclass(frozen=True)
 class MaterialSpec:
-    """A Principled BSDF material. Colours are linear RGB in [0, 1]."""
+    """A Principled BSDF material. Colours are linear RGB in [0, 1].
+
+    `texture` names a procedural surface built on top of the base values ('flat': none; see
+    `simgen.sampling.materials.TEXTURES` for the others and `simgen.blender.textures` for
+    the shader nodes). `texture_params` are its sampled parameters as (name, value) pairs in
+    name order, with units in the names (`crack_cell_m`, `dirt_height_m`), so the spec stays
+    hashable and JSON-friendly.
+    """
 
     base_color_rgb: tuple[float, float, float]
     roughness: float
     metallic: float = 0.0
     emission_strength: float = 0.0
     emission_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    texture: str = "flat"
+    texture_params: tuple[TextureParam, ...] = ()
+
+    def texture_param(self, name: str) -> float | tuple[float, float, float]:
+        """The value of one texture parameter (KeyError if the texture has none of that name)."""
+        return dict(self.texture_params)[name]
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,9 @@ def clear_scene() -> None:
             bpy.data.batch_remove(list(collection))
 
 
-def build_frame(spec: FrameSpec) -> None:
-    """Build the whole frame: world and sun, camera, scenery and labeled objects."""
+def build_frame(spec: FrameSpec, procedural_textures: bool = True) -> None:
+    """Build the whole frame: world and sun, camera, scenery and labeled objects; textured
+    materials get their procedural surfaces unless `procedural_textures` is off."""
     clear_scene()
     scene = bpy.context.scene
     build_lighting(spec.lighting, scene, spec.weather.cloudiness)
@@ -46,7 +47,7 @@ def build_frame(spec: FrameSpec) -> None:
     build_street_lamps(spec.lighting, scene)
     if spec.weather.fog and spec.weather.fog_mode == "volumetric":
         build_fog_volume(spec.weather, spec.camera, scene)
-    materials = MaterialCache(spec.weather)
+    materials = MaterialCache(spec.weather, procedural_textures)
     for prop in spec.layout.scenery + spec.objects:
         overrides = emissive_overrides(spec.lighting, prop)
         build_prop(dataclasses.replace(prop, materials={**prop.materials, **overrides}) if overrides else prop,

@@ -122,7 +122,7 @@ class CyclesRenderer:
             self._start_session(self.device.lower(), quiet=True)
             self._frames_in_session = 0
         self._frames_in_session += 1
-        build_frame(spec)
+        build_frame(spec, self.cfg.procedural_textures)
 
     def _configure_scene(self) -> None:
         scene = bpy.context.scene

@@ -45,31 +45,66 @@ def _noise_mask(tree, scale: float, offset: float, coverage: float, stretch=(1.0
     return ramp.outputs["Result"]
 
 
+def _source(tree, socket, node_type: str):
+    """What feeds `socket`: the linked output, or a constant node (`node_type`: ShaderNodeRGB or
+    ShaderNodeValue) holding its default value, so flat and textured materials wet alike."""
+    if socket.is_linked:
+        return socket.links[0].from_socket
+    constant = tree.nodes.new(node_type)
+    constant.outputs[0].default_value = socket.default_value
+    return constant.outputs[0]
+
+
+def _scale_color(tree, color, factor: float):
+    """`color` times a grey `factor` (Mix, Multiply blend, factor 1)."""
+    node = tree.nodes.new("ShaderNodeMix")
+    node.data_type = "RGBA"
+    node.blend_type = "MULTIPLY"
+    _socket(node.inputs, "Factor_Float").default_value = 1.0
+    tree.links.new(color, _socket(node.inputs, "A_Color"))
+    _socket(node.inputs, "B_Color").default_value = (factor, factor, factor, 1.0)
+    return _socket(node.outputs, "Result_Color")
+
+
 def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) -> None:
-    """Darker, glossier surface; with `puddles`, mirror-like dark water where the noise mask is 1."""
+    """Darker, glossier surface; with `puddles`, mirror-like dark water where the noise mask is 1
+    (and no bump there: water fills the relief). Works on whatever feeds the BSDF's Base Color
+    and Roughness, constants or procedural textures (`simgen.blender.textures`)."""
     tree = material.node_tree
     bsdf = tree.nodes["Principled BSDF"]
     wet = weather.road_wetness
-    base = bsdf.inputs["Base Color"].default_value
-    dark = [c * (1.0 - 0.45 * wet) for c in base[:3]]
-    bsdf.inputs["Base Color"].default_value = (*dark, 1.0)
-    roughness = bsdf.inputs["Roughness"].default_value
-    bsdf.inputs["Roughness"].default_value = roughness + (0.2 - roughness) * wet
+    dark = _scale_color(tree, _source(tree, bsdf.inputs["Base Color"], "ShaderNodeRGB"), 1.0 - 0.45 * wet)
+    tree.links.new(dark, bsdf.inputs["Base Color"])
+    rough = tree.nodes.new("ShaderNodeMath")
+    rough.operation = "MULTIPLY_ADD"  # r + (0.2 - r) * wet = r * (1 - wet) + 0.2 * wet
+    tree.links.new(_source(tree, bsdf.inputs["Roughness"], "ShaderNodeValue"), rough.inputs[0])
+    rough.inputs[1].default_value = 1.0 - wet
+    rough.inputs[2].default_value = 0.2 * wet
+    tree.links.new(rough.outputs["Value"], bsdf.inputs["Roughness"])
     if not puddles or weather.puddle_coverage <= 0:
         return
     mask = _noise_mask(tree, PUDDLE_NOISE_SCALE, weather.puddle_offset, weather.puddle_coverage)
-    rough = tree.nodes.new("ShaderNodeMix")
-    rough.data_type = "FLOAT"
-    tree.links.new(mask, _socket(rough.inputs, "Factor_Float"))
-    _socket(rough.inputs, "A_Float").default_value = bsdf.inputs["Roughness"].default_value
-    _socket(rough.inputs, "B_Float").default_value = 0.02
-    tree.links.new(_socket(rough.outputs, "Result_Float"), bsdf.inputs["Roughness"])
+    puddle_rough = tree.nodes.new("ShaderNodeMix")
+    puddle_rough.data_type = "FLOAT"
+    tree.links.new(mask, _socket(puddle_rough.inputs, "Factor_Float"))
+    tree.links.new(rough.outputs["Value"], _socket(puddle_rough.inputs, "A_Float"))
+    _socket(puddle_rough.inputs, "B_Float").default_value = 0.02
+    tree.links.new(_socket(puddle_rough.outputs, "Result_Float"), bsdf.inputs["Roughness"])
     color = tree.nodes.new("ShaderNodeMix")
     color.data_type = "RGBA"
     tree.links.new(mask, _socket(color.inputs, "Factor_Float"))
-    _socket(color.inputs, "A_Color").default_value = (*dark, 1.0)
-    _socket(color.inputs, "B_Color").default_value = (*[c * 0.5 for c in dark], 1.0)
+    tree.links.new(dark, _socket(color.inputs, "A_Color"))
+    tree.links.new(_scale_color(tree, dark, 0.5), _socket(color.inputs, "B_Color"))
     tree.links.new(_socket(color.outputs, "Result_Color"), bsdf.inputs["Base Color"])
+    if bsdf.inputs["Normal"].is_linked and bsdf.inputs["Normal"].links[0].from_node.type == "BUMP":
+        bump = bsdf.inputs["Normal"].links[0].from_node
+        flatten = tree.nodes.new("ShaderNodeMath")
+        flatten.operation = "MULTIPLY_ADD"  # strength * (1 - mask) = mask * -strength + strength
+        strength = bump.inputs["Strength"].default_value
+        tree.links.new(mask, flatten.inputs[0])
+        flatten.inputs[1].default_value = -strength
+        flatten.inputs[2].default_value = strength
+        tree.links.new(flatten.outputs["Value"], bump.inputs["Strength"])
 
 
 def add_snow(material: bpy.types.Material, cover: float, on_road: bool = False) -> None:

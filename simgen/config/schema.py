@@ -226,6 +226,9 @@ class RenderConfig:
     view_transform: str = one_of("AgX", "Standard", "Filmic", "AgX")
     max_bounces: int = bounded(4, 0, 128)
     threads: int = bounded(0, 0, 1024)
+    procedural_textures: bool = True
+    """Build the procedural PBR surfaces recorded in textured `MaterialSpec`s (asphalt cracks,
+    paving joints, bricks, vehicle wear); off renders their flat base values (same specs)."""
 
 
 @dataclass

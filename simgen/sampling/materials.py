@@ -3,6 +3,13 @@
 Recipes name their slots (paint, glass, tire, skin, facade, ...); this module owns what each
 slot may look like. Colours are linear RGB. Every function draws from the generator it is
 given and nothing else.
+
+Five slots get a procedural PBR surface (`MaterialSpec.texture`), its parameters drawn here
+from `TEXTURE_RANGES` and recorded in the spec: asphalt -> 'asphalt' (grain, cracks, repair
+patches), concrete -> 'concrete' (paving joints, stains), facade -> 'brick' (a share
+`BRICK_FACADE_SHARE`) or 'plaster' (both with dirt streaks), grass -> 'grass' (dry patches)
+and paint -> 'painted_metal' (clearcoat, dirt towards the bottom, chips and scratches).
+Distances are metres in the object's own frame; `offset_m` shifts the pattern per material.
 """
 
 from __future__ import annotations
@@ -43,6 +50,34 @@ _FIXED = {
     "barrier_red": MaterialSpec((0.60, 0.02, 0.02), 0.4),
     "plate": MaterialSpec((0.80, 0.80, 0.76), 0.35),
 }
+_BRICK = ((0.30, 0.08, 0.04), (0.38, 0.14, 0.07), (0.45, 0.30, 0.18), (0.20, 0.07, 0.05), (0.55, 0.45, 0.32))
+_MORTAR_RGB = (0.42, 0.40, 0.37)
+_DRY_GRASS_RGB = (0.26, 0.20, 0.07)
+BRICK_FACADE_SHARE = 0.45
+"""Share of building facades that are brick; the others are painted plaster."""
+
+TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    "asphalt": {"grain_scale_per_m": (40.0, 120.0), "grain_contrast": (0.1, 0.3), "crack_cell_m": (1.5, 5.0),
+                "crack_width_m": (0.01, 0.03), "crack_density": (0.0, 1.0), "patch_size_m": (2.0, 8.0),
+                "patch_coverage": (0.0, 0.35), "patch_tone": (0.55, 1.4), "wear": (0.0, 1.0)},
+    "concrete": {"joint_spacing_m": (0.5, 2.0), "joint_width_m": (0.006, 0.02), "joint_offset": (0.0, 0.5),
+                 "slab_variation": (0.02, 0.12), "stain_coverage": (0.0, 0.4), "stain_size_m": (0.5, 3.0)},
+    "brick": {"brick_length_m": (0.19, 0.29), "brick_height_m": (0.05, 0.09), "mortar_m": (0.006, 0.015),
+              "brick_variation": (0.05, 0.3), "dirt_amount": (0.0, 0.6), "streak_height_m": (1.0, 6.0)},
+    "plaster": {"color_variation": (0.02, 0.12), "dirt_amount": (0.0, 0.6), "streak_height_m": (1.0, 6.0)},
+    "grass": {"dry_coverage": (0.0, 0.6), "patch_size_m": (1.0, 10.0), "color_variation": (0.1, 0.35),
+              "blade_scale_per_m": (30.0, 80.0)},
+    "painted_metal": {"clearcoat": (0.3, 1.0), "coat_roughness": (0.02, 0.12), "dirt_height_m": (0.2, 0.7),
+                      "dirt_amount": (0.0, 0.9), "chip_coverage": (0.0, 0.05), "chip_metallic": (0.0, 1.0),
+                      "scratch_density": (0.0, 1.0)},
+}
+"""Every procedural texture's float parameters and the [low, high] they are drawn from
+(uniform; `crack_density` is 0.1 + 0.9 * wear * U(0.3, 1), `joint_offset` and
+`chip_metallic` are 0 or the high value). Each texture also has `offset_m` in [0, 1000)."""
+TEXTURES = ("flat", *TEXTURE_RANGES)
+"""The valid `MaterialSpec.texture` names."""
+OFFSET_RANGE_M = (0.0, 1000.0)
+
 _FUR = ((0.28, 0.15, 0.07), (0.18, 0.10, 0.05), (0.05, 0.04, 0.03), (0.55, 0.45, 0.32), (0.40, 0.40, 0.38))
 _ROCK = ((0.25, 0.24, 0.22), (0.35, 0.30, 0.25), (0.15, 0.15, 0.16))
 
@@ -57,8 +92,59 @@ def _hsv(rng: np.random.Generator, saturation: tuple[float, float], value: tuple
     return tuple(float(c) ** 2.2 for c in rgb)  # sRGB-ish to linear
 
 
-def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
-    """A material for one slot. Unknown slots get a neutral grey plastic."""
+def _texture_params(texture: str, rng: np.random.Generator, **drawn) -> tuple:
+    """Uniform draws of the texture's parameters in `TEXTURE_RANGES` order (those given in
+    `drawn` are taken as they are), plus `offset_m`, as sorted (name, value) pairs."""
+    values = {}
+    for name, (low, high) in TEXTURE_RANGES[texture].items():
+        values[name] = drawn.pop(name) if name in drawn else float(rng.uniform(low, high))
+    values["offset_m"] = float(rng.uniform(*OFFSET_RANGE_M))
+    values.update(drawn)
+    return tuple(sorted(values.items()))
+
+
+def _textured(texture: str, flat: MaterialSpec, params: tuple) -> MaterialSpec:
+    return MaterialSpec(flat.base_color_rgb, flat.roughness, flat.metallic, texture=texture, texture_params=params)
+
+
+def _sample_asphalt(rng: np.random.Generator) -> MaterialSpec:
+    """Road wear drives both: fresh asphalt is dark and blue-black, smooth, hardly cracked;
+    worn asphalt is lighter, warmer, rougher and cracked."""
+    wear = float(rng.uniform())
+    flat = _asphalt_flat(wear, rng)
+    return _textured("asphalt", flat, _texture_params(
+        "asphalt", rng, wear=wear, crack_density=0.1 + 0.9 * wear * float(rng.uniform(0.3, 1.0))))
+
+
+def _asphalt_flat(wear: float, rng: np.random.Generator) -> MaterialSpec:
+    grey = 0.03 + 0.06 * wear
+    return MaterialSpec((grey * (1.0 + 0.04 * wear), grey, grey * (1.04 - 0.08 * wear)),
+                        0.72 + 0.2 * wear + float(rng.uniform(-0.03, 0.03)))
+
+
+def _add_texture(slot: str, flat: MaterialSpec, rng: np.random.Generator) -> MaterialSpec:
+    """The slot's procedural surface on top of its flat material (drawn after it), or `flat`
+    itself for slots without a texture (no draws)."""
+    if slot == "concrete":
+        offset = 0.5 if rng.uniform() < 0.5 else 0.0
+        return _textured("concrete", flat, _texture_params("concrete", rng, joint_offset=offset))
+    if slot == "facade":
+        if rng.uniform() < BRICK_FACADE_SHARE:
+            brick = MaterialSpec(_jitter(rng, _BRICK[int(rng.integers(len(_BRICK)))], 0.1), 0.9)
+            mortar = _jitter(rng, _MORTAR_RGB, 0.15)
+            return _textured("brick", brick, _texture_params("brick", rng, mortar_rgb=mortar))
+        return _textured("plaster", flat, _texture_params("plaster", rng))
+    if slot == "grass":
+        dry = _jitter(rng, _DRY_GRASS_RGB, 0.2)
+        return _textured("grass", flat, _texture_params("grass", rng, dry_rgb=dry))
+    if slot == "paint":
+        metallic = 1.0 if rng.uniform() < 0.5 else 0.0
+        return _textured("painted_metal", flat, _texture_params("painted_metal", rng, chip_metallic=metallic))
+    return flat
+
+
+def sample_flat_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
+    """A flat material for one slot. Unknown slots get a neutral grey plastic."""
     if slot == "paint":
         colors = [c for c, _ in _PAINT]
         weights = np.array([w for _, w in _PAINT])
@@ -73,11 +159,8 @@ def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
     if slot == "facade":
         return MaterialSpec(_jitter(rng, _FACADE[int(rng.integers(len(_FACADE)))], 0.12),
                             float(rng.uniform(0.7, 0.95)))
-    if slot == "asphalt":  # road wear: fresh asphalt is dark and blue-black, worn is lighter, warmer, rougher
-        wear = float(rng.uniform())
-        grey = 0.03 + 0.06 * wear
-        return MaterialSpec((grey * (1.0 + 0.04 * wear), grey, grey * (1.04 - 0.08 * wear)),
-                            0.72 + 0.2 * wear + float(rng.uniform(-0.03, 0.03)))
+    if slot == "asphalt":
+        return _asphalt_flat(float(rng.uniform()), rng)
     if slot == "concrete":
         grey = float(rng.uniform(0.25, 0.45))
         return MaterialSpec(_jitter(rng, (grey, grey, grey * 0.97), 0.03), float(rng.uniform(0.8, 0.95)))
@@ -99,6 +182,14 @@ def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
         fixed = _FIXED[slot]
         return MaterialSpec(_jitter(rng, fixed.base_color_rgb, 0.05), fixed.roughness, fixed.metallic)
     return MaterialSpec((0.5, 0.5, 0.5), 0.5)
+
+
+def sample_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
+    """A material for one slot: its flat base values, then (for textured slots) the procedural
+    surface's parameters, both from `rng`."""
+    if slot == "asphalt":
+        return _sample_asphalt(rng)
+    return _add_texture(slot, sample_flat_material(slot, rng), rng)
 
 
 def sample_materials(slots: Iterable[str], rng: np.random.Generator) -> dict[str, MaterialSpec]:

@@ -67,7 +67,11 @@ def test_ego_motion_blurs_a_sampled_street_and_leaves_its_labels(renderer):
                        "traffic": {"cars": 3, "pedestrians": 1, "cyclists": 0, "traffic_cones": 0}})
     spec = sample_frame(cfg, load_catalog(), 0)
     assert spec.has_motion_blur and spec.motion.ego_velocity_m_s == (0.0, 14.0, 0.0)
-    assert len(spec.motion.object_velocities_m_s) == 3  # the cars; the pedestrian's speed is its asset's
+    velocities = spec.motion.object_velocities_m_s
+    assert {n for n in velocities if n.startswith("car_")} == {"car_000", "car_001", "car_002"}
+    walker = next(o for o in spec.objects if o.category == "pedestrian")
+    # A pedestrian moves at the speed its gait was built for.
+    assert np.hypot(*spec.motion.velocity_of(walker.name)) == pytest.approx(walker.params["speed_m_s"])
     still = dataclasses.replace(spec, sensor=SensorSpec(shutter_s=0.0))
     sharp, _ = renderer.render(still)
     blurred, _ = renderer.render(spec)

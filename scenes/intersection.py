@@ -22,6 +22,8 @@ from simgen.sampling.street import (
 )
 from simgen.specs import LayoutSpec
 
+CORNER_CLEAR_M = 2.5
+"""No street lamps within this distance of the junction: its corners hold the traffic control, metres."""
 PARKING_CLEAR_M = 6.0
 """No parking within this distance of the junction (its zebra crossings), metres."""
 
@@ -56,7 +58,8 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
             scenery += [replace(p, name=f"{p.name}{part}") for p in buildings]
         poles, pole_feet = sample_row_of(catalog, "street_lamp", f"lamp_{tag}", side * (half_width + 0.5), curb_m,
                                          y_range, cfg.pole_spacing_m, 1.0, rng)
-        kept = [(p, f) for p, f in zip(poles, pole_feet, strict=True) if not gap[0] - 1 < p.location_m[1] < gap[1] + 1]
+        kept = [(p, f) for p, f in zip(poles, pole_feet, strict=True)
+                if not gap[0] - CORNER_CLEAR_M < p.location_m[1] < gap[1] + CORNER_CLEAR_M]
         scenery += [p for p, _ in kept]
         blocked += [f for _, f in kept]
     taken = list(blocked)

@@ -180,3 +180,16 @@ def test_parked_cars_need_a_parking_strip():
                        "traffic": {"parked_cars": 2}})
     with pytest.raises(ConfigError, match="traffic.parked_cars"):
         sample_frame(cfg, CATALOG, 0)
+
+
+def test_plan_rows_count_furniture_and_parked_cars_apart_from_driving_cars():
+    from simgen.plan import flatten_frame
+
+    spec = sample_frame(_config("intersection", traffic_light_probability=1.0), CATALOG, 0)
+    row = flatten_frame(spec)
+    assert row["traffic.parked_car"] == len(_parked(spec)) >= 2
+    assert row["traffic.car"] == sum(o.name.startswith("car_") for o in spec.objects)
+    assert row["layout.traffic_lights"] == 4 and row["layout.signs"] >= 0
+    assert row["layout.sidewalk_furniture"] == sum(p.name.startswith(("bin_", "bench_", "bollard_", "hydrant_"))
+                                                   for p in spec.layout.scenery) > 0
+    assert 2.2 <= row["layout.parking_width_m"] <= 2.6

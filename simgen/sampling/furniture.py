@@ -215,14 +215,14 @@ def sample_sidewalk_furniture(catalog: Catalog, cfg: LayoutConfig, road_half_wid
     props, footprints = [], []
     for side in (1, -1):
         tag = "r" if side > 0 else "l"
-        away = 90.0 * (1 - side)  # the item's +x towards the road
+        to_road = 90.0 * (1 + side)  # turns the item's +x towards the road
         rows = (
             FurnitureRow(SIGN_ASSETS, f"sign_{tag}", side, (road_half_width_m + 0.15, outer), "inner", curb_height_m,
                          -90.0 * side, cfg.sign_spacing_m, sign_p),
             FurnitureRow(("wheelie_bin", "litter_bin"), f"bin_{tag}", side, (road_half_width_m + 0.4, outer), "inner",
-                         curb_height_m, away, spacing, bin_p, yaw_jitter_deg=6.0),
+                         curb_height_m, to_road, spacing, bin_p, yaw_jitter_deg=6.0),
             FurnitureRow(("fire_hydrant",), f"hydrant_{tag}", side, (road_half_width_m + 0.35, outer), "inner",
-                         curb_height_m, away, spacing, hydrant_p),
+                         curb_height_m, to_road, spacing, hydrant_p),
             FurnitureRow(("bollard",), f"bollard_{tag}", side, (road_half_width_m + 0.2, outer), "inner",
                          curb_height_m, 0.0, spacing, bollard_p, group=(2, 4)),
             FurnitureRow(("bench",), f"bench_{tag}", side, (road_half_width_m + 1.2, outer), "outer", curb_height_m,

@@ -169,7 +169,8 @@ class TrafficConfig:
     motorcycles: Any = dist(0, 0, 10000, integer=True)
     parked_cars: Any = dist(0, 0, 10000, integer=True)
     """Cars parked along the curb in the layout's parking strips (named parked_car_NNN,
-    category car); placed after every other kind."""
+    category car), placed after every other kind. An upper bound: when the curb is full, the
+    rest are left out (no PlacementError)."""
     min_distance_m: float = bounded(6.0, 0.0, 1000.0)
     max_distance_m: float = bounded(60.0, 1.0, 2000.0)
     clearance_m: float = bounded(0.3, 0.0, 10.0)

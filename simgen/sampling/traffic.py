@@ -104,6 +104,11 @@ KIND_CATEGORY = {"parked_car": "car"}
 """Placement kinds whose objects carry another category's label (parked cars are cars)."""
 
 
+PLACED_AS_FIT = frozenset({"parked_car"})
+"""Kinds whose count is an upper bound: placement stops at the first object that finds no free
+spot (the curb space left depends on the layout), instead of raising a PlacementError."""
+
+
 def category_of(kind: str) -> str:
     """The label category of objects of placement kind `kind`."""
     return KIND_CATEGORY.get(kind, kind)
@@ -143,6 +148,8 @@ def sample_traffic(cfg: TrafficConfig, layout: LayoutSpec, catalog: Catalog, pla
         for placed in range(count):
             prop = _place_one(kind, entries, cfg, layout, catalog, taken, placement_rng, materials_rng,
                               f"{kind}_{placed:03d}", first_instance + len(props))
+            if prop is None and kind in PLACED_AS_FIT:
+                break
             if prop is None:
                 raise PlacementError(f"placed {placed} of {count} {kind} objects; object {placed + 1} found no "
                                      f"free spot in {cfg.attempts_per_object} attempts (traffic.{_field_of(kind)}"

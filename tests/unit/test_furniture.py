@@ -144,7 +144,7 @@ def test_parked_cars_stand_in_the_parking_strips_parallel_to_the_curb():
         for index in range(4):
             spec = sample_frame(cfg, CATALOG, index)
             parked = _parked(spec)
-            assert 2 <= len(parked) <= 6 and spec.layout.parking_strips
+            assert 1 <= len(parked) <= 6 and spec.layout.parking_strips
             lanes_half = max(lane.center_x_m + lane.width_m / 2 for lane in spec.layout.lanes)
             others = [pose_prop(o).footprint for o in spec.objects if o not in parked]
             for car in parked:
@@ -199,3 +199,13 @@ def test_plan_rows_count_furniture_and_parked_cars_apart_from_driving_cars():
     assert row["layout.sidewalk_furniture"] == sum(p.name.startswith(("bin_", "bench_", "bollard_", "hydrant_"))
                                                    for p in spec.layout.scenery) > 0
     assert 2.2 <= row["layout.parking_width_m"] <= 2.6
+
+
+def test_parked_cars_that_find_no_curb_space_are_left_out():
+    cfg = load_config({"seed": 2, "layout": yaml.safe_load(open("configs/layout/intersection.yaml")),
+                       "traffic": {**yaml.safe_load(open("configs/traffic/urban.yaml")), "parked_cars": 200}})
+    for index in range(2):
+        spec = sample_frame(cfg, CATALOG, index)
+        parked = _parked(spec)
+        assert 4 <= len(parked) < 200
+        assert [o.name for o in parked] == [f"parked_car_{k:03d}" for k in range(len(parked))]

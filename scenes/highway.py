@@ -1,5 +1,5 @@
 """highway: a divided motorway, 2-4 lanes per direction, concrete median and guard walls, lamps
-on the median, trees far off on grass."""
+on the median, signs behind the guard walls, trees far off on grass."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 from simgen.catalog import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.geometry.footprint import Footprint
+from simgen.sampling.furniture import sample_roadside_furniture
 from simgen.sampling.street import (
     sample_barriers,
     sample_cross_section,
@@ -37,6 +38,10 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
         trees, _ = sample_row_of(catalog, "tree", f"tree_{'r' if side > 0 else 'l'}", side * (edge + 6.0), 0.0,
                                  y_range, cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)
         scenery += trees
+    signs, sign_feet = sample_roadside_furniture(catalog, cfg, (edge + 0.5, edge + 4.0), None, (y_range,),
+                                                 list(blocked), rng)
+    scenery += signs
+    blocked += sign_feet
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="highway", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + shoulder_m), (-half_width - shoulder_m, -half_width)),

@@ -1,5 +1,5 @@
 """rural_road: a narrow two-lane country road on grass verges, trees and unlit utility poles,
-the odd farm building set far back."""
+the odd farm building set far back, roadside signs and delineator posts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 
 from simgen.catalog import Catalog
 from simgen.config.schema import LayoutConfig
+from simgen.sampling.furniture import sample_roadside_furniture
 from simgen.sampling.street import (
     sample_building_row,
     sample_cross_section,
@@ -36,6 +37,11 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                     cfg.building_length_m, cfg.building_setback_m, rng)
         scenery += trees + poles + farms[::3]
         blocked += tree_feet + pole_feet
+    furniture, furniture_feet = sample_roadside_furniture(
+        catalog, cfg, (half_width + 0.5, half_width + verge_m + 1.2), (half_width + 0.25, half_width + verge_m),
+        (y_range,), list(blocked), rng)
+    scenery += furniture
+    blocked += furniture_feet
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="rural_road", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + verge_m), (-half_width - verge_m, -half_width)),

@@ -28,6 +28,11 @@ from simgen.specs import FrameSpec
 Value = float | int | str | bool | list
 
 
+FURNITURE_PREFIXES = {"signs": ("sign", "stop"), "traffic_lights": ("traffic",),
+                      "sidewalk_furniture": ("bin", "bench", "bollard", "hydrant", "delineator")}
+"""plan column -> first word of the names of the layout's scenery props it counts."""
+
+
 def flatten_frame(spec: FrameSpec) -> dict[str, Value]:
     """Every sampled parameter of a frame as {dotted name: value}.
 
@@ -50,9 +55,14 @@ def flatten_frame(spec: FrameSpec) -> dict[str, Value]:
     row["layout.name"] = spec.layout.name
     row["layout.lanes"] = len(spec.layout.lanes)
     row["layout.road_half_width_m"] = spec.layout.road_half_width_m
-    categories = Counter(o.category for o in spec.objects if not o.name.startswith("obstacle_"))
-    for category in POSE_SAMPLERS:
-        row[f"traffic.{category}"] = categories.get(category, 0)
+    lanes_half_m = max((ln.center_x_m + ln.width_m / 2 for ln in spec.layout.lanes), default=0.0)
+    row["layout.parking_width_m"] = spec.layout.road_half_width_m - lanes_half_m if spec.layout.parking_strips else 0.0
+    scenery = Counter(p.name.split("_")[0] for p in spec.layout.scenery)
+    for key, prefixes in FURNITURE_PREFIXES.items():
+        row[f"layout.{key}"] = sum(scenery.get(prefix, 0) for prefix in prefixes)
+    kinds = Counter(o.name.rsplit("_", 1)[0] for o in spec.objects if not o.name.startswith("obstacle_"))
+    for kind in POSE_SAMPLERS:
+        row[f"traffic.{kind}"] = kinds.get(kind, 0)
     row["obstacles.count"] = len(spec.obstacles)
     row["obstacles.quota_frame"] = spec.quota_frame
     row["obstacles.class"] = [o.category for o in spec.obstacles]

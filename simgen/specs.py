@@ -238,6 +238,21 @@ class LaneSpec:
 
 
 @dataclass(frozen=True)
+class ParkingStripSpec:
+    """A strip of road along a curb where cars park, parallel to the curb.
+
+    Attributes:
+        x_range_m: (x_min, x_max) across the road, metres (outside every driving lane).
+        y_range_m: (start, end) along the road, metres.
+        direction: +1: parked cars face +y (the right-hand side), -1: they face -y.
+    """
+
+    x_range_m: tuple[float, float]
+    y_range_m: tuple[float, float]
+    direction: int
+
+
+@dataclass(frozen=True)
 class LayoutSpec:
     """The static street: drivable lanes, walkable areas, and unlabeled scenery props.
 
@@ -248,6 +263,7 @@ class LayoutSpec:
         ego_lane: index into `lanes` of the lane the camera rides in.
         scenery: buildings, poles, trees, road surface and markings (instance index 0).
         blocked_footprints: ground areas taken by scenery that road users must keep clear of.
+        parking_strips: where parked cars stand (empty: the layout has no parking).
     """
 
     name: str
@@ -259,6 +275,7 @@ class LayoutSpec:
     ego_lane: int
     scenery: tuple[PropSpec, ...]
     blocked_footprints: tuple[Footprint, ...] = ()
+    parking_strips: tuple[ParkingStripSpec, ...] = ()
 
 
 @dataclass(frozen=True)

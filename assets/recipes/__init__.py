@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from simgen.meshes import MeshData
 
-from . import ground, heavy, obstacles, people, signals, street, vehicles
+from . import furniture, ground, heavy, obstacles, people, signals, street, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
@@ -107,6 +107,12 @@ RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
     _recipe("motorcycle", heavy.build_motorcycle, heavy.MOTORCYCLE_DEFAULTS),
     _recipe("traffic_sign", signals.build_traffic_sign, signals.TRAFFIC_SIGN_DEFAULTS),
     _recipe("traffic_light", signals.build_traffic_light, signals.TRAFFIC_LIGHT_DEFAULTS),
+    _recipe("wheelie_bin", furniture.build_wheelie_bin, furniture.WHEELIE_BIN_DEFAULTS),
+    _recipe("litter_bin", furniture.build_litter_bin, furniture.LITTER_BIN_DEFAULTS),
+    _recipe("bench", furniture.build_bench, furniture.BENCH_DEFAULTS),
+    _recipe("bollard", furniture.build_bollard, furniture.BOLLARD_DEFAULTS),
+    _recipe("fire_hydrant", furniture.build_fire_hydrant, furniture.FIRE_HYDRANT_DEFAULTS),
+    _recipe("delineator", furniture.build_delineator, furniture.DELINEATOR_DEFAULTS),
 )}
 
 

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 from simgen.meshes import MeshData, box_mesh, cylinder_mesh, merge_meshes, transform_mesh
 
 TRAFFIC_SIGN_DEFAULTS: Mapping[str, float] = {"height_m": 2.6, "plate_size_m": 0.7, "pole_radius_m": 0.035,
-                                              "sides": 8.0}
+                                              "sides": 8.0, "face_style": 0.0}
+FACE_STYLES: tuple[tuple[str, ...], ...] = ((), ("barrier_red", "reflective_white"),
+                                            ("reflective_white", "barrier_red"), ("reflective_white", "cone_orange"))
+"""face_style -> the slots of the face's border and inner disc, front to back after the plain
+white face (0: plain white; 1: red border, white inside, e.g. speed limit and warning signs;
+2: red with a white rim, e.g. stop; 3: orange with a white rim, e.g. priority road)."""
 TRAFFIC_LIGHT_DEFAULTS: Mapping[str, float] = {"height_m": 3.2, "pole_radius_m": 0.06, "lamp_radius_m": 0.1}
 
 
@@ -20,18 +27,31 @@ def build_traffic_sign(params: Mapping[str, float]) -> MeshData:
     """A sign on a pole: a flat plate with `sides` corners (3 triangle, 4 diamond, 8 stop, 24+
     round) facing +x, its centre at height_m - plate_size_m / 2.
 
-    Params: height_m (plate top), plate_size_m (plate width), pole_radius_m, sides (3..32).
-    Slots: metal (pole, plate back), reflective_white (face).
+    Params: height_m (plate top), plate_size_m (plate width), pole_radius_m, sides (3..32),
+    face_style (0..3, see `FACE_STYLES`). Slots: metal (pole, plate back), reflective_white
+    (face), and with a face style barrier_red or cone_orange.
     """
     height, size, pole_r = params["height_m"], params["plate_size_m"], params["pole_radius_m"]
-    sides = int(round(params["sides"]))
+    sides, style = int(round(params["sides"])), int(round(params["face_style"]))
     if not 3 <= sides <= 32 or size >= height:
         raise ValueError(f"traffic_sign: sides={params['sides']} must be 3..32 and plate_size_m < height_m")
-    centre_z = height - size / 2
+    if not 0 <= style < len(FACE_STYLES):
+        raise ValueError(f"traffic_sign: face_style={params['face_style']} must be 0..{len(FACE_STYLES) - 1}")
+    # cylinder_mesh puts a polygon's first corner on +y; roll it so that a triangle points up, a
+    # square stands as a diamond and other polygons (the stop octagon) have a flat top edge.
+    roll_deg = 90.0 if sides % 2 else (0.0 if sides == 4 else 180.0 / sides)
+    top_factor = float(np.max(np.sin(np.deg2rad(roll_deg) + 2 * np.pi * np.arange(sides) / sides)))
+    centre_z = height - top_factor * size / 2
     pole = cylinder_mesh(pole_r, centre_z, (0.0, 0.0, centre_z / 2), "z", 10, "metal")
-    plate = cylinder_mesh(size / 2, 0.02, (pole_r + 0.01, 0.0, centre_z), "x", sides, "metal")
-    face = cylinder_mesh(size / 2 - 0.005, 0.004, (pole_r + 0.022, 0.0, centre_z), "x", sides, "reflective_white")
-    return _centred(merge_meshes([pole, plate, face]))
+    discs = [cylinder_mesh(size / 2, 0.02, (pole_r + 0.01, 0.0, 0.0), "x", sides, "metal")]
+    if not style:
+        discs.append(cylinder_mesh(size / 2 - 0.005, 0.004, (pole_r + 0.022, 0.0, 0.0), "x", sides, "reflective_white"))
+    for k, (slot, scale) in enumerate(zip(FACE_STYLES[style], (1.0, 0.78 if style == 1 else 0.9), strict=False)):
+        # stacked discs 2 mm apart along +x, the inner one smaller, so the border shows around it
+        discs.append(cylinder_mesh(scale * (size / 2 - 0.005), 0.004, (pole_r + 0.022 + 0.002 * k, 0.0, 0.0), "x",
+                                   sides, slot))
+    plate = transform_mesh(merge_meshes(discs), (0.0, 0.0, centre_z), roll_deg=roll_deg)
+    return _centred(merge_meshes([pole, plate]))
 
 
 def build_traffic_light(params: Mapping[str, float]) -> MeshData:

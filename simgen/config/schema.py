@@ -134,6 +134,29 @@ class LayoutConfig:
     tree_probability: Any = dist(0.5, 0.0, 1.0)
     intersection_distance_m: Any = dist({"uniform": [25.0, 45.0]}, 10.0, 500.0)
     """intersection only: distance from the camera to the cross street's centre line."""
+    parking_width_m: Any = dist(0.0, 0.0, 5.0)
+    """urban_street, intersection: a parking strip this wide between the outer lane and each
+    curb (0 = none); `traffic.parked_cars` are placed in it."""
+    sign_spacing_m: Any = dist({"uniform": [30.0, 60.0]}, 2.0, 1000.0)
+    """Distance between roadside sign slots along each side (urban, rural, highway)."""
+    sign_probability: Any = dist(0.6, 0.0, 1.0)
+    """Chance that a sign slot holds a sign (round, warning, speed-limit or priority)."""
+    furniture_spacing_m: Any = dist({"uniform": [8.0, 20.0]}, 1.0, 500.0)
+    """Distance between slots of each kind of sidewalk or roadside furniture along each side."""
+    bin_probability: Any = dist(0.4, 0.0, 1.0)
+    """Chance that a slot holds a trash bin (wheelie or litter bin) at the kerb side of the sidewalk."""
+    bench_probability: Any = dist(0.2, 0.0, 1.0)
+    """Chance that a slot holds a bench at the building side of the sidewalk, facing the road."""
+    bollard_probability: Any = dist(0.2, 0.0, 1.0)
+    """Chance that a slot holds a run of 2-4 bollards along the kerb."""
+    hydrant_probability: Any = dist(0.15, 0.0, 1.0)
+    """Chance that a slot holds a fire hydrant near the kerb."""
+    delineator_probability: Any = dist(0.0, 0.0, 1.0)
+    """rural_road: chance that a slot holds a delineator post at the edge of the verge."""
+    traffic_light_probability: Any = dist(0.85, 0.0, 1.0)
+    """intersection: chance that the junction is signalised (a traffic light on every corner)."""
+    stop_sign_probability: Any = dist(1.0, 0.0, 1.0)
+    """intersection, when not signalised: chance of a stop sign on each approach."""
 
 
 @dataclass
@@ -147,6 +170,10 @@ class TrafficConfig:
     trucks: Any = dist(0, 0, 10000, integer=True)
     buses: Any = dist(0, 0, 10000, integer=True)
     motorcycles: Any = dist(0, 0, 10000, integer=True)
+    parked_cars: Any = dist(0, 0, 10000, integer=True)
+    """Cars parked along the curb in the layout's parking strips (named parked_car_NNN,
+    category car), placed after every other kind. An upper bound: when the curb is full, the
+    rest are left out (no PlacementError)."""
     min_distance_m: float = bounded(6.0, 0.0, 1000.0)
     max_distance_m: float = bounded(60.0, 1.0, 2000.0)
     clearance_m: float = bounded(0.3, 0.0, 10.0)

@@ -10,7 +10,7 @@ from simgen.sampling.lighting import sample_lighting
 from simgen.sampling.motion import sample_motion
 from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.sensor import sample_sensor
-from simgen.sampling.traffic import POSE_SAMPLERS, sample_traffic
+from simgen.sampling.traffic import POSE_SAMPLERS, category_of, sample_traffic
 from simgen.sampling.weather import sample_weather
 from simgen.scenes import get_layout
 from simgen.seeds import concern_rng, cycles_seed
@@ -23,7 +23,7 @@ def check_categories(cfg: SimgenConfig, catalog: Catalog) -> None:
     Raises:
         ConfigError: naming the missing category.
     """
-    for category in POSE_SAMPLERS:
+    for category in map(category_of, POSE_SAMPLERS):
         if catalog.by_category(category) and category not in cfg.labels.categories:
             raise ConfigError("labels.categories", cfg.labels.categories,
                               f"an id for every placed category, including {category!r}")

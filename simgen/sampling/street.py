@@ -14,7 +14,7 @@ import numpy as np
 from simgen.catalog import Catalog, sample_asset_params
 from simgen.geometry.footprint import Footprint
 from simgen.sampling.materials import sample_material, sample_materials
-from simgen.specs import LaneSpec, MaterialSpec, PropSpec
+from simgen.specs import LaneSpec, MaterialSpec, ParkingStripSpec, PropSpec
 
 SLAB_THICKNESS_M = 0.1
 GROUND_DROP_M = 0.005  # the wide ground slab sits just below the road to avoid z-fighting
@@ -202,3 +202,14 @@ def sample_cross_street(center_y_m: float, width_m: float, main_half_width_m: fl
                                   recipe="slab", params={"length_m": 0.5, "width_m": 3.0, "height_m": 0.005},
                                   location_m=(x, y, 0.0), yaw_deg=0.0, materials={"surface": paint}))
     return props, [Footprint(0.0, center_y_m, 2 * main_half_width_m, width_m, 0.0)]
+
+
+def parking_strips(lanes_half_width_m: float, road_half_width_m: float,
+                   y_ranges_m: tuple[tuple[float, float], ...]) -> tuple[ParkingStripSpec, ...]:
+    """Parking strips between the outer lanes and the curbs (none when they coincide), right
+    side facing +y, left side facing -y, one per side and y range."""
+    if road_half_width_m - lanes_half_width_m < 1e-6:
+        return ()
+    return tuple(ParkingStripSpec(x_range_m=(lanes_half_width_m, road_half_width_m) if side > 0
+                                  else (-road_half_width_m, -lanes_half_width_m), y_range_m=y_range, direction=side)
+                 for side in (1, -1) for y_range in y_ranges_m)

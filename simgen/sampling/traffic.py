@@ -1,4 +1,4 @@
-"""Traffic sampler: cars, pedestrians, cyclists and cones, placed without overlaps.
+"""Traffic sampler: cars, pedestrians, cyclists, cones (...) and parked cars, placed without overlaps.
 
 Placement works on ground footprints (oriented rectangles from each object's mesh bounds):
 an object is accepted only if its footprint, grown by `clearance_m`, overlaps no footprint
@@ -49,9 +49,15 @@ def _pedestrian_pose(layout: LayoutSpec, cfg: TrafficConfig, rng: np.random.Gene
     return _Pose(x, y, layout.curb_height_m, yaw)
 
 
+def _lanes_half_width_m(layout: LayoutSpec) -> float:
+    """Distance from the centre line to the outer edge of the outermost lane (inside any
+    parking strip), metres."""
+    return max((lane.center_x_m + lane.width_m / 2 for lane in layout.lanes), default=layout.road_half_width_m)
+
+
 def _cyclist_pose(layout: LayoutSpec, cfg: TrafficConfig, rng: np.random.Generator) -> _Pose:
     side = 1 if rng.uniform() < 0.6 else -1
-    x = side * (layout.road_half_width_m - 0.9) + float(rng.uniform(-0.2, 0.2))
+    x = side * (_lanes_half_width_m(layout) - 0.9) + float(rng.uniform(-0.2, 0.2))
     yaw = (90.0 if side > 0 else -90.0) + float(rng.normal(0.0, 3.0))
     return _Pose(x, float(rng.uniform(cfg.min_distance_m, cfg.max_distance_m)), 0.0, yaw)
 
@@ -62,6 +68,25 @@ def _cone_pose(layout: LayoutSpec, cfg: TrafficConfig, rng: np.random.Generator)
     return _Pose(x, y, 0.0, float(rng.uniform(0.0, 360.0)))
 
 
+PARKED_END_MARGIN_M = 2.8
+"""A parked car's centre stays this far inside its strip's ends (half a long van), metres."""
+
+
+def _parked_car_pose(layout: LayoutSpec, cfg: TrafficConfig, rng: np.random.Generator) -> _Pose:
+    """Centred in a parking strip (+-5 cm), parallel to the curb, facing the strip's direction,
+    between the traffic distance bounds."""
+    windows = [(strip, max(strip.y_range_m[0] + PARKED_END_MARGIN_M, cfg.min_distance_m),
+                min(strip.y_range_m[1] - PARKED_END_MARGIN_M, cfg.max_distance_m)) for strip in layout.parking_strips]
+    windows = [window for window in windows if window[1] < window[2]]
+    if not windows:
+        raise PlacementError(f"layout {layout.name!r} has no parking strip between {cfg.min_distance_m} and "
+                             f"{cfg.max_distance_m} m for traffic.parked_cars")
+    strip, y_min, y_max = windows[int(rng.integers(len(windows)))]
+    x = (strip.x_range_m[0] + strip.x_range_m[1]) / 2 + float(rng.uniform(-0.05, 0.05))
+    yaw = (90.0 if strip.direction > 0 else -90.0) + float(rng.normal(0.0, 1.0))
+    return _Pose(x, float(rng.uniform(y_min, y_max)), 0.0, yaw)
+
+
 POSE_SAMPLERS: dict[str, Callable[[LayoutSpec, TrafficConfig, np.random.Generator], _Pose]] = {
     "car": _car_pose,
     "pedestrian": _pedestrian_pose,
@@ -70,7 +95,23 @@ POSE_SAMPLERS: dict[str, Callable[[LayoutSpec, TrafficConfig, np.random.Generato
     "truck": _car_pose,
     "bus": _car_pose,
     "motorcycle": _car_pose,
+    "parked_car": _parked_car_pose,
 }
+"""placement kind -> pose sampler. A kind is its objects' category unless `KIND_CATEGORY` says
+otherwise; objects are named f"{kind}_{NNN}"."""
+
+KIND_CATEGORY = {"parked_car": "car"}
+"""Placement kinds whose objects carry another category's label (parked cars are cars)."""
+
+
+PLACED_AS_FIT = frozenset({"parked_car"})
+"""Kinds whose count is an upper bound: placement stops at the first object that finds no free
+spot (the curb space left depends on the layout), instead of raising a PlacementError."""
+
+
+def category_of(kind: str) -> str:
+    """The label category of objects of placement kind `kind`."""
+    return KIND_CATEGORY.get(kind, kind)
 
 
 def sample_traffic(cfg: TrafficConfig, layout: LayoutSpec, catalog: Catalog, placement_rng: np.random.Generator,
@@ -91,22 +132,27 @@ def sample_traffic(cfg: TrafficConfig, layout: LayoutSpec, catalog: Catalog, pla
         ConfigError: a category has no asset in the catalog.
         PlacementError: an object found no free spot within its attempts.
     """
-    counts = {category: getattr(cfg, field) for category, field in COUNT_FIELDS.items()}
+    counts = {kind: getattr(cfg, field) for kind, field in COUNT_FIELDS.items()}
     taken = list(layout.blocked_footprints) + [Footprint(camera_x_m, EGO_VEHICLE.center_y_m, EGO_VEHICLE.length_m,
                                                          EGO_VEHICLE.width_m, EGO_VEHICLE.yaw_deg)]
     props: list[PropSpec] = []
-    for category, count_dist in counts.items():
+    for kind, count_dist in counts.items():
         count = int(count_dist.sample(placement_rng))
-        entries = catalog.by_category(category)
+        entries = catalog.by_category(category_of(kind))
         if count and not entries:
-            raise ConfigError(f"traffic.{_field_of(category)}", count,
-                              f"0, since the asset catalog has no asset of category {category!r}")
+            raise ConfigError(f"traffic.{_field_of(kind)}", count,
+                              f"0, since the asset catalog has no asset of category {category_of(kind)!r}")
+        if count and kind == "parked_car" and not layout.parking_strips:
+            raise ConfigError("traffic.parked_cars", count, f"0, since layout {layout.name!r} has no parking strip "
+                              "(set layout.parking_width_m > 0 on urban_street or intersection)")
         for placed in range(count):
-            prop = _place_one(category, entries, cfg, layout, catalog, taken, placement_rng, materials_rng,
-                              f"{category}_{placed:03d}", first_instance + len(props))
+            prop = _place_one(kind, entries, cfg, layout, catalog, taken, placement_rng, materials_rng,
+                              f"{kind}_{placed:03d}", first_instance + len(props))
+            if prop is None and kind in PLACED_AS_FIT:
+                break
             if prop is None:
-                raise PlacementError(f"placed {placed} of {count} {category} objects; object {placed + 1} found no "
-                                     f"free spot in {cfg.attempts_per_object} attempts (traffic.{_field_of(category)}"
+                raise PlacementError(f"placed {placed} of {count} {kind} objects; object {placed + 1} found no "
+                                     f"free spot in {cfg.attempts_per_object} attempts (traffic.{_field_of(kind)}"
                                      f"={count} may be too many for layout {layout.name!r} between "
                                      f"{cfg.min_distance_m} and {cfg.max_distance_m} m)")
             props.append(prop)
@@ -114,16 +160,16 @@ def sample_traffic(cfg: TrafficConfig, layout: LayoutSpec, catalog: Catalog, pla
 
 
 COUNT_FIELDS = {"car": "cars", "pedestrian": "pedestrians", "cyclist": "cyclists", "traffic_cone": "traffic_cones",
-                "truck": "trucks", "bus": "buses", "motorcycle": "motorcycles"}
-"""category -> TrafficConfig count field, in placement order (new categories go last, so
+                "truck": "trucks", "bus": "buses", "motorcycle": "motorcycles", "parked_car": "parked_cars"}
+"""placement kind -> TrafficConfig count field, in placement order (new kinds go last, so
 adding one never reshuffles the placement stream of the others)."""
 
 
-def _field_of(category: str) -> str:
-    return COUNT_FIELDS[category]
+def _field_of(kind: str) -> str:
+    return COUNT_FIELDS[kind]
 
 
-def _place_one(category: str, entries: tuple[AssetEntry, ...], cfg: TrafficConfig, layout: LayoutSpec,
+def _place_one(kind: str, entries: tuple[AssetEntry, ...], cfg: TrafficConfig, layout: LayoutSpec,
                catalog: Catalog, taken: list[Footprint], placement_rng: np.random.Generator,
                materials_rng: np.random.Generator, name: str, instance_index: int) -> PropSpec | None:
     entry = pick_entry(entries, placement_rng)
@@ -132,7 +178,7 @@ def _place_one(category: str, entries: tuple[AssetEntry, ...], cfg: TrafficConfi
     low, high = mesh.bounds_m
     center_local = (low[:2] + high[:2]) / 2
     for _ in range(cfg.attempts_per_object):
-        pose = POSE_SAMPLERS[category](layout, cfg, placement_rng)
+        pose = POSE_SAMPLERS[kind](layout, cfg, placement_rng)
         c, s = np.cos(np.deg2rad(pose.yaw_deg)), np.sin(np.deg2rad(pose.yaw_deg))
         offset = (c * center_local[0] - s * center_local[1], s * center_local[0] + c * center_local[1])
         footprint = Footprint(pose.x_m + offset[0], pose.y_m + offset[1], float(high[0] - low[0]),
@@ -143,6 +189,6 @@ def _place_one(category: str, entries: tuple[AssetEntry, ...], cfg: TrafficConfi
         taken.append(footprint)
         return PropSpec(name=name, asset=entry.name, recipe=entry.recipe, params=params,
                         location_m=(pose.x_m, pose.y_m, pose.z_m), yaw_deg=pose.yaw_deg,
-                        materials=sample_materials(mesh.materials, materials_rng), category=category,
+                        materials=sample_materials(mesh.materials, materials_rng), category=category_of(kind),
                         instance_index=instance_index)
     return None

@@ -43,6 +43,8 @@ CASES = [
     ("negative count", ["traffic.cars=-1"], "traffic.cars: got -1"),
     ("incompatible distances", ["traffic.min_distance_m=50", "traffic.max_distance_m=20"], "traffic.max_distance_m"),
     ("impossible placement", ["traffic.cars=300", "traffic.max_distance_m=12"], "PlacementError"),
+    ("bench probability above 1", ["layout.bench_probability=2"], "layout.bench_probability: got 2"),
+    ("parked cars without parking", ["scenario=highway_fog", "traffic.parked_cars=2"], "traffic.parked_cars: got 2"),
     ("duplicate category ids", ["labels.categories.pedestrian=1"], "labels.categories"),
     ("category without id", ["~labels.categories.cyclist"], "'cyclist'"),
     ("unknown depth kind", ["labels.depth_kind=mist"], "labels.depth_kind: got 'mist'"),

@@ -32,6 +32,12 @@ def test_defaults_load():
     ({"labels": {"categories": {"car": 1, "pedestrian": 1}}}, "labels.categories"),
     ({"labels": {"depth_kind": "mist"}}, "labels.depth_kind"),
     ({"traffic": {"cars": 40000}}, "traffic.cars"),
+    ({"traffic": {"parked_cars": -2}}, "traffic.parked_cars"),
+    ({"traffic": {"parked_cars": {"uniform": [1, 3]}}}, "traffic.parked_cars"),
+    ({"layout": {"bin_probability": 1.5}}, "layout.bin_probability"),
+    ({"layout": {"traffic_light_probability": -0.1}}, "layout.traffic_light_probability"),
+    ({"layout": {"parking_width_m": 9.0}}, "layout.parking_width_m"),
+    ({"layout": {"sign_spacing_m": {"uniform": [0.5, 10.0]}}}, "layout.sign_spacing_m"),
 ])
 def test_bad_values_name_field_value_and_allowed(data, field):
     with pytest.raises(ConfigError) as info:

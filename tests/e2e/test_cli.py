@@ -161,7 +161,7 @@ def test_user_scenario_from_config_dir(tmp_path):
         "# @package _global_\n"
         "defaults:\n  - override /traffic: urban\n"
         "scenario_name: my_city\n"
-        "traffic:\n  cars: 2\n  pedestrians: 1\n  cyclists: 0\n  traffic_cones: 0\n")
+        "traffic:\n  cars: 2\n  pedestrians: 1\n  cyclists: 0\n  traffic_cones: 0\n  parked_cars: 0\n")
     result = simgen("--config-dir", str(tmp_path / "my_scenarios"), "scenario=my_city", "frames=1", *TINY,
                     cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -49,6 +49,11 @@ def _raw_upscaled(root, image_id):
     return np.repeat(np.repeat(rgb, SCALE, axis=0), SCALE, axis=1)
 
 
+def _boxes_meet(a, b) -> bool:
+    """Whether two COCO XYWH boxes (pixel-edge) overlap or touch, one pixel of line width included."""
+    return a[0] <= b[0] + b[2] and b[0] <= a[0] + a[2] and a[1] <= b[1] + b[3] and b[1] <= a[1] + a[3]
+
+
 def test_preview_contact_sheet_and_overlays(dataset, tmp_path):
     out = tmp_path / "preview"
     result = run_simgen("preview", str(dataset), "--overlays", "--out", str(out), "--columns", "1", cwd=tmp_path)
@@ -73,7 +78,10 @@ def test_preview_contact_sheet_and_overlays(dataset, tmp_path):
             mask = np.repeat(np.repeat(decode_segmentation(ann["segmentation"]), SCALE, 0), SCALE, 1)
             tinted = tile[:, :width][mask].astype(int) - raw[mask]
             assert np.abs(tinted).max() > 0  # the mask is tinted
-        largest = max(view.annotations_of(image_id), key=lambda a: a["area"])  # small boxes overlap each other
+        # The largest box that no other box crosses (boxes drawn later would cover its edge).
+        anns = view.annotations_of(image_id)
+        alone = [a for a in anns if not any(_boxes_meet(a["bbox"], b["bbox"]) for b in anns if b is not a)]
+        largest = max(alone or anns, key=lambda a: a["area"])
         x, y, w, h = (v * SCALE for v in largest["bbox"])
         left_edge = tile[y:y + h, x]
         assert (left_edge == category_color(largest["category_id"])).all(axis=1).mean() > 0.8

@@ -78,14 +78,14 @@ def test_traffic_avoids_the_furniture():
 
 
 def test_signs_face_the_traffic_of_their_side_and_bins_hydrants_benches_face_the_road():
-    spec = sample_frame(_config("urban_street"), CATALOG, 1)
-    signs = [p for p in spec.layout.scenery if p.name.startswith("sign_")]
+    scenery = [p for index in range(4) for p in sample_frame(_config("urban_street"), CATALOG, index).layout.scenery]
+    signs = [p for p in scenery if p.name.startswith("sign_")]
     assert signs
     for sign in signs:  # the plate faces +x in its object frame: towards -y on the right, +y on the left
         facing_y = np.sin(np.deg2rad(sign.yaw_deg))
         assert facing_y == pytest.approx(-np.sign(sign.location_m[0]))
     fronts = {"bin_": 0.0, "hydrant_": 0.0, "bench_": 90.0}  # the front's direction in the object frame, degrees
-    items = [p for p in spec.layout.scenery if p.name.startswith(tuple(fronts))]
+    items = [p for p in scenery if p.name.startswith(tuple(fronts))]
     assert {prefix for prefix in fronts for p in items if p.name.startswith(prefix)} == set(fronts)
     for item in items:
         front_deg = item.yaw_deg + next(v for k, v in fronts.items() if item.name.startswith(k))

@@ -17,6 +17,7 @@ from simgen.assets.recipes import RECIPES
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
 from simgen.blender.motion import build_motion
+from simgen.blender.nodes import socket_by_id
 from simgen.blender.weather import build_fog_volume
 from simgen.geometry.camera import blender_matrix_world
 from simgen.meshes import MeshData
@@ -122,16 +123,10 @@ def sun_direction(elevation_deg: float, azimuth_deg: float) -> tuple[float, floa
     return (math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el))
 
 
-def _socket(sockets, identifier: str):
-    """A node socket by identifier: the Mix node has A/B/Result sockets per data type under the
-    same name (bpy 5.0.1), so names are ambiguous."""
-    return next(socket for socket in sockets if socket.identifier == identifier)
-
-
 def _mix_rgb(tree, factor: float):
     node = tree.nodes.new("ShaderNodeMix")
     node.data_type = "RGBA"
-    _socket(node.inputs, "Factor_Float").default_value = factor
+    socket_by_id(node.inputs, "Factor_Float").default_value = factor
     return node
 
 
@@ -153,12 +148,12 @@ def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float
     sky.sun_direction = direction
     day = min(1.0, max(0.0, (spec.sun_elevation_deg + 6.0) / 6.0))
     overcast = _mix_rgb(tree, 0.8 * cloudiness)
-    tree.links.new(sky.outputs["Color"], _socket(overcast.inputs, "A_Color"))
-    _socket(overcast.inputs, "B_Color").default_value = (0.35, 0.37, 0.40, 1.0)
+    tree.links.new(sky.outputs["Color"], socket_by_id(overcast.inputs, "A_Color"))
+    socket_by_id(overcast.inputs, "B_Color").default_value = (0.35, 0.37, 0.40, 1.0)
     night = _mix_rgb(tree, day)
-    _socket(night.inputs, "A_Color").default_value = (*NIGHT_SKY_RGB, 1.0)
-    tree.links.new(_socket(overcast.outputs, "Result_Color"), _socket(night.inputs, "B_Color"))
-    tree.links.new(_socket(night.outputs, "Result_Color"), background.inputs["Color"])
+    socket_by_id(night.inputs, "A_Color").default_value = (*NIGHT_SKY_RGB, 1.0)
+    tree.links.new(socket_by_id(overcast.outputs, "Result_Color"), socket_by_id(night.inputs, "B_Color"))
+    tree.links.new(socket_by_id(night.outputs, "Result_Color"), background.inputs["Color"])
     background.inputs["Strength"].default_value = spec.sky_strength
     output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
     tree.links.new(background.outputs["Background"], output.inputs["Surface"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bpy
 
+from simgen.blender.nodes import socket_by_id
 from simgen.specs import MaterialSpec
 
 BUMP_DISTANCE_M = 0.004
@@ -18,12 +19,6 @@ BUMP_DISTANCE_M = 0.004
 DIRT_RGB = (0.10, 0.085, 0.065)
 PRIMER_RGB = (0.32, 0.32, 0.30)
 BARE_METAL_RGB = (0.55, 0.55, 0.56)
-
-
-def _socket(sockets, identifier: str):
-    """A socket by identifier: ShaderNodeMix repeats A/B/Result per data type under one name
-    (bpy 5.0.1), so names are ambiguous."""
-    return next(socket for socket in sockets if socket.identifier == identifier)
 
 
 def _feed(tree, socket, value) -> None:
@@ -80,25 +75,24 @@ def _math(tree, operation: str, a, b):
     return node.outputs["Value"]
 
 
-def _mix_color(tree, factor, a, b):
-    """Linear RGB: a where factor = 0, b where factor = 1 (sockets or RGB tuples)."""
+def _mix(tree, kind: str, factor, a, b):
+    """A where factor = 0, b where factor = 1 (sockets or values); `kind` is 'Color' (linear RGB)
+    or 'Float'."""
     node = tree.nodes.new("ShaderNodeMix")
-    node.data_type = "RGBA"
+    node.data_type = {"Color": "RGBA", "Float": "FLOAT"}[kind]
     node.clamp_factor = True
-    _feed(tree, _socket(node.inputs, "Factor_Float"), factor)
-    _feed(tree, _socket(node.inputs, "A_Color"), a)
-    _feed(tree, _socket(node.inputs, "B_Color"), b)
-    return _socket(node.outputs, "Result_Color")
+    _feed(tree, socket_by_id(node.inputs, "Factor_Float"), factor)
+    _feed(tree, socket_by_id(node.inputs, f"A_{kind}"), a)
+    _feed(tree, socket_by_id(node.inputs, f"B_{kind}"), b)
+    return socket_by_id(node.outputs, f"Result_{kind}")
+
+
+def _mix_color(tree, factor, a, b):
+    return _mix(tree, "Color", factor, a, b)
 
 
 def _mix_float(tree, factor, a, b):
-    node = tree.nodes.new("ShaderNodeMix")
-    node.data_type = "FLOAT"
-    node.clamp_factor = True
-    _feed(tree, _socket(node.inputs, "Factor_Float"), factor)
-    _feed(tree, _socket(node.inputs, "A_Float"), a)
-    _feed(tree, _socket(node.inputs, "B_Float"), b)
-    return _socket(node.outputs, "Result_Float")
+    return _mix(tree, "Float", factor, a, b)
 
 
 def _scaled(rgb, factor: float) -> tuple[float, float, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bpy
 
+from simgen.blender.nodes import socket_by_id
 from simgen.specs import CameraSpec, WeatherSpec
 
 SNOW_RGB = (0.85, 0.87, 0.9)
@@ -17,11 +18,6 @@ PUDDLE_NOISE_SCALE = 0.12  # per metre: puddles a few metres across
 SNOW_NOISE_SCALE = 0.8
 FOG_VOLUME_NAME = "fog_volume"
 FOG_BOX_M = (800.0, 900.0, 40.0)  # x, y, z extent of the fog volume around the camera
-
-
-def _socket(sockets, identifier: str):
-    """A socket by identifier (the Mix node reuses names across data types, bpy 5.0.1)."""
-    return next(socket for socket in sockets if socket.identifier == identifier)
 
 
 def _noise_mask(tree, scale: float, offset: float, coverage: float, stretch=(1.0, 1.0, 1.0),
@@ -60,10 +56,10 @@ def _scale_color(tree, color, factor: float):
     node = tree.nodes.new("ShaderNodeMix")
     node.data_type = "RGBA"
     node.blend_type = "MULTIPLY"
-    _socket(node.inputs, "Factor_Float").default_value = 1.0
-    tree.links.new(color, _socket(node.inputs, "A_Color"))
-    _socket(node.inputs, "B_Color").default_value = (factor, factor, factor, 1.0)
-    return _socket(node.outputs, "Result_Color")
+    socket_by_id(node.inputs, "Factor_Float").default_value = 1.0
+    tree.links.new(color, socket_by_id(node.inputs, "A_Color"))
+    socket_by_id(node.inputs, "B_Color").default_value = (factor, factor, factor, 1.0)
+    return socket_by_id(node.outputs, "Result_Color")
 
 
 def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) -> None:
@@ -86,16 +82,16 @@ def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) 
     mask = _noise_mask(tree, PUDDLE_NOISE_SCALE, weather.puddle_offset, weather.puddle_coverage)
     puddle_rough = tree.nodes.new("ShaderNodeMix")
     puddle_rough.data_type = "FLOAT"
-    tree.links.new(mask, _socket(puddle_rough.inputs, "Factor_Float"))
-    tree.links.new(rough.outputs["Value"], _socket(puddle_rough.inputs, "A_Float"))
-    _socket(puddle_rough.inputs, "B_Float").default_value = 0.02
-    tree.links.new(_socket(puddle_rough.outputs, "Result_Float"), bsdf.inputs["Roughness"])
+    tree.links.new(mask, socket_by_id(puddle_rough.inputs, "Factor_Float"))
+    tree.links.new(rough.outputs["Value"], socket_by_id(puddle_rough.inputs, "A_Float"))
+    socket_by_id(puddle_rough.inputs, "B_Float").default_value = 0.02
+    tree.links.new(socket_by_id(puddle_rough.outputs, "Result_Float"), bsdf.inputs["Roughness"])
     color = tree.nodes.new("ShaderNodeMix")
     color.data_type = "RGBA"
-    tree.links.new(mask, _socket(color.inputs, "Factor_Float"))
-    tree.links.new(dark, _socket(color.inputs, "A_Color"))
-    tree.links.new(_scale_color(tree, dark, 0.5), _socket(color.inputs, "B_Color"))
-    tree.links.new(_socket(color.outputs, "Result_Color"), bsdf.inputs["Base Color"])
+    tree.links.new(mask, socket_by_id(color.inputs, "Factor_Float"))
+    tree.links.new(dark, socket_by_id(color.inputs, "A_Color"))
+    tree.links.new(_scale_color(tree, dark, 0.5), socket_by_id(color.inputs, "B_Color"))
+    tree.links.new(socket_by_id(color.outputs, "Result_Color"), bsdf.inputs["Base Color"])
     if bsdf.inputs["Normal"].is_linked and bsdf.inputs["Normal"].links[0].from_node.type == "BUMP":
         bump = bsdf.inputs["Normal"].links[0].from_node
         flatten = tree.nodes.new("ShaderNodeMath")

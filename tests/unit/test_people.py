@@ -14,6 +14,7 @@ from assets.recipes.body import Body
 from assets.recipes.gait import gait_pose, stride_length_m
 from assets.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
 from simgen.meshes import MeshData
+from tests.unit.mesh_topology import vertex_components
 
 SPEEDS_M_S = (0.0, 0.5, 1.3, 2.0, 2.5, 4.0, 6.0)
 PHASES = (0.0, 0.13, 0.37, 0.5, 0.71, 0.9)
@@ -28,19 +29,9 @@ def _pose(speed_m_s: float, gait_phase: float, height_m: float = 1.75) -> tuple[
 
 def _component_boxes(mesh: MeshData) -> list[tuple[np.ndarray, np.ndarray]]:
     """(min, max) corners of every vertex-connected component of the mesh's faces."""
-    parent = list(range(len(mesh.vertices_m)))
-
-    def find(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    for face in mesh.faces:
-        for index in face[1:]:
-            parent[find(index)] = find(face[0])
+    components = vertex_components(mesh)
     used = sorted({index for face in mesh.faces for index in face})
-    roots = np.array([find(i) for i in used])
+    roots = components[used]
     vertices = mesh.vertices_m[used]
     return [(vertices[roots == root].min(axis=0), vertices[roots == root].max(axis=0)) for root in np.unique(roots)]
 

@@ -13,6 +13,7 @@ import pytest
 
 from assets.recipes import MATERIAL_SLOTS, RECIPES, get_recipe
 from simgen.meshes import MeshData
+from tests.unit.mesh_topology import vertex_components
 
 NAMES = sorted(RECIPES)
 
@@ -44,23 +45,13 @@ def _scaled_sizes(name: str, factor: float) -> dict[str, float]:
 
 def _signed_volumes(mesh: MeshData) -> list[float]:
     """Signed volume (m^3) of every connected component; positive when its faces point outwards."""
-    parent = list(range(len(mesh.vertices_m)))
-
-    def find(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    for face in mesh.faces:
-        for index in face[1:]:
-            parent[find(index)] = find(face[0])
+    roots = vertex_components(mesh)
     volumes: dict[int, float] = {}
     vertices = mesh.vertices_m
     for face in mesh.faces:
         for k in range(1, len(face) - 1):
             a, b, c = vertices[face[0]], vertices[face[k]], vertices[face[k + 1]]
-            root = find(face[0])
+            root = int(roots[face[0]])
             volumes[root] = volumes.get(root, 0.0) + float(np.dot(a, np.cross(b, c))) / 6
     return list(volumes.values())
 

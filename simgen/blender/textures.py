@@ -241,10 +241,7 @@ def _painted_metal(tree, spec: MaterialSpec, p: dict):
     # shares of noise values; `_mask`'s calibration is meant for coverages of 0.1 and more).
     chips_from = 0.75 - 1.5 * p["chip_coverage"]
     chips = _ramp(tree, _noise(tree, vec, 30.0, 2.0), chips_from, chips_from + 0.01)
-    scratch_area = _mask(tree, _coords(tree, p["offset_m"] + 3.0), 0.6, 0.25 * p["scratch_density"], 0.02)
-    scratches = _math(tree, "MULTIPLY", _cracks(tree, _coords(tree, p["offset_m"], (0.3, 1.0, 1.0)), 0.15, 0.003),
-                      scratch_area)
-    damage = _math(tree, "MAXIMUM", chips, scratches)
+    damage = chips
     under = BARE_METAL_RGB if p["chip_metallic"] > 0.5 else PRIMER_RGB
     color = _mix_color(tree, damage, base, under)
     color = _mix_color(tree, dirt, color, DIRT_RGB)
@@ -253,7 +250,7 @@ def _painted_metal(tree, spec: MaterialSpec, p: dict):
     coat = _mix_float(tree, _math(tree, "MAXIMUM", damage, dirt), p["clearcoat"], 0.0)
     extra = {"Metallic": metallic, "Coat Weight": coat, "Coat Roughness": p["coat_roughness"]}
     # Relief from the chips only: Bump evaluates its height graph three times (Cycles), and
-    # dirt and hairline scratches have no visible relief at vehicle distances.
+    # dirt has no visible relief at vehicle distances.
     return color, rough, _math(tree, "MULTIPLY", chips, -1.0), extra
 
 

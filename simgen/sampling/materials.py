@@ -8,7 +8,7 @@ Five slots get a procedural PBR surface (`MaterialSpec.texture`), its parameters
 from `TEXTURE_RANGES` and recorded in the spec: asphalt -> 'asphalt' (grain, cracks, repair
 patches), concrete -> 'concrete' (paving joints, stains), facade -> 'brick' (a share
 `BRICK_FACADE_SHARE`) or 'plaster' (both with dirt streaks), grass -> 'grass' (dry patches)
-and paint -> 'painted_metal' (clearcoat, dirt towards the bottom, chips and scratches).
+and paint -> 'painted_metal' (clearcoat, dirt towards the bottom, paint chips).
 Distances are metres in the object's own frame; `offset_m` shifts the pattern per material.
 """
 
@@ -68,8 +68,7 @@ TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "grass": {"dry_coverage": (0.0, 0.6), "patch_size_m": (1.0, 10.0), "color_variation": (0.1, 0.35),
               "blade_scale_per_m": (30.0, 80.0)},
     "painted_metal": {"clearcoat": (0.3, 1.0), "coat_roughness": (0.02, 0.12), "dirt_height_m": (0.2, 0.7),
-                      "dirt_amount": (0.0, 0.9), "chip_coverage": (0.0, 0.05), "chip_metallic": (0.0, 1.0),
-                      "scratch_density": (0.0, 1.0)},
+                      "dirt_amount": (0.0, 0.9), "chip_coverage": (0.0, 0.02), "chip_metallic": (0.0, 1.0)},
 }
 """Every procedural texture's float parameters and the [low, high] they are drawn from
 (uniform; `crack_density` is 0.1 + 0.9 * wear * U(0.3, 1), `joint_offset` and

@@ -59,7 +59,7 @@ def _light_pixels(rgb: np.ndarray, mask: np.ndarray) -> tuple[int, int]:
 @pytest.mark.parametrize("recipe", ["truck", "bus", "motorcycle"])
 def test_head_and_tail_lights_glow_at_night(renderer, recipe):
     cam = camera(width_px=80, height_px=60, location_m=(0.0, 0.0, 1.2), pitch_deg=-4.0)
-    distance = {"truck": 14.0, "bus": 16.0, "motorcycle": 5.0}[recipe]
+    distance = {"truck": 14.0, "bus": 16.0, "motorcycle": 3.5}[recipe]  # its small tail light needs a few pixels
     counts = {}
     for facing, yaw_deg in (("front", -80.0), ("rear", 100.0)):  # +x towards the camera, then away
         prop = _prop(recipe, {}, (0.0, distance, 0.0), yaw_deg, "car")

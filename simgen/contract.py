@@ -14,6 +14,11 @@ Layout of `output.dir`::
                              provenance (shard, device, Blender version); written last, so a
                              frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
+    annotations_<split>.json the same for the frames of one split (train, val, test; `split.*`
+                             fractions, `simgen.sampling.split`); annotation ids as in
+                             annotations.json
+    DATASET.md               the dataset card: classes and counts, command, config hash, license,
+                             label policy, splits, intended use (`simgen.writers.card`)
     manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
     run.json                 the resolved config, its hash and the lineage (`simgen.lineage`)
     shards/shard_NNNNN/      sweeps only (frames_per_shard > 0), per shard: state.json (written at
@@ -99,6 +104,8 @@ INSTANCE_ID_BITS = 63
 """`instance_id` is a non-zero integer below 2**63 (fits int64; exceeds JavaScript's 2**53)."""
 FRAMES_DIR = "frames"
 ANNOTATIONS_FILE = "annotations.json"
+SPLIT_ORDER = ("train", "val", "test")
+CARD_FILE = "DATASET.md"
 MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
 QA_DIR = "qa"
@@ -119,6 +126,11 @@ def frame_stem(frame_index: int) -> str:
 def image_path(frame_index: int) -> str:
     """Dataset-relative path of a frame's RGB image (the COCO `file_name`)."""
     return f"{IMAGES_DIR}/{frame_stem(frame_index)}.png"
+
+
+def split_annotations_file(split: str) -> str:
+    """'annotations_val.json': the COCO file of one split, beside annotations.json."""
+    return f"annotations_{split}.json"
 
 
 def depth_png_path(frame_index: int) -> str:

@@ -34,10 +34,12 @@ log = logging.getLogger(__name__)
 
 RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.overwrite", "output.progress",
                    "render.device", "render.threads", "validate.enabled", "validate.fail_on", "validate.min_area_px",
-                   "validate.min_mask_depth_fraction")
+                   "validate.min_mask_depth_fraction", "split.train", "split.val", "split.test", "info.contributor",
+                   "info.url", "info.date_created", "info.license_name", "info.license_url")
 """Config fields that do not change a frame's content, so they may differ between re-runs."""
 
-OWNED = (contract.IMAGES_DIR, contract.DEPTH_DIR, contract.FRAMES_DIR, contract.ANNOTATIONS_FILE,
+OWNED = (contract.IMAGES_DIR, contract.DEPTH_DIR, contract.FRAMES_DIR, contract.ANNOTATIONS_FILE, contract.CARD_FILE,
+         *(contract.split_annotations_file(name) for name in contract.SPLIT_ORDER),
          contract.MANIFEST_FILE, contract.RUN_FILE, contract.INSTANCE_DIR, contract.SEMANTIC_DIR,
          contract.QA_DIR, contract.SHARDS_DIR)
 

@@ -26,6 +26,9 @@ import simgen
 from simgen.config.dump import flatten
 
 UNKNOWN = "unknown"
+RELEASE_DATE = "2026/12/01"
+"""Release date of this simgen version (YYYY/MM/DD): the COCO `date_created` when the source is
+not a git checkout and `info.date_created` is empty."""
 _BARE = re.compile(r"^[A-Za-z_./][A-Za-z0-9_\-./]*$")
 _RESERVED = {"true", "false", "null", "none", "nan", "inf"}
 
@@ -34,24 +37,28 @@ def source_commit() -> dict[str, Any]:
     """The git commit of the simgen source tree, when simgen runs from a git checkout.
 
     Returns:
-        {"git_commit": sha or "unknown", "git_dirty": bool or None}; dirty means tracked files
-        under simgen/, scenes/, assets/ or configs/ differ from the commit.
+        {"git_commit": sha or "unknown", "git_dirty": bool or None, "git_commit_date": "YYYY/MM/DD"
+        (the committer date) or None}; dirty means tracked files under simgen/, scenes/, assets/
+        or configs/ differ from the commit.
     """
+    unknown = {"git_commit": UNKNOWN, "git_dirty": None, "git_commit_date": None}
     tree = Path(simgen.__file__).resolve().parent.parent
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tree, capture_output=True, text=True,
                              timeout=10)
         # An installed wheel inside some other repository must not report that repository's commit.
         if top.returncode != 0 or Path(top.stdout.strip()).resolve() != tree:
-            return {"git_commit": UNKNOWN, "git_dirty": None}
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tree, capture_output=True, text=True, timeout=10)
+            return unknown
+        head = subprocess.run(["git", "log", "-1", "--format=%H %cs", "HEAD"], cwd=tree, capture_output=True,
+                              text=True, timeout=10)
         diff = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "simgen", "scenes", "assets", "configs"],
                               cwd=tree, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return {"git_commit": UNKNOWN, "git_dirty": None}
-    if head.returncode != 0:
-        return {"git_commit": UNKNOWN, "git_dirty": None}
-    return {"git_commit": head.stdout.strip(), "git_dirty": diff.returncode != 0}
+        return unknown
+    if head.returncode != 0 or len(head.stdout.split()) != 2:
+        return unknown
+    sha, date = head.stdout.split()
+    return {"git_commit": sha, "git_dirty": diff.returncode != 0, "git_commit_date": date.replace("-", "/")}
 
 
 def recipes_sha256() -> str:

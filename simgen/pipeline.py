@@ -14,6 +14,7 @@ import logging
 import os
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,17 +36,18 @@ from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.lineage import content_config, run_lineage
+from simgen.lineage import RELEASE_DATE, content_config, run_lineage
 from simgen.locking import shard_lock
 from simgen.passes import RenderPasses
 from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
+from simgen.sampling.split import sample_splits
 from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
-from simgen.writers.coco import annotation_entry, image_entry
+from simgen.writers.coco import annotation_entry, image_entry, info_entry, licenses_entry
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     """
     catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
     check_categories(cfg, catalog)
+    sample_splits(cfg.split, cfg.seed, cfg.frames)  # bad fractions fail before the first render
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)
     frames = shard_frames(cfg)
@@ -283,7 +286,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
                                        spec.weather, spec.lighting)
     fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
     passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
-    labels = label_frame(spec, passes.object_index, cfg.labels)
+    labels = label_frame(spec, passes.object_index, cfg.labels, fog)
     intrinsics = intrinsics_matrix(spec.camera)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -337,7 +340,8 @@ def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarr
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],
                      check: Callable[[Iterator[dict]], Iterator[dict]] | None = None) -> int:
-    """Assemble annotations.json and manifest.jsonl from the committed frame records.
+    """Assemble annotations.json, annotations_<split>.json and manifest.jsonl from the committed
+    frame records.
 
     One streaming pass (`simgen.writers.assembly`): every record is read once; `check` (used by
     `simgen merge`) may inspect each record on the way. Returns the annotation count.
@@ -349,13 +353,18 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
     if check is not None:
         records = check(records)
 
+    splits = sample_splits(cfg.split, cfg.seed, cfg.frames)
+    lineage_date = info.get("git_commit_date") or RELEASE_DATE
+
     def make_info(result: Assembly) -> dict[str, Any]:
-        return {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
-                "config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
-                **result.provenance_summary()}
+        extra = {"config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
+                 **result.provenance_summary(), "splits": dict(Counter(splits))}
+        return info_entry(f"simgen dataset, scenario {cfg.scenario_name}", simgen.__version__, cfg.info,
+                          lineage_date, extra)
 
     result = assemble(dataset.root / contract.ANNOTATIONS_FILE, dataset.root / contract.MANIFEST_FILE,
-                      assign_track_ids(records, cfg.frames_per_shard), make_info, cfg.labels.categories)
+                      assign_track_ids(records, cfg.frames_per_shard), make_info, cfg.labels.categories,
+                      splits, licenses_entry(cfg.info))
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
              result.frames, result.annotations, result.ignored)
     return result.annotations

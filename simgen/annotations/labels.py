@@ -9,6 +9,7 @@ stable id (`identity`), and applies the label policy (`policy`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,8 @@ class FrameLabels:
     counts: dict[str, dict[str, int]]
 
 
-def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig) -> FrameLabels:
+def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
+                fog_transmittance: Mapping[int, float] | None = None) -> FrameLabels:
     """Labels of a rendered frame.
 
     Args:
@@ -45,6 +47,8 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
         object_index: (H, W) int32 object-index pass, 0 = background/scenery, in the output
             image (after `simgen.sensor.apply.apply_sensor`, so distorted when the lens distorts).
         labels: categories and label policy.
+        fog_transmittance: instance index -> mean fog transmittance over its mask, in [0, 1]
+            (`simgen.atmosphere.mean_per_instance`); None or a missing index = 1.0 (no fog).
     """
     props = {o.instance_index: o for o in spec.labeled_objects}
     ids = instance_ids(spec.objects)
@@ -57,7 +61,8 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
         unoccluded = max(coverage.unoccluded_px, instance.area_px)
         visible_fraction = instance.area_px / unoccluded
         reasons = ignore_reasons(policy_for(labels, instance.category), instance.area_px, visible_fraction,
-                                 coverage.truncation, instance.bbox_xywh[3])
+                                 coverage.truncation, instance.bbox_xywh[3],
+                                 (fog_transmittance or {}).get(instance.instance_index, 1.0))
         instances.append(dataclasses.replace(
             instance, instance_id=ids[instance.instance_index], bbox_amodal=coverage.bbox_amodal,
             bbox_amodal_unclipped=coverage.bbox_amodal_unclipped, visible_fraction=visible_fraction,

@@ -9,6 +9,10 @@ in `labels.category_overrides.<category>`):
 * `min_visible_fraction`: `visible_fraction` below this -> ignored.
 * `max_truncation`: `truncation` above this -> ignored.
 * `min_bbox_height_px`: height of the tight visible box below this -> ignored.
+* `min_fog_transmittance`: mean fog transmittance over the mask below this -> ignored.
+
+The schema's defaults are the training policy (`configs/labels/training.yaml`, justified in
+docs/training.md); `labels=keep_all` keeps every visible instance.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from simgen.config.schema import POLICY_FIELDS, LabelsConfig
 
 @dataclass(frozen=True)
 class LabelPolicy:
-    """Thresholds for one category (defaults keep every visible instance)."""
+    """Thresholds for one category (these defaults keep every visible instance)."""
 
     min_visible_px: int = 0
     min_visible_fraction: float = 0.0
     max_truncation: float = 1.0
     min_bbox_height_px: int = 0
+    min_fog_transmittance: float = 0.0
 
 
 def policy_for(labels: LabelsConfig, category: str) -> LabelPolicy:
@@ -37,13 +42,14 @@ def policy_for(labels: LabelsConfig, category: str) -> LabelPolicy:
 
 
 def ignore_reasons(policy: LabelPolicy, visible_px: int, visible_fraction: float, truncation: float,
-                   bbox_height_px: int) -> tuple[str, ...]:
+                   bbox_height_px: int, fog_transmittance: float = 1.0) -> tuple[str, ...]:
     """Names of the thresholds an instance fails, in POLICY_FIELDS order; () = keep it."""
     failed = {
         "min_visible_px": visible_px < policy.min_visible_px,
         "min_visible_fraction": visible_fraction < policy.min_visible_fraction,
         "max_truncation": truncation > policy.max_truncation,
         "min_bbox_height_px": bbox_height_px < policy.min_bbox_height_px,
+        "min_fog_transmittance": fog_transmittance < policy.min_fog_transmittance,
     }
     return tuple(name for name in POLICY_FIELDS if failed[name])
 

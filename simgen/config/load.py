@@ -173,6 +173,9 @@ def _check_cross_fields(config: SimgenConfig) -> None:
         raise ConfigError("traffic", most, f"at most {MAX_INSTANCES} labeled objects per frame "
                           "(Cycles clamps Object.pass_index at 32767)")
     _check_category_overrides(config.labels)
+    date = config.info.date_created
+    if date and not (len(date) == 10 and date[4] == date[7] == "/" and (date[:4] + date[5:7] + date[8:]).isdigit()):
+        raise ConfigError("info.date_created", date, "YYYY/MM/DD (COCO's format), or empty for the source date")
     if not config.output.dir:
         raise ConfigError("output.dir", config.output.dir, "a directory path")
 

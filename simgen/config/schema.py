@@ -198,7 +198,8 @@ class MotionConfig:
     """deer and dogs among the rare obstacles."""
 
 
-POLICY_FIELDS = ("min_visible_px", "min_visible_fraction", "max_truncation", "min_bbox_height_px")
+POLICY_FIELDS = ("min_visible_px", "min_visible_fraction", "max_truncation", "min_bbox_height_px",
+                 "min_fog_transmittance")
 """LabelsConfig fields of the label policy; `labels.category_overrides.<category>` may set any."""
 
 
@@ -234,12 +235,45 @@ class LabelsConfig:
         "tire": 8, "cardboard_box": 9, "mattress": 10, "rock": 11, "stroller": 12, "construction_barrier": 13,
         "cone_cluster": 14, "truck": 15, "bus": 16, "motorcycle": 17})
     depth_kind: str = one_of("planar", "planar", "ray")
-    min_visible_px: int = bounded(0, 0, 1_000_000_000)
+    # The training policy (docs/training.md says why these numbers): `labels=keep_all` sets all to 0 / 1.
+    min_visible_px: int = bounded(64, 0, 1_000_000_000)
     min_visible_fraction: float = bounded(0.0, 0.0, 1.0)
     max_truncation: float = bounded(1.0, 0.0, 1.0)
-    min_bbox_height_px: int = bounded(0, 0, 1_000_000)
+    min_bbox_height_px: int = bounded(10, 0, 1_000_000)
+    min_fog_transmittance: float = bounded(0.05, 0.0, 1.0)
+    """Mean fog transmittance over the mask below this -> ignored (0.05: the contrast threshold of
+    the meteorological optical range; the object lies beyond the visibility)."""
     category_overrides: dict[str, Any] = field(default_factory=dict)
     """category -> {policy field: value}, e.g. {pedestrian: {min_bbox_height_px: 10}}."""
+
+
+@dataclass
+class SplitConfig:
+    """Train/val/test fractions of the frames (`simgen.sampling.split`); they must sum to 1.
+
+    Run-only: changing them re-assembles annotations_<split>.json without rendering anything.
+    """
+
+    train: float = bounded(0.8, 0.0, 1.0)
+    val: float = bounded(0.1, 0.0, 1.0)
+    test: float = bounded(0.1, 0.0, 1.0)
+
+
+@dataclass
+class InfoConfig:
+    """COCO `info` and `licenses`, and the dataset card (DATASET.md). Run-only.
+
+    `date_created` empty = the committer date of the simgen source commit (a git checkout), else
+    the release date of this simgen version: never the wall clock, so the same inputs give the
+    same bytes.
+    """
+
+    contributor: str = "simgen"
+    url: str = ""
+    date_created: str = ""
+    """YYYY/MM/DD (COCO's own format); empty = derived as above."""
+    license_name: str = "CC-BY-4.0"
+    license_url: str = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @dataclass
@@ -312,4 +346,6 @@ class SimgenConfig:
     motion: MotionConfig = field(default_factory=MotionConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    info: InfoConfig = field(default_factory=InfoConfig)
     validate: ValidateConfig = field(default_factory=ValidateConfig)

@@ -2,9 +2,14 @@
 
 Layout (https://docs.ultralytics.com/datasets/detect/ and /datasets/segment/)::
 
-    OUT/images/train/NNNNNN.png     the rendered images (copied)
-    OUT/labels/train/NNNNNN.txt     one line per instance; empty file for an image without any
-    OUT/data.yaml                   path, train, val (= train), names {class index: name}
+    OUT/images/<split>/NNNNNN.png   the rendered images (copied), split = the image's split
+                                    (train, val, test: `simgen.sampling.split`)
+    OUT/labels/<split>/NNNNNN.txt   one line per instance; empty file for an image without any
+    OUT/data.yaml                   train, val, test folders, names {class index: name}
+
+data.yaml has no `path`: Ultralytics then resolves the folders against data.yaml's own
+folder, so the export can be moved or copied anywhere. A split without images is left out of
+data.yaml; a dataset assembled before splits existed has only train, and val names it too.
 
 Detection lines are `class cx cy w h`, segmentation lines `class x1 y1 x2 y2 ...`, every
 coordinate normalised by the image width/height to [0, 1], with pixel-edge coordinates (the
@@ -27,13 +32,13 @@ import cv2
 import numpy as np
 import yaml
 
+from simgen.contract import SPLIT_ORDER
 from simgen.qa.dataset_view import DatasetView, decode_segmentation, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
 TASKS = ("detect", "segment")
-SPLIT = "train"
 UPSAMPLE = 4
 
 
@@ -94,9 +99,12 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
     view = load_dataset(dataset)
     out_dir = Path(out_dir)
     classes = class_indices(view)
+    used = set()
     for image in view.images:
+        split = view.split_of(image["id"])
+        used.add(split)
         source = view.root / image["file_name"]
-        target = out_dir / "images" / SPLIT / Path(image["file_name"]).name
+        target = out_dir / "images" / split / Path(image["file_name"]).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         lines = []
@@ -108,12 +116,23 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
                 lines.append(detection_line(index, ann["bbox"], image["width"], image["height"]))
             else:
                 lines.append(segment_line(index, ann["segmentation"], image["width"], image["height"]))
-        label = out_dir / "labels" / SPLIT / f"{Path(image['file_name']).stem}.txt"
+        label = out_dir / "labels" / split / f"{Path(image['file_name']).stem}.txt"
         write_bytes_atomic(label, "".join(f"{line}\n" for line in lines).encode("ascii"))
     names = {classes[cid]: name for cid, name in view.category_names.items()}
-    data = {"path": str(out_dir.resolve()), "train": f"images/{SPLIT}", "val": f"images/{SPLIT}",
-            "names": dict(sorted(names.items()))}
     data_yaml = out_dir / "data.yaml"
-    write_bytes_atomic(data_yaml, yaml.safe_dump(data, sort_keys=False).encode("utf-8"))
+    write_bytes_atomic(data_yaml, data_yaml_text(used, dict(sorted(names.items())), task).encode("utf-8"))
     log.info("YOLO %s export of %d images written to %s", task, len(view.images), out_dir)
     return data_yaml
+
+
+def data_yaml_text(splits: set[str], names: dict[int, str], task: str) -> str:
+    """data.yaml for the splits that have images; no `path` (relative to data.yaml's folder)."""
+    folders = {split: f"images/{split}" for split in SPLIT_ORDER if split in splits}
+    if "val" not in folders:
+        log.warning("the dataset has no val split: data.yaml's val names the training images (set split.val > 0 "
+                    "and re-run the render command to assemble a validation split)")
+        folders["val"] = folders["train"]
+    data = {"train": folders["train"], "val": folders["val"]} | ({"test": folders["test"]} if "test" in folders else {})
+    header = (f"# simgen YOLO {task} export. No `path` key: Ultralytics resolves train/val/test against this\n"
+              "# file's folder, so the export can be moved. Class indices = COCO category ids in increasing order.\n")
+    return header + yaml.safe_dump(data | {"names": names}, sort_keys=False)

@@ -38,6 +38,7 @@ class DatasetView:
     run: dict[str, Any]
     manifest: list[dict[str, Any]]
     _by_image: dict[int, list[dict]] = field(default_factory=dict, repr=False)
+    _splits: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def images(self) -> list[dict]:
@@ -47,6 +48,13 @@ class DatasetView:
     def category_names(self) -> dict[int, str]:
         """COCO category id -> name."""
         return {c["id"]: c["name"] for c in self.coco["categories"]}
+
+    def split_of(self, image_id: int) -> str:
+        """The split ('train', 'val', 'test') of an image, from manifest.jsonl; 'train' for a
+        dataset assembled before splits existed."""
+        if not self._splits:
+            self._splits = {line["frame_index"]: line.get("split", "train") for line in self.manifest}
+        return self._splits.get(image_id, "train")
 
     def image(self, image_id: int) -> dict:
         for image in self.images:

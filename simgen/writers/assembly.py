@@ -1,4 +1,5 @@
-"""Dataset assembly: frame records -> annotations.json + manifest.jsonl, in one streaming pass.
+"""Dataset assembly: frame records -> annotations.json, annotations_<split>.json and manifest.jsonl,
+in one streaming pass.
 
 Each frame record is read and parsed once. Its image entry, its annotations (numbered 1, 2, 3...
 in frame order) and its manifest line go to three temp files as they are read; the COCO file is
@@ -10,16 +11,18 @@ shortest round-trip floats), so the same records always give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from simgen.contract import SPLIT_ORDER, split_annotations_file
 from simgen.writers.atomic import temp_path
 from simgen.writers.coco import categories_entry
 
@@ -40,51 +43,95 @@ class Assembly:
         return {key: ", ".join(sorted(values)) or UNKNOWN for key, values in self.provenance.items()}
 
 
-def manifest_line(record: Mapping[str, Any]) -> dict[str, Any]:
-    """One manifest.jsonl entry of a frame record."""
-    return {"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
+def manifest_line(record: Mapping[str, Any], split: str | None = None) -> dict[str, Any]:
+    """One manifest.jsonl entry of a frame record (with its split when the dataset has splits)."""
+    line = {"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
             "seed": record["image"]["frame_seed"], "label_counts": record.get("label_counts", {}),
             "spec": record["spec"], "timing": record["timing"], "provenance": record.get("provenance", {})}
+    return line | ({"split": split} if split is not None else {})
+
+
+@dataclass
+class _Part:
+    """The images and annotations of one COCO file, streamed to two scratch files."""
+
+    target: Path
+    images: Any
+    annotations: Any
+    image_count: int = 0
+    annotation_count: int = 0
+
+    def add(self, image: bytes, annotations: list[bytes]) -> None:
+        self.images.write((b"," if self.image_count else b"") + image)
+        self.image_count += 1
+        for annotation in annotations:
+            self.annotations.write((b"," if self.annotation_count else b"") + annotation)
+            self.annotation_count += 1
 
 
 def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str, Any]],
-             make_info: Callable[[Assembly], Mapping[str, Any]], categories: Mapping[str, int]) -> Assembly:
-    """Write annotations.json and manifest.jsonl from frame records in frame order, atomically.
+             make_info: Callable[[Assembly], Mapping[str, Any]], categories: Mapping[str, int],
+             splits: Sequence[str] | None = None, licenses: Sequence[Mapping[str, Any]] = ()) -> Assembly:
+    """Write annotations.json (every frame), annotations_<split>.json (the frames of each split)
+    and manifest.jsonl from frame records in frame order, atomically.
 
     Args:
-        coco_path, manifest_path: the two targets.
+        coco_path, manifest_path: the two targets; the split files go beside coco_path
+            (`simgen.contract.split_annotations_file`).
         records: frame records in frame order (read once).
         make_info: builds the COCO `info` block once the pass is done.
         categories: category name -> COCO id.
+        splits: the split name of every frame (`simgen.sampling.split`); None = no split files.
+        licenses: the COCO `licenses` entries; every image gets `license` = the first one's id.
     """
     result = Assembly()
-    with tempfile.TemporaryDirectory(prefix=".assembly-", dir=coco_path.parent) as scratch:
-        images_part, annotations_part = Path(scratch) / "images", Path(scratch) / "annotations"
+    license_id = {"license": licenses[0]["id"]} if licenses else {}
+    names = list(dict.fromkeys(splits)) if splits is not None else []
+    targets = {None: coco_path} | {name: coco_path.parent / split_annotations_file(name) for name in sorted(
+        names, key=lambda n: SPLIT_ORDER.index(n) if n in SPLIT_ORDER else len(SPLIT_ORDER))}
+    with tempfile.TemporaryDirectory(prefix=".assembly-", dir=coco_path.parent) as scratch, \
+            contextlib.ExitStack() as stack:
+        parts = {key: _Part(target, stack.enter_context(open(Path(scratch) / f"images_{key}", "wb")),
+                            stack.enter_context(open(Path(scratch) / f"annotations_{key}", "wb")))
+                 for key, target in targets.items()}
         manifest_temp = temp_path(manifest_path)
-        with open(images_part, "wb") as images, open(annotations_part, "wb") as annotations, \
-                open(manifest_temp, "wb") as manifest:
+        with open(manifest_temp, "wb") as manifest:
             for record in records:
-                images.write((b"," if result.frames else b"") + orjson.dumps(record["image"]))
+                split = splits[record["frame_index"]] if splits is not None else None
+                image = orjson.dumps({**record["image"], **license_id})
+                annotations = []
                 for annotation in record["annotations"]:
                     result.annotations += 1
-                    prefix = b"," if result.annotations > 1 else b""
-                    annotations.write(prefix + orjson.dumps({"id": result.annotations, **annotation}))
-                manifest.write(orjson.dumps(manifest_line(record), option=orjson.OPT_APPEND_NEWLINE))
+                    annotations.append(orjson.dumps({"id": result.annotations, **annotation}))
+                for key in (None,) if split is None else (None, split):
+                    parts[key].add(image, annotations)
+                manifest.write(orjson.dumps(manifest_line(record, split), option=orjson.OPT_APPEND_NEWLINE))
                 result.ignored += sum(c.get("ignored", 0) for c in record.get("label_counts", {}).values())
                 for key, values in result.provenance.items():
                     values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
                 result.frames += 1
-        coco_temp = temp_path(coco_path)
-        with open(coco_temp, "wb") as out:
-            out.write(b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":[],"categories":'
-                      + orjson.dumps(categories_entry(categories)) + b',"images":[')
-            _append(out, images_part)
-            out.write(b'],"annotations":[')
-            _append(out, annotations_part)
-            out.write(b"]}\n")
+        for part in parts.values():
+            part.images.flush()
+            part.annotations.flush()
+        header = (b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":'
+                  + orjson.dumps(list(licenses)) + b',"categories":' + orjson.dumps(categories_entry(categories)))
+        temps = [(_write_coco(part, header, scratch, key), part.target) for key, part in parts.items()]
     os.replace(manifest_temp, manifest_path)
-    os.replace(coco_temp, coco_path)
+    for temp, target in temps:
+        os.replace(temp, target)
     return result
+
+
+def _write_coco(part: _Part, header: bytes, scratch: str, key: str | None) -> Path:
+    """Put one COCO file together in a temp file beside its target; returns the temp path."""
+    temp = temp_path(part.target)
+    with open(temp, "wb") as out:
+        out.write(header + b',"images":[')
+        _append(out, Path(scratch) / f"images_{key}")
+        out.write(b'],"annotations":[')
+        _append(out, Path(scratch) / f"annotations_{key}")
+        out.write(b"]}\n")
+    return temp
 
 
 def _append(out, part: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from simgen.annotations.instances import Instance
+from simgen.config.schema import InfoConfig
 from simgen.contract import image_path
 
 
@@ -68,3 +69,21 @@ def categories_entry(categories: Mapping[str, int]) -> list[dict]:
     """COCO `categories`, sorted by id (stable whatever the YAML order)."""
     return [{"id": cid, "name": name, "supercategory": name} for name, cid in
             sorted(categories.items(), key=lambda item: item[1])]
+
+
+def info_entry(description: str, version: str, info: InfoConfig, fallback_date: str,
+               extra: Mapping[str, Any]) -> dict[str, Any]:
+    """The COCO `info` block: COCO's own six fields, then simgen's (`extra`: lineage, counts).
+
+    Args:
+        fallback_date: YYYY/MM/DD used when `info.date_created` is empty (the source commit's
+            date, `simgen.lineage`): never the wall clock.
+    """
+    date = info.date_created or fallback_date
+    return {"description": description, "url": info.url, "version": version, "year": int(date[:4]),
+            "contributor": info.contributor, "date_created": date, **extra}
+
+
+def licenses_entry(info: InfoConfig) -> list[dict[str, Any]]:
+    """COCO `licenses`: one entry, id 1, which every image entry names."""
+    return [{"id": 1, "name": info.license_name, "url": info.license_url}]

@@ -116,11 +116,13 @@ def test_policy_reasons_and_per_category_overrides():
     cfg = load_config({"labels": {"min_visible_px": 10, "max_truncation": 0.8,
                                   "category_overrides": {"pedestrian": {"min_bbox_height_px": 25}}}})
     car, pedestrian = policy_for(cfg.labels, "car"), policy_for(cfg.labels, "pedestrian")
-    assert car == LabelPolicy(min_visible_px=10, max_truncation=0.8)
+    # The fields not set keep the training defaults (configs/labels/training.yaml = the schema).
+    assert car == LabelPolicy(min_visible_px=10, max_truncation=0.8, min_bbox_height_px=10, min_fog_transmittance=0.05)
     assert pedestrian.min_bbox_height_px == 25 and pedestrian.min_visible_px == 10
     assert ignore_reasons(car, 50, 0.9, 0.1, 20) == ()
     assert ignore_reasons(pedestrian, 50, 0.9, 0.1, 20) == ("min_bbox_height_px",)
     assert ignore_reasons(car, 5, 0.9, 0.9, 20) == ("min_visible_px", "max_truncation")
+    assert ignore_reasons(car, 50, 0.9, 0.1, 20, fog_transmittance=0.01) == ("min_fog_transmittance",)
     counts = label_counts([("car", False), ("car", True), ("pedestrian", False)], cfg.labels.categories)
     assert list(counts)[:4] == ["car", "pedestrian", "cyclist", "traffic_cone"]
     assert len(counts) == len(cfg.labels.categories)

@@ -49,6 +49,11 @@ class DatasetView:
         """COCO category id -> name."""
         return {c["id"]: c["name"] for c in self.coco["categories"]}
 
+    @property
+    def images_by_id(self) -> dict[int, dict]:
+        """COCO image id -> image entry."""
+        return {image["id"]: image for image in self.images}
+
     def split_of(self, image_id: int) -> str:
         """The split ('train', 'val', 'test') of an image, from manifest.jsonl; 'train' for a
         dataset assembled before splits existed."""

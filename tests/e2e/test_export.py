@@ -117,7 +117,8 @@ def test_kitti_labels_fields_boxes_and_3d(dataset, coco, tmp_path):
         assert (out / "image_2" / f"{stem}.png").read_bytes() == (dataset / image["file_name"]).read_bytes()
         calib = dict(line.split(": ") for line in (out / "calib" / f"{stem}.txt").read_text().splitlines())
         P2 = np.array([float(v) for v in calib["P2"].split()]).reshape(3, 4)
-        assert np.allclose(P2[:, :3], image["K"]) and set(calib) >= {"P0", "P1", "P2", "P3", "R0_rect"}
+        R0 = np.array([float(v) for v in calib["R0_rect"].split()]).reshape(3, 3)
+        assert np.allclose(P2[:, :3] @ R0, image["K"]) and set(calib) >= {"P0", "P1", "P2", "P3", "R0_rect"}
         lines = (out / "label_2" / f"{stem}.txt").read_text().splitlines()
         anns = _by_image(coco)[image["id"]]
         assert len(lines) == len(anns)

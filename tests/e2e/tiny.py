@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-TINY = ["render.resolution=[96,72]", "render.samples=2", "render.denoise=false", "output.progress=false"]
+# labels=keep_all: at 96x72 the training policy makes most objects ignore regions; these tests
+# check labels and files, not the policy (tests/e2e/test_training.py runs the default policy).
+TINY = ["render.resolution=[96,72]", "render.samples=2", "render.denoise=false", "output.progress=false",
+        "labels=keep_all"]
 
 
 def run_simgen(*args: str, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -10,7 +10,6 @@ import yaml
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
 
-
 KEEP_ALL = yaml.safe_load(resources.files("simgen.configs").joinpath("labels", "keep_all.yaml").read_text())
 """The `labels=keep_all` policy: at 64x48 the training policy would make most objects ignore
 regions, and these tests check label geometry, not the policy (tests of the policy set it)."""

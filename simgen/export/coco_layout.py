@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from simgen.contract import SPLIT_ORDER
-from simgen.qa.dataset_view import DatasetView, load_dataset
+from simgen.dataset.view import DatasetView, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

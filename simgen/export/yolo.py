@@ -33,7 +33,7 @@ import numpy as np
 import yaml
 
 from simgen.contract import SPLIT_ORDER
-from simgen.qa.dataset_view import DatasetView, decode_segmentation, load_dataset
+from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

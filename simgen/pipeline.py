@@ -33,7 +33,7 @@ from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
-from simgen.dataset.lineage import RELEASE_DATE, content_config, run_lineage
+from simgen.dataset.lineage import RELEASE_DATE, content_config, dataset_command, run_lineage
 from simgen.dataset.locking import shard_lock
 from simgen.dataset.preemption import PreemptionGuard
 from simgen.dataset.shards import (
@@ -54,6 +54,7 @@ from simgen.sampling.split import sample_splits
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
+from simgen.writers.card import card_text
 from simgen.writers.coco import annotation_entry, image_entry, info_entry, licenses_entry
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
@@ -357,6 +358,20 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
     result = assemble(dataset.root / contract.ANNOTATIONS_FILE, dataset.root / contract.MANIFEST_FILE,
                       assign_track_ids(records, cfg.frames_per_shard), make_info, cfg.labels.categories,
                       splits, licenses_entry(cfg.info))
+    write_card(cfg, dataset, plain, result, splits)
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
              result.frames, result.annotations, result.ignored)
     return result.annotations
+
+
+def write_card(cfg: SimgenConfig, dataset: DatasetDir, plain: dict[str, Any], result: Assembly,
+               splits: list[str]) -> None:
+    """DATASET.md (`simgen.writers.card`) from the config and the assembly pass."""
+    identity = dataset_identity(plain)
+    facts = {"frames": cfg.frames, "seed": cfg.seed, "resolution": "x".join(map(str, cfg.render.resolution)),
+             "config_sha256": f"`{config_hash(identity)}`", "simgen": simgen.__version__,
+             "license": f"{cfg.info.license_name} ({cfg.info.license_url})", "contributor": cfg.info.contributor,
+             "annotations": f"{result.annotations} ({result.ignored} ignore regions)"}
+    text = card_text(f"simgen dataset, scenario {cfg.scenario_name}", dataset_command(identity, cfg.frames,
+                     cfg.output.dir), facts, cfg.labels, result.label_counts, Counter(splits))
+    write_bytes_atomic(dataset.root / contract.CARD_FILE, text.encode("utf-8"))

@@ -123,6 +123,12 @@ def reproduce_argv(identity: Mapping[str, Any], frames: int, image_id: int, outp
             f"output.dir={hydra_value(output_dir)}"]
 
 
+def dataset_command(identity: Mapping[str, Any], frames: int, output_dir: str) -> str:
+    """The `simgen` command line that renders the whole dataset again into `output_dir`."""
+    overrides = [f"{key}={hydra_value(value)}" for key, value in flatten(dict(identity)).items()]
+    return shlex.join(["simgen", *overrides, f"frames={frames}", f"output.dir={hydra_value(output_dir)}"])
+
+
 def reproduce_command(identity: Mapping[str, Any], frames: int, image_id: int, output_dir: str) -> str:
     """`reproduce_argv` as one shell command line."""
     return shlex.join(reproduce_argv(identity, frames, image_id, output_dir))

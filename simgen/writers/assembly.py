@@ -36,6 +36,8 @@ class Assembly:
     frames: int = 0
     annotations: int = 0
     ignored: int = 0
+    label_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """{category: {"kept": n, "ignored": m}} over the whole dataset."""
     provenance: dict[str, set[str]] = field(default_factory=lambda: {"device": set(), "blender_version": set()})
 
     def provenance_summary(self) -> dict[str, str]:
@@ -106,7 +108,11 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
                 for key in (None,) if split is None else (None, split):
                     parts[key].add(image, annotations)
                 manifest.write(orjson.dumps(manifest_line(record, split), option=orjson.OPT_APPEND_NEWLINE))
-                result.ignored += sum(c.get("ignored", 0) for c in record.get("label_counts", {}).values())
+                for category, counts in record.get("label_counts", {}).items():
+                    total = result.label_counts.setdefault(category, {"kept": 0, "ignored": 0})
+                    for key in total:
+                        total[key] += counts.get(key, 0)
+                    result.ignored += counts.get("ignored", 0)
                 for key, values in result.provenance.items():
                     values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
                 result.frames += 1

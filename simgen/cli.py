@@ -42,6 +42,7 @@ SUBCOMMANDS: dict[str, str] = {
     "lineage": "lineage",
     "export": "export",
     "merge": "merge",
+    "mix": "mix",
     "slurm-script": "slurm_script",
     "plan": "plan",
     "contact-sheet": "contact_sheet",

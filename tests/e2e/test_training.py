@@ -157,3 +157,57 @@ def test_kitti_tools_rebuild_our_boxes_within_1cm_on_a_pitched_camera(dataset, c
     assert max(tilts) > 1.0, "the default camera pitches 1-6 degrees"
     splits = {name: (out / "ImageSets" / f"{name}.txt").read_text().split() for name in SPLITS}
     assert sorted(sum(splits.values(), [])) == [f"{i['id']:06d}" for i in coco["images"]]
+
+
+def _real_coco_fixture(root, split, count, first_id):
+    """A small real-format COCO split: JPEG photos-to-be (noise), COCO's own category ids, polygons."""
+    import cv2
+
+    rng = np.random.default_rng(first_id)
+    (root / "photos").mkdir(parents=True, exist_ok=True)
+    images, annotations = [], []
+    for n in range(count):
+        image_id = first_id + n
+        name = f"photos/{split}_{image_id:012d}.jpg"
+        cv2.imwrite(str(root / name), rng.integers(0, 255, (120, 160, 3), dtype=np.uint8))
+        images.append({"id": image_id, "file_name": name, "width": 160, "height": 120, "license": 4})
+        annotations.append({"id": 900 + image_id, "image_id": image_id, "category_id": 1, "iscrowd": 0, "area": 400.0,
+                            "bbox": [10.0, 20.0, 20.0, 20.0], "segmentation": [[10, 20, 30, 20, 30, 40, 10, 40]]})
+    coco = {"info": {"description": "real"}, "licenses": [{"id": 4, "name": "x", "url": ""}], "images": images,
+            "annotations": annotations, "categories": [{"id": 1, "name": "person", "supercategory": "person"},
+                                                       {"id": 3, "name": "car", "supercategory": "vehicle"}]}
+    path = root / f"instances_{split}.json"
+    path.write_text(json.dumps(coco))
+    return path
+
+
+def test_mix_real_and_synthetic_at_a_stated_ratio_with_provenance(dataset, coco, tmp_path):
+    real = {split: _real_coco_fixture(tmp_path / "real", split, n, 100 * k)
+            for k, (split, n) in enumerate((("train", 4), ("val", 2), ("test", 2)), start=1)}
+    args = ["mix", str(tmp_path / "mixed"), *(f"--real={s}={p}" for s, p in real.items()),
+            "--synthetic", str(dataset), "--fraction", "train=0.5"]
+    refused = run_simgen(*args, cwd=tmp_path)
+    assert refused.returncode == 2 and "pedestrian" in refused.stderr and "--map" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    train = json.loads((dataset / "annotations_train.json").read_text())
+    names = {c["id"]: c["name"] for c in train["categories"]}
+    drops = sorted({names[a["category_id"]] for a in train["annotations"]} - {"car", "pedestrian"})
+    result = run_simgen(*args, "--map", "pedestrian=person", *(f"--drop={d}" for d in drops), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "train: 4 real, 4 synthetic, synthetic fraction 0.500" in result.stdout
+    seen_ids = set()
+    for split, n_real, n_syn in (("train", 4, 4), ("val", 2, 0), ("test", 2, 0)):
+        loaded = COCO(str(tmp_path / "mixed" / f"annotations_{split}.json"))
+        images = loaded.dataset["images"]
+        assert [i["source"] for i in images].count("real") == n_real and len(images) == n_real + n_syn
+        assert {c["name"]: c["id"] for c in loaded.dataset["categories"]} == {"person": 1, "car": 3}
+        for image in images:
+            assert (tmp_path / "mixed" / image["file_name"]).is_file() and image["id"] not in seen_ids
+            seen_ids.add(image["id"])
+            if image["source"] == "synthetic":
+                assert image["provenance"]["config_sha256"] == coco["info"]["config_sha256"]
+                assert image["provenance"]["frame_seed"]["frame_index"] == image["provenance"]["original_id"]
+        syn = [a for a in loaded.dataset["annotations"] if loaded.imgs[a["image_id"]]["source"] == "synthetic"]
+        assert all(a["category_id"] in (1, 3) and "instance_id" in a["attributes"] for a in syn)
+    card = (tmp_path / "mixed" / "DATASET.md").read_text()
+    assert "| train | 4 | 4 | 0.500 | 0.500 |" in card and coco["info"]["config_sha256"] in card

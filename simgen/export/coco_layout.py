@@ -9,11 +9,12 @@ Layout (datumaro's and CVAT's "COCO 1.0", mmdetection's `CocoDataset` with
 Each file keeps only COCO's own keys at the top of every image and annotation (`file_name` is
 relative to images/<subset>/). Everything simgen adds (amodal boxes, visibility, truncation,
 instance and track ids, 3D box, fog, motion blur; an image's K, T_cam_world, seed) moves under
-`attributes`, the key datumaro and CVAT read custom attributes from, with the documented names
-unchanged; no consumer finds a key it reserves (FiftyOne's `Detection` reserves `instance_id`
-among others) at the top level. The 63-bit `instance_id` and `track_id` also get a string copy
-(`instance_id_str`, `track_id_str`): JavaScript front ends (CVAT, Label Studio, web viewers) read
-JSON numbers as doubles, exact only below 2**53.
+`attributes`, the key datumaro, CVAT and FiftyOne read custom attributes from, with the
+documented names unchanged except where a consumer reserves one: `instance_id` is
+`simgen_instance_id` there (`RENAMED`; FiftyOne's `Detection` owns `instance_id`). The 63-bit
+instance and track ids also get a string copy (`simgen_instance_id_str`, `track_id_str`):
+JavaScript front ends (CVAT, Label Studio, web viewers) read JSON numbers as doubles, exact only
+below 2**53.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ COCO_IMAGE_KEYS = ("id", "file_name", "width", "height", "license")
 COCO_ANNOTATION_KEYS = ("id", "image_id", "category_id", "segmentation", "area", "bbox", "iscrowd")
 WIDE_ID_KEYS = ("instance_id", "track_id")
 """Integer keys that may exceed 2**53: each gets a `<key>_str` copy in `attributes`."""
+RENAMED = {"instance_id": "simgen_instance_id", "instance_id_str": "simgen_instance_id_str"}
+"""Names some consumer reserves, renamed under `attributes`: FiftyOne's importer copies every
+attribute onto its `Detection`, where `instance_id` is a read-only property (fiftyone 1.22)."""
 
 
 def namespaced(entry: dict[str, Any], coco_keys: tuple[str, ...]) -> dict[str, Any]:
@@ -44,7 +48,7 @@ def namespaced(entry: dict[str, Any], coco_keys: tuple[str, ...]) -> dict[str, A
     for key in WIDE_ID_KEYS:
         if key in attributes:
             attributes[f"{key}_str"] = None if attributes[key] is None else str(attributes[key])
-    return top | {"attributes": attributes}
+    return top | {"attributes": {RENAMED.get(key, key): value for key, value in attributes.items()}}
 
 
 def subset_coco(view: DatasetView, subset: str) -> dict[str, Any]:

@@ -109,7 +109,8 @@ def test_coco_layout_namespaces_extra_keys_and_copies_wide_ids(dataset, coco, tm
         for ann in loaded.dataset["annotations"]:
             assert set(ann) == {*COCO_ANNOTATION_KEYS, "attributes"}
             attributes = ann["attributes"]
-            assert attributes["instance_id_str"] == str(attributes["instance_id"]) and "box3d_cam" in attributes
+            assert attributes["simgen_instance_id_str"] == str(attributes["simgen_instance_id"]) > "0"
+            assert "box3d_cam" in attributes and "instance_id" not in attributes
         total += len(loaded.dataset["annotations"])
     assert total == len(coco["annotations"])
 
@@ -208,6 +209,6 @@ def test_mix_real_and_synthetic_at_a_stated_ratio_with_provenance(dataset, coco,
                 assert image["provenance"]["config_sha256"] == coco["info"]["config_sha256"]
                 assert image["provenance"]["frame_seed"]["frame_index"] == image["provenance"]["original_id"]
         syn = [a for a in loaded.dataset["annotations"] if loaded.imgs[a["image_id"]]["source"] == "synthetic"]
-        assert all(a["category_id"] in (1, 3) and "instance_id" in a["attributes"] for a in syn)
+        assert all(a["category_id"] in (1, 3) and "simgen_instance_id" in a["attributes"] for a in syn)
     card = (tmp_path / "mixed" / "DATASET.md").read_text()
     assert "| train | 4 | 4 | 0.500 | 0.500 |" in card and coco["info"]["config_sha256"] in card

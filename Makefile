@@ -8,7 +8,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: render test lint venv clean
+# Consumer tests (tests_consumers/): torchvision, supervision, datumaro, FiftyOne, Ultralytics and
+# examples/train_detectors.py, in their own environment (numpy >= 2 there; bpy needs numpy < 2 here).
+CONSUMERS_VENV ?= .venv-consumers
+CBIN := $(CONSUMERS_VENV)/bin
+CONSUMERS_STAMP := $(CONSUMERS_VENV)/.installed
+
+.PHONY: render test lint venv clean consumers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +30,19 @@ render: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+$(CONSUMERS_STAMP): tests_consumers/requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(CONSUMERS_VENV)
+	$(CBIN)/python -m pip install --quiet --upgrade pip
+	$(CBIN)/python -m pip install --quiet -r tests_consumers/requirements.txt
+	$(CBIN)/python -m pip install --quiet --no-deps -e .
+	touch $(CONSUMERS_STAMP)
+
+consumers: $(STAMP) $(CONSUMERS_STAMP)
+	SIMGEN_PYTHON=$(abspath $(BIN))/python $(CBIN)/python -m pytest -q -p no:cacheprovider -m consumers \
+		-W ignore::DeprecationWarning --timeout 1800 tests_consumers
+
 lint: $(STAMP)
-	$(BIN)/ruff check simgen tests bench
+	$(BIN)/ruff check simgen tests bench tests_consumers examples
 
 clean:
-	rm -rf $(VENV) outputs .pytest_cache
+	rm -rf $(VENV) $(CONSUMERS_VENV) outputs .pytest_cache

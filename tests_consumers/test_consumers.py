@@ -4,11 +4,14 @@ PyTorch dataset, supervision, datumaro, FiftyOne's COCO importer, and Ultralytic
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from tests_consumers.conftest import simgen
+from tests_consumers.conftest import REPO, simgen
 
 pytestmark = pytest.mark.consumers
 
@@ -109,3 +112,13 @@ def test_ultralytics_trains_one_epoch_on_real_splits(dataset, tmp_path, monkeypa
     trainer = model.trainer
     assert len(trainer.train_loader.dataset) == 4 and len(trainer.test_loader.dataset) == 1
     assert np.isfinite(float(trainer.metrics["metrics/mAP50-95(B)"]))
+
+
+def test_example_trains_both_detectors_and_prints_ap(dataset, tmp_path):
+    result = subprocess.run([sys.executable, str(REPO / "examples" / "train_detectors.py"), str(dataset), "--epochs",
+                             "1"], cwd=tmp_path, capture_output=True, text=True, timeout=1200,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    for model in ("faster-rcnn", "yolo"):
+        line = next(x for x in result.stdout.splitlines() if x.startswith(f"{model}: COCO AP"))
+        assert 0.0 <= float(line.split()[3]) <= 1.0

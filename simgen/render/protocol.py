@@ -6,9 +6,13 @@ fakes that honour the same contract (`simgen.render.passes.RenderPasses` out, ex
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from typing import Protocol
 
 from simgen.config.schema import RenderConfig
+from simgen.errors import RenderError
+from simgen.geometry.mesh import MeshData
 from simgen.render.passes import RenderPasses
 from simgen.specs import FrameSpec
 
@@ -28,7 +32,32 @@ class Renderer(Protocol):
 
 
 def make_cycles_renderer(cfg: RenderConfig) -> Renderer:
-    """The real renderer; imports Blender only when called."""
-    from simgen.blender.renderer import CyclesRenderer
+    """The real renderer; imports Blender only when called.
 
-    return CyclesRenderer(cfg)
+    Raises:
+        RenderError: Blender's `bpy` is not installed (the `render` extra).
+    """
+    return _blender_module("renderer").CyclesRenderer(cfg)
+
+
+def import_mesh_file(path: str, unit_scale_m: float, up_axis: str, where: str) -> MeshData:
+    """A user asset file's mesh read by Blender's importers (glTF/GLB, OBJ, FBX, .blend), in the
+    object frame (metres, z up); the `MeshImporter` the entry points give `load_catalog`.
+
+    Raises:
+        RenderError: Blender's `bpy` is not installed. AssetError: the file does not import.
+    """
+    return _blender_module("asset_import").import_mesh_file(path, unit_scale_m, up_axis, where)
+
+
+def _blender_module(name: str) -> ModuleType:
+    """`simgen.blender.<name>`. Blender's `bpy` is an optional dependency (`pip install
+    'simgen[render]'`): the pure commands (plan, check, merge, validate, report, preview, export,
+    lineage) run without it, and only rendering or reading asset files asks for it here."""
+    try:
+        return importlib.import_module(f"simgen.blender.{name}")
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in ("bpy", "mathutils", "bmesh"):
+            raise
+        raise RenderError("Blender's Python module `bpy` is not installed; rendering (and reading asset "
+                          "files) needs it: pip install 'simgen[render]' (bpy==5.0.1, Python 3.11)") from error

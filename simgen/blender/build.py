@@ -13,14 +13,14 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from simgen.assets.recipes import RECIPES
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.weather import build_fog_volume
+from simgen.catalog.recipes import RECIPES
 from simgen.geometry.camera import blender_matrix_world
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 
 NIGHT_SKY_RGB = (0.004, 0.006, 0.014)

@@ -20,9 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA_PATHS = [
     "simgen/sampling", "simgen/annotations", "simgen/writers", "simgen/geometry", "simgen/catalog",
     "simgen/imaging", "simgen/specs.py", "simgen/seeds.py", "simgen/contract.py",
-    # Where these lived before the restructuring (issue 19); a path that no longer exists is skipped.
-    "scenes", "assets", "simgen/sensor", "simgen/atmosphere.py", "simgen/catalog.py", "simgen/file_assets.py",
-    "simgen/meshes.py",
 ]
 FORBIDDEN_MODULES = {"random", "uuid", "secrets", "time", "datetime"}
 SEEDED_NUMPY = {"default_rng", "Generator", "SeedSequence", "BitGenerator", "PCG64", "PCG64DXSM", "Philox",
@@ -75,7 +72,7 @@ def data_path_files() -> list[Path]:
     files = []
     for entry in DATA_PATHS:
         path = ROOT / entry
-        files += sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.exists() else []
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
     return files
 
 

@@ -15,34 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-# Module paths of the code base before the restructuring of issue 19, mapped to their target names
-# so the rule is written once, against the target layout. Entries stop matching once the moves
-# land on main; delete them then.
-RENAMES = {
-    "simgen.dataset": "simgen.dataset.directory",
-    "simgen.shards": "simgen.dataset.shards",
-    "simgen.locking": "simgen.dataset.locking",
-    "simgen.preemption": "simgen.dataset.preemption",
-    "simgen.merge": "simgen.dataset.merge",
-    "simgen.lineage": "simgen.dataset.lineage",
-    "simgen.qa.dataset_view": "simgen.dataset.view",
-    "simgen.passes": "simgen.render.passes",
-    "simgen.render_device": "simgen.render.device",
-    "simgen.atmosphere": "simgen.imaging.atmosphere",
-    "simgen.sensor": "simgen.imaging",
-    "simgen.preview": "simgen.qa.preview",
-    "simgen.plan": "simgen.plan.planner",
-    "simgen.writers.plan_figure": "simgen.plan.figure",
-    "simgen.meshes": "simgen.geometry.mesh",
-    "simgen.catalog": "simgen.catalog.catalog",
-    "simgen.file_assets": "simgen.catalog.file_entries",
-    "simgen.assets.recipes": "simgen.catalog.recipes",
-    "simgen.assets": "simgen.catalog",
-    "simgen.scenes": "simgen.sampling.layouts",
-}
-
 # (importing module prefix, imported module prefix) -> why it is still there and what removes it.
-# Target names. An entry that matches no edge fails `test_every_known_back_edge_still_occurs`.
+# An entry that matches no edge fails `test_every_known_back_edge_still_occurs`.
 KNOWN_BACK_EDGES = {
     ("simgen.config.load", "simgen.qa"):
         "validate.fail_on is checked against simgen.qa.CHECKS; the check names belong in config or contract",
@@ -56,6 +30,8 @@ KNOWN_BACK_EDGES = {
         "the lens model is camera geometry (sampler, labels and imaging use it); move it to simgen.geometry",
     ("simgen.annotations.lens_coverage", "simgen.imaging.lens"):
         "the same lens model, imported by a peer stage; moves with it to simgen.geometry",
+    ("simgen.render.protocol", "simgen.blender.renderer"):
+        "make_cycles_renderer (a lazy import) sits beside the Protocol; the factory belongs to simgen.blender",
     ("simgen.dataset.merge", "simgen.pipeline"):
         "merge reuses pipeline.finalize_dataset; assembling a dataset belongs in simgen.dataset",
 }
@@ -76,24 +52,13 @@ def layer_ranks(text: str) -> dict[str, int]:
     return ranks
 
 
-def target_name(module: str) -> str:
-    """The module's name in the target layout (longest matching entry of RENAMES)."""
-    for old in sorted(RENAMES, key=len, reverse=True):
-        if module == old or module.startswith(old + "."):
-            return RENAMES[old] + module[len(old):]
-    return module
-
-
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[0] in ("scenes", "assets"):  # remapped into simgen by pyproject.toml until issue 19
-        parts.insert(0, "simgen")
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def source_files() -> list[Path]:
-    return [p for folder in ("simgen", "scenes", "assets") if (ROOT / folder).is_dir()
-            for p in sorted((ROOT / folder).rglob("*.py"))]
+    return sorted((ROOT / "simgen").rglob("*.py"))
 
 
 def imports_of(path: Path, known: set[str]) -> set[str]:
@@ -115,13 +80,13 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
 
 
 def import_graph() -> dict[str, set[str]]:
-    """target module -> the target modules and third-party roots it imports."""
+    """module -> the simgen modules and third-party top-level packages it imports."""
     files = source_files()
     known = {module_name(p) for p in files}
     graph: dict[str, set[str]] = {}
     for path in files:
-        edges = {target_name(m) if m.split(".")[0] == "simgen" else m.split(".")[0] for m in imports_of(path, known)}
-        graph.setdefault(target_name(module_name(path)), set()).update(edges)
+        edges = {m if m.split(".")[0] == "simgen" else m.split(".")[0] for m in imports_of(path, known)}
+        graph.setdefault(module_name(path), set()).update(edges)
     return graph
 
 
@@ -189,8 +154,3 @@ def test_a_back_edge_is_caught():
     assert back_edges(graph, ranks) == [("simgen.render.protocol", "simgen.sampling.frame"),
                                         ("simgen.sampling.camera", "simgen.pipeline")]
 
-
-def test_renames_follow_the_longest_match():
-    assert target_name("simgen.assets.recipes.people") == "simgen.catalog.recipes.people"
-    assert target_name("simgen.sensor.lens") == "simgen.imaging.lens"
-    assert target_name("simgen.sampling.frame") == "simgen.sampling.frame"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from simgen.lineage import content_config, hydra_value, reproduce_argv
+from simgen.dataset.lineage import content_config, hydra_value, reproduce_argv
 
 
 @pytest.mark.parametrize("value", [1.5, -3, 0.0, 1e-07, True, "urban_day", "a b's", "/tmp/x y/out", [96, 72],

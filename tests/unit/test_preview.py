@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simgen.preview import time_of_day
+from simgen.qa.preview import time_of_day
 
 
 def test_time_of_day_labels():

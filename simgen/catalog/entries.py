@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from simgen.catalog.prop_mesh import get_recipe, has_recipe, known_recipes, recipe_mesh
 from simgen.errors import AssetError, closest_name
 from simgen.geometry.mesh import MeshData
 
@@ -94,8 +95,6 @@ def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog
 
 
 def _parse_entry(name: str, body: Any, path: Path, digest: Any) -> AssetEntry:
-    from simgen.catalog.recipes import RECIPES
-
     where = f"asset catalog {path}, entry {name!r}"
     if isinstance(body, Mapping) and "file" in body and "recipe" not in body:
         from simgen.catalog.file_entry import register_file_asset
@@ -111,10 +110,11 @@ def _parse_entry(name: str, body: Any, path: Path, digest: Any) -> AssetEntry:
             raise AssetError(f"{where}: unknown keys {sorted(unknown)}; allowed: category, recipe, params, weight "
                              "(or file, unit_scale_m, up_axis, materials for an asset file)")
         recipe_name = str(body["recipe"])
-    if recipe_name not in RECIPES:
-        raise AssetError(f"{where}: unknown recipe {recipe_name!r}; known: {', '.join(RECIPES)}"
-                         + closest_name(recipe_name, RECIPES))
-    recipe = RECIPES[recipe_name]
+    if not has_recipe(recipe_name):
+        known = known_recipes()
+        raise AssetError(f"{where}: unknown recipe {recipe_name!r}; known: {', '.join(known)}"
+                         + closest_name(recipe_name, known))
+    recipe = get_recipe(recipe_name)
     params: dict[str, float | tuple[float, float]] = {}
     for key, value in (body.get("params") or {}).items():
         if key not in recipe.param_defaults:
@@ -187,9 +187,7 @@ def build_asset_mesh(entry: AssetEntry, params: Mapping[str, float]) -> MeshData
     Raises:
         AssetError: the recipe rejected the parameters.
     """
-    from simgen.catalog.recipes import RECIPES
-
     try:
-        return RECIPES[entry.recipe].build_mesh(params)
+        return recipe_mesh(entry.recipe, params)
     except ValueError as error:
         raise AssetError(f"asset {entry.name!r} (recipe {entry.recipe!r}): {error}") from error

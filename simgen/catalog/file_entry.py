@@ -12,7 +12,7 @@ A catalog entry with `file:` instead of `recipe:`::
 
 At catalog load the file is checked (exists, imports, has mesh geometry, plausible size) and
 its bytes hashed into the catalog hash (lineage); its geometry is registered in
-`simgen.catalog.recipes.RECIPES` as `file:<entry>`, so placement, labels and the builder use it
+`simgen.catalog.prop_mesh` as recipe `file:<entry>`, so placement, labels and the builder use it
 exactly like a procedural recipe. File materials mapped to a simgen slot are randomized like
 that slot; unmapped ones render neutral grey.
 """
@@ -41,7 +41,8 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
     Raises:
         AssetError: unknown keys, a missing/unreadable/corrupt/empty file, bad options.
     """
-    from simgen.catalog.recipes import RECIPES, Recipe
+    from simgen.catalog.prop_mesh import register_file_recipe
+    from simgen.catalog.recipes import Recipe
 
     unknown = set(body) - FILE_KEYS
     if unknown:
@@ -76,5 +77,5 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
             raise ValueError(f"asset file {name!r}: parameter 'scale' must be positive, got {factor}")
         return MeshData(mesh.vertices_m * factor, mesh.faces, mesh.face_material, mesh.materials)
 
-    RECIPES[recipe_name] = Recipe(recipe_name, build_mesh, {"scale": 1.0}, f"user asset file {file_path.name}")
+    register_file_recipe(Recipe(recipe_name, build_mesh, {"scale": 1.0}, f"user asset file {file_path.name}"))
     return recipe_name, digest

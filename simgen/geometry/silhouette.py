@@ -46,10 +46,10 @@ def pose_mesh(mesh: MeshData, location_m: tuple[float, float, float], yaw_deg: f
 
 
 def pose_prop(prop: PropSpec) -> PosedMesh:
-    """The world-frame mesh of a prop, rebuilt from its recipe (deterministic, no randomness)."""
-    from simgen.catalog.recipes import RECIPES
+    """The world-frame mesh of a prop (`simgen.catalog.prop_mesh`, cached), posed with its footprint."""
+    from simgen.catalog.prop_mesh import prop_mesh
 
-    return pose_mesh(RECIPES[prop.recipe].build_mesh(prop.params), prop.location_m, prop.yaw_deg)
+    return pose_mesh(prop_mesh(prop), prop.location_m, prop.yaw_deg)
 
 
 def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,

@@ -15,6 +15,7 @@ ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 # concept name -> its one defining module (each module is named in the architecture table).
 HOMES = {
     "MeshData": "simgen.geometry.mesh",
+    "prop_mesh": "simgen.catalog.prop_mesh",
     "Box3D": "simgen.annotations.box3d",
     "FrameSpec": "simgen.specs",
     "SimgenError": "simgen.errors",
@@ -46,7 +47,6 @@ PER_MODULE_BY_DESIGN = {
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
     "Box3D": "annotations/box3d.py (labels) and annotations/boxes3d.py (KITTI): one Box3D with both conversions",
-    "object_mesh": "annotations/amodal.py and annotations/boxes3d.py rebuild prop meshes: one prop-mesh module",
     "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
     "linear_to_srgb": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
     "srgb_to_linear": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",

@@ -32,6 +32,8 @@ KNOWN_BACK_EDGES = {
         "the same lens model, imported by a peer stage; moves with it to simgen.geometry",
     ("simgen.render.protocol", "simgen.blender.renderer"):
         "make_cycles_renderer (a lazy import) sits beside the Protocol; the factory belongs to simgen.blender",
+    ("simgen.catalog.prop_mesh", "simgen.geometry.raster"):
+        "triangle_indices (faces -> triangles) is mesh topology; it belongs in simgen.geometry.mesh",
     ("simgen.dataset.merge", "simgen.pipeline"):
         "merge reuses pipeline.finalize_dataset; assembling a dataset belongs in simgen.dataset",
 }

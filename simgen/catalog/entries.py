@@ -73,7 +73,7 @@ def load_catalog(path: Path | None = None, extra: Path | None = None,
 
     `extra` is a user catalog whose entries are added to (or replace, by name) those of `path`;
     this is what the `catalog` config field points at. `import_mesh` reads the meshes of file
-    entries (`simgen.render.protocol.import_mesh_file`, Blender's importers); without it a file
+    entries (`simgen.blender.import_asset_mesh`, Blender's importers); without it a file
     entry is an AssetError.
 
     Raises:

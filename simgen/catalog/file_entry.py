@@ -34,7 +34,7 @@ FILE_KEYS = {"category", "file", "unit_scale_m", "up_axis", "materials", "params
 MeshImporter = Callable[[str, float, str, str], MeshData]
 """(file path, metres per file unit, up axis "y"|"z", where for messages) -> object-frame mesh.
 
-The entry points pass Blender's importers (`simgen.render.protocol.import_mesh_file`); the catalog
+The entry points pass Blender's importers (`simgen.blender.import_asset_mesh`); the catalog
 itself never imports Blender."""
 
 

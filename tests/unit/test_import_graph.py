@@ -22,18 +22,12 @@ KNOWN_BACK_EDGES = {
         "validate.fail_on is checked against simgen.qa.CHECKS; the check names belong in config or contract",
     ("simgen.specs", "simgen.geometry.footprint"):
         "LayoutSpec holds Footprints; the plain record belongs beside the specs, the overlap maths in geometry",
-    ("simgen.catalog", "simgen.blender.asset_import"):
-        "file entries are imported by the catalog loader; the renderer should import them when it starts",
     ("simgen.commands.plan", "simgen.cli"):
         "imported for the ConfigStore registration side effect; explicit register_configs()/compose_config()",
     ("simgen.sampling.sensor", "simgen.imaging.lens"):
         "the lens model is camera geometry (sampler, labels and imaging use it); move it to simgen.geometry",
     ("simgen.annotations.lens_coverage", "simgen.imaging.lens"):
         "the same lens model, imported by a peer stage; moves with it to simgen.geometry",
-    ("simgen.render.protocol", "simgen.blender.renderer"):
-        "make_cycles_renderer (a lazy import) sits beside the Protocol; the factory belongs to simgen.blender",
-    ("simgen.catalog.prop_mesh", "simgen.geometry.raster"):
-        "triangle_indices (faces -> triangles) is mesh topology; it belongs in simgen.geometry.mesh",
     ("simgen.dataset.merge", "simgen.pipeline"):
         "merge reuses pipeline.finalize_dataset; assembling a dataset belongs in simgen.dataset",
 }

@@ -45,11 +45,18 @@ def _check_layout(out, coco):
     data = yaml.safe_load((out / "data.yaml").read_text())
     ordered = sorted(coco["categories"], key=lambda c: c["id"])
     assert data["names"] == {i: c["name"] for i, c in enumerate(ordered)}
-    assert (out / data["train"]).is_dir() and (out / data["val"]).is_dir() and data["path"] == str(out.resolve())
-    images = sorted(p.stem for p in (out / "images" / "train").iterdir())
-    labels = sorted(p.stem for p in (out / "labels" / "train").iterdir())
+    assert "path" not in data  # folders resolve against data.yaml's own folder
+    assert all((out / data[split]).is_dir() for split in ("train", "val", "test"))
+    images = sorted(p.stem for p in (out / "images").glob("*/*.png"))
+    labels = sorted(p.stem for p in (out / "labels").glob("*/*.txt"))
     assert images == labels == [f"{i['id']:06d}" for i in coco["images"]]
     return {c["id"]: i for i, c in enumerate(ordered)}
+
+
+def _yolo_file(out, kind, image_id, suffix):
+    """images/<split>/NNNNNN.png or labels/<split>/NNNNNN.txt, whatever the image's split."""
+    (path,) = (out / kind).glob(f"*/{image_id:06d}{suffix}")
+    return path
 
 
 def test_yolo_detect_follows_the_ultralytics_spec(dataset, coco, tmp_path):
@@ -57,8 +64,8 @@ def test_yolo_detect_follows_the_ultralytics_spec(dataset, coco, tmp_path):
     classes = _check_layout(out, coco)
     for image in coco["images"]:
         W, H = image["width"], image["height"]
-        assert cv2.imread(str(out / "images" / "train" / f"{image['id']:06d}.png")).shape[:2] == (H, W)
-        lines = (out / "labels" / "train" / f"{image['id']:06d}.txt").read_text().splitlines()
+        assert cv2.imread(str(_yolo_file(out, "images", image["id"], ".png"))).shape[:2] == (H, W)
+        lines = _yolo_file(out, "labels", image["id"], ".txt").read_text().splitlines()
         anns = _by_image(coco)[image["id"]]
         assert len(lines) == len(anns)
         for line, ann in zip(lines, anns, strict=True):
@@ -76,7 +83,7 @@ def test_yolo_segment_polygons_trace_the_masks(dataset, coco, tmp_path):
     checked = 0
     for image in coco["images"]:
         W, H = image["width"], image["height"]
-        lines = (out / "labels" / "train" / f"{image['id']:06d}.txt").read_text().splitlines()
+        lines = _yolo_file(out, "labels", image["id"], ".txt").read_text().splitlines()
         for line, ann in zip(lines, _by_image(coco)[image["id"]], strict=True):
             fields = line.split()
             assert int(fields[0]) == classes[ann["category_id"]]

@@ -13,6 +13,7 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
+from simgen.annotations.semantic import scenery_class_id
 from simgen.assets.recipes import RECIPES
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
@@ -80,11 +81,13 @@ def build_mesh_object(name: str, mesh_data: MeshData, materials: list[bpy.types.
 
 
 def build_prop(prop: PropSpec, scene: bpy.types.Scene, materials: MaterialCache) -> bpy.types.Object:
-    """Build one prop at its pose; labeled props get their instance index as pass_index."""
+    """Build one prop at its pose; labeled props get their instance index as pass_index, and the
+    materials of scenery its semantic class as theirs (the Material Index pass)."""
     mesh_data = RECIPES[prop.recipe].build_mesh(prop.params)
     role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
-    slot_materials = [materials.get(prop.materials[slot], role) if slot in prop.materials
-                      else materials.get(FALLBACK_MATERIAL) for slot in mesh_data.materials]
+    class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0
+    slot_materials = [materials.get(prop.materials[slot], role, class_id) if slot in prop.materials
+                      else materials.get(FALLBACK_MATERIAL, pass_index=class_id) for slot in mesh_data.materials]
     obj = build_mesh_object(prop.name, mesh_data, slot_materials)
     obj.location = prop.location_m
     obj.rotation_euler = (0.0, 0.0, math.radians(prop.yaw_deg))

@@ -60,3 +60,34 @@ def test_sequence_outputs_video_fields_tracks_and_flow(single):
         assert expected <= set(record["files"]) and not ({"flow_fwd", "flow_bwd"} - expected) & set(record["files"])
         flow = np.load(single / record["files"]["flow_fwd" if index % 2 == 0 else "flow_bwd"])
         assert flow.dtype == np.float32 and flow.shape == (48, 64, 2) and np.isfinite(flow).all()
+
+
+def test_validate_checks_and_preview_draws_the_new_labels(single, tmp_path):
+    import shutil
+
+    import cv2
+
+    from simgen.qa.validate import validate_dataset
+
+    result = simgen("validate", str(single), cwd=single.parent)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    summary = json.loads(result.stdout)
+    assert all(summary["checks"][name]["ok"] for name in ("keypoints", "panoptic", "flow"))
+    broken = tmp_path / "broken"
+    shutil.copytree(single, broken)
+    coco = json.loads((broken / "annotations.json").read_text())
+    person = next(a for a in coco["annotations"] if a.get("num_keypoints"))
+    person["num_keypoints"] += 1
+    (broken / "annotations.json").write_text(json.dumps(coco))
+    panoptic = json.loads((broken / "panoptic.json").read_text())
+    panoptic["annotations"][0]["segments_info"][0]["area"] += 1
+    (broken / "panoptic.json").write_text(json.dumps(panoptic))
+    (broken / "flow" / "000000_fwd.npy").unlink()
+    report = validate_dataset(broken)
+    assert {"keypoints", "panoptic", "flow"} <= set(report.failed)
+    preview = simgen("preview", str(single), "--out", str(tmp_path / "preview"), cwd=single.parent)
+    assert preview.returncode == 0, preview.stderr[-3000:]
+    sheet = cv2.imread(str(tmp_path / "preview" / "contact_sheet.png"))
+    assert sheet is not None
+    # image | depth | panoptic | flow | parameters: two panels more than a plain tile (5 x 64 px wide at 320 px)
+    assert sheet.shape[1] > 2 * (4 * 320 + 300)

@@ -18,7 +18,7 @@ Outside the image, behind the camera or beyond the lens model's fold radius: (0,
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,10 +122,18 @@ def person_keypoints(prop: PropSpec, camera: CameraSpec, sensor: SensorSpec, dep
         depth_planar_m: (H, W) float32 planar depth of the output image, metres, +inf = sky.
         object_index: (H, W) int32 object-index pass of the output image.
     """
-    world = skeleton_world(prop)
-    if world is None:
-        return None
-    points, radii = world
+    return _people_keypoints([prop], camera, sensor, depth_planar_m, object_index).get(prop.instance_index)
+
+
+def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorSpec, depth_planar_m: np.ndarray,
+                      object_index: np.ndarray) -> dict[int, Keypoints]:
+    """`person_keypoints` of several props at once (one projection for all); props without a
+    skeleton are left out."""
+    skeletons = [(prop, world) for prop in props if (world := skeleton_world(prop)) is not None]
+    if not skeletons:
+        return {}
+    points = np.concatenate([world[0] for _, world in skeletons])
+    radii = np.concatenate([world[1] for _, world in skeletons])
     xy, cam, valid = project_keypoints(points, camera, sensor)
     height, width = depth_planar_m.shape
     cols, rows = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64).T
@@ -135,31 +143,29 @@ def person_keypoints(prop: PropSpec, camera: CameraSpec, sensor: SensorSpec, dep
     # Planar depth of the point `radius` in front of the joint along its ray: the part's front.
     front_z = cam[:, 2] * (distance - radii) / np.maximum(distance, 1e-12)
     tolerance = DEPTH_TOLERANCE_M + DEPTH_TOLERANCE_PER_M * cam[:, 2]
-    occluded = depth_planar_m[rows, cols] < front_z - tolerance
-    visibility = np.where(inside, np.where(occluded, 1, 2), 0)
+    occluded = inside & (depth_planar_m[rows, cols] < front_z - tolerance)
     xyv = np.zeros((len(points), 3))
     xyv[inside, :2] = xy[inside]
-    xyv[:, 2] = visibility
-    own = object_index[rows, cols] == prop.instance_index
-    return Keypoints(xyv=xyv, occluded_by_self=inside & occluded & own)
+    xyv[:, 2] = np.where(inside, np.where(occluded, 1, 2), 0)
+    hit = object_index[rows, cols]
+    result, count = {}, len(KEYPOINT_NAMES)
+    for k, (prop, _) in enumerate(skeletons):
+        part = slice(k * count, (k + 1) * count)
+        result[prop.instance_index] = Keypoints(xyv=xyv[part], occluded_by_self=occluded[part]
+                                                & (hit[part] == prop.instance_index))
+    return result
 
 
 def frame_keypoints(spec: FrameSpec, depth_planar_m: np.ndarray, object_index: np.ndarray,
-                    instance_indices: Mapping[int, object] | None = None) -> dict[int, Keypoints]:
+                    instance_indices: Collection[int] | None = None) -> dict[int, Keypoints]:
     """instance index -> `Keypoints` of every labeled object of a keypoint category.
 
     Objects of KEYPOINT_CATEGORIES whose asset has no skeleton get all-zero keypoints, so every
     annotation of those categories carries `keypoints` (COCO's person_keypoints files do).
     `instance_indices` restricts the result to those instances (the visible ones).
     """
-    result = {}
-    for prop in spec.labeled_objects:
-        if prop.category not in KEYPOINT_CATEGORIES:
-            continue
-        if instance_indices is not None and prop.instance_index not in instance_indices:
-            continue
-        keypoints = person_keypoints(prop, spec.camera, spec.sensor, depth_planar_m, object_index)
-        if keypoints is None:
-            keypoints = Keypoints(np.zeros((len(KEYPOINT_NAMES), 3)), np.zeros(len(KEYPOINT_NAMES), dtype=bool))
-        result[prop.instance_index] = keypoints
-    return result
+    people = [prop for prop in spec.labeled_objects if prop.category in KEYPOINT_CATEGORIES
+              and (instance_indices is None or prop.instance_index in instance_indices)]
+    found = _people_keypoints(people, spec.camera, spec.sensor, depth_planar_m, object_index)
+    empty = Keypoints(np.zeros((len(KEYPOINT_NAMES), 3)), np.zeros(len(KEYPOINT_NAMES), dtype=bool))
+    return {prop.instance_index: found.get(prop.instance_index, empty) for prop in people}

@@ -23,9 +23,22 @@ STUFF_SEGMENT_BASE = 1 << 16
 """Stuff segment ids start above every instance index (MAX_INSTANCES = 32767)."""
 
 
-def _box(mask: np.ndarray) -> list[int]:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return [int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1)]
+def _stuff_boxes(semantic: np.ndarray, scenery: np.ndarray) -> dict[int, list[int]]:
+    """class id -> tight XYWH box of its scenery pixels, in one scatter pass per axis."""
+    height, width = semantic.shape
+    rows, cols = np.nonzero(scenery)
+    classes = semantic[rows, cols].astype(np.int64)
+    ids = np.unique(classes)
+    slot = np.searchsorted(ids, classes)
+    in_row = np.zeros((len(ids), height), dtype=bool)
+    in_col = np.zeros((len(ids), width), dtype=bool)
+    in_row[slot, rows] = True
+    in_col[slot, cols] = True
+    boxes = {}
+    for k, class_id in enumerate(ids):
+        r, c = np.flatnonzero(in_row[k]), np.flatnonzero(in_col[k])
+        boxes[int(class_id)] = [int(c[0]), int(r[0]), int(c[-1] - c[0] + 1), int(r[-1] - r[0] + 1)]
+    return boxes
 
 
 def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances: Sequence[Instance],
@@ -42,18 +55,19 @@ def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances:
         ids: (H, W) int64 segment id per pixel; segments: the `segments_info` list, things in
         instance-index order, then stuff in class-id order.
     """
-    ids = np.where(object_index > 0, object_index.astype(np.int64), STUFF_SEGMENT_BASE + semantic.astype(np.int64))
+    scenery = object_index == 0
+    ids = object_index.astype(np.int64)
+    ids[scenery] = STUFF_SEGMENT_BASE + semantic[scenery]
     segments = []
     for instance in instances:
         cls = thing_class(instance.category, categories[instance.category])
         segments.append({"id": instance.instance_index, "category_id": cls.id, "area": instance.area_px,
                          "bbox": list(instance.bbox_xywh), "iscrowd": instance.iscrowd,
                          "instance_id": instance.instance_id, "coco_category_id": instance.category_id})
-    stuff = np.where(object_index == 0, semantic.astype(np.int64), -1)
-    counts = np.bincount(stuff[stuff >= 0].ravel())
-    for class_id in np.flatnonzero(counts):
-        segments.append({"id": STUFF_SEGMENT_BASE + int(class_id), "category_id": int(class_id),
-                         "area": int(counts[class_id]), "bbox": _box(stuff == class_id), "iscrowd": 0})
+    counts = np.bincount(semantic[scenery])
+    for class_id, box in sorted(_stuff_boxes(semantic, scenery).items()):
+        segments.append({"id": STUFF_SEGMENT_BASE + class_id, "category_id": class_id,
+                         "area": int(counts[class_id]), "bbox": box, "iscrowd": 0})
     return ids, segments
 
 

@@ -123,11 +123,13 @@ def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     for prop in spec.labeled_objects:
         if 0 < prop.instance_index < len(lookup):
             lookup[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
+    classes = lookup[object_index]
     scenery = object_index == 0
-    classes = np.where(scenery, material_index, lookup[object_index]).astype(np.uint16)
-    sky = scenery & (material_index == 0) & ~np.isfinite(depth_planar_m)
-    classes[sky] = SKY.id
-    known = np.isin(classes, [c.id for c in semantic_classes(categories)])
+    classes[scenery] = material_index[scenery]
+    classes[scenery & ~np.isfinite(depth_planar_m)] = SKY.id  # no surface: material index 0 there
+    valid = np.zeros(1 << 16, dtype=bool)
+    valid[[c.id for c in semantic_classes(categories)]] = True
+    known = valid[classes]
     if not known.all():
         rows, cols = np.nonzero(~known)
         raise RenderError(f"frame {spec.frame_index}: {len(rows)} pixels have no semantic class (first at row "

@@ -1,0 +1,103 @@
+"""Cost of the issue-16 labels: keypoints and semantic/panoptic against the label stage, and
+optical flow against the frame time.
+
+Renders the frames of default-street sequences (Cycles, CPU), then, per frame, alternates the
+label stage without and with the extras in one run (A/B, median of --repeats each):
+
+    A: label_frame without keypoints
+    B: label_frame with keypoints + semantic map + panoptic segments + their PNG encodings
+    flow: forward + backward frame_flow of the pair (and their .npy/.png encodings)
+
+and prints B / A - 1 (keypoints + semantic/panoptic over the label stage) and flow / frame time
+(frame time = build + render + readback of the frame at --samples, plus its label stage).
+
+    python bench/labels_extra.py [--sequences 1 --frames 3] [--width 640 --height 480] [--samples 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from simgen.annotations.flow import frame_flow
+from simgen.annotations.labels import label_frame
+from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
+from simgen.annotations.semantic import semantic_map
+from simgen.catalog import load_catalog
+from simgen.config.load import load_config
+from simgen.sampling.frame import sample_frame
+from simgen.sensor.apply import apply_sensor, render_spec
+from simgen.writers.flow import encode_status_png
+from simgen.writers.images import encode_npy, encode_rgb_png, encode_uint16_png
+
+
+def _extras(spec, passes, labels_cfg) -> None:
+    labels = label_frame(spec, passes.object_index, labels_cfg, passes.depth_planar_m)
+    semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec,
+                            labels_cfg.categories)
+    ids, _ = panoptic_segments(passes.object_index, semantic, labels.instances, labels_cfg.categories)
+    encode_uint16_png(semantic)
+    encode_rgb_png(encode_segment_ids(ids))
+
+
+def _flow(a, pa, b, pb) -> None:
+    for s1, p1, s2, p2 in ((a, pa, b, pb), (b, pb, a, pa)):
+        flow, status = frame_flow(s1, p1.depth_planar_m, p1.object_index, s2, p2.depth_planar_m, p2.object_index)
+        encode_npy(flow)
+        encode_status_png(status)
+
+
+def _seconds(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sequences", type=int, default=1)
+    parser.add_argument("--frames", type=int, default=3, help="frames per sequence")
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--height", type=int, default=480)
+    parser.add_argument("--samples", type=int, default=16)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    cfg = load_config({"frames": args.sequences * args.frames, "sequence": {"frames": args.frames, "fps": 10.0},
+                       "render": {"resolution": [args.width, args.height], "samples": args.samples,
+                                  "denoise": False, "device": "cpu"},
+                       "traffic": {"cars": 10, "pedestrians": 6, "cyclists": 2, "max_distance_m": 45.0}})
+    from simgen.blender.renderer import CyclesRenderer
+
+    renderer, catalog = CyclesRenderer(cfg.render), load_catalog()
+    extra_ratios, flow_ratios = [], []
+    try:
+        previous = None
+        for index in range(cfg.frames):
+            spec = sample_frame(cfg, catalog, index)
+            raw, timing = renderer.render(render_spec(spec))
+            passes, _ = apply_sensor(raw, spec, "planar")
+            base, extra = [], []
+            for _ in range(args.repeats):  # alternate A and B so machine load hits both alike
+                base.append(_seconds(label_frame, spec, passes.object_index, cfg.labels))
+                extra.append(_seconds(_extras, spec, passes, cfg.labels))
+            base_s, extra_s = statistics.median(base), statistics.median(extra)
+            frame_s = timing["build_s"] + timing["render_s"] + timing["readback_s"] + extra_s
+            extra_ratios.append(extra_s / base_s - 1.0)
+            line = (f"frame {index}: labels {base_s * 1e3:.1f} ms, with keypoints+semantic+panoptic "
+                    f"{extra_s * 1e3:.1f} ms (+{100 * extra_ratios[-1]:.1f} %); frame {frame_s:.2f} s")
+            if previous is not None and index % args.frames:
+                flow_s = statistics.median(_seconds(_flow, *previous, spec, passes) for _ in range(args.repeats))
+                flow_ratios.append(flow_s / frame_s)
+                line += f"; flow fwd+bwd {flow_s * 1e3:.0f} ms = {100 * flow_ratios[-1]:.1f} % of the frame"
+            print(line, flush=True)
+            previous = (spec, passes)
+    finally:
+        renderer.close()
+    print(f"median: keypoints+semantic+panoptic +{100 * statistics.median(extra_ratios):.1f} % of the label stage; "
+          f"flow {100 * statistics.median(flow_ratios):.1f} % of the frame time "
+          f"({args.width}x{args.height}, {args.samples} spp)" if flow_ratios else "")
+
+
+if __name__ == "__main__":
+    main()

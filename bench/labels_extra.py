@@ -24,10 +24,10 @@ from simgen.annotations.flow import frame_flow
 from simgen.annotations.labels import label_frame
 from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
 from simgen.annotations.semantic import semantic_map
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
+from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.sampling.frame import sample_frame
-from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.writers.flow import encode_status_png
 from simgen.writers.images import encode_npy, encode_rgb_png, encode_uint16_png
 

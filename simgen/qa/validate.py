@@ -35,8 +35,8 @@ import cv2
 import numpy as np
 
 from simgen import contract
+from simgen.dataset.view import decode_segmentation, mask_box_xywh
 from simgen.qa import CHECKS
-from simgen.qa.dataset_view import decode_segmentation, mask_box_xywh
 from simgen.qa.label_checks import check_flow, check_keypoints, check_panoptic
 
 

@@ -20,13 +20,13 @@ from each frame's own index, so noise differs from frame to frame.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Callable
 
-from simgen.assets.recipes import RECIPES
-from simgen.assets.recipes.people import cyclist_development_m, pedestrian_stride_m
-from simgen.catalog import Catalog
+from simgen.catalog.entries import Catalog
+from simgen.catalog.prop_mesh import has_recipe, prop_mesh
+from simgen.catalog.recipes import RECIPES
+from simgen.catalog.recipes.people import cyclist_development_m, pedestrian_stride_m
 from simgen.config.schema import SimgenConfig
 from simgen.geometry.footprint import Footprint, footprints_overlap
 from simgen.seeds import cycles_seed
@@ -47,17 +47,11 @@ def sequence_position(frame_index: int, frames_per_sequence: int) -> tuple[int, 
     return frame_index // frames_per_sequence, frame_index % frames_per_sequence
 
 
-@functools.lru_cache(maxsize=256)
-def _bounds(recipe: str, params: tuple[tuple[str, float], ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    low, high = RECIPES[recipe].build_mesh(dict(params)).bounds_m
-    return tuple(map(float, low)), tuple(map(float, high))
-
-
 def _footprint(prop: PropSpec, offset_m: tuple[float, float] = (0.0, 0.0)) -> Footprint | None:
-    """The ground footprint of a recipe-built prop moved by `offset_m`; None for file assets."""
-    if prop.recipe not in RECIPES:
+    """The ground footprint of a prop moved by `offset_m`; None if its recipe is unknown here."""
+    if not has_recipe(prop.recipe):
         return None
-    low, high = _bounds(prop.recipe, tuple(sorted(prop.params.items())))
+    low, high = prop_mesh(prop).bounds_m
     yaw = math.radians(prop.yaw_deg)
     cx, cy = (low[0] + high[0]) / 2, (low[1] + high[1]) / 2
     return Footprint(prop.location_m[0] + math.cos(yaw) * cx - math.sin(yaw) * cy + offset_m[0],

@@ -1,7 +1,7 @@
 """Per-frame label maps: instance, semantic and COCO panoptic PNGs (all optional, `output.*`).
 
 Every map is computed from the first-sample passes of the output image (object index,
-material index, depth; `simgen.passes`), so they agree with the COCO masks pixel for pixel.
+material index, depth; `simgen.render.passes`), so they agree with the COCO masks pixel for pixel.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
 from simgen.annotations.semantic import semantic_map
 from simgen.config.schema import OutputConfig
 from simgen.errors import RenderError
-from simgen.passes import RenderPasses
+from simgen.render.passes import RenderPasses
 from simgen.specs import FrameSpec
 from simgen.writers.atomic import write_bytes_atomic
 from simgen.writers.images import encode_rgb_png, encode_uint16_png

@@ -14,7 +14,7 @@ import pytest
 from simgen.annotations.flow import frame_flow
 from simgen.contract import FLOW_OCCLUDED, FLOW_SKY, FLOW_VALID
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.sensor.apply import apply_sensor, render_spec
+from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.specs import SensorSpec
 from tests.blender.scenes import box, camera, frame
 

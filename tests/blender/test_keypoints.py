@@ -32,9 +32,9 @@ def render_dataset_of(renderer, specs, root: Path, **overrides) -> tuple[dict, N
     """Render frames (through the sensor model's pinhole render) and write them as a dataset
     with the pipeline's own `write_frame` + `finalize_dataset`; returns annotations.json."""
     from simgen.config.dump import config_to_plain
-    from simgen.dataset import DatasetDir
+    from simgen.dataset.directory import DatasetDir
+    from simgen.imaging.sensor import render_spec
     from simgen.pipeline import finalize_dataset, write_frame
-    from simgen.sensor.apply import render_spec
 
     cfg = tiny_config(root, frames=len(specs), **overrides)
     dataset = DatasetDir(Path(cfg.output.dir))

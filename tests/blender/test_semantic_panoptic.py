@@ -14,12 +14,12 @@ import pytest
 
 from simgen.annotations.panoptic import STUFF_SEGMENT_BASE, decode_segment_ids
 from simgen.annotations.semantic import SKY, STUFF_CLASSES, semantic_classes, thing_class
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.dump import config_to_plain
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
+from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.pipeline import finalize_dataset, write_frame
 from simgen.sampling.frame import sample_frame
-from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.specs import MotionSpec, SensorSpec
 from tests.conftest import tiny_config
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from simgen.assets.recipes import RECIPES
-from simgen.assets.recipes.body import face_points
-from simgen.assets.recipes.people import posed_pedestrian
 
 from simgen.annotations.keypoints import frame_keypoints, person_keypoints, skeleton_world
+from simgen.catalog.recipes import RECIPES
+from simgen.catalog.recipes.body import face_points
+from simgen.catalog.recipes.people import posed_pedestrian
 from simgen.contract import KEYPOINT_NAMES, KEYPOINT_SKELETON
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.specs import CameraSpec, MaterialSpec, PropSpec, SensorSpec

@@ -22,7 +22,7 @@ from simgen.annotations.semantic import (
     semantic_map,
     thing_class,
 )
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.dump import config_to_plain
 from simgen.config.load import load_config
 from simgen.errors import RenderError

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simgen.annotations.identity import assign_track_ids, instance_ids
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.errors import ConfigError
 from simgen.geometry.footprint import Footprint, footprints_overlap
 from simgen.sampling.frame import sample_frame

@@ -10,7 +10,7 @@ Layout of `output.dir`::
     depth/NNNNNN.npy         optional float32 metres, background = DEPTH_BACKGROUND_FLOAT (inf)
     instance/NNNNNN.png      optional uint16 instance index per pixel, 0 = background
     semantic/NNNNNN.png      optional uint16 semantic class id per pixel (Cityscapes label ids,
-                             scenery and sky included; `simgen.annotations.semantic`)
+                             scenery and sky included; `simgen.catalog.classes`)
     panoptic/NNNNNN.png      optional COCO panoptic segment ids, RGB (id = R + 256 G + 256^2 B)
     panoptic.json            with it: COCO panoptic segments_info of every frame
     flow/NNNNNN_fwd.npy      sequences only (sequence.frames > 1): float32 (H, W, 2) optical flow

@@ -5,7 +5,7 @@ id = R + 256 G + 256^2 B; `segments_info` lists every segment with its category,
 tight box (COCO XYWH, pixel-edge) and iscrowd. Here every pixel belongs to a segment (no void):
 
     * a thing segment per labeled instance, id = its instance index (1..32767), category = its
-      semantic class (`simgen.annotations.semantic`); iscrowd = 1 for ignore regions. It also
+      semantic class (`simgen.catalog.classes`); iscrowd = 1 for ignore regions. It also
       carries `instance_id` and `coco_category_id` (the annotations.json category).
     * a stuff segment per scenery class present, id = STUFF_SEGMENT_BASE + class id.
 """
@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from simgen.annotations.instances import Instance
-from simgen.annotations.semantic import thing_class
+from simgen.catalog.classes import thing_class
 
 STUFF_SEGMENT_BASE = 1 << 16
 """Stuff segment ids start above every instance index (MAX_INSTANCES = 32767)."""

@@ -13,12 +13,12 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from simgen.annotations.semantic import scenery_class_id
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.weather import build_fog_volume
+from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
 from simgen.geometry.mesh import MeshData

@@ -143,7 +143,7 @@ class CyclesRenderer:
         view_layer = scene.view_layers[0]
         view_layer.use_pass_z = True
         view_layer.use_pass_object_index = True
-        view_layer.use_pass_material_index = True  # scenery semantic classes (simgen.annotations.semantic)
+        view_layer.use_pass_material_index = True  # scenery semantic classes (simgen.catalog.classes)
         scene.render.use_file_extension = True
         self._use_exr_output()
 

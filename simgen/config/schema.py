@@ -279,7 +279,7 @@ class OutputConfig:
     """Write instance/NNNNNN.png: uint16 instance index per pixel (0 = background)."""
     semantic_maps: bool = False
     """Write semantic/NNNNNN.png: uint16 semantic class id per pixel, scenery and sky included
-    (Cityscapes label ids, `simgen.annotations.semantic`)."""
+    (Cityscapes label ids, `simgen.catalog.classes`)."""
     panoptic: bool = False
     """Write COCO panoptic output: panoptic/NNNNNN.png and panoptic.json (`simgen.writers.panoptic`)."""
     progress: bool = True

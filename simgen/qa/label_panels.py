@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from simgen.annotations.panoptic import STUFF_SEGMENT_BASE, decode_segment_ids
-from simgen.annotations.semantic import STUFF_CLASSES, THING_CLASSES
+from simgen.catalog.classes import STUFF_CLASSES, THING_CLASSES
 from simgen.contract import FLOW_SKY, FLOW_VALID
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX

@@ -35,7 +35,7 @@ class RenderPasses:
         depth_planar_m: (H, W) float32 camera-z depth in metres; +inf where no surface.
         object_index: (H, W) int32 instance index per pixel; 0 = background/scenery.
         material_index: (H, W) int32 `Material.pass_index` of the first surface hit, which
-            simgen sets to the scenery's semantic class id (`simgen.annotations.semantic`);
+            simgen sets to the scenery's semantic class id (`simgen.catalog.classes`);
             0 = no surface. None when the render did not write the pass.
     """
 

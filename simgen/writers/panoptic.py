@@ -3,7 +3,7 @@
 Follows panopticapi's format: `images` (id, file_name, width, height), `annotations` (one per
 image: image_id, file_name of its PNG relative to panoptic/, segments_info) and `categories`
 (id, name, supercategory, isthing, color): every semantic class of the dataset
-(`simgen.annotations.semantic.semantic_classes`), so category ids are class ids. Entries are
+(`simgen.catalog.classes.semantic_classes`), so category ids are class ids. Entries are
 streamed to temp files while `simgen.writers.assembly` reads the records, so memory stays
 bounded by one record; the file is replaced atomically.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from simgen.annotations.semantic import semantic_classes
+from simgen.catalog.classes import semantic_classes
 from simgen.writers.atomic import temp_path
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from simgen.annotations.panoptic import STUFF_SEGMENT_BASE, decode_segment_ids
-from simgen.annotations.semantic import SKY, STUFF_CLASSES, semantic_classes, thing_class
+from simgen.catalog.classes import SKY, STUFF_CLASSES, semantic_classes, thing_class
 from simgen.catalog.entries import load_catalog
 from simgen.config.dump import config_to_plain
 from simgen.dataset.directory import DatasetDir

@@ -13,13 +13,13 @@ from simgen.annotations.panoptic import (
     encode_segment_ids,
     panoptic_segments,
 )
-from simgen.annotations.semantic import (
+from simgen.annotations.semantic import semantic_map
+from simgen.catalog.classes import (
     SKY,
     STUFF_CLASSES,
     THING_CLASS_BASE,
     scenery_class_id,
     semantic_classes,
-    semantic_map,
     thing_class,
 )
 from simgen.catalog.entries import load_catalog

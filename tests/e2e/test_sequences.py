@@ -1,10 +1,12 @@
-"""Sequences end to end (issue 16): a 2-shard sweep of sequences merges byte for byte into what a
-single run writes, flow and panoptic files included; COCO video fields and tracks follow the
-sequences."""
+"""Sequences end to end (issue 16): the commands of docs/labels-extra.md as written (at a tiny
+size), a 2-shard sweep of sequences merging byte for byte into what a single run writes, flow
+and panoptic files included; COCO video fields and tracks follow the sequences."""
 
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +16,27 @@ from tests.e2e.test_sweeps import simgen
 
 pytestmark = [pytest.mark.blender, pytest.mark.slow]
 
-ARGS = ["frames=4", "sequence.frames=2", "sequence.fps=10", "seed=11", "render.resolution=[64,48]",
-        "render.samples=2", "render.denoise=false", "output.progress=false", "output.semantic_maps=true",
-        "output.panoptic=true", "traffic.cars=4", "traffic.pedestrians=3"]
+DOC = Path(__file__).resolve().parents[2] / "docs" / "labels-extra.md"
+TINY = ["seed=11", "render.resolution=[64,48]", "render.samples=2", "render.denoise=false", "output.progress=false",
+        "traffic.cars=4", "traffic.pedestrians=3"]
+
+
+def doc_commands() -> list[list[str]]:
+    """The command block of docs/labels-extra.md: render, validate, preview (argv without `simgen`)."""
+    (block,) = re.findall(r"<!-- labels-extra-command -->\n```bash\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert [c[:2] for c in commands] == [["simgen", "frames=4"], ["simgen", "validate"], ["simgen", "preview"]]
+    return [c[1:] for c in commands]
+
+
+RENDER, VALIDATE, PREVIEW = doc_commands()
+DOC_DIR = next(a.split("=", 1)[1] for a in RENDER if a.startswith("output.dir="))
+ARGS = [a for a in RENDER if not a.startswith("output.dir=")] + TINY
+
+
+def _at(command: list[str], root: Path) -> list[str]:
+    """A documented command with its dataset path replaced by `root`."""
+    return [str(root) if a == DOC_DIR else a for a in command]
 
 
 def _data_files(root: Path) -> dict[str, bytes]:
@@ -69,7 +89,7 @@ def test_validate_checks_and_preview_draws_the_new_labels(single, tmp_path):
 
     from simgen.qa.validate import validate_dataset
 
-    result = simgen("validate", str(single), cwd=single.parent)
+    result = simgen(*_at(VALIDATE, single), cwd=single.parent)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     summary = json.loads(result.stdout)
     assert all(summary["checks"][name]["ok"] for name in ("keypoints", "panoptic", "flow"))
@@ -85,7 +105,7 @@ def test_validate_checks_and_preview_draws_the_new_labels(single, tmp_path):
     (broken / "flow" / "000000_fwd.npy").unlink()
     report = validate_dataset(broken)
     assert {"keypoints", "panoptic", "flow"} <= set(report.failed)
-    preview = simgen("preview", str(single), "--out", str(tmp_path / "preview"), cwd=single.parent)
+    preview = simgen(*_at(PREVIEW, single), "--out", str(tmp_path / "preview"), cwd=single.parent)
     assert preview.returncode == 0, preview.stderr[-3000:]
     sheet = cv2.imread(str(tmp_path / "preview" / "contact_sheet.png"))
     assert sheet is not None

@@ -100,3 +100,34 @@ def test_a_box_moving_at_a_known_speed_has_its_analytic_flow(renderer):
     # Ground the box uncovers in frame b was behind it in frame a: occluded in the backward flow.
     uncovered = (b.object_index == 0) & (a.object_index == 1) & np.isfinite(b.depth_planar_m)
     assert uncovered.any() and np.all(back_status[uncovered] == FLOW_OCCLUDED)
+
+
+def test_a_walking_pedestrian_flow_follows_its_skeleton(renderer):
+    from simgen.annotations.keypoints import frame_keypoints
+    from simgen.contract import KEYPOINT_NAMES
+    from simgen.sampling.sequence import _advanced
+    from tests.blender.test_people_render import _prop
+
+    cam = camera(width_px=96, height_px=72, location_m=(0.0, 0.0, 1.1), pitch_deg=-6.0)
+    walker = _prop("pedestrian", {"speed_m_s": 1.5, "gait_phase": 0.1}, (-0.6, 4.0, 0.0), 0.0, "pedestrian")
+    velocity = (1.5, 0.0, 0.0)
+    spec_a = frame(cam, objects=[walker])
+    spec_b = dataclasses.replace(spec_a, frame_index=1, objects=(_advanced(walker, velocity, 0.1),))
+    assert spec_b.objects[0].params["gait_phase"] != walker.params["gait_phase"]  # the legs moved on
+    a, b = _render(renderer, spec_a), _render(renderer, spec_b)
+    flow, status = frame_flow(spec_a, a.depth_planar_m, a.object_index, spec_b, b.depth_planar_m, b.object_index)
+    person = (a.object_index == 1) & (status == FLOW_VALID)
+    assert person.sum() > 100
+    grid = np.stack(np.meshgrid(np.arange(96.0), np.arange(72.0)), -1)
+    target = np.floor(grid + flow + 0.5).astype(int)[person]
+    assert np.mean(b.object_index[target[:, 1], target[:, 0]] == 1) > 0.97  # lands on the person again
+    kp_a = frame_keypoints(spec_a, a.depth_planar_m, a.object_index)[1].xyv
+    kp_b = frame_keypoints(spec_b, b.depth_planar_m, b.object_index)[1].xyv
+    checked = 0
+    for name in ("left_hip", "right_hip", "left_knee", "right_knee", "left_shoulder", "nose"):
+        k = KEYPOINT_NAMES.index(name)
+        col, row = np.floor(kp_a[k, :2]).astype(int)
+        if kp_a[k, 2] == 2 and a.object_index[row, col] == 1:  # the joint's pixel shows its body part
+            np.testing.assert_allclose(kp_a[k, :2] + flow[row, col], kp_b[k, :2], atol=1.0, err_msg=name)
+            checked += 1
+    assert checked >= 3

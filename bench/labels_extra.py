@@ -4,12 +4,13 @@ optical flow against the frame time.
 Renders the frames of default-street sequences (Cycles, CPU), then, per frame, alternates the
 label stage without and with the extras in one run (A/B, median of --repeats each):
 
-    A: label_frame without keypoints
-    B: label_frame with keypoints + semantic map + panoptic segments + their PNG encodings
+    A: label_frame without keypoints (the label stage's labels)
+    B: label_frame with keypoints + semantic map + panoptic segments (computation)
+    W: the semantic and panoptic PNG encodings, against the frame's RGB + depth PNG encodings
     flow: forward + backward frame_flow of the pair (and their .npy/.png encodings)
 
-and prints B / A - 1 (keypoints + semantic/panoptic over the label stage) and flow / frame time
-(frame time = build + render + readback of the frame at --samples, plus its label stage).
+and prints B / A - 1, W / (RGB + depth encodings) and flow / frame time (frame time = build +
+render + readback of the frame at --samples, plus its label stage).
 
     python bench/labels_extra.py [--sequences 1 --frames 3] [--width 640 --height 480] [--samples 16]
 """
@@ -29,16 +30,25 @@ from simgen.config.load import load_config
 from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.sampling.frame import sample_frame
 from simgen.writers.flow import encode_status_png
-from simgen.writers.images import encode_npy, encode_rgb_png, encode_uint16_png
+from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
 
-def _extras(spec, passes, labels_cfg) -> None:
+def _extras(spec, passes, labels_cfg) -> tuple:
     labels = label_frame(spec, passes.object_index, labels_cfg, passes.depth_planar_m)
     semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec,
                             labels_cfg.categories)
     ids, _ = panoptic_segments(passes.object_index, semantic, labels.instances, labels_cfg.categories)
+    return semantic, ids
+
+
+def _extra_writes(semantic, ids) -> None:
     encode_uint16_png(semantic)
     encode_rgb_png(encode_segment_ids(ids))
+
+
+def _base_writes(passes) -> None:
+    encode_rgb_png(passes.rgb)
+    encode_depth_png(passes.depth_planar_m)
 
 
 def _flow(a, pa, b, pb) -> None:
@@ -70,22 +80,27 @@ def main() -> None:
     from simgen.blender.renderer import CyclesRenderer
 
     renderer, catalog = CyclesRenderer(cfg.render), load_catalog()
-    extra_ratios, flow_ratios = [], []
+    extra_ratios, write_ratios, flow_ratios = [], [], []
     try:
         previous = None
         for index in range(cfg.frames):
             spec = sample_frame(cfg, catalog, index)
             raw, timing = renderer.render(render_spec(spec))
             passes, _ = apply_sensor(raw, spec, "planar")
-            base, extra = [], []
+            base, extra, base_w, extra_w = [], [], [], []
+            semantic, ids = _extras(spec, passes, cfg.labels)
             for _ in range(args.repeats):  # alternate A and B so machine load hits both alike
                 base.append(_seconds(label_frame, spec, passes.object_index, cfg.labels))
                 extra.append(_seconds(_extras, spec, passes, cfg.labels))
+                base_w.append(_seconds(_base_writes, passes))
+                extra_w.append(_seconds(_extra_writes, semantic, ids))
             base_s, extra_s = statistics.median(base), statistics.median(extra)
+            write_ratios.append(statistics.median(extra_w) / statistics.median(base_w))
             frame_s = timing["build_s"] + timing["render_s"] + timing["readback_s"] + extra_s
             extra_ratios.append(extra_s / base_s - 1.0)
             line = (f"frame {index}: labels {base_s * 1e3:.1f} ms, with keypoints+semantic+panoptic "
-                    f"{extra_s * 1e3:.1f} ms (+{100 * extra_ratios[-1]:.1f} %); frame {frame_s:.2f} s")
+                    f"{extra_s * 1e3:.1f} ms (+{100 * extra_ratios[-1]:.1f} %); their PNGs "
+                    f"{100 * write_ratios[-1]:.0f} % of the RGB+depth PNGs; frame {frame_s:.2f} s")
             if previous is not None and index % args.frames:
                 flow_s = statistics.median(_seconds(_flow, *previous, spec, passes) for _ in range(args.repeats))
                 flow_ratios.append(flow_s / frame_s)
@@ -95,6 +110,7 @@ def main() -> None:
     finally:
         renderer.close()
     print(f"median: keypoints+semantic+panoptic +{100 * statistics.median(extra_ratios):.1f} % of the label stage; "
+          f"their PNG writes {100 * statistics.median(write_ratios):.0f} % of the RGB+depth PNG writes; "
           f"flow {100 * statistics.median(flow_ratios):.1f} % of the frame time "
           f"({args.width}x{args.height}, {args.samples} spp)" if flow_ratios else "")
 

@@ -23,22 +23,24 @@ STUFF_SEGMENT_BASE = 1 << 16
 """Stuff segment ids start above every instance index (MAX_INSTANCES = 32767)."""
 
 
-def _stuff_boxes(semantic: np.ndarray, scenery: np.ndarray) -> dict[int, list[int]]:
-    """class id -> tight XYWH box of its scenery pixels, in one scatter pass per axis."""
+def _stuff_extents(semantic: np.ndarray, scenery: np.ndarray) -> dict[int, tuple[int, list[int]]]:
+    """class id -> (pixel count, tight XYWH box) of the scenery pixels of each class.
+
+    One bincount per axis over (row or column, class) pairs: scenery only holds stuff classes,
+    so the tables are (H or W) x (a few dozen) whatever the image size.
+    """
     height, width = semantic.shape
-    rows, cols = np.nonzero(scenery)
-    classes = semantic[rows, cols].astype(np.int64)
-    ids = np.unique(classes)
-    slot = np.searchsorted(ids, classes)
-    in_row = np.zeros((len(ids), height), dtype=bool)
-    in_col = np.zeros((len(ids), width), dtype=bool)
-    in_row[slot, rows] = True
-    in_col[slot, cols] = True
-    boxes = {}
-    for k, class_id in enumerate(ids):
-        r, c = np.flatnonzero(in_row[k]), np.flatnonzero(in_col[k])
-        boxes[int(class_id)] = [int(c[0]), int(r[0]), int(c[-1] - c[0] + 1), int(r[-1] - r[0] + 1)]
-    return boxes
+    depth = int(semantic[scenery].max(initial=0)) + 2  # the last slot collects the things' pixels
+    labels = np.where(scenery, semantic, depth - 1).astype(np.int64)
+    rows = np.bincount((np.arange(height)[:, None] * depth + labels).ravel(), minlength=height * depth)
+    cols = np.bincount((np.arange(width)[None, :] * depth + labels).ravel(), minlength=width * depth)
+    rows, cols = rows.reshape(height, depth)[:, :-1], cols.reshape(width, depth)[:, :-1]
+    extents = {}
+    for class_id in np.flatnonzero(rows.sum(axis=0)):
+        r, c = np.flatnonzero(rows[:, class_id]), np.flatnonzero(cols[:, class_id])
+        extents[int(class_id)] = (int(rows[:, class_id].sum()),
+                                  [int(c[0]), int(r[0]), int(c[-1] - c[0] + 1), int(r[-1] - r[0] + 1)])
+    return extents
 
 
 def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances: Sequence[Instance],
@@ -64,16 +66,16 @@ def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances:
         segments.append({"id": instance.instance_index, "category_id": cls.id, "area": instance.area_px,
                          "bbox": list(instance.bbox_xywh), "iscrowd": instance.iscrowd,
                          "instance_id": instance.instance_id, "coco_category_id": instance.category_id})
-    counts = np.bincount(semantic[scenery])
-    for class_id, box in sorted(_stuff_boxes(semantic, scenery).items()):
-        segments.append({"id": STUFF_SEGMENT_BASE + class_id, "category_id": class_id,
-                         "area": int(counts[class_id]), "bbox": box, "iscrowd": 0})
+    for class_id, (area, box) in sorted(_stuff_extents(semantic, scenery).items()):
+        segments.append({"id": STUFF_SEGMENT_BASE + class_id, "category_id": class_id, "area": area, "bbox": box,
+                         "iscrowd": 0})
     return ids, segments
 
 
 def encode_segment_ids(ids: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 RGB of (H, W) segment ids: id = R + 256 G + 256^2 B (panopticapi id2rgb)."""
-    return np.stack([ids % 256, ids // 256 % 256, ids // 65536 % 256], axis=-1).astype(np.uint8)
+    """(H, W, 3) uint8 RGB of (H, W) segment ids < 2^24: id = R + 256 G + 256^2 B (panopticapi id2rgb)."""
+    little_endian = np.ascontiguousarray(ids, dtype="<u4")  # bytes R, G, B, 0 of each id
+    return little_endian.view(np.uint8).reshape(*ids.shape, 4)[..., :3]
 
 
 def decode_segment_ids(rgb: np.ndarray) -> np.ndarray:

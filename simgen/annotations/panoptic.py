@@ -54,12 +54,11 @@ def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances:
         categories: COCO category name -> id.
 
     Returns:
-        ids: (H, W) int64 segment id per pixel; segments: the `segments_info` list, things in
+        ids: (H, W) int32 segment id per pixel; segments: the `segments_info` list, things in
         instance-index order, then stuff in class-id order.
     """
     scenery = object_index == 0
-    ids = object_index.astype(np.int64)
-    ids[scenery] = STUFF_SEGMENT_BASE + semantic[scenery]
+    ids = np.where(scenery, semantic.astype(np.int32) + STUFF_SEGMENT_BASE, object_index)
     segments = []
     for instance in instances:
         cls = thing_class(instance.category, categories[instance.category])

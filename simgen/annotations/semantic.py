@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.catalog.classes import SKY, semantic_classes, thing_class
+from simgen.catalog.classes import SKY, STUFF_CLASSES, thing_class
 from simgen.errors import RenderError
 from simgen.specs import FrameSpec
 
@@ -38,13 +38,14 @@ def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     for prop in spec.labeled_objects:
         if 0 < prop.instance_index < len(lookup):
             lookup[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
-    classes = lookup[object_index]
+    stuff = np.zeros(1 << 16, dtype=np.uint16)  # material index -> class; unknown ids -> 0
+    stuff[[c.id for c in STUFF_CLASSES]] = [c.id for c in STUFF_CLASSES]
+    stuff[0] = SKY.id  # no surface hit: Cycles writes material index 0
     scenery = object_index == 0
-    classes[scenery] = material_index[scenery]
-    classes[scenery & ~np.isfinite(depth_planar_m)] = SKY.id  # no surface: material index 0 there
-    valid = np.zeros(1 << 16, dtype=bool)
-    valid[[c.id for c in semantic_classes(categories)]] = True
-    known = valid[classes]
+    classes = np.where(scenery, stuff[material_index], lookup[object_index])
+    known = classes != 0
+    surfaceless = scenery & (material_index == 0)
+    known[surfaceless] = ~np.isfinite(depth_planar_m[surfaceless])  # a surface without a class is not sky
     if not known.all():
         rows, cols = np.nonzero(~known)
         raise RenderError(f"frame {spec.frame_index}: {len(rows)} pixels have no semantic class (first at row "

@@ -17,29 +17,32 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from simgen.annotations.instances import Instance
-from simgen.catalog.classes import thing_class
+from simgen.catalog.classes import STUFF_CLASSES, thing_class
 
 STUFF_SEGMENT_BASE = 1 << 16
 """Stuff segment ids start above every instance index (MAX_INSTANCES = 32767)."""
 
 
+_STUFF_BITS = np.zeros(1 << 16, dtype=np.uint32)
+_STUFF_BITS[[c.id for c in STUFF_CLASSES]] = [1 << c.id for c in STUFF_CLASSES]  # every stuff id is < 32
+
+
 def _stuff_extents(semantic: np.ndarray, scenery: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     """class id -> (pixel count, tight XYWH box) of the scenery pixels of each class.
 
-    One bincount per axis over (row or column, class) pairs: scenery only holds stuff classes,
-    so the tables are (H or W) x (a few dozen) whatever the image size.
+    Each scenery pixel holds one bit (1 << class id); OR-reducing the rows and the columns gives
+    every class's rows and columns in two passes, and one bincount its area.
     """
-    height, width = semantic.shape
-    depth = int(semantic[scenery].max(initial=0)) + 2  # the last slot collects the things' pixels
-    labels = np.where(scenery, semantic, depth - 1).astype(np.int64)
-    rows = np.bincount((np.arange(height)[:, None] * depth + labels).ravel(), minlength=height * depth)
-    cols = np.bincount((np.arange(width)[None, :] * depth + labels).ravel(), minlength=width * depth)
-    rows, cols = rows.reshape(height, depth)[:, :-1], cols.reshape(width, depth)[:, :-1]
+    bits = np.where(scenery, _STUFF_BITS[semantic], np.uint32(0))
+    row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
+    areas = np.bincount(np.where(scenery, semantic, 0).ravel())
     extents = {}
-    for class_id in np.flatnonzero(rows.sum(axis=0)):
-        r, c = np.flatnonzero(rows[:, class_id]), np.flatnonzero(cols[:, class_id])
-        extents[int(class_id)] = (int(rows[:, class_id].sum()),
-                                  [int(c[0]), int(r[0]), int(c[-1] - c[0] + 1), int(r[-1] - r[0] + 1)])
+    for cls in STUFF_CLASSES:
+        bit = np.uint32(1 << cls.id)
+        rows, cols = np.flatnonzero(row_bits & bit), np.flatnonzero(col_bits & bit)
+        if len(rows):
+            extents[cls.id] = (int(areas[cls.id]), [int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1),
+                                                     int(rows[-1] - rows[0] + 1)])
     return extents
 
 

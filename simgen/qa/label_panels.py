@@ -19,7 +19,7 @@ from simgen.annotations.panoptic import STUFF_SEGMENT_BASE, decode_segment_ids
 from simgen.catalog.classes import STUFF_CLASSES, THING_CLASSES
 from simgen.contract import FLOW_SKY, FLOW_VALID
 
-FONT = cv2.FONT_HERSHEY_SIMPLEX
+_FONT = cv2.FONT_HERSHEY_SIMPLEX
 _CLASS_RGB = {c.id: c.color for c in (*STUFF_CLASSES, *THING_CLASSES.values())}
 _KEYPOINT_RGB = {2: (0, 255, 0), 1: (255, 160, 0)}
 
@@ -67,7 +67,7 @@ def colorize_flow(flow: np.ndarray, status: np.ndarray, scale: int) -> np.ndarra
     rgb[(status != FLOW_VALID) & (status != FLOW_SKY)] //= 3
     rgb[status == FLOW_SKY] = 128
     big = cv2.resize(rgb, (flow.shape[1] * scale, flow.shape[0] * scale), interpolation=cv2.INTER_NEAREST)
-    cv2.putText(big, f"flow max {top:.1f} px", (4, big.shape[0] - 6), FONT, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(big, f"flow max {top:.1f} px", (4, big.shape[0] - 6), _FONT, 0.4, (0, 0, 0), 1, cv2.LINE_AA)
     return big
 
 

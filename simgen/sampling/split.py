@@ -1,7 +1,7 @@
 """Train/val/test splits of a dataset's frames, deterministic from the run seed.
 
-The unit of a split is a *group* of frames: every frame is its own group today; a sequence
-(consecutive frames of one scene) is one group, so a sequence is never cut between splits.
+The unit of a split is a *group* of frames: a sequence (`sequence.frames` consecutive frames of
+one scene; 1 = every frame its own group) is one group, so a sequence is never cut between splits.
 Group counts per split come from the fractions by largest remainder (so they add up to the
 number of groups exactly), with at least one group in every split of positive fraction when
 there are enough groups. Which groups go where is one permutation drawn from the seed's own

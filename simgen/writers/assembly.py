@@ -73,7 +73,8 @@ class _Part:
 
 def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str, Any]],
              make_info: Callable[[Assembly], Mapping[str, Any]], categories: Mapping[str, int],
-             splits: Sequence[str] | None = None, licenses: Sequence[Mapping[str, Any]] = ()) -> Assembly:
+             header: Mapping[str, Any] | None = None, splits: Sequence[str] | None = None,
+             licenses: Sequence[Mapping[str, Any]] = ()) -> Assembly:
     """Write annotations.json (every frame), annotations_<split>.json (the frames of each split)
     and manifest.jsonl from frame records in frame order, atomically.
 
@@ -83,6 +84,7 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
         records: frame records in frame order (read once).
         make_info: builds the COCO `info` block once the pass is done.
         categories: category name -> COCO id.
+        header: more top-level COCO keys written after `categories` (e.g. `videos`).
         splits: the split name of every frame (`simgen.sampling.split`); None = no split files.
         licenses: the COCO `licenses` entries; every image gets `license` = the first one's id.
     """
@@ -119,9 +121,10 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
         for part in parts.values():
             part.images.flush()
             part.annotations.flush()
-        header = (b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":'
-                  + orjson.dumps(list(licenses)) + b',"categories":' + orjson.dumps(categories_entry(categories)))
-        temps = [(_write_coco(part, header, scratch, key), part.target) for key, part in parts.items()]
+        head = (b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":'
+                + orjson.dumps(list(licenses)) + b',"categories":' + orjson.dumps(categories_entry(categories))
+                + b"".join(b"," + orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in (header or {}).items()))
+        temps = [(_write_coco(part, head, scratch, key), part.target) for key, part in parts.items()]
     os.replace(manifest_temp, manifest_path)
     for temp, target in temps:
         os.replace(temp, target)

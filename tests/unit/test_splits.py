@@ -57,7 +57,7 @@ def test_split_files_hold_their_frames_with_the_global_annotation_ids(tmp_path):
     splits = ["train", "val", "train", "test", "train"]
     info = info_entry("d", "0.1.0", InfoConfig(), "2026/12/01", {"frames": 5})
     assemble(tmp_path / "annotations.json", tmp_path / "manifest.jsonl", iter(_records(5)), lambda r: info,
-             {"car": 1}, splits, licenses_entry(InfoConfig()))
+             {"car": 1}, splits=splits, licenses=licenses_entry(InfoConfig()))
     whole = json.loads((tmp_path / "annotations.json").read_text())
     assert {k: whole["info"][k] for k in ("year", "version", "date_created", "contributor", "url")} == {
         "year": 2026, "version": "0.1.0", "date_created": "2026/12/01", "contributor": "simgen", "url": ""}

@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from simgen.annotations.labels import label_frame
-from simgen.catalog import build_asset_mesh, load_catalog, pick_entry, sample_asset_params
+from simgen.catalog.entries import build_asset_mesh, load_catalog, pick_entry, sample_asset_params
 from simgen.config.load import load_config
 from simgen.config.schema import RenderConfig
 from simgen.fidelity.detectors import HogPeopleDetector

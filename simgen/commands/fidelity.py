@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from simgen import contract
+from simgen.dataset.view import DatasetView, load_dataset, read_json
 from simgen.errors import ConfigError, DatasetError
 from simgen.fidelity.classify import compare_features
 from simgen.fidelity.detectors import IGNORED_CLASS, HogPeopleDetector, OnnxDetector
@@ -29,7 +30,6 @@ from simgen.fidelity.features import folder_features, image_files
 from simgen.fidelity.probe import ProbeLabel, probe_images
 from simgen.fidelity.report import plots, report_data, write_report
 from simgen.fidelity.slices import frame_slices, slice_aucs
-from simgen.qa.dataset_view import DatasetView, load_dataset, read_json
 
 log = logging.getLogger(__name__)
 

@@ -15,20 +15,8 @@ import numpy as np
 
 from simgen.geometry.mesh import MeshData, merge_meshes, sphere_mesh
 
-from .body import (
-    Body,
-    hand_part,
-    head_parts,
-    limb_parts,
-    segment_direction,
-    shoe_part,
-    shoulder_center,
-    torso_part,
-    two_bone_joint,
-)
-from .figure import Outfit, arm_part, leg_part
-from .figure import head_parts as styled_head_parts
-from .figure import torso_part as lofted_torso
+from .body import Body, hand_part, segment_direction, shoe_part, shoulder_center, two_bone_joint
+from .figure import Outfit, arm_part, head_parts, leg_part, torso_part
 from .gait import GaitPose, gait_pose
 from .garments import bag_parts, outer_garments
 from .vehicles import SADDLE_HEIGHT_FRACTION, BicycleRig, bicycle_rig
@@ -63,7 +51,7 @@ def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[MeshData, di
     lean = pose.torso_lean_deg
     neck_base = shoulder_center(body, hip, lean)
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
-    parts = [lofted_torso(body, hip, lean, outfit), *styled_head_parts(body, neck_base, 0.5 * lean, outfit.hair),
+    parts = [torso_part(body, hip, lean, outfit), *head_parts(body, neck_base, 0.5 * lean, outfit.hair),
              *outer_garments(body, hip, lean, outfit), *bag_parts(body, hip, lean, outfit.bag)]
     joints = {"pelvis": hip, "neck": neck_base}
     for index, (side, name) in enumerate(zip(_SIDES, ("left", "right"), strict=True)):
@@ -120,21 +108,21 @@ def build_pedestrian(params: Mapping[str, float]) -> MeshData:
     return posed_pedestrian(params)[0]
 
 
+_RIDER_OUTFIT = Outfit("trousers", False, False, "short", "none")
+
+
 def _pedalling_leg(body: Body, hip_m: np.ndarray, pedal_m: np.ndarray) -> list[MeshData]:
-    """Thigh, knee and shin (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`."""
+    """A swept leg (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`."""
     ankle = pedal_m + [0.0, 0.0, 0.9 * body.shoe_height_m]
     knee = two_bone_joint(hip_m, ankle, body.thigh_length_m, body.shin_length_m, np.array([1.0, 0.0, 0.0]))
-    radii = (body.thigh_radius_m, body.knee_radius_m, body.ankle_radius_m)
-    return [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, 0.0)]
+    return [leg_part(body, hip_m, knee, ankle, _RIDER_OUTFIT), shoe_part(body, ankle, 0.0)]
 
 
 def _reaching_arm(body: Body, shoulder_m: np.ndarray, grip_m: np.ndarray) -> list[MeshData]:
-    """Upper arm and forearm (clothing_top), elbows bent slightly down and back, to a hand (skin) on the grip."""
+    """A swept arm (clothing_top), elbow bent slightly down and back, to a hand (skin) on the grip."""
     elbow = two_bone_joint(shoulder_m, grip_m, body.upper_arm_length_m, body.forearm_length_m,
                            np.array([-0.3, 0.0, -1.0]))
-    radius = body.arm_radius_m
-    return [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
-            *limb_parts(shoulder_m, elbow, grip_m, (radius, 0.9 * radius, 0.8 * radius), "clothing_top"),
+    return [arm_part(body, shoulder_m, elbow, grip_m, _RIDER_OUTFIT),
             sphere_mesh(body.hand_radius_m, grip_m, 4, 8, "skin", scale=(1.4, 0.8, 1.0))]
 
 
@@ -142,7 +130,8 @@ def _rider(body: Body, rig: BicycleRig) -> list[MeshData]:
     """A rider sitting on the saddle, leaning forward, hands on the grips and feet on the pedals."""
     hip = rig.saddle_top_m + [0.0, 0.0, 0.03 * body.stature_m]
     neck_base = shoulder_center(body, hip, _CYCLIST_LEAN_DEG)
-    parts = [torso_part(body, hip, _CYCLIST_LEAN_DEG), *head_parts(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG)]
+    parts = [torso_part(body, hip, _CYCLIST_LEAN_DEG, _RIDER_OUTFIT),
+             *head_parts(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG, _RIDER_OUTFIT.hair)]
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
     for side, grip, pedal in zip(_SIDES, rig.grips_m, rig.pedals_m, strict=True):
         parts += _pedalling_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pedal)
@@ -156,7 +145,8 @@ def _rider_top_per_stature(proportions_stature_m: float) -> float:
     unit = Body.of(1.0, 0.26, proportions_stature_m)
     hip = np.array([0.0, 0.0, 0.03])
     neck_base = shoulder_center(unit, hip, _CYCLIST_LEAN_DEG)
-    return float(merge_meshes(head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG)).vertices_m[:, 2].max())
+    head = head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG, _RIDER_OUTFIT.hair)
+    return float(merge_meshes(head).vertices_m[:, 2].max())
 
 
 def _rider_stature_m(height_m: float) -> tuple[float, float]:

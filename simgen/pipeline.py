@@ -28,6 +28,7 @@ from simgen.annotations.instances import Instance
 from simgen.annotations.labels import label_frame, semantic_map
 from simgen.annotations.motion_blur import motion_blur_px
 from simgen.annotations.obstacles import obstacle_report
+from simgen.blender import import_asset_mesh, make_cycles_renderer
 from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
@@ -47,7 +48,7 @@ from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.imaging.atmosphere import apply_weather, mean_per_instance
 from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.render.passes import RenderPasses
-from simgen.render.protocol import Renderer, make_cycles_renderer
+from simgen.render.protocol import Renderer
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
@@ -95,7 +96,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
         SimgenError: any input problem, before the first render.
         ShardPreempted: a stop signal arrived; the frames committed so far are kept.
     """
-    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     check_categories(cfg, catalog)
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)

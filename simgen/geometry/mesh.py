@@ -187,6 +187,13 @@ def _rotation_z_to(direction: np.ndarray) -> np.ndarray:
     return np.eye(3) + skew + skew @ skew / (1.0 + cos_angle)
 
 
+def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
+    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
+    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
+    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+
+
 def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10,
                side_m=(0.0, 1.0, 0.0), exponent: float = 2.0) -> MeshData:
     """A closed, smooth tube swept along a polyline: limbs, torsos, garments.

@@ -1,25 +1,35 @@
 """The render pipeline: config -> frame specs -> one Cycles render each -> labels -> files.
 
-Everything that can fail because of the user's input (config, catalog, placement, output
-directory, device) fails before the first render. Frames already committed in the output
-directory are skipped, so a re-run resumes instead of re-rendering.
+A plain loop over stages with typed hand-offs, the frames in flight on three threads:
+
+    sampler thread   sample_frame(i) -> FrameSpec              (runs ahead, bounded queue)
+    main thread      render(spec)    -> RenderedFrame          (Cycles releases the GIL)
+    post thread      post_process    -> LabeledFrame -> writers: write(frame) ... close()
+
+so the labels, encoding and writing of frame i overlap the render of frame i+1, and specs are
+sampled lazily (a run of any length starts rendering at once; each spec is committed with its
+frame, in its record). Everything that can fail because of the user's input (config, catalog,
+placement of the first frame, output directory, device) fails before anything is written.
+Frames already committed in the output directory are skipped, so a re-run resumes instead of
+re-rendering; frames commit in order, and a stop signal lets the frame in flight commit first.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import errno
 import logging
 import os
+import queue
 import statistics
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-import numpy as np
 
 import simgen
 from simgen import contract
@@ -44,9 +54,8 @@ from simgen.sensor.apply import apply_sensor, render_spec
 from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
-from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
 from simgen.writers.coco import annotation_entry, image_entry
-from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
+from simgen.writers.frame_files import FrameWriter, ImageFilesWriter, LabeledFrame, RecordWriter
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +75,12 @@ def make_cycles_renderer(cfg: RenderConfig) -> Renderer:
     return CyclesRenderer(cfg)
 
 
+SAMPLE_AHEAD = 8
+"""Specs the sampler thread may have ready before the renderer asks for them."""
+STAGE_WINDOW = 4096
+"""Per-stage timings kept for the medians (the latest frames), so memory does not grow with frames."""
+
+
 @dataclass
 class RunSummary:
     output_dir: Path
@@ -74,12 +89,30 @@ class RunSummary:
     annotations: int
     device: str
     frame_times_s: list[float] = field(default_factory=list)
-    stage_times_s: dict[str, list[float]] = field(default_factory=dict)
-    """Per-frame seconds of each stage (build_s, render_s, readback_s, labels_s, write_s, ...)."""
+    """Seconds from the start of each frame's render to its commit, in order."""
+    stage_times_s: dict[str, collections.deque] = field(default_factory=dict)
+    """Per-frame seconds of each stage (plan_s, build_s, sync_s, trace_s, readback_s, labels_s,
+    write_s, ...) of the latest STAGE_WINDOW frames."""
+
+    def add_stages(self, timing: dict[str, float]) -> None:
+        for stage, seconds in timing.items():
+            if stage != "total_s":
+                self.stage_times_s.setdefault(stage, collections.deque(maxlen=STAGE_WINDOW)).append(seconds)
 
     def stage_medians(self) -> dict[str, float]:
         """Median seconds per frame of each stage, in the order the stages ran."""
         return {stage: statistics.median(times) for stage, times in self.stage_times_s.items()}
+
+
+@dataclass(frozen=True)
+class RenderedFrame:
+    """What the render stage hands to post-processing: the passes of `render_spec(spec)`."""
+
+    spec: FrameSpec
+    passes: RenderPasses
+    timing: dict[str, float]
+    started_s: float
+    provenance: dict[str, Any]
 
 
 def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
@@ -109,21 +142,25 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     root = Path(cfg.output.dir)
     frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
-    pending = [i for i in frames if not (reusable and DatasetDir(root).is_committed(i))]
-    specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
+    committed = DatasetDir(root).committed_frames() if reusable else set()
+    pending = (i for i in frames if i not in committed)
+    first = next(pending, None)
+    first_spec = _sample_timed(cfg, catalog, first) if first is not None else None  # config errors surface here
     info = lineage(cfg, catalog)
     sweep = cfg.frames_per_shard > 0
     # The renderer starts (and checks the device) before anything is written to output.dir.
-    renderer = renderer_factory(cfg.render) if specs else None
+    renderer = renderer_factory(cfg.render) if first_spec is not None else None
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
     stems = {contract.frame_stem(i) for i in frames} if sweep else None
     try:
         with _claimed(root, cfg.shard):
             dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
             if renderer is not None:
-                log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(frames),
-                         root, len(frames) - len(specs))
-                _render_guarded(cfg, specs, renderer, dataset, summary)
+                todo = len(frames) - len(committed.intersection(frames))
+                log.info("rendering %d of %d frames into %s (%d already committed)", todo, len(frames), root,
+                         len(frames) - todo)
+                with _SpecStream(cfg, catalog, first_spec, pending) as specs:
+                    _render_guarded(cfg, specs, todo, renderer, dataset, summary)
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
     finally:
@@ -152,8 +189,65 @@ def _claimed(root: Path, shard: int) -> Iterator[None]:
         yield
 
 
-def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
-                    summary: RunSummary) -> None:
+def _sample_timed(cfg: SimgenConfig, catalog: Catalog, index: int) -> tuple[FrameSpec, float]:
+    """(spec of frame `index`, seconds its sampling took)."""
+    start = time.perf_counter()
+    return sample_frame(cfg, catalog, index), time.perf_counter() - start
+
+
+class _SpecStream:
+    """The run's frame specs, sampled lazily on a thread that runs up to SAMPLE_AHEAD frames
+    ahead of the renderer. Iterating yields (spec, plan seconds) in frame order; an error in
+    sampling (e.g. a PlacementError of a later frame) is raised where that frame would be."""
+
+    _END = object()
+
+    def __init__(self, cfg: SimgenConfig, catalog: Catalog, first: tuple[FrameSpec, float],
+                 rest: Iterator[int]) -> None:
+        self._first, self._rest = first, rest
+        self._cfg, self._catalog = cfg, catalog
+        self._queue: queue.Queue = queue.Queue(maxsize=SAMPLE_AHEAD)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="simgen-sampler", daemon=True)
+
+    def __enter__(self) -> Iterator[tuple[FrameSpec, float]]:
+        self._thread.start()
+        return self._iterate()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()  # unblock a put
+        self._thread.join()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(item, timeout=0.1)
+                return True
+        return False
+
+    def _run(self) -> None:
+        try:
+            for index in self._rest:
+                if not self._put(_sample_timed(self._cfg, self._catalog, index)):
+                    return
+        except BaseException as error:  # noqa: BLE001  (handed to the consumer, raised there)
+            self._put(error)
+            return
+        self._put(self._END)
+
+    def _iterate(self) -> Iterator[tuple[FrameSpec, float]]:
+        yield self._first
+        while (item := self._queue.get()) is not self._END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+
+def _render_guarded(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], todo: int, renderer: Renderer,
+                    dataset: DatasetDir, summary: RunSummary) -> None:
     """Render with stop signals deferred to frame boundaries (see `simgen.preemption`)."""
     if os.environ.get("CUDA_VISIBLE_DEVICES") == "" and renderer.device == "CPU":
         log.warning("CUDA_VISIBLE_DEVICES is empty, so every GPU is hidden and Cycles renders on the CPU "
@@ -164,7 +258,7 @@ def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Rendere
                                                         "frames": _span(shard_frames(cfg)),
                                                         "device": renderer.device, **process_environment()})
         try:
-            _render_frames(cfg, specs, renderer, dataset, summary, guard.check)
+            _render_frames(cfg, specs, todo, renderer, dataset, summary, guard.check)
         except ShardPreempted as stop:
             stop.frames_rendered = summary.frames_rendered
             if cfg.frames_per_shard:
@@ -207,37 +301,91 @@ def _span(frames: range) -> str:
     return f"{frames.start}..{frames.stop - 1}"
 
 
-def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
-                   summary: RunSummary, check_stop: Callable[[], None]) -> None:
+def _render_frames(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], todo: int, renderer: Renderer,
+                   dataset: DatasetDir, summary: RunSummary, check_stop: Callable[[], None]) -> None:
+    """Render each spec on this thread and hand it to the post thread, which labels, writes and
+    commits it while the next frame renders. A stop (check_stop raising) or an error lets the
+    frame in flight commit, then propagates."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(specs), unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
+    bar = tqdm(total=todo, unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
                desc=f"simgen [{renderer.device}]")
+    writers: list[FrameWriter] = [ImageFilesWriter(dataset.root, cfg.output.depth_float, cfg.output.instance_maps),
+                                  RecordWriter(dataset.record_path)]
+
+    def commit(frame: RenderedFrame) -> None:
+        try:
+            labeled = post_process(cfg, frame.spec, frame.passes, frame.timing, frame.started_s, frame.provenance)
+            for writer in writers:
+                writer.write(labeled)
+        except OSError as error:
+            raise _write_failure(error, frame.spec.frame_index, dataset, summary) from error
+        elapsed = time.perf_counter() - frame.started_s
+        summary.frame_times_s.append(elapsed)
+        summary.add_stages(labeled.timing)
+        summary.frames_rendered += 1
+        bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {frame.timing.get('render_s', 0.0):.2f} s)")
+        bar.update(1)
+
     try:
-        for spec in specs:
-            start = time.perf_counter()
-            passes, timing = _render_with_retry(renderer, render_spec(spec))
-            try:
-                write_frame(cfg, spec, passes, timing, dataset, start,
-                            provenance=frame_provenance(cfg, spec, renderer))
-            except OSError as error:
-                raise _write_failure(error, spec.frame_index, dataset, summary) from error
-            elapsed = time.perf_counter() - start
-            summary.frame_times_s.append(elapsed)
-            for stage, seconds in timing.items():
-                if stage != "total_s":
-                    summary.stage_times_s.setdefault(stage, []).append(seconds)
-            summary.frames_rendered += 1
-            bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {timing['render_s']:.2f} s)")
-            bar.update(1)
-            log.debug("frame %d: %s", spec.frame_index, {k: round(v, 4) for k, v in timing.items()})
-            check_stop()
+        with _PostThread(commit) as post:
+            for spec, plan_s in specs:
+                start = time.perf_counter()
+                passes, timing = _render_with_retry(renderer, render_spec(spec))
+                post.put(RenderedFrame(spec, passes, {"plan_s": plan_s, **timing}, start,
+                                       frame_provenance(cfg, spec, renderer)))
+                check_stop()
     finally:
+        for writer in writers:
+            writer.close()
         bar.close()
     if summary.frame_times_s:
         stages = ", ".join(f"{stage[:-2]} {seconds:.3f}" for stage, seconds in summary.stage_medians().items())
         log.info("rendered %d frames on %s: median %.2f s/frame (median s per stage: %s)", summary.frames_rendered,
                  renderer.device, statistics.median(summary.frame_times_s), stages)
+
+
+class _PostThread:
+    """Runs `commit(frame)` for each frame `put`, in order, on one worker thread, at most one
+    frame queued behind the one it works on. An error in `commit` is raised by the next `put`
+    or on exit; on exit the frames already handed over are committed first."""
+
+    _END = object()
+
+    def __init__(self, commit: Callable[[RenderedFrame], None]) -> None:
+        self._commit = commit
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="simgen-post", daemon=True)
+
+    def __enter__(self) -> _PostThread:
+        self._thread.start()
+        return self
+
+    def put(self, frame: RenderedFrame) -> None:
+        self._raise()
+        self._queue.put(frame)
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while (frame := self._queue.get()) is not self._END:
+            if self._error is None:
+                try:
+                    self._commit(frame)
+                except BaseException as error:  # noqa: BLE001  (raised on the main thread)
+                    self._error = error
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._queue.put(self._END)
+        self._thread.join()
+        if exc is None:
+            self._raise()
+        elif self._error is not None:
+            log.error("writing a frame failed while stopping: %s", self._error)
 
 
 def _render_with_retry(renderer: Renderer, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:
@@ -270,10 +418,10 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
             "blender_version": getattr(renderer, "blender_version", "unknown")}
 
 
-def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
-    """Apply weather and the sensor model, extract labels and write the frame's files; the record
-    goes last (the commit). `passes` is the render of `simgen.sensor.apply.render_spec(spec)`.
+def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
+                 start: float, provenance: dict[str, Any] | None = None) -> LabeledFrame:
+    """Apply weather and the sensor model and extract the labels; nothing is written.
+    `passes` is the render of `simgen.sensor.apply.render_spec(spec)`.
 
     Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
     and degrades the image and warps the label passes with it, then labels are read from them.
@@ -284,32 +432,34 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
     passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
     labels = label_frame(spec, passes.object_index, cfg.labels)
-    intrinsics = intrinsics_matrix(spec.camera)
-    timing["labels_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
     index = spec.frame_index
-    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(passes.rgb))
-    write_bytes_atomic(dataset.root / contract.depth_png_path(index), encode_depth_png(depth))
-    files = {"image": contract.image_path(index), "depth_png": contract.depth_png_path(index)}
-    if cfg.output.depth_float == "npy":
-        write_bytes_atomic(dataset.root / contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
-        files["depth_npy"] = contract.depth_npy_path(index)
-    files.update(_write_label_maps(cfg, spec, passes.object_index, dataset))
-    timing["write_s"] = time.perf_counter() - t0
-    timing["total_s"] = time.perf_counter() - start
-    image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
+    image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics_matrix(spec.camera),
                         extrinsics_cam_world(spec.camera), spec.run_seed,
                         {"dist_coeffs": list(spec.sensor.dist_coeffs), "shutter_s": spec.sensor.shutter_s,
-                         "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s), "depth_file": files["depth_png"],
-                         "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario})
+                         "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s),
+                         "depth_file": contract.depth_png_path(index), "depth_kind": cfg.labels.depth_kind,
+                         "scenario": spec.scenario})
     props = {prop.instance_index: prop for prop in spec.labeled_objects}
     record = {"frame_index": index, "image": image,
               "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
-              "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
+              "label_counts": labels.counts, "spec": dataclasses.asdict(spec),
               "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
-              "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
-    write_json_atomic(dataset.record_path(index), record, durable=True)
-    return record
+              "provenance": provenance or {}}
+    semantic = semantic_map(passes.object_index, spec, cfg.labels.categories) if cfg.output.semantic_maps else None
+    timing["labels_s"] = time.perf_counter() - t0
+    return LabeledFrame(spec, passes.rgb, depth, passes.object_index, semantic, record, timing, start)
+
+
+def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
+                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
+    """Post-process one rendered frame and write its files, the record last (the commit);
+    returns the record. The pipeline does the same on its post thread."""
+    frame = post_process(cfg, spec, passes, timing, start, provenance)
+    for writer in (ImageFilesWriter(dataset.root, cfg.output.depth_float, cfg.output.instance_maps),
+                   RecordWriter(dataset.record_path)):
+        writer.write(frame)
+        writer.close()
+    return frame.record
 
 
 def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[int, float]) -> dict:
@@ -319,20 +469,6 @@ def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[i
     return annotation_entry(spec.frame_index, instance) | {
         "fog_transmittance": fog[instance.instance_index],
         "motion_blur_px": None if blur is None else round(blur, 3)}
-
-
-def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarray,
-                      dataset: DatasetDir) -> dict[str, str]:
-    """The optional uint16 instance/semantic PNGs; returns their dataset-relative paths."""
-    files = {}
-    if cfg.output.instance_maps:
-        files["instance_map"] = contract.instance_map_path(spec.frame_index)
-        write_bytes_atomic(dataset.root / files["instance_map"], encode_uint16_png(object_index))
-    if cfg.output.semantic_maps:
-        files["semantic_map"] = contract.semantic_map_path(spec.frame_index)
-        write_bytes_atomic(dataset.root / files["semantic_map"],
-                           encode_uint16_png(semantic_map(object_index, spec, cfg.labels.categories)))
-    return files
 
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],

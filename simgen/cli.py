@@ -24,9 +24,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
+from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
+from simgen.dataset.shards import shard_count
 from simgen.errors import ShardPreempted, SimgenError
-from simgen.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.shards import shard_count
 
 log = logging.getLogger("simgen")
 

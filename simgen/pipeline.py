@@ -22,14 +22,12 @@ import dataclasses
 import errno
 import logging
 import os
-import queue
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import simgen
 from simgen import contract
@@ -38,20 +36,28 @@ from simgen.annotations.instances import Instance
 from simgen.annotations.labels import label_frame, semantic_map
 from simgen.annotations.motion_blur import motion_blur_px
 from simgen.annotations.obstacles import obstacle_report
-from simgen.atmosphere import apply_weather, mean_per_instance
-from simgen.catalog import Catalog, load_catalog
+from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
-from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.dataset.lineage import content_config, run_lineage
+from simgen.dataset.locking import shard_lock
+from simgen.dataset.preemption import PreemptionGuard
+from simgen.dataset.shards import (
+    process_environment,
+    read_shard_manifest,
+    shard_range,
+    write_shard_manifest,
+    write_shard_state,
+)
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.lineage import content_config, run_lineage
-from simgen.locking import shard_lock
-from simgen.passes import RenderPasses
-from simgen.preemption import PreemptionGuard
+from simgen.imaging.atmosphere import apply_weather, mean_per_instance
+from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.render.passes import RenderPasses
+from simgen.render.protocol import Renderer, make_cycles_renderer
+from simgen.render.streams import PostThread, SpecStream
 from simgen.sampling.frame import check_categories, sample_frame
-from simgen.sensor.apply import apply_sensor, render_spec
-from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.coco import annotation_entry, image_entry
@@ -60,23 +66,6 @@ from simgen.writers.frame_files import FrameWriter, ImageFilesWriter, LabeledFra
 log = logging.getLogger(__name__)
 
 
-class Renderer(Protocol):
-    device: str
-
-    def render(self, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]: ...
-
-    def close(self) -> None: ...
-
-
-def make_cycles_renderer(cfg: RenderConfig) -> Renderer:
-    """The real renderer; imports Blender only when called."""
-    from simgen.blender.renderer import CyclesRenderer
-
-    return CyclesRenderer(cfg)
-
-
-SAMPLE_AHEAD = 8
-"""Specs the sampler thread may have ready before the renderer asks for them."""
 STAGE_WINDOW = 4096
 """Per-stage timings kept for the medians (the latest frames), so memory does not grow with frames."""
 
@@ -117,7 +106,7 @@ class RenderedFrame:
 
 def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
     """Code, config, software and input versions recorded in run.json and the COCO info (see
-    `simgen.lineage`); the device and Blender version come per frame from the renderer."""
+    `simgen.dataset.lineage`); the device and Blender version come per frame from the renderer."""
     plain = config_to_plain(cfg)
     info = run_lineage(content_config(plain, RUN_ONLY_FIELDS), config_hash(dataset_identity(plain)),
                        catalog.sha256, cfg.seed)
@@ -130,7 +119,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
 
     A single run (frames_per_shard = 0) assembles the dataset files once every frame is
     committed; a shard of a sweep writes its shard manifest instead, and `simgen merge`
-    assembles the dataset (see `simgen.shards`).
+    assembles the dataset (see `simgen.dataset.shards`).
 
     Raises:
         SimgenError: any input problem, before the first render.
@@ -159,7 +148,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
                 todo = len(frames) - len(committed.intersection(frames))
                 log.info("rendering %d of %d frames into %s (%d already committed)", todo, len(frames), root,
                          len(frames) - todo)
-                with _SpecStream(cfg, catalog, first_spec, pending) as specs:
+                with SpecStream(lambda i: _sample_timed(cfg, catalog, i), first_spec, pending) as specs:
                     _render_guarded(cfg, specs, todo, renderer, dataset, summary)
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
@@ -180,7 +169,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
 
 @contextlib.contextmanager
 def _claimed(root: Path, shard: int) -> Iterator[None]:
-    """Create output.dir if needed and hold this shard's lock (see `simgen.locking`)."""
+    """Create output.dir if needed and hold this shard's lock (see `simgen.dataset.locking`)."""
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -195,60 +184,9 @@ def _sample_timed(cfg: SimgenConfig, catalog: Catalog, index: int) -> tuple[Fram
     return sample_frame(cfg, catalog, index), time.perf_counter() - start
 
 
-class _SpecStream:
-    """The run's frame specs, sampled lazily on a thread that runs up to SAMPLE_AHEAD frames
-    ahead of the renderer. Iterating yields (spec, plan seconds) in frame order; an error in
-    sampling (e.g. a PlacementError of a later frame) is raised where that frame would be."""
-
-    _END = object()
-
-    def __init__(self, cfg: SimgenConfig, catalog: Catalog, first: tuple[FrameSpec, float],
-                 rest: Iterator[int]) -> None:
-        self._first, self._rest = first, rest
-        self._cfg, self._catalog = cfg, catalog
-        self._queue: queue.Queue = queue.Queue(maxsize=SAMPLE_AHEAD)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="simgen-sampler", daemon=True)
-
-    def __enter__(self) -> Iterator[tuple[FrameSpec, float]]:
-        self._thread.start()
-        return self._iterate()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        with contextlib.suppress(queue.Empty):
-            while True:
-                self._queue.get_nowait()  # unblock a put
-        self._thread.join()
-
-    def _put(self, item: object) -> bool:
-        while not self._stop.is_set():
-            with contextlib.suppress(queue.Full):
-                self._queue.put(item, timeout=0.1)
-                return True
-        return False
-
-    def _run(self) -> None:
-        try:
-            for index in self._rest:
-                if not self._put(_sample_timed(self._cfg, self._catalog, index)):
-                    return
-        except BaseException as error:  # noqa: BLE001  (handed to the consumer, raised there)
-            self._put(error)
-            return
-        self._put(self._END)
-
-    def _iterate(self) -> Iterator[tuple[FrameSpec, float]]:
-        yield self._first
-        while (item := self._queue.get()) is not self._END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-
 def _render_guarded(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], todo: int, renderer: Renderer,
                     dataset: DatasetDir, summary: RunSummary) -> None:
-    """Render with stop signals deferred to frame boundaries (see `simgen.preemption`)."""
+    """Render with stop signals deferred to frame boundaries (see `simgen.dataset.preemption`)."""
     if os.environ.get("CUDA_VISIBLE_DEVICES") == "" and renderer.device == "CPU":
         log.warning("CUDA_VISIBLE_DEVICES is empty, so every GPU is hidden and Cycles renders on the CPU "
                     "(submitit_local does this unless hydra.launcher.gpus_per_node is set)")
@@ -328,7 +266,7 @@ def _render_frames(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], 
         bar.update(1)
 
     try:
-        with _PostThread(commit) as post:
+        with PostThread(commit) as post:
             for spec, plan_s in specs:
                 start = time.perf_counter()
                 passes, timing = _render_with_retry(renderer, render_spec(spec))
@@ -343,49 +281,6 @@ def _render_frames(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], 
         stages = ", ".join(f"{stage[:-2]} {seconds:.3f}" for stage, seconds in summary.stage_medians().items())
         log.info("rendered %d frames on %s: median %.2f s/frame (median s per stage: %s)", summary.frames_rendered,
                  renderer.device, statistics.median(summary.frame_times_s), stages)
-
-
-class _PostThread:
-    """Runs `commit(frame)` for each frame `put`, in order, on one worker thread, at most one
-    frame queued behind the one it works on. An error in `commit` is raised by the next `put`
-    or on exit; on exit the frames already handed over are committed first."""
-
-    _END = object()
-
-    def __init__(self, commit: Callable[[RenderedFrame], None]) -> None:
-        self._commit = commit
-        self._queue: queue.Queue = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="simgen-post", daemon=True)
-
-    def __enter__(self) -> _PostThread:
-        self._thread.start()
-        return self
-
-    def put(self, frame: RenderedFrame) -> None:
-        self._raise()
-        self._queue.put(frame)
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def _run(self) -> None:
-        while (frame := self._queue.get()) is not self._END:
-            if self._error is None:
-                try:
-                    self._commit(frame)
-                except BaseException as error:  # noqa: BLE001  (raised on the main thread)
-                    self._error = error
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self._queue.put(self._END)
-        self._thread.join()
-        if exc is None:
-            self._raise()
-        elif self._error is not None:
-            log.error("writing a frame failed while stopping: %s", self._error)
 
 
 def _render_with_retry(renderer: Renderer, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:
@@ -421,7 +316,7 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
 def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
                  start: float, provenance: dict[str, Any] | None = None) -> LabeledFrame:
     """Apply weather and the sensor model and extract the labels; nothing is written.
-    `passes` is the render of `simgen.sensor.apply.render_spec(spec)`.
+    `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
 
     Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
     and degrades the image and warps the label passes with it, then labels are read from them.

@@ -30,10 +30,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from simgen.assets.recipes import RECIPES
+from simgen.catalog.recipes import RECIPES
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
+from simgen.geometry.mesh import MeshData, transform_mesh
 from simgen.geometry.raster import clip_near, project_triangles, rasterize, triangle_indices
-from simgen.meshes import MeshData, transform_mesh
 from simgen.specs import CameraSpec, PropSpec
 
 DEFAULT_MAX_SAMPLES = 4_000_000

@@ -1,7 +1,7 @@
 """An object's 3D box and distance in the OpenCV camera frame (pure geometry, no Blender).
 
 The box is the axis-aligned bounding box of the object's mesh in its own frame (x forward,
-y left, z up; see `simgen.meshes`), rotated by the object's yaw and placed at its location as
+y left, z up; see `simgen.geometry.mesh`), rotated by the object's yaw and placed at its location as
 the builder does, then expressed in the camera frame of `simgen.contract` (x right, y down,
 z forward, metres).
 """
@@ -14,7 +14,7 @@ import numpy as np
 
 from simgen.annotations.amodal import object_mesh
 from simgen.geometry.camera import extrinsics_cam_world
-from simgen.meshes import rotation_matrix_xyz
+from simgen.geometry.mesh import rotation_matrix_xyz
 from simgen.specs import CameraSpec, PropSpec
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 
 NEAR_M = 0.05
 """Vertices closer than this (camera z, metres) are not projected."""
@@ -41,7 +41,7 @@ class Box3D:
 
 @lru_cache(maxsize=256)
 def _mesh(recipe: str, params: tuple[tuple[str, float], ...]) -> MeshData:
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.recipes import RECIPES
 
     return RECIPES[recipe].build_mesh(dict(params))
 

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from simgen.assets.recipes import RECIPES
+from simgen.catalog.recipes import RECIPES
 from simgen.contract import INSTANCE_ID_BITS
 from simgen.specs import PropSpec
 

@@ -16,13 +16,13 @@ import math
 import bpy
 from mathutils import Matrix, Vector
 
-from simgen.assets.recipes import RECIPES
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialPool, slot_attributes
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
 from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
+from simgen.catalog.recipes import RECIPES
 from simgen.geometry.camera import blender_matrix_world
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 

@@ -14,7 +14,7 @@ from collections.abc import Hashable, Mapping
 import bpy
 import numpy as np
 
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 
 MESH_CACHE_SIZE = 512
 """Meshes kept after the frame that last used them (least recently used are removed first)."""

@@ -17,9 +17,9 @@ import numpy as np
 
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
 from simgen.geometry.footprint import Footprint
+from simgen.geometry.mesh import MeshData, rotation_matrix_xyz
 from simgen.geometry.raster import clip_near, project_triangles, triangle_indices
 from simgen.geometry.raster import rasterize as rasterize_triangles
-from simgen.meshes import MeshData, rotation_matrix_xyz
 from simgen.specs import CameraSpec, PropSpec
 
 _NEAR_M = 0.05
@@ -47,7 +47,7 @@ def pose_mesh(mesh: MeshData, location_m: tuple[float, float, float], yaw_deg: f
 
 def pose_prop(prop: PropSpec) -> PosedMesh:
     """The world-frame mesh of a prop, rebuilt from its recipe (deterministic, no randomness)."""
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.recipes import RECIPES
 
     return pose_mesh(RECIPES[prop.recipe].build_mesh(prop.params), prop.location_m, prop.yaw_deg)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.commands.plan import compose_config
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
+from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
-from simgen.sensor.apply import render_spec
 
 SCENARIOS = {"urban_night_rain": [], "urban_dashcam": [], "highway_fog": ["weather.fog_mode=volumetric"],
              "rural_snow": []}

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 BLENDER_VERSION = bpy.app.version_string
 
 
-def _available_gpu_backends() -> set[str]:
+def available_gpu_backends() -> set[str]:
     """GPU backends with at least one device. Setting OPTIX/CUDA on a machine without a GPU
     does not raise (bpy 5.0.1); only the listed device types tell."""
     prefs = bpy.context.preferences.addons["cycles"].preferences
@@ -49,7 +49,7 @@ def configure_device(requested: str, quiet: bool = False) -> tuple[str, list[str
     """Select the Cycles device; returns (backend, device names) and logs the choice (at debug
     level with `quiet`, for the periodic session restarts)."""
     scene = bpy.context.scene
-    backends = _available_gpu_backends() if requested != "cpu" else set()
+    backends = available_gpu_backends() if requested != "cpu" else set()
     backend = choose_device(requested, backends, os.environ.get("CUDA_VISIBLE_DEVICES"))
     prefs = bpy.context.preferences.addons["cycles"].preferences
     if backend == "CPU":
@@ -155,6 +155,7 @@ class CyclesRenderer:
         cycles.samples = self.cfg.samples
         cycles.use_adaptive_sampling = True
         cycles.use_denoising = self.cfg.denoise
+        cycles.denoising_use_gpu = True  # OIDN on the render GPU when there is one (else the CPU)
         cycles.max_bounces = self.cfg.max_bounces
         cycles.transparent_max_bounces = self.cfg.max_bounces
         scene.render.film_transparent = False

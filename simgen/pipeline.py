@@ -32,10 +32,6 @@ from typing import Any
 import simgen
 from simgen import contract
 from simgen.annotations.identity import assign_track_ids
-from simgen.annotations.instances import Instance
-from simgen.annotations.labels import label_frame, semantic_map
-from simgen.annotations.motion_blur import motion_blur_px
-from simgen.annotations.obstacles import obstacle_report
 from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
@@ -51,17 +47,16 @@ from simgen.dataset.shards import (
     write_shard_state,
 )
 from simgen.errors import OutputError, RenderError, ShardPreempted
-from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.imaging.atmosphere import apply_weather, mean_per_instance
-from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.imaging.sensor import render_spec
 from simgen.render.passes import RenderPasses
+from simgen.render.post import post_process
 from simgen.render.protocol import Renderer, make_cycles_renderer
 from simgen.render.streams import PostThread, SpecStream
+from simgen.render.workers import worker_processes
 from simgen.sampling.frame import check_categories, sample_frame
-from simgen.specs import FrameSpec, PropSpec
+from simgen.specs import FrameSpec
 from simgen.writers.assembly import Assembly, assemble
-from simgen.writers.coco import annotation_entry, image_entry
-from simgen.writers.frame_files import FrameWriter, ImageFilesWriter, LabeledFrame, RecordWriter
+from simgen.writers.frame_files import FrameWriter, ImageFilesWriter, RecordWriter
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +127,17 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
     committed = DatasetDir(root).committed_frames() if reusable else set()
+    workers = cfg.render.processes_per_device
     pending = (i for i in frames if i not in committed)
     first = next(pending, None)
     first_spec = _sample_timed(cfg, catalog, first) if first is not None else None  # config errors surface here
+    if workers > 1:  # this process renders frames i % workers == 0 (`simgen.render.workers`)
+        pending = (i for i in pending if i % workers == 0)
+        first_spec = first_spec if first is not None and first % workers == 0 else None
     info = lineage(cfg, catalog)
     sweep = cfg.frames_per_shard > 0
     # The renderer starts (and checks the device) before anything is written to output.dir.
-    renderer = renderer_factory(cfg.render) if first_spec is not None else None
+    renderer = renderer_factory(cfg.render) if first is not None else None
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
     stems = {contract.frame_stem(i) for i in frames} if sweep else None
     try:
@@ -148,8 +147,11 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
                 todo = len(frames) - len(committed.intersection(frames))
                 log.info("rendering %d of %d frames into %s (%d already committed)", todo, len(frames), root,
                          len(frames) - todo)
-                with SpecStream(lambda i: _sample_timed(cfg, catalog, i), first_spec, pending) as specs:
-                    _render_guarded(cfg, specs, todo, renderer, dataset, summary)
+                group = worker_processes(plain, workers) if workers > 1 else contextlib.nullcontext()
+                with group, SpecStream(lambda i: _sample_timed(cfg, catalog, i), first_spec, pending) as specs:
+                    _render_guarded(cfg, specs, -(-todo // workers), renderer, dataset, summary)
+                if workers > 1:
+                    summary.frames_rendered = todo - (len(frames) - len(dataset.committed_frames() & set(frames)))
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
     finally:
@@ -165,6 +167,30 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
                               f"{error.strerror or error}; all frames are committed, re-run the same command "
                               "to assemble them") from error
     return summary
+
+
+def render_share(cfg: SimgenConfig, worker: int, workers: int,
+                 renderer_factory: Callable[[RenderConfig], Renderer] = make_cycles_renderer) -> int:
+    """Worker `worker` of `workers` render processes (`simgen.render.workers`): render the run's
+    uncommitted frames i with i % workers == worker into the opened output.dir. Returns the
+    number of frames rendered."""
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    dataset = DatasetDir(Path(cfg.output.dir))
+    committed = dataset.committed_frames()
+    pending = (i for i in shard_frames(cfg) if i % workers == worker and i not in committed)
+    first = next(pending, None)
+    if first is None:
+        return 0
+    renderer = renderer_factory(cfg.render)
+    summary = RunSummary(dataset.root, cfg.frames, 0, 0, device=renderer.device)
+    try:
+        with PreemptionGuard() as guard, SpecStream(lambda i: _sample_timed(cfg, catalog, i),
+                                                    _sample_timed(cfg, catalog, first), pending) as specs:
+            _render_frames(dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, progress=False)), specs,
+                           0, renderer, dataset, summary, guard.check)
+    finally:
+        renderer.close()
+    return summary.frames_rendered
 
 
 @contextlib.contextmanager
@@ -313,38 +339,6 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
             "blender_version": getattr(renderer, "blender_version", "unknown")}
 
 
-def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                 start: float, provenance: dict[str, Any] | None = None) -> LabeledFrame:
-    """Apply weather and the sensor model and extract the labels; nothing is written.
-    `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
-
-    Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
-    and degrades the image and warps the label passes with it, then labels are read from them.
-    """
-    t0 = time.perf_counter()
-    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics_matrix(render_spec(spec).camera),
-                                       spec.weather, spec.lighting)
-    fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
-    passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
-    labels = label_frame(spec, passes.object_index, cfg.labels)
-    index = spec.frame_index
-    image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics_matrix(spec.camera),
-                        extrinsics_cam_world(spec.camera), spec.run_seed,
-                        {"dist_coeffs": list(spec.sensor.dist_coeffs), "shutter_s": spec.sensor.shutter_s,
-                         "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s),
-                         "depth_file": contract.depth_png_path(index), "depth_kind": cfg.labels.depth_kind,
-                         "scenario": spec.scenario})
-    props = {prop.instance_index: prop for prop in spec.labeled_objects}
-    record = {"frame_index": index, "image": image,
-              "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
-              "label_counts": labels.counts, "spec": dataclasses.asdict(spec),
-              "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
-              "provenance": provenance or {}}
-    semantic = semantic_map(passes.object_index, spec, cfg.labels.categories) if cfg.output.semantic_maps else None
-    timing["labels_s"] = time.perf_counter() - t0
-    return LabeledFrame(spec, passes.rgb, depth, passes.object_index, semantic, record, timing, start)
-
-
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
                 dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
     """Post-process one rendered frame and write its files, the record last (the commit);
@@ -355,15 +349,6 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
         writer.write(frame)
         writer.close()
     return frame.record
-
-
-def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[int, float]) -> dict:
-    """The COCO annotation of `instance` with the keys that need the whole frame: the mean fog
-    transmittance over its mask and its motion-blur length."""
-    blur = motion_blur_px(prop, spec)
-    return annotation_entry(spec.frame_index, instance) | {
-        "fog_transmittance": fog[instance.instance_index],
-        "motion_blur_px": None if blur is None else round(blur, 3)}
 
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],

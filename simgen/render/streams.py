@@ -27,13 +27,15 @@ SAMPLE_AHEAD = 8
 
 class SpecStream(Generic[T]):
     """A run's frame specs, sampled lazily on a thread that runs up to `ahead` frames ahead of
-    the consumer: `sample(index)` for `first` (already sampled) and then each index of `rest`.
+    the consumer: `first` (already sampled, or None) and then `sample(index)` of each index of
+    `rest`.
     Iterating yields them in order; an error in sampling (e.g. a PlacementError of a later
     frame) is raised where that frame would be."""
 
     _END = object()
 
-    def __init__(self, sample: Callable[[int], T], first: T, rest: Iterator[int], ahead: int = SAMPLE_AHEAD) -> None:
+    def __init__(self, sample: Callable[[int], T], first: T | None, rest: Iterator[int],
+                 ahead: int = SAMPLE_AHEAD) -> None:
         self._sample, self._first, self._rest = sample, first, rest
         self._queue: queue.Queue = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
@@ -68,7 +70,8 @@ class SpecStream(Generic[T]):
         self._put(self._END)
 
     def _iterate(self) -> Iterator[T]:
-        yield self._first
+        if self._first is not None:
+            yield self._first
         while (item := self._queue.get()) is not self._END:
             if isinstance(item, BaseException):
                 raise item

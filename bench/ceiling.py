@@ -47,8 +47,9 @@ def report(frames: int, wall_s: float, summary) -> str:
     medians = summary.stage_medians()
     period = statistics.median(summary.frame_times_s)
     stages = ", ".join(f"{name} {medians[key] * 1000:.1f}" for name, key in STAGES if key in medians)
+    split = "sync_s" in medians  # older code reports one render stage instead of sync + trace
     rest = ", ".join(f"{key[:-2]} {value * 1000:.1f}" for key, value in medians.items()
-                     if key not in dict(STAGES).values() and key != "render_s")
+                     if key not in dict(STAGES).values() and (key != "render_s" or not split))
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [f"{frames} frames in {wall_s:.1f} s: {frames / wall_s:.2f} frames/s all-in "
              f"(median frame period {period * 1000:.0f} ms = {1 / period:.2f} frames/s)",

@@ -1,7 +1,7 @@
 """The output contract: every convention of a simgen dataset, stated once.
 
-The README's "Output contract" section repeats this module; a test checks they agree on the
-numbers. Anything that reads or writes a dataset imports its constants from here.
+docs/output.md ("Output contract") repeats this module; tests/unit/test_docs_contract.py checks
+they agree on the numbers. Anything that reads or writes a dataset imports its constants from here.
 
 Layout of `output.dir`::
 

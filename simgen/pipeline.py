@@ -32,6 +32,7 @@ from typing import Any
 import simgen
 from simgen import contract
 from simgen.annotations.identity import assign_track_ids
+from simgen.blender import import_asset_mesh, make_cycles_renderer
 from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
@@ -50,7 +51,7 @@ from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.imaging.sensor import render_spec
 from simgen.render.passes import RenderPasses
 from simgen.render.post import post_process
-from simgen.render.protocol import Renderer, make_cycles_renderer
+from simgen.render.protocol import Renderer
 from simgen.render.streams import PostThread, SpecStream
 from simgen.render.workers import worker_processes
 from simgen.sampling.frame import check_categories, sample_frame
@@ -120,7 +121,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
         SimgenError: any input problem, before the first render.
         ShardPreempted: a stop signal arrived; the frames committed so far are kept.
     """
-    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     check_categories(cfg, catalog)
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)
@@ -174,7 +175,7 @@ def render_share(cfg: SimgenConfig, worker: int, workers: int,
     """Worker `worker` of `workers` render processes (`simgen.render.workers`): render the run's
     uncommitted frames i with i % workers == worker into the opened output.dir. Returns the
     number of frames rendered."""
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     dataset = DatasetDir(Path(cfg.output.dir))
     committed = dataset.committed_frames()
     pending = (i for i in shard_frames(cfg) if i % workers == worker and i not in committed)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.annotations.amodal import object_mesh
+from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import extrinsics_cam_world
 from simgen.geometry.mesh import rotation_matrix_xyz
 from simgen.specs import CameraSpec, PropSpec
@@ -56,7 +56,7 @@ def wrap_deg(angle_deg: float) -> float:
 
 def object_box3d_cam(prop: PropSpec, camera: CameraSpec) -> Box3D:
     """The object's 3D box and centre distance in the camera frame."""
-    low, high = object_mesh(prop).bounds_m
+    low, high = prop_mesh(prop).bounds_m
     rotation_world_obj = rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg)
     center_world = rotation_world_obj @ ((low + high) / 2) + np.asarray(prop.location_m, dtype=np.float64)
     extrinsics = extrinsics_cam_world(camera)

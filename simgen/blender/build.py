@@ -22,7 +22,7 @@ from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
 from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
-from simgen.catalog.recipes import RECIPES
+from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 
@@ -99,7 +99,7 @@ class SceneBuilder:
         key = mesh_key(prop.recipe, prop.params, chosen, (role, self.materials.weather_key(role)))
         cached = self.meshes.get(key)
         if cached is None:
-            mesh_data = RECIPES[prop.recipe].build_mesh(prop.params)
+            mesh_data = prop_mesh(prop)
             slots = tuple(mesh_data.materials)
             self._meshes_created += 1
             mesh = build_mesh(f"mesh_{self._meshes_created:06d}", mesh_data,

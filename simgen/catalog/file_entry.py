@@ -12,7 +12,7 @@ A catalog entry with `file:` instead of `recipe:`::
 
 At catalog load the file is checked (exists, imports, has mesh geometry, plausible size) and
 its bytes hashed into the catalog hash (lineage); its geometry is registered in
-`simgen.catalog.recipes.RECIPES` as `file:<entry>`, so placement, labels and the builder use it
+`simgen.catalog.prop_mesh` as recipe `file:<entry>`, so placement, labels and the builder use it
 exactly like a procedural recipe. File materials mapped to a simgen slot are randomized like
 that slot; unmapped ones render neutral grey.
 """
@@ -20,7 +20,7 @@ that slot; unmapped ones render neutral grey.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +31,26 @@ from simgen.geometry.mesh import MeshData
 
 FILE_KEYS = {"category", "file", "unit_scale_m", "up_axis", "materials", "params", "weight"}
 
+MeshImporter = Callable[[str, float, str, str], MeshData]
+"""(file path, metres per file unit, up axis "y"|"z", where for messages) -> object-frame mesh.
 
-def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, where: str) -> tuple[str, str]:
-    """Import an entry's file and register it as recipe 'file:<name>'.
+The entry points pass Blender's importers (`simgen.blender.import_asset_mesh`); the catalog
+itself never imports Blender."""
+
+
+def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, where: str,
+                        import_mesh: MeshImporter | None) -> tuple[str, str]:
+    """Import an entry's file with `import_mesh` and register it as recipe 'file:<name>'.
 
     Returns:
         (recipe name, sha256 of the file's bytes).
 
     Raises:
-        AssetError: unknown keys, a missing/unreadable/corrupt/empty file, bad options.
+        AssetError: unknown keys, a missing/unreadable/corrupt/empty file, bad options, or no
+            importer (a command that loads the catalog without Blender).
     """
-    from simgen.catalog.recipes import RECIPES, Recipe
+    from simgen.catalog.prop_mesh import register_file_recipe
+    from simgen.catalog.recipes import Recipe
 
     unknown = set(body) - FILE_KEYS
     if unknown:
@@ -60,9 +69,10 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
     mapping = body.get("materials") or {}
     if not isinstance(mapping, Mapping):
         raise AssetError(f"{where}: materials: got {mapping!r}; allowed: a mapping file material -> simgen slot")
-    from simgen.blender.asset_import import import_mesh_file
-
-    mesh = import_mesh_file(str(file_path), float(scale), up_axis, where)
+    if import_mesh is None:
+        raise AssetError(f"{where}: a file entry needs Blender to read its mesh, and this command loads the "
+                         "catalog without it")
+    mesh = import_mesh(str(file_path), float(scale), up_axis, where)
     slots = tuple(str(mapping.get(slot, slot)) for slot in mesh.materials)
     mesh = MeshData(mesh.vertices_m, mesh.faces, mesh.face_material, slots)
     recipe_name = f"file:{name}"
@@ -76,5 +86,5 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
             raise ValueError(f"asset file {name!r}: parameter 'scale' must be positive, got {factor}")
         return MeshData(mesh.vertices_m * factor, mesh.faces, mesh.face_material, mesh.materials)
 
-    RECIPES[recipe_name] = Recipe(recipe_name, build_mesh, {"scale": 1.0}, f"user asset file {file_path.name}")
+    register_file_recipe(Recipe(recipe_name, build_mesh, {"scale": 1.0}, f"user asset file {file_path.name}"))
     return recipe_name, digest

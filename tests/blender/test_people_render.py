@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simgen.annotations.amodal import measure_coverage
-from simgen.catalog.recipes import get_recipe
+from simgen.catalog.prop_mesh import get_recipe
 from simgen.sampling.materials import sample_materials
 from simgen.specs import LightingSpec, PropSpec
 from tests.blender.scenes import camera, frame

@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 import pytest
 
-from simgen.catalog.recipes import get_recipe
+from simgen.catalog.prop_mesh import get_recipe
 from simgen.catalog.recipes.body import Body
 from simgen.catalog.recipes.gait import gait_pose, stride_length_m
 from simgen.catalog.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian

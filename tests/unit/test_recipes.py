@@ -11,7 +11,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from simgen.catalog.recipes import MATERIAL_SLOTS, RECIPES, get_recipe
+from simgen.catalog.prop_mesh import get_recipe
+from simgen.catalog.recipes import MATERIAL_SLOTS, RECIPES
 from simgen.geometry.mesh import MeshData
 from tests.unit.mesh_topology import vertex_components
 

@@ -9,7 +9,6 @@ and non-positive sizes (every `*_m` parameter and `floors`).
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 import numbers
@@ -80,7 +79,7 @@ def _recipe(name: str, builder: Builder, defaults: Mapping[str, float]) -> Recip
     return Recipe(name, build_mesh, frozen_defaults, description)
 
 
-RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
+RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe in (
     _recipe("car", vehicles.build_car, vehicles.CAR_DEFAULTS),
     _recipe("van", vehicles.build_van, vehicles.VAN_DEFAULTS),
     _recipe("bicycle", vehicles.build_bicycle, vehicles.BICYCLE_DEFAULTS),
@@ -113,14 +112,5 @@ RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
     _recipe("bollard", furniture.build_bollard, furniture.BOLLARD_DEFAULTS),
     _recipe("fire_hydrant", furniture.build_fire_hydrant, furniture.FIRE_HYDRANT_DEFAULTS),
     _recipe("delineator", furniture.build_delineator, furniture.DELINEATOR_DEFAULTS),
-)}
-
-
-def get_recipe(name: str) -> Recipe:
-    """The recipe registered as `name`; raises KeyError listing valid names and the closest match."""
-    try:
-        return RECIPES[name]
-    except KeyError:
-        close = difflib.get_close_matches(name, list(RECIPES), n=1, cutoff=0.0)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise KeyError(f"unknown recipe {name!r}; {hint}valid recipes: {', '.join(sorted(RECIPES))}") from None
+)})
+"""The packaged procedural recipes (read-only; user asset files register in `simgen.catalog.prop_mesh`)."""

@@ -4,7 +4,7 @@
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
 contact), +x forward: a wheelie bin's lid opens towards +x, a bench's length runs along x and
 its seat faces +y (the backrest is on the -y side), a delineator's reflector faces +x.
-Builders take a complete, validated parameter mapping (see `simgen.catalog.recipes.get_recipe`).
+Builders take a complete, validated parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`).
 """
 
 from __future__ import annotations

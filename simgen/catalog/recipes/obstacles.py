@@ -7,7 +7,7 @@ variation comes only from the parameters, which the sampler draws).
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 touches the
 road), +x forward (an animal's head points along +x). Every part is a closed primitive with
 outward faces. Builders take a complete, validated parameter mapping (see
-`simgen.catalog.recipes.get_recipe`).
+`simgen.catalog.prop_mesh.get_recipe`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 
 lowest foot, or the bicycle's tyres, touch the ground), +x is the direction the person faces /
 rides. Body parts are sized as fractions of the standing height (`body.Body`); joint angles come
 from `gait.gait_pose`. Builders take a complete, validated parameter mapping (see
-`simgen.catalog.recipes.get_recipe`).
+`simgen.catalog.prop_mesh.get_recipe`).
 """
 
 from __future__ import annotations

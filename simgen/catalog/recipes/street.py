@@ -2,7 +2,7 @@
 
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
 contact), +x forward (a pole's lamp arm points along +x; a building's length runs along x).
-Builders take a complete, validated parameter mapping (see `simgen.catalog.recipes.get_recipe`).
+Builders take a complete, validated parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is where the
 wheels touch the ground), +x forward (headlights at +x, tail lights at -x), +y to the left.
-Every builder takes a complete, validated parameter mapping (see `simgen.catalog.recipes.get_recipe`,
+Every builder takes a complete, validated parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`,
 which fills defaults and rejects unknown or non-positive sizes).
 """
 

@@ -159,8 +159,6 @@ def check_restart(gpu: str, size, samples: int, tmp: Path) -> bool:
 
 
 def check_denoise(gpu: str, size, samples: int, tmp: Path) -> bool:
-    import bpy
-
     from simgen.blender.renderer import CyclesRenderer
 
     cfg, specs = specs_for(size, samples, 1, tmp / "denoise", denoise=True)
@@ -173,8 +171,8 @@ def check_denoise(gpu: str, size, samples: int, tmp: Path) -> bool:
             start = time.perf_counter()
             passes, _ = renderer.render(spec)
             results[denoise] = (time.perf_counter() - start, passes)
-            cycles = bpy.context.scene.cycles
-            denoiser, on_gpu = cycles.denoiser, getattr(cycles, "denoising_use_gpu", None)
+            settings = renderer.denoise_settings()
+            denoiser, on_gpu = settings["denoiser"], settings["denoising_use_gpu"]
         finally:
             renderer.close()
     (off_s, off), (on_s, on) = results[False], results[True]

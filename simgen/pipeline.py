@@ -50,14 +50,14 @@ from simgen.dataset.shards import (
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.imaging.sensor import render_spec
 from simgen.render.passes import RenderPasses
-from simgen.render.post import post_process
 from simgen.render.protocol import Renderer
 from simgen.render.streams import PostThread, SpecStream
 from simgen.render.workers import worker_processes
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.specs import FrameSpec
 from simgen.writers.assembly import Assembly, assemble
-from simgen.writers.frame_files import FrameWriter, ImageFilesWriter, RecordWriter
+from simgen.writers.frame_files import FrameWriter, ImageFilesWriter, LabeledFrame, RecordWriter
+from simgen.writers.frame_record import post_process
 
 log = logging.getLogger(__name__)
 
@@ -275,14 +275,12 @@ def _render_frames(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], 
 
     bar = tqdm(total=todo, unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
                desc=f"simgen [{renderer.device}]")
-    writers: list[FrameWriter] = [ImageFilesWriter(dataset.root, cfg.output.depth_float, cfg.output.instance_maps),
-                                  RecordWriter(dataset.record_path)]
+    writers = _frame_writers(cfg, dataset)
 
     def commit(frame: RenderedFrame) -> None:
         try:
-            labeled = post_process(cfg, frame.spec, frame.passes, frame.timing, frame.started_s, frame.provenance)
-            for writer in writers:
-                writer.write(labeled)
+            labeled = _label_and_write(cfg, frame.spec, frame.passes, frame.timing, frame.started_s,
+                                       frame.provenance, writers)
         except OSError as error:
             raise _write_failure(error, frame.spec.frame_index, dataset, summary) from error
         elapsed = time.perf_counter() - frame.started_s
@@ -340,14 +338,34 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
             "blender_version": getattr(renderer, "blender_version", "unknown")}
 
 
+def _frame_writers(cfg: SimgenConfig, dataset: DatasetDir) -> list[FrameWriter]:
+    """The writers of each frame, in order; the last one writes the record (the commit)."""
+    return [ImageFilesWriter(dataset.root, cfg.output.depth_float, cfg.output.instance_maps),
+            RecordWriter(dataset.record_path)]
+
+
+def _label_and_write(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
+                     start: float, provenance: dict[str, Any] | None, writers: list[FrameWriter]) -> LabeledFrame:
+    """post_process, then the writers, timing labels_s, write_s and total_s for the record."""
+    t0 = time.perf_counter()
+    frame = post_process(cfg, spec, passes, timing, provenance)
+    timing["labels_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for writer in writers[:-1]:
+        writer.write(frame)
+    timing["write_s"] = time.perf_counter() - t0
+    timing["total_s"] = time.perf_counter() - start
+    writers[-1].write(frame)
+    return frame
+
+
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
                 dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
     """Post-process one rendered frame and write its files, the record last (the commit);
     returns the record. The pipeline does the same on its post thread."""
-    frame = post_process(cfg, spec, passes, timing, start, provenance)
-    for writer in (ImageFilesWriter(dataset.root, cfg.output.depth_float, cfg.output.instance_maps),
-                   RecordWriter(dataset.record_path)):
-        writer.write(frame)
+    writers = _frame_writers(cfg, dataset)
+    frame = _label_and_write(cfg, spec, passes, timing, start, provenance, writers)
+    for writer in writers:
         writer.close()
     return frame.record
 

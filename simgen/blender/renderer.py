@@ -136,6 +136,12 @@ class CyclesRenderer:
         self._builder = SceneBuilder(self.cfg.procedural_textures)
         return configure_device(device, quiet=quiet)
 
+    def denoise_settings(self) -> dict[str, object]:
+        """The scene's denoising settings: use_denoising, denoiser, denoising_use_gpu."""
+        cycles = bpy.context.scene.cycles
+        return {"use_denoising": cycles.use_denoising, "denoiser": cycles.denoiser,
+                "denoising_use_gpu": getattr(cycles, "denoising_use_gpu", None)}
+
     def restart_session(self) -> None:
         """A fresh Blender session now: empty scene, empty caches (for tests and benchmarks)."""
         self._start_session(self.device.lower(), quiet=True)

@@ -19,13 +19,13 @@ from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+Item = TypeVar("Item")
 
 SAMPLE_AHEAD = 8
 """Specs the sampler thread may have ready before the renderer asks for them."""
 
 
-class SpecStream(Generic[T]):
+class SpecStream(Generic[Item]):
     """A run's frame specs, sampled lazily on a thread that runs up to `ahead` frames ahead of
     the consumer: `first` (already sampled, or None) and then `sample(index)` of each index of
     `rest`.
@@ -34,14 +34,14 @@ class SpecStream(Generic[T]):
 
     _END = object()
 
-    def __init__(self, sample: Callable[[int], T], first: T | None, rest: Iterator[int],
+    def __init__(self, sample: Callable[[int], Item], first: Item | None, rest: Iterator[int],
                  ahead: int = SAMPLE_AHEAD) -> None:
         self._sample, self._first, self._rest = sample, first, rest
         self._queue: queue.Queue = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="simgen-sampler", daemon=True)
 
-    def __enter__(self) -> Iterator[T]:
+    def __enter__(self) -> Iterator[Item]:
         self._thread.start()
         return self._iterate()
 
@@ -69,7 +69,7 @@ class SpecStream(Generic[T]):
             return
         self._put(self._END)
 
-    def _iterate(self) -> Iterator[T]:
+    def _iterate(self) -> Iterator[Item]:
         if self._first is not None:
             yield self._first
         while (item := self._queue.get()) is not self._END:
@@ -78,14 +78,14 @@ class SpecStream(Generic[T]):
             yield item
 
 
-class PostThread(Generic[T]):
+class PostThread(Generic[Item]):
     """Runs `commit(frame)` for each frame `put`, in order, on one worker thread, at most one
     frame queued behind the one it works on. An error in `commit` is raised by the next `put`
     or on exit; on exit the frames already handed over are committed first."""
 
     _END = object()
 
-    def __init__(self, commit: Callable[[T], None]) -> None:
+    def __init__(self, commit: Callable[[Item], None]) -> None:
         self._commit = commit
         self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
@@ -95,7 +95,7 @@ class PostThread(Generic[T]):
         self._thread.start()
         return self
 
-    def put(self, frame: T) -> None:
+    def put(self, frame: Item) -> None:
         self._raise()
         self._queue.put(frame)
 

@@ -1,7 +1,7 @@
 """Several render processes per device (`render.processes_per_device=N`).
 
 The run's own process renders frames i with i % N == 0; it starts N - 1 worker processes
-(`python -m simgen.render.workers`, the resolved config on stdin) that render the frames with
+(`python -m simgen.commands.render_worker`, the resolved config on stdin) that render the frames with
 i % N == k into the same, already opened output directory, each with its own Blender session.
 So N CPU cores build scenes and post-process while one GPU renders for all of them. Frames
 commit independently (the record is each frame's commit), so resume and byte-identity are
@@ -33,7 +33,8 @@ def worker_processes(plain_config: dict[str, Any], count: int) -> Iterator[list[
     their frame in flight). Raises RenderError if a worker failed while the body succeeded."""
     procs = []
     for worker in range(1, count):
-        proc = subprocess.Popen([sys.executable, "-m", "simgen.render.workers"], stdin=subprocess.PIPE, text=True)
+        proc = subprocess.Popen([sys.executable, "-m", "simgen.commands.render_worker"], stdin=subprocess.PIPE,
+                                text=True)
         proc.stdin.write(json.dumps({"config": plain_config, "worker": worker, "workers": count}))
         proc.stdin.close()
         procs.append(proc)
@@ -52,26 +53,3 @@ def worker_processes(plain_config: dict[str, Any], count: int) -> Iterator[list[
     if bad and not failed:
         raise RenderError(f"render worker(s) failed: {', '.join(f'worker {k} exit {c}' for k, c in bad)}; their "
                           "committed frames are kept, re-run the same command to render the rest")
-
-
-def main() -> int:
-    """Worker entry: {"config", "worker", "workers"} as JSON on stdin."""
-    from simgen.config.load import load_config
-    from simgen.dataset.preemption import EXIT_PREEMPTED
-    from simgen.errors import ShardPreempted, SimgenError
-    from simgen.pipeline import render_share
-
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s simgen worker: %(message)s")
-    job = json.loads(sys.stdin.read())
-    try:
-        render_share(load_config(job["config"]), job["worker"], job["workers"])
-    except ShardPreempted:
-        return EXIT_PREEMPTED
-    except SimgenError as error:
-        log.error("%s: %s", type(error).__name__, error)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

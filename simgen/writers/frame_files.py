@@ -1,13 +1,12 @@
 """The per-frame writers of a run: a labeled frame in, its files out (atomic), the record last.
 
-Each writer has `write(frame)` and `close()`; the pipeline calls them in order, so the frame
-record, written by `RecordWriter` after the image, depth and label-map files, is the commit
+Each writer has `write(frame)` and `close()`; the pipeline calls them in order and `RecordWriter`
+last, so the frame record, written after the image, depth and label-map files, is the commit
 marker of the frame (`simgen.dataset.DatasetDir.is_committed`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +31,7 @@ class LabeledFrame:
         object_index: (H, W) int32 instance index (0 = background), in the final image.
         semantic: (H, W) uint16 category ids, or None when semantic maps are off.
         record: the frame record without "files" and "timing" (the record writer adds them).
-        timing: seconds per stage so far; the writers add write_s and total_s.
-        started_s: `time.perf_counter()` when the frame's work began (for total_s).
+        timing: seconds per stage (the pipeline's clock; the record writer stores it).
     """
 
     spec: FrameSpec
@@ -43,7 +41,6 @@ class LabeledFrame:
     semantic: np.ndarray | None
     record: dict[str, Any]
     timing: dict[str, float]
-    started_s: float
     files: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,7 +57,6 @@ class ImageFilesWriter:
         self.root, self.depth_float, self.instance_maps = root, depth_float, instance_maps
 
     def write(self, frame: LabeledFrame) -> None:
-        start = time.perf_counter()
         index = frame.spec.frame_index
         outputs = [("image", contract.image_path(index), lambda: encode_rgb_png(frame.rgb)),
                    ("depth_png", contract.depth_png_path(index), lambda: encode_depth_png(frame.depth_m))]
@@ -76,8 +72,6 @@ class ImageFilesWriter:
         for key, path, encode in outputs:
             write_bytes_atomic(self.root / path, encode())
             frame.files[key] = path
-        frame.timing["write_s"] = time.perf_counter() - start
-        frame.timing["total_s"] = time.perf_counter() - frame.started_s
 
     def close(self) -> None:
         pass

@@ -157,4 +157,4 @@ def test_frames_in_flight_commit_in_order_with_one_frame_behind(make_config):
     summary = render_dataset(cfg, renderer_factory=lambda _: Watching())
     assert summary.frames_rendered == 6
     assert all(index - 2 <= committed <= index for index, committed in seen)
-    assert sorted(summary.stage_medians()) >= ["labels_s", "plan_s", "write_s"]
+    assert {"labels_s", "plan_s", "write_s"} <= set(summary.stage_medians())

@@ -1,13 +1,13 @@
-"""The post-render stage: a frame's passes -> weather and sensor model -> labels -> the frame record.
+"""The frame record: a rendered frame's passes -> weather and sensor model -> labels -> record.
 
-Pure (numpy and the spec, nothing written): the pipeline runs it on its post thread and hands
-the `LabeledFrame` to the writers (`simgen.writers.frame_files`).
+The post-render stage of the pipeline. Pure (numpy and the spec, nothing written): the pipeline
+runs it on its post thread and hands the `LabeledFrame` to the writers
+(`simgen.writers.frame_files`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
 from typing import Any
 
 from simgen import contract
@@ -26,14 +26,13 @@ from simgen.writers.frame_files import LabeledFrame
 
 
 def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                 start: float, provenance: dict[str, Any] | None = None) -> LabeledFrame:
+                 provenance: dict[str, Any] | None = None) -> LabeledFrame:
     """Apply weather and the sensor model and extract the labels; nothing is written.
     `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
 
     Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
     and degrades the image and warps the label passes with it, then labels are read from them.
     """
-    t0 = time.perf_counter()
     rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics_matrix(render_spec(spec).camera),
                                        spec.weather, spec.lighting)
     fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
@@ -53,8 +52,7 @@ def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timin
               "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
               "provenance": provenance or {}}
     semantic = semantic_map(passes.object_index, spec, cfg.labels.categories) if cfg.output.semantic_maps else None
-    timing["labels_s"] = time.perf_counter() - t0
-    return LabeledFrame(spec, passes.rgb, depth, passes.object_index, semantic, record, timing, start)
+    return LabeledFrame(spec, passes.rgb, depth, passes.object_index, semantic, record, timing)
 
 
 def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[int, float]) -> dict:

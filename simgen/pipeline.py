@@ -7,9 +7,9 @@ directory are skipped, so a re-run resumes instead of re-rendering.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import errno
+import hashlib
 import logging
 import os
 import statistics
@@ -36,7 +36,7 @@ from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, datase
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.lineage import content_config, run_lineage
-from simgen.locking import shard_lock
+from simgen.locking import check_frames_free, frame_lock
 from simgen.passes import RenderPasses
 from simgen.preemption import PreemptionGuard
 from simgen.sampling.frame import check_categories, sample_frame
@@ -109,6 +109,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     root = Path(cfg.output.dir)
     frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
+    check_frames_free(root, frames)  # refuse an overlapping run before the renderer starts
     pending = [i for i in frames if not (reusable and DatasetDir(root).is_committed(i))]
     specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
     info = lineage(cfg, catalog)
@@ -116,40 +117,46 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     # The renderer starts (and checks the device) before anything is written to output.dir.
     renderer = renderer_factory(cfg.render) if specs else None
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
-    stems = {contract.frame_stem(i) for i in frames} if sweep else None
+    stems = {contract.frame_stem(i) for i in frames}
     try:
-        with _claimed(root, cfg.shard):
-            dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
+        _create(root)
+        with frame_lock(root, frames, shard=cfg.shard if sweep else None,
+                        frames_per_shard=cfg.frames_per_shard if sweep else None,
+                        prepare=lambda others: open_output_dir(root, plain, cfg.output.overwrite,
+                                                               info | {"device": summary.device}, stems,
+                                                               others)) as dataset:
             if renderer is not None:
                 log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(frames),
                          root, len(frames) - len(specs))
                 _render_guarded(cfg, specs, renderer, dataset, summary)
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
+            # Still under the lock: the shard manifest, or the dataset files of a single run.
+            if sweep:
+                finish_shard(cfg, root, summary, renderer)
+            elif all(dataset.is_committed(i) for i in range(cfg.frames)):
+                _assemble(cfg, dataset, summary, info, plain)
     finally:
         if renderer is not None:
             renderer.close()
-    if sweep:
-        finish_shard(cfg, root, summary, renderer)
-    elif all(dataset.is_committed(i) for i in range(cfg.frames)):
-        try:
-            summary.annotations = finalize_dataset(cfg, dataset, info, plain)
-        except OSError as error:
-            raise OutputError(f"output.dir: assembling the dataset files in {str(root)!r} failed: "
-                              f"{error.strerror or error}; all frames are committed, re-run the same command "
-                              "to assemble them") from error
     return summary
 
 
-@contextlib.contextmanager
-def _claimed(root: Path, shard: int) -> Iterator[None]:
-    """Create output.dir if needed and hold this shard's lock (see `simgen.locking`)."""
+def _assemble(cfg: SimgenConfig, dataset: DatasetDir, summary: RunSummary, info: dict[str, Any],
+              plain: dict[str, Any]) -> None:
+    try:
+        summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+    except OSError as error:
+        raise OutputError(f"output.dir: assembling the dataset files in {str(dataset.root)!r} failed: "
+                          f"{error.strerror or error}; all frames are committed, re-run the same command "
+                          "to assemble them") from error
+
+
+def _create(root: Path) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"output.dir: cannot create {str(root)!r}: {error.strerror or error}") from error
-    with shard_lock(root, shard):
-        yield
 
 
 def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
@@ -288,13 +295,16 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     index = spec.frame_index
-    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(passes.rgb))
-    write_bytes_atomic(dataset.root / contract.depth_png_path(index), encode_depth_png(depth))
-    files = {"image": contract.image_path(index), "depth_png": contract.depth_png_path(index)}
+    encoded = {"image": (contract.image_path(index), encode_rgb_png(passes.rgb)),
+               "depth_png": (contract.depth_png_path(index), encode_depth_png(depth))}
     if cfg.output.depth_float == "npy":
-        write_bytes_atomic(dataset.root / contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
-        files["depth_npy"] = contract.depth_npy_path(index)
-    files.update(_write_label_maps(cfg, spec, passes.object_index, dataset))
+        encoded["depth_npy"] = (contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
+    encoded.update(_label_maps(cfg, spec, passes.object_index))
+    for relative, data in encoded.values():
+        write_bytes_atomic(dataset.root / relative, data)
+    files = {key: relative for key, (relative, _) in encoded.items()}
+    # Content identity: `simgen validate` compares each file with its hash here.
+    files_sha256 = {key: hashlib.sha256(data).hexdigest() for key, (_, data) in encoded.items()}
     timing["write_s"] = time.perf_counter() - t0
     timing["total_s"] = time.perf_counter() - start
     image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
@@ -306,6 +316,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     record = {"frame_index": index, "image": image,
               "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
               "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
+              "files_sha256": files_sha256,
               "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
               "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
     write_json_atomic(dataset.record_path(index), record, durable=True)
@@ -321,18 +332,15 @@ def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[i
         "motion_blur_px": None if blur is None else round(blur, 3)}
 
 
-def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarray,
-                      dataset: DatasetDir) -> dict[str, str]:
-    """The optional uint16 instance/semantic PNGs; returns their dataset-relative paths."""
-    files = {}
+def _label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarray) -> dict[str, tuple[str, bytes]]:
+    """The optional uint16 instance/semantic PNGs: {key: (dataset-relative path, PNG bytes)}."""
+    maps = {}
     if cfg.output.instance_maps:
-        files["instance_map"] = contract.instance_map_path(spec.frame_index)
-        write_bytes_atomic(dataset.root / files["instance_map"], encode_uint16_png(object_index))
+        maps["instance_map"] = (contract.instance_map_path(spec.frame_index), encode_uint16_png(object_index))
     if cfg.output.semantic_maps:
-        files["semantic_map"] = contract.semantic_map_path(spec.frame_index)
-        write_bytes_atomic(dataset.root / files["semantic_map"],
-                           encode_uint16_png(semantic_map(object_index, spec, cfg.labels.categories)))
-    return files
+        maps["semantic_map"] = (contract.semantic_map_path(spec.frame_index),
+                                encode_uint16_png(semantic_map(object_index, spec, cfg.labels.categories)))
+    return maps
 
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],

@@ -10,9 +10,9 @@ shortest round-trip floats), so the same records always give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from simgen.writers.atomic import temp_path
+from simgen.writers.atomic import open_exclusive, temp_path
 from simgen.writers.coco import categories_entry
 
 UNKNOWN = "unknown"
@@ -58,11 +58,15 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
         categories: category name -> COCO id.
     """
     result = Assembly()
-    with tempfile.TemporaryDirectory(prefix=".assembly-", dir=coco_path.parent) as scratch:
-        images_part, annotations_part = Path(scratch) / "images", Path(scratch) / "annotations"
-        manifest_temp = temp_path(manifest_path)
-        with open(images_part, "wb") as images, open(annotations_part, "wb") as annotations, \
-                open(manifest_temp, "wb") as manifest:
+    scratch = temp_path(coco_path.parent / ".assembly")  # this process's own: removed on any exit
+    manifest_temp, coco_temp = temp_path(manifest_path), temp_path(coco_path)
+    with contextlib.suppress(FileNotFoundError):  # left by an earlier failure of this very process
+        shutil.rmtree(scratch) if scratch.is_dir() and not scratch.is_symlink() else scratch.unlink()
+    scratch.mkdir()
+    try:
+        images_part, annotations_part = scratch / "images", scratch / "annotations"
+        with open(images_part, "xb") as images, open(annotations_part, "xb") as annotations, \
+                os.fdopen(open_exclusive(manifest_temp), "wb") as manifest:
             for record in records:
                 images.write((b"," if result.frames else b"") + orjson.dumps(record["image"]))
                 for annotation in record["annotations"]:
@@ -74,16 +78,20 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
                 for key, values in result.provenance.items():
                     values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
                 result.frames += 1
-        coco_temp = temp_path(coco_path)
-        with open(coco_temp, "wb") as out:
+        with os.fdopen(open_exclusive(coco_temp), "wb") as out:
             out.write(b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":[],"categories":'
                       + orjson.dumps(categories_entry(categories)) + b',"images":[')
             _append(out, images_part)
             out.write(b'],"annotations":[')
             _append(out, annotations_part)
             out.write(b"]}\n")
-    os.replace(manifest_temp, manifest_path)
-    os.replace(coco_temp, coco_path)
+        os.replace(manifest_temp, manifest_path)
+        os.replace(coco_temp, coco_path)
+    finally:  # a failed pass (disk full, a bad record) leaves no temp file behind
+        shutil.rmtree(scratch, ignore_errors=True)
+        for temp in (manifest_temp, coco_temp):
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
     return result
 
 

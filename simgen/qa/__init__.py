@@ -1,4 +1,4 @@
 """Looking at and checking datasets: preview, report, validation (pure library code)."""
 
-CHECKS = ("files", "ids", "categories", "rle", "boxes", "depth", "instances", "manifest")
+CHECKS = ("files", "ids", "categories", "rle", "boxes", "depth", "instances", "manifest", "content", "maps", "json")
 """Names of the dataset checks of `simgen.qa.validate`, as `--fail-on` and `validate.fail_on` take them."""

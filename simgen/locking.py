@@ -184,6 +184,7 @@ def frame_lock(root: Path, frames: range, *, shard: int | None = None, frames_pe
         OutputError: the frames are held by another run (naming it), a lock entry or the guard
             is tampered with, or the directory cannot be written.
     """
+    check_frames_free(root, frames)  # refuse before even the guard file is created
     with _guard(root):
         others = []
         for holder in read_holders(root):

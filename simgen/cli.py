@@ -90,17 +90,19 @@ class SweepLockCheck(Callback):
     refused by the lock inside a long launcher traceback."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from simgen.locking import check_frames_free
+        from simgen.locking import FramesHeldError, check_frames_free
 
         try:
-            wanted = sweep_frame_ranges(config)
             root = Path(str(config.output.dir))
-            for shard, frames in wanted:
+            for shard, frames in sweep_frame_ranges(config):
                 check_frames_free(root, frames, f"shard {shard} of this sweep")
         except OutputError as error:
-            log.error("%s: %s If the holder is a shard of an earlier sweep whose launcher was stopped, it keeps "
-                      "rendering: wait for it to finish (or stop it with `kill PID`), then run this command "
-                      "again; committed frames are kept.", type(error).__name__, error)
+            hint = ""
+            if isinstance(error, FramesHeldError):
+                hint = (" If it is a shard of an earlier sweep whose launcher was stopped, it keeps rendering: wait "
+                        f"for it to finish (or stop it: `kill {error.holder.pid}` on host {error.holder.host}), then "
+                        "run this command again; committed frames are kept.")
+            log.error("%s: %s%s", type(error).__name__, error, hint)
             sys.exit(EXIT_BAD_INPUT)
         os.makedirs(launcher_state_dir(str(config.output.dir)), mode=0o700, exist_ok=True)
 

@@ -86,12 +86,14 @@ def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: boo
 
     Raises:
         OutputError: a foreign non-empty directory, a dataset made with another config (without
-            overwrite), or a path that exists and is not a directory.
+            overwrite), a symlinked layout entry (`check_no_symlinks`), or a path that exists and
+            is not a directory.
     """
     if root.exists() and not root.is_dir():
         raise OutputError(f"output.dir: got {str(root)!r}, which is a file; allowed: a directory path")
     if not root.exists() or not any(_counts(p.name) for p in root.iterdir()):
         return False
+    check_no_symlinks(root)
     run_file = root / contract.RUN_FILE
     if not run_file.exists():
         raise OutputError(f"output.dir: {str(root)!r} is not empty and is not a simgen dataset (no "
@@ -145,12 +147,10 @@ def open_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool
         others: the other live lock holders in `root`; clearing is refused while there are any.
 
     Raises:
-        OutputError: see `check_output_dir`; also a symlinked layout entry, clearing while
-            another run holds a lock, an unwritable directory, or a run.json of another config
-            created by a concurrent run.
+        OutputError: see `check_output_dir`; also clearing while another run holds a lock, an
+            unwritable directory, or a run.json of another config created by a concurrent run.
     """
     check_output_dir(root, plain_config, overwrite)
-    check_no_symlinks(root)
     run_file = root / contract.RUN_FILE
     identity = dataset_identity(plain_config)
     if run_file.exists():

@@ -153,22 +153,31 @@ def _tampered(path: Path, what: str) -> OutputError:
                        "using this directory.")
 
 
+class FramesHeldError(OutputError):
+    """The frames a run wants are held by another live run (`holder`)."""
+
+    def __init__(self, message: str, holder: Holder) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
 def check_frames_free(root: Path, frames: range, wanted_by: str = "this run") -> None:
     """Refuse, without writing anything, if a live run holds frames overlapping `frames`.
 
     Raises:
-        OutputError: naming the holder; or a tampered lock entry or guard (see `read_holders`).
+        FramesHeldError: naming the holder.
+        OutputError: a tampered lock entry or guard (see `read_holders`).
     """
     guard = root / GUARD_NAME
     if guard.is_symlink() or (guard.exists() and not guard.is_file()):
         raise _tampered(guard, "is a symbolic link or not a regular file")
     for holder in read_holders(root):
         if holder.overlaps(frames) and not holder.stale:
-            raise OutputError(f"output.dir {str(root)!r}: frames {describe_frames(frames)} wanted by {wanted_by} "
+            raise FramesHeldError(f"output.dir {str(root)!r}: frames {describe_frames(frames)} wanted by {wanted_by} "
                               f"overlap frames being written by {holder.describe()}. Wait for that run to finish, "
                               "or use another output.dir (a lock of a process that has ended on this host is "
                               "reclaimed by the next run; one from another host is removed by hand once its "
-                              "process has ended).")
+                              "process has ended).", holder)
 
 
 @contextlib.contextmanager

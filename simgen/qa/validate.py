@@ -159,10 +159,10 @@ def _check_categories(report: Report, categories: list[dict], annotations: list[
             report.add("categories", f"categories {actual} differ from run.json labels.categories {expected}")
 
 
-def _read_image_size(report: Report, image: dict, relative: str, key: str) -> np.ndarray | None:
+def _read_image_size(report: Report, image: dict, relative: str, key: str, field: str) -> np.ndarray | None:
     """Decode a file of an image entry unchanged; None (and a problem) if it is missing, of the
-    wrong format (`maps`) or size (`files`)."""
-    path = resolve_inside(report.root, relative, f"image {image.get('id')} {key}")
+    wrong format (`maps`) or size (`files`). `field` names where `relative` came from."""
+    path = resolve_inside(report.root, relative, f"image {image.get('id')} {field}")
     pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED) if path.is_file() else None
     if pixels is None:
         report.add("files", f"image {image.get('id')}: {relative} is missing or unreadable")
@@ -178,9 +178,9 @@ def _read_image_size(report: Report, image: dict, relative: str, key: str) -> np
 
 def _check_image(report: Report, image: dict, annotations: list[dict], clip_end_m: float) -> None:
     image_id = image.get("id")
-    _read_image_size(report, image, image.get("file_name"), "image")
+    _read_image_size(report, image, image.get("file_name"), "image", "file_name")
     depth_file = image.get("depth_file", contract.depth_png_path(image_id))
-    depth_raw = _read_image_size(report, image, depth_file, "depth_png")
+    depth_raw = _read_image_size(report, image, depth_file, "depth_png", "depth_file")
     depth = None
     if depth_raw is not None:
         check_saturated_depth(report.add, depth_file, depth_raw)
@@ -332,7 +332,8 @@ def _check_label_maps(report: Report, image: dict, record: dict) -> None:
     """The optional instance and semantic maps a record names: present, uint16, the image size."""
     for key in ("instance_map", "semantic_map"):
         if key in record.get("files", {}):
-            _read_image_size(report, image, record["files"][key], key)
+            _read_image_size(report, image, record["files"][key], key, f"{contract.frame_record_path(image.get('id'))} "
+                             f"files.{key}")
 
 
 def _check_objects(report: Report, annotations: list[dict], record: dict, category_ids: dict) -> None:

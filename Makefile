@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check simgen scenes assets tests bench
+	$(BIN)/ruff check simgen tests bench
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache

@@ -33,9 +33,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
+from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
+from simgen.dataset.shards import shard_count, shard_range
 from simgen.errors import OutputError, ShardPreempted, SimgenError
-from simgen.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.shards import shard_count, shard_range
 
 log = logging.getLogger("simgen")
 
@@ -90,7 +90,7 @@ class SweepLockCheck(Callback):
     refused by the lock inside a long launcher traceback."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from simgen.locking import FramesHeldError, check_frames_free
+        from simgen.dataset.locking import FramesHeldError, check_frames_free
 
         try:
             root = Path(str(config.output.dir))

@@ -15,7 +15,7 @@ Layout of `output.dir`::
                              frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
     manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
-    run.json                 the resolved config, its hash and the lineage (`simgen.lineage`)
+    run.json                 the resolved config, its hash and the lineage (`simgen.dataset.lineage`)
     shards/shard_NNNNN/      sweeps only (frames_per_shard > 0), per shard: state.json (written at
                              start and on preemption: host, pid, device) and manifest.json
                              (written when the shard completes: frames, device, timing)

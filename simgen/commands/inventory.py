@@ -11,7 +11,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from simgen.catalog import default_catalog_path, load_catalog
+from simgen.catalog.entries import default_catalog_path, load_catalog
 
 GROUPS = ("scenario", "camera", "lighting", "layout", "traffic", "weather", "obstacles", "sensor", "motion")
 
@@ -32,7 +32,7 @@ def collect(config_dirs: list[Path], catalog_path: Path | None) -> dict[str, lis
     for directory in config_dirs:
         for group, options in _group_options(directory, "user").items():
             sections.setdefault(group, []).extend(options)
-    from simgen.scenes import LAYOUTS
+    from simgen.sampling.layouts import LAYOUTS
 
     sections["scene layouts (layout.name)"] = [
         (name, f"simgen: {function.__module__}") for name, function in sorted(LAYOUTS.items())]

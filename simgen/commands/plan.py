@@ -24,12 +24,12 @@ from pathlib import Path
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
-from simgen.plan import columns, format_summary, summarize_plan, timed_plan
+from simgen.plan.figure import draw_plan_figure
+from simgen.plan.planner import columns, format_summary, summarize_plan, timed_plan
 from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
 from simgen.writers.images import encode_rgb_png
-from simgen.writers.plan_figure import draw_plan_figure
 
 log = logging.getLogger(__name__)
 

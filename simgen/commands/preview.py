@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simgen.preview import write_preview
+from simgen.qa.preview import write_preview
 
 
 def main(argv: list[str]) -> int:

@@ -1,7 +1,7 @@
 """Exports of a finished dataset to other trainers' formats (YOLO, KITTI), without re-rendering.
 
 Before an export writes anything it resolves every image it will copy inside the dataset
-directory (`simgen.qa.dataset_view.resolve_inside`) and checks that no two images map to the
+directory (`simgen.dataset.view.resolve_inside`) and checks that no two images map to the
 same output name, so a hostile or broken `file_name` stops it (exit 2) with nothing written,
 and one output never overwrites another.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from simgen.dataset.view import DatasetView
 from simgen.errors import DatasetError
-from simgen.qa.dataset_view import DatasetView
 
 
 def plan_copies(view: DatasetView, target_stem: Callable[[Path], str]) -> list[tuple[dict, Path, str]]:

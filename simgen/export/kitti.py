@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from simgen.annotations.boxes3d import object_box_3d, observation_angle_rad
+from simgen.dataset.view import DatasetView, load_dataset
 from simgen.export import plan_copies
-from simgen.qa.dataset_view import DatasetView, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 import yaml
 
+from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
 from simgen.export import plan_copies
-from simgen.qa.dataset_view import DatasetView, decode_segmentation, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from simgen import contract
-from simgen.qa.dataset_view import resolve_inside
+from simgen.dataset.view import resolve_inside
 
 Add = Callable[[str, str], None]
 """`report.add(check, message)`."""

@@ -42,8 +42,8 @@ import cv2
 import numpy as np
 
 from simgen import contract
+from simgen.dataset.view import decode_segmentation, mask_box_xywh, resolve_inside
 from simgen.qa import CHECKS
-from simgen.qa.dataset_view import decode_segmentation, mask_box_xywh, resolve_inside
 from simgen.qa.integrity import (
     check_content,
     check_json_numbers,

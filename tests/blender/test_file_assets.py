@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from simgen.annotations.instances import extract_instances
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.errors import AssetError
 from simgen.geometry.camera import project_points
-from simgen.meshes import transform_mesh
+from simgen.geometry.mesh import transform_mesh
 from simgen.specs import MaterialSpec, PropSpec
 from tests.blender.scenes import camera, frame
 
@@ -55,9 +55,9 @@ def test_obj_asset_imports_in_metres_z_up_and_renders_with_an_exact_mask(rendere
     entry = catalog.get("crate")
     assert entry.recipe == "file:crate" and entry.category == "car"
     assert catalog.get("sedan").recipe == "car"  # user entries extend the packaged catalog
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.prop_mesh import get_recipe
 
-    mesh = RECIPES["file:crate"].build_mesh({"scale": 1.0})
+    mesh = get_recipe("file:crate").build_mesh({"scale": 1.0})
     low, high = mesh.bounds_m
     assert np.allclose(high - low, [2.0, 1.0, 0.8], atol=1e-6)  # cm -> m, Y-up -> Z-up
     assert np.allclose(low, [-1.0, -0.5, 0.0]) and mesh.materials == ("paint",)
@@ -136,9 +136,9 @@ def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
     export_box(tmp_path / "block.glb", "io_scene_gltf2", (-0.3, -0.2, 0.0), (0.3, 0.2, 0.5),
                lambda path: bpy.ops.export_scene.gltf(filepath=path, export_format="GLB", use_selection=False))
     catalog = load_catalog(extra=write_catalog(tmp_path, "block:\n  category: car\n  file: block.glb\n"))
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.prop_mesh import get_recipe
 
-    low, high = RECIPES[catalog.get("block").recipe].build_mesh({}).bounds_m
+    low, high = get_recipe(catalog.get("block").recipe).build_mesh({}).bounds_m
     assert np.allclose(high - low, [0.6, 0.4, 0.5], atol=1e-5)
 
 
@@ -149,7 +149,7 @@ def test_fbx_asset_round_trips_through_blenders_exporter(tmp_path):
                lambda path: bpy.ops.export_scene.fbx(filepath=path, axis_up="Z", axis_forward="Y", global_scale=1.0))
     catalog = load_catalog(extra=write_catalog(
         tmp_path, "bin:\n  category: car\n  file: bin.fbx\n  unit_scale_m: 0.01\n  up_axis: z\n"))
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.prop_mesh import get_recipe
 
-    low, high = RECIPES[catalog.get("bin").recipe].build_mesh({}).bounds_m
+    low, high = get_recipe(catalog.get("bin").recipe).build_mesh({}).bounds_m
     assert np.allclose(high - low, [0.8, 0.5, 1.1], atol=1e-4)  # cm -> m, Z up kept

@@ -23,9 +23,9 @@ from pycocotools.cocoeval import COCOeval
 from simgen.annotations.amodal import measure_coverage
 from simgen.annotations.labels import label_frame
 from simgen.config.dump import config_to_plain
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
 from simgen.geometry.camera import intrinsics_matrix, pose_world_cam, project_points
-from simgen.meshes import box_mesh, transform_mesh
+from simgen.geometry.mesh import box_mesh, transform_mesh
 from simgen.pipeline import finalize_dataset, write_frame
 from simgen.specs import MaterialSpec
 from tests.blender.scenes import box, camera, frame

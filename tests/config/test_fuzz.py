@@ -11,7 +11,7 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 import simgen.cli  # noqa: F401  (registers the schema)
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.errors import SimgenError
 from simgen.sampling.frame import sample_frame

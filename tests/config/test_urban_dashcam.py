@@ -8,7 +8,7 @@ from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
 import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
 

@@ -24,9 +24,9 @@ import pytest
 
 from simgen.cli import run_subcommand
 from simgen.config.load import load_config
+from simgen.dataset.shards import shard_range
 from simgen.errors import OutputError
 from simgen.pipeline import render_dataset
-from simgen.shards import shard_range
 from tests.e2e.tiny import TINY, copy_dataset, render_tiny, run_simgen
 from tests.unit.test_locking import hold_in_subprocess
 from tests.unit.test_pipeline_resume import FakeRenderer

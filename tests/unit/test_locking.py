@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from simgen.dataset.locking import GUARD_NAME, LOCK_PREFIX, check_frames_free, frame_lock, read_holders
+from simgen.dataset.shards import shard_range
 from simgen.errors import OutputError
-from simgen.locking import GUARD_NAME, LOCK_PREFIX, check_frames_free, frame_lock, read_holders
-from simgen.shards import shard_range
 from simgen.writers.atomic import host_name, process_token, remove_partials, temp_path, write_bytes_atomic
 
 FRAMES = 8
@@ -22,7 +22,7 @@ PER_SHARD = (0, 2, 3, 4)
 HOLD = """
 import sys
 from pathlib import Path
-from simgen.locking import frame_lock
+from simgen.dataset.locking import frame_lock
 with frame_lock(Path(sys.argv[1]), range(int(sys.argv[2]), int(sys.argv[3])), shard=1, frames_per_shard=4):
     print("held", flush=True)
     sys.stdin.read()

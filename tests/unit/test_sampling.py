@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.errors import PlacementError
 from simgen.geometry.footprint import Footprint, footprints_overlap

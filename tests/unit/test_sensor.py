@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import yaml
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.errors import ConfigError
-from simgen.passes import RenderPasses
+from simgen.imaging.lens import distort_pixels, nearest_remap, source_map, undistort_pixels
+from simgen.imaging.sensor import apply_sensor, render_camera, render_spec
+from simgen.render.passes import RenderPasses
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.sensor import check_distortion, sample_sensor
-from simgen.sensor.apply import apply_sensor, render_camera, render_spec
-from simgen.sensor.lens import distort_pixels, nearest_remap, source_map, undistort_pixels
 from simgen.specs import SensorSpec
 from tests.blender.scenes import camera, frame
 
@@ -116,7 +116,7 @@ def test_bad_sensor_values_are_config_errors(make_config):
 
 def test_amodal_box_of_an_object_past_the_fold_stays_finite_and_bounded():
     from simgen.annotations.lens_coverage import measure_coverage_lens
-    from simgen.sensor.lens import fold_radius
+    from simgen.imaging.lens import fold_radius
     from tests.blender.scenes import box
 
     sensor = SensorSpec((-0.1, 0.0, 0.0, 0.0, 0.0))

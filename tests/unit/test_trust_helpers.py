@@ -7,11 +7,11 @@ import pytest
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from simgen.commands.validate import parse_fail_on
+from simgen.dataset.lineage import content_config, hydra_value, reproduce_argv
 from simgen.errors import ConfigError
 from simgen.export.kitti import calib_text, occlusion_level, truncation_from_box
 from simgen.export.yolo import detection_line, mask_polygon_px
-from simgen.lineage import content_config, hydra_value, reproduce_argv
-from simgen.preview import time_of_day
+from simgen.qa.preview import time_of_day
 from simgen.qa.report import _obstacle_section, asked_range, coverage_rows
 from simgen.qa.validate import CHECKS
 from simgen.writers.assembly import assemble

@@ -355,3 +355,25 @@ def test_a_sweep_is_refused_before_launch_when_a_live_run_holds_a_shard(copy, tm
         assert tree_digest(copy) == before and not env_state.exists()
     finally:
         holder.communicate("")
+
+
+# --- docs/safety.md -------------------------------------------------------------------------------------
+
+SAFETY_DOC = Path(__file__).resolve().parents[2] / "docs" / "safety.md"
+
+
+def test_the_commands_in_docs_safety_exit_as_documented(copy, tmp_path):
+    import re
+    import shlex
+
+    (block,) = re.findall(r"<!-- safety-commands -->\n```bash\n(.*?)```", SAFETY_DOC.read_text(), re.S)
+    places = {"D": str(copy), "D-missing": str(tmp_path / "missing"), "D-yolo": str(tmp_path / "yolo")}
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert len(lines) >= 4
+    for line in lines:
+        command, expected = line.split("# exit ")
+        argv = [places.get(word, word) for word in shlex.split(command)]
+        assert argv[0] == "simgen"
+        result = run_simgen(*argv[1:], cwd=tmp_path)
+        assert result.returncode == int(expected.split(":")[0]), f"{line}\n{result.stderr[-2000:]}"
+        assert "Traceback" not in result.stderr

@@ -16,7 +16,9 @@ Files in `output.dir` (see docs/safety.md):
 
 A lock of a process that is gone (killed, crashed) on the same host is stale and reclaimed by
 the next run. A lock from another host cannot be checked from here: it is honoured until its
-file is removed by hand. Every lock file is opened with O_NOFOLLOW; a lock entry that is a
+file is removed by hand, except one left by an earlier incarnation of this very Slurm job (same
+job id, step and task rank: a requeued job, which Slurm starts only after the old one ended,
+possibly on another node). Every lock file is opened with O_NOFOLLOW; a lock entry that is a
 symlink or not a regular file is refused, never followed or rewritten, and an unreadable one
 counts as holding every frame until it is stale. Nothing here deletes a file of a live run. (The guard
 relies on `flock`, which NFSv4 and Lustre with `flock` honour across clients; the exclusive
@@ -74,19 +76,35 @@ class Holder:
     shard: int | None = None
     frames_per_shard: int | None = None
     purpose: str = "render"
+    slurm_job: str | None = None
 
     def overlaps(self, frames: range) -> bool:
         return max(self.frames.start, frames.start) < min(self.frames.stop, frames.stop)
 
     @property
     def stale(self) -> bool:
-        """The holder ran on this host and has exited (its lock may be reclaimed)."""
-        return self.host == host_name() and not process_alive(self.pid, self.token)
+        """The holder has ended: it ran on this host and its process is gone, or it was an earlier
+        incarnation (on another host) of the Slurm job this process belongs to."""
+        if self.host == host_name():
+            return not process_alive(self.pid, self.token)
+        return self.slurm_job is not None and self.slurm_job == slurm_job()
 
     def describe(self) -> str:
         where = f", shard {self.shard} of frames_per_shard {self.frames_per_shard}" if self.shard is not None else ""
         return (f"pid {self.pid} on host {self.host} ({self.purpose}, started {self.started}, "
                 f"frames {describe_frames(self.frames)}{where}; lock {self.path.name})")
+
+
+def slurm_job() -> str | None:
+    """This process's Slurm job incarnation key ('cluster:job.step.rank'), None outside Slurm.
+
+    The job id of an array task is its own and, like the step and rank, survives a requeue.
+    """
+    job = os.environ.get("SLURM_JOB_ID")
+    if not job:
+        return None
+    return (f"{os.environ.get('SLURM_CLUSTER_NAME', '')}:{job}.{os.environ.get('SLURM_STEP_ID', '-')}."
+            f"{os.environ.get('SLURM_PROCID', '-')}")
 
 
 def describe_frames(frames: range) -> str:
@@ -138,7 +156,8 @@ def _read_holder(path: Path) -> Holder:
         data = json.loads(os.read(fd, 1 << 16).decode("utf-8"))
         start, stop = (int(v) for v in data["frames"])
         return Holder(path, host, pid, token, range(start, stop), str(data.get("started", "?")),
-                      data.get("shard"), data.get("frames_per_shard"), str(data.get("purpose", "render")))
+                      data.get("shard"), data.get("frames_per_shard"), str(data.get("purpose", "render")),
+                      data.get("slurm_job"))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         # Being written right now, or left by a run killed between creating and filling it
         # (then stale): either way it may cover any frame.
@@ -253,7 +272,7 @@ def _create_lock(root: Path, frames: range, shard: int | None, frames_per_shard:
     path = root / f"{LOCK_PREFIX}{host_name()}~{os.getpid()}~{process_token(os.getpid())}~{next(_SEQUENCE)}"
     record = {"pid": os.getpid(), "host": host_name(), "frames": [frames.start, frames.stop],
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "shard": shard,
-              "frames_per_shard": frames_per_shard, "purpose": purpose}
+              "frames_per_shard": frames_per_shard, "purpose": purpose, "slurm_job": slurm_job()}
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except FileExistsError as error:

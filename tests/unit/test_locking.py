@@ -103,6 +103,21 @@ def test_a_reused_pid_is_stale_and_a_lock_from_another_host_is_honoured(tmp_path
     assert remote.exists()  # never reclaimed from here: its process cannot be checked
 
 
+def test_a_lock_left_on_another_node_by_an_earlier_incarnation_of_this_slurm_job_is_reclaimed(tmp_path,
+                                                                                                monkeypatch):
+    for key, value in {"SLURM_CLUSTER_NAME": "c1", "SLURM_JOB_ID": "77", "SLURM_STEP_ID": "0",
+                       "SLURM_PROCID": "0"}.items():
+        monkeypatch.setenv(key, value)
+    before_requeue = _planted_lock(tmp_path, "node-3", 4242, "99", range(0, 4))
+    before_requeue.write_text(json.dumps({**json.loads(before_requeue.read_text()), "slurm_job": "c1:77.0.0"}))
+    other_job = _planted_lock(tmp_path, "node-4", 4343, "99", range(4, 8))
+    other_job.write_text(json.dumps({**json.loads(other_job.read_text()), "slurm_job": "c1:78.0.0"}))
+    with frame_lock(tmp_path, range(0, 4)):
+        assert not before_requeue.exists()
+    with pytest.raises(OutputError, match="pid 4343 on host node-4"):
+        check_frames_free(tmp_path, range(0, 8))
+
+
 def test_an_unreadable_lock_of_a_live_process_holds_every_frame(tmp_path):
     (tmp_path / f"{LOCK_PREFIX}{host_name()}~{os.getpid()}~{process_token(os.getpid())}~99").write_text("")
     with pytest.raises(OutputError, match="unreadable lock file"):

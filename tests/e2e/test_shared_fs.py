@@ -10,9 +10,11 @@ reproductions run the real `simgen` command.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -377,3 +379,35 @@ def test_the_commands_in_docs_safety_exit_as_documented(copy, tmp_path):
         result = run_simgen(*argv[1:], cwd=tmp_path)
         assert result.returncode == int(expected.split(":")[0]), f"{line}\n{result.stderr[-2000:]}"
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_killing_the_launcher_of_a_local_sweep_then_rerunning_gives_one_clear_message(tmp_path):
+    out = tmp_path / "D"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "SIMGEN_STATE_DIR": str(tmp_path / "state")}
+    sweep = ["-m", "hydra/launcher=simgen_local", "hydra/sweeper=shards", "seed=41", "frames=40", "frames_per_shard=20",
+             *TINY, "render.resolution=[64,48]", "render.samples=1", f"output.dir={out}"]
+    launcher = subprocess.Popen([sys.executable, "-m", "simgen", *sweep], cwd=tmp_path, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    states = [out / f"shards/shard_{s:05d}/state.json" for s in (0, 1)]
+    workers = []
+    try:
+        deadline = time.monotonic() + 300
+        while not all(state.exists() for state in states):
+            assert launcher.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        workers = [json.loads(state.read_text())["pid"] for state in states]
+        launcher.send_signal(signal.SIGKILL)  # only the launcher: its shard workers keep rendering
+        launcher.wait()
+        rerun = subprocess.run([sys.executable, "-m", "simgen", *sweep], cwd=tmp_path, env=env, capture_output=True,
+                               text=True, timeout=300)
+        output = rerun.stdout + rerun.stderr
+        assert rerun.returncode == 2, output[-3000:]
+        assert any(f"pid {pid} on host" in output and f"kill {pid}" in output for pid in workers), output
+        assert "Traceback" not in output and len(output.strip().splitlines()) <= 3, output
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if launcher.poll() is None:
+            launcher.kill()

@@ -117,10 +117,11 @@ def test_issue_reproduction_a_shard_run_is_refused_while_a_single_run_renders_it
         assert f"pid {first.pid} on host" in second.stderr and "frames 0..7" in second.stderr
         assert "frames 4..7 wanted by this run" in second.stderr and "Traceback" not in second.stderr
     finally:
+        first.send_signal(signal.SIGINT)  # enough shown: stop the first run after its current frame
         _, stderr = first.communicate(timeout=300)
-    assert first.returncode == 0, stderr[-2000:]
-    records = [json.loads((out / f"frames/{i:06d}.json").read_text()) for i in range(FRAMES)]
-    assert {r["provenance"]["frames_per_shard"] for r in records} == {0}  # no frame of the refused shard run
+    assert first.returncode in (0, 130), stderr[-2000:]
+    records = [json.loads(path.read_text()) for path in (out / "frames").glob("*.json")]
+    assert records and {r["provenance"]["frames_per_shard"] for r in records} == {0}  # none of the refused run
     assert not (out / "shards").exists() and not list(out.glob(".lock.run~*"))
 
 

@@ -180,8 +180,11 @@ class FramesHeldError(OutputError):
         self.holder = holder
 
 
-def check_frames_free(root: Path, frames: range, wanted_by: str = "this run") -> None:
+def check_frames_free(root: Path, frames: range, wanted_by: str = "this run", own: Path | None = None) -> None:
     """Refuse, without writing anything, if a live run holds frames overlapping `frames`.
+
+    Args:
+        own: this run's own lock file, if it has one already (not counted).
 
     Raises:
         FramesHeldError: naming the holder.
@@ -191,12 +194,12 @@ def check_frames_free(root: Path, frames: range, wanted_by: str = "this run") ->
     if guard.is_symlink() or (guard.exists() and not guard.is_file()):
         raise _tampered(guard, "is a symbolic link or not a regular file")
     for holder in read_holders(root):
-        if holder.overlaps(frames) and not holder.stale:
+        if holder.path != own and holder.overlaps(frames) and not holder.stale:
             raise FramesHeldError(f"output.dir {str(root)!r}: frames {describe_frames(frames)} wanted by {wanted_by} "
-                              f"overlap frames being written by {holder.describe()}. Wait for that run to finish, "
-                              "or use another output.dir (a lock of a process that has ended on this host is "
-                              "reclaimed by the next run; one from another host is removed by hand once its "
-                              "process has ended).", holder)
+                                  f"overlap frames being written by {holder.describe()}. Wait for that run to "
+                                  "finish, or use another output.dir (a lock of a process that has ended on this "
+                                  "host is reclaimed by the next run; one from another host is removed by hand once "
+                                  "its process has ended).", holder)
 
 
 @contextlib.contextmanager
@@ -225,6 +228,9 @@ def frame_lock(root: Path, frames: range, *, shard: int | None = None, frames_pe
         check_frames_free(root, frames)  # fresh listing: the same answer under the guard
         own = _create_lock(root, frames, shard, frames_per_shard, purpose)
         try:
+            # Checked again with our lock in place: where flock does not reach across clients,
+            # of two racing overlapping runs at least one sees the other, so they never both proceed.
+            check_frames_free(root, frames, own=own)
             result = prepare([h for h in others if h.frames]) if prepare is not None else None
         except BaseException:
             _release(own)
@@ -282,6 +288,9 @@ def _create_lock(root: Path, frames: range, shard: int | None, frames_per_shard:
     try:
         os.write(fd, json.dumps(record).encode("utf-8") + b"\n")
         os.fsync(fd)
+    except OSError as error:
+        _release(path)
+        raise OutputError(f"output.dir: cannot write a lock in {str(root)!r}: {error.strerror or error}") from error
     finally:
         os.close(fd)
     return path

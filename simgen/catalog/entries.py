@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from simgen.catalog.file_entry import MeshImporter, register_file_asset
 from simgen.catalog.prop_mesh import get_recipe, has_recipe, known_recipes, recipe_mesh
 from simgen.errors import AssetError, closest_name
 from simgen.geometry.mesh import MeshData
@@ -66,11 +67,14 @@ def default_catalog_path() -> Path:
     return Path(str(resources.files("simgen.assets").joinpath("catalog.yaml")))
 
 
-def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog:
+def load_catalog(path: Path | None = None, extra: Path | None = None,
+                 import_mesh: MeshImporter | None = None) -> Catalog:
     """Read and validate a catalog YAML file (the packaged one by default).
 
     `extra` is a user catalog whose entries are added to (or replace, by name) those of `path`;
-    this is what the `catalog` config field points at.
+    this is what the `catalog` config field points at. `import_mesh` reads the meshes of file
+    entries (`simgen.blender.import_asset_mesh`, Blender's importers); without it a file
+    entry is an AssetError.
 
     Raises:
         AssetError: unreadable file, unknown recipe or parameter, bad range, empty or
@@ -90,16 +94,14 @@ def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog
             raise AssetError(f"asset catalog {source} must map asset names to entries")
         digest.update(raw_bytes)
         for name, body in raw.items():
-            entries[str(name)] = _parse_entry(str(name), body, source, digest)
+            entries[str(name)] = _parse_entry(str(name), body, source, digest, import_mesh)
     return Catalog(entries=entries, sha256=digest.hexdigest())
 
 
-def _parse_entry(name: str, body: Any, path: Path, digest: Any) -> AssetEntry:
+def _parse_entry(name: str, body: Any, path: Path, digest: Any, import_mesh: MeshImporter | None) -> AssetEntry:
     where = f"asset catalog {path}, entry {name!r}"
     if isinstance(body, Mapping) and "file" in body and "recipe" not in body:
-        from simgen.catalog.file_entry import register_file_asset
-
-        recipe_name, file_sha256 = register_file_asset(name, body, path, where)
+        recipe_name, file_sha256 = register_file_asset(name, body, path, where, import_mesh)
         digest.update(f"{name}:{file_sha256}".encode())
     elif not isinstance(body, Mapping) or "recipe" not in body:
         raise AssetError(f"{where}: needs 'recipe' (a procedural recipe) or 'file' (a glTF/OBJ/FBX/.blend file), "

@@ -20,7 +20,7 @@ that slot; unmapped ones render neutral grey.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,23 @@ from simgen.geometry.mesh import MeshData
 
 FILE_KEYS = {"category", "file", "unit_scale_m", "up_axis", "materials", "params", "weight"}
 
+MeshImporter = Callable[[str, float, str, str], MeshData]
+"""(file path, metres per file unit, up axis "y"|"z", where for messages) -> object-frame mesh.
 
-def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, where: str) -> tuple[str, str]:
-    """Import an entry's file and register it as recipe 'file:<name>'.
+The entry points pass Blender's importers (`simgen.blender.import_asset_mesh`); the catalog
+itself never imports Blender."""
+
+
+def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, where: str,
+                        import_mesh: MeshImporter | None) -> tuple[str, str]:
+    """Import an entry's file with `import_mesh` and register it as recipe 'file:<name>'.
 
     Returns:
         (recipe name, sha256 of the file's bytes).
 
     Raises:
-        AssetError: unknown keys, a missing/unreadable/corrupt/empty file, bad options.
+        AssetError: unknown keys, a missing/unreadable/corrupt/empty file, bad options, or no
+            importer (a command that loads the catalog without Blender).
     """
     from simgen.catalog.prop_mesh import register_file_recipe
     from simgen.catalog.recipes import Recipe
@@ -61,9 +69,10 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
     mapping = body.get("materials") or {}
     if not isinstance(mapping, Mapping):
         raise AssetError(f"{where}: materials: got {mapping!r}; allowed: a mapping file material -> simgen slot")
-    from simgen.blender.asset_import import import_mesh_file
-
-    mesh = import_mesh_file(str(file_path), float(scale), up_axis, where)
+    if import_mesh is None:
+        raise AssetError(f"{where}: a file entry needs Blender to read its mesh, and this command loads the "
+                         "catalog without it")
+    mesh = import_mesh(str(file_path), float(scale), up_axis, where)
     slots = tuple(str(mapping.get(slot, slot)) for slot in mesh.materials)
     mesh = MeshData(mesh.vertices_m, mesh.faces, mesh.face_material, slots)
     recipe_name = f"file:{name}"

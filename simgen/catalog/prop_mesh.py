@@ -24,8 +24,7 @@ import numpy as np
 
 from simgen.catalog.recipes import RECIPES, Recipe
 from simgen.errors import closest_name
-from simgen.geometry.mesh import MeshData, transform_mesh
-from simgen.geometry.raster import triangle_indices
+from simgen.geometry.mesh import MeshData, transform_mesh, triangle_indices
 
 _FILE_RECIPES: dict[str, Recipe] = {}
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
+from simgen.blender import import_asset_mesh
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.plan.figure import draw_plan_figure
@@ -75,7 +76,7 @@ def main(argv: list[str]) -> int:
     from simgen.pipeline import shard_frames
 
     frames = shard_frames(cfg)
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     rows, seconds = timed_plan(cfg, catalog, frames, args.jobs)
     summary = summarize_plan(cfg, rows, frames.start)  # no timing in the files: same input, same bytes
     text = format_summary(summary)

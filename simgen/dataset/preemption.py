@@ -12,7 +12,7 @@ half-written and a rerun resumes at the next frame.
 
 Python runs signal handlers only between bytecodes of the main thread, and Blender's render
 call does not return to Python until the frame is done, so a signal sent mid-render is seen
-when that render returns (measured: see the README's "Sweeps" section). Keep one frame's
+when that render returns (measured: see docs/sweeps.md, "Preemption"). Keep one frame's
 render time well below the launcher's signal lead time.
 
 If a launcher installed its own handler before us (submitit does, to checkpoint and requeue

@@ -144,7 +144,7 @@ def load_dataset(root: Path) -> DatasetView:
         raise DatasetError(f"dataset: {str(root)!r} has no {contract.ANNOTATIONS_FILE}; allowed: the output.dir "
                            "of a finished simgen run (every frame committed)")
     coco = read_json(root / contract.ANNOTATIONS_FILE)
-    _check_image_ids(root, coco)
+    check_image_ids(root, coco)
     run = read_json(root / contract.RUN_FILE) if (root / contract.RUN_FILE).is_file() else {}
     manifest = []
     if (root / contract.MANIFEST_FILE).is_file():
@@ -153,7 +153,7 @@ def load_dataset(root: Path) -> DatasetView:
     return DatasetView(root=root, coco=coco, run=run, manifest=manifest)
 
 
-def _check_image_ids(root: Path, coco: Any) -> None:
+def check_image_ids(root: Path, coco: Any) -> None:
     """Image ids name the frame files (frames/NNNNNN.json): they must be non-negative integers."""
     images = coco.get("images") if isinstance(coco, dict) else None
     if not isinstance(images, list) or not all(isinstance(image, dict) for image in images):

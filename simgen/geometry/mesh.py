@@ -185,3 +185,10 @@ def _rotation_z_to(direction: np.ndarray) -> np.ndarray:
     vx, vy = -float(direction[1]), float(direction[0])
     skew = np.array([[0.0, 0.0, vy], [0.0, 0.0, -vx], [-vy, vx, 0.0]])
     return np.eye(3) + skew + skew @ skew / (1.0 + cos_angle)
+
+
+def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
+    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
+    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
+    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)

@@ -20,6 +20,7 @@ Checks (names as used by `--fail-on`):
                 names, with its category, and mask pixels have a surface in the depth map
     manifest    manifest.jsonl, frame records and COCO agree: one line per image, same frame
                 index, file name and seed, and the same annotations (area, bbox, category)
+    keypoints, panoptic, flow   see `simgen.qa.label_checks`
     content     every file a frame record names has the sha256 recorded with it (an image swapped
                 with another frame's, or edited, fails)
     maps        every image and map has its contract's dtype and channels: RGB uint8 x 3, depth
@@ -42,7 +43,7 @@ import cv2
 import numpy as np
 
 from simgen import contract
-from simgen.dataset.view import decode_segmentation, mask_box_xywh, resolve_inside
+from simgen.dataset.view import check_image_ids, decode_segmentation, mask_box_xywh, resolve_inside
 from simgen.qa import CHECKS
 from simgen.qa.integrity import (
     check_content,
@@ -51,6 +52,7 @@ from simgen.qa.integrity import (
     check_saturated_depth,
     load_json,
 )
+from simgen.qa.label_checks import check_flow, check_keypoints, check_panoptic
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def validate_dataset(root: Path, thresholds: Thresholds | None = None) -> Report
     run = load_json(report.add, report.root / contract.RUN_FILE, contract.RUN_FILE) or {}
     if coco is None:
         return report
+    check_image_ids(report.root, coco)  # ids name the frame records: anything else is not a dataset (exit 2)
     images = coco.get("images", [])
     annotations = coco.get("annotations", [])
     report.counts = {"images": len(images), "annotations": len(annotations),
@@ -129,6 +132,9 @@ def validate_dataset(root: Path, thresholds: Thresholds | None = None) -> Report
     for image in images:
         _check_image(report, image, by_image.get(image.get("id"), []), clip_end_m)
     _check_manifest(report, images, annotations, coco.get("categories", []))
+    check_keypoints(report, coco)
+    check_panoptic(report, report.root, coco)
+    check_flow(report, report.root, images)
     return report
 
 

@@ -1,14 +1,14 @@
 """What the pipeline asks of a renderer: `render(spec) -> (passes, stage seconds)` and `close()`.
 
-`simgen.blender.renderer.CyclesRenderer` is the real one; unit tests drive the pipeline with
-fakes that honour the same contract (`simgen.render.passes.RenderPasses` out, exact ids).
+`simgen.blender.renderer.CyclesRenderer` is the real one (`simgen.blender.make_cycles_renderer`);
+unit tests drive the pipeline with fakes that honour the same contract
+(`simgen.render.passes.RenderPasses` out, exact ids).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from simgen.config.schema import RenderConfig
 from simgen.render.passes import RenderPasses
 from simgen.specs import FrameSpec
 
@@ -25,10 +25,3 @@ class Renderer(Protocol):
     def close(self) -> None:
         """Release the renderer (Blender session, device)."""
         ...
-
-
-def make_cycles_renderer(cfg: RenderConfig) -> Renderer:
-    """The real renderer; imports Blender only when called."""
-    from simgen.blender.renderer import CyclesRenderer
-
-    return CyclesRenderer(cfg)

@@ -173,7 +173,8 @@ def test_label_policy_ignore_regions_and_cocoeval_ap_is_one(renderer, tmp_path):
     instance_map = cv2.imread(str(tmp_path / "out" / "instance" / "000000.png"), cv2.IMREAD_UNCHANGED)
     semantic = cv2.imread(str(tmp_path / "out" / "semantic" / "000000.png"), cv2.IMREAD_UNCHANGED)
     assert instance_map.dtype == np.uint16 and np.array_equal(instance_map, passes.object_index)
-    expected_semantic = np.choose(passes.object_index, [0, 1, 2, 1]).astype(np.uint16)
+    # Semantic class ids (Cityscapes label ids): sky 23 around car 26, pedestrian 24, car 26.
+    expected_semantic = np.choose(passes.object_index, [23, 26, 24, 26]).astype(np.uint16)
     assert semantic.dtype == np.uint16 and np.array_equal(semantic, expected_semantic)
 
 
@@ -220,7 +221,7 @@ def test_car_silhouette_raster_equals_the_cycles_mask_and_labels_are_consistent(
     coverage = measure_coverage(car, cam)
     alone_mask = alone.object_index == 1
     # Pixel-centre rasterization vs. the unoccluded object-index pass of the same mesh (the
-    # precision the README states: pixel for pixel on these scenes).
+    # precision docs/labels.md states: pixel for pixel on these scenes).
     assert np.array_equal(coverage.unoccluded_mask, alone_mask)
     assert inst.visible_fraction == pytest.approx((passes.object_index == 1).sum() / alone_mask.sum(), abs=0.01)
     assert 0.0 < inst.visible_fraction < 1.0 and 0.0 < inst.truncation < 1.0

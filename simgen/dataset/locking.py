@@ -53,7 +53,7 @@ ALL_FRAMES = range(0, 2**63 - 1)
 GUARD_WAIT_S = 600.0
 """How long a run waits for another run to finish claiming the directory (clearing it, say)."""
 _SEQUENCE = itertools.count()
-T = TypeVar("T")
+_Prepared = TypeVar("_Prepared")
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,8 @@ def check_frames_free(root: Path, frames: range, wanted_by: str = "this run", ow
 
 @contextlib.contextmanager
 def frame_lock(root: Path, frames: range, *, shard: int | None = None, frames_per_shard: int | None = None,
-               purpose: str = "render", prepare: Callable[[list[Holder]], T] | None = None) -> Iterator[T | None]:
+               purpose: str = "render",
+               prepare: Callable[[list[Holder]], _Prepared] | None = None) -> Iterator[_Prepared | None]:
     """Hold a lock on `frames` in `root` for the duration of the block.
 
     Under the guard: reclaims stale locks, refuses an overlap with a live one, creates this

@@ -38,7 +38,8 @@ from simgen.writers.atomic import dumps_json, remove_partials, temp_owner, write
 log = logging.getLogger(__name__)
 
 RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.overwrite", "output.progress",
-                   "render.device", "render.threads", "validate.enabled", "validate.fail_on", "validate.min_area_px",
+                   "render.device", "render.threads",
+                   "render.processes_per_device", "validate.enabled", "validate.fail_on", "validate.min_area_px",
                    "validate.min_mask_depth_fraction")
 """Config fields that do not change a frame's content, so they may differ between re-runs."""
 

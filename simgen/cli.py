@@ -7,26 +7,35 @@ argparse program in `simgen/commands/`, for work on an existing dataset.
 Hydra stops here: the composed `DictConfig` is resolved to plain data and validated into the
 typed `SimgenConfig` that the library receives.
 
-Exit codes: 0 done; 2 bad input (config, asset, output directory, device), with a message
-that names the field, the value and what is allowed; 1 an unexpected failure, or the QA gate
-(`validate.enabled=true`) found problems.
+Exit codes: 0 done; 2 bad input (config, asset, output directory, device, frames held by
+another run), with a message that names the field, the value and what is allowed; 1 an
+unexpected failure, or the QA gate (`validate.enabled=true`) found problems.
+
+Sweeps (`-m`): `SweepLockCheck` refuses a sweep whose frames a live run holds before any job
+starts, and launcher state (submitit's job pickles and logs) lives in a per-user directory,
+`launcher_state_dir`, never in the shared output.dir (see docs/safety.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
+import os
 import sys
+from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.config_store import ConfigStore
+from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
 from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.dataset.shards import shard_count
-from simgen.errors import ShardPreempted, SimgenError
+from simgen.dataset.shards import shard_count, shard_range
+from simgen.errors import OutputError, ShardPreempted, SimgenError
 
 log = logging.getLogger("simgen")
 
@@ -53,6 +62,68 @@ ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
 # `hydra/sweeper=shards` sweeps shard over range(0, simgen_shard_count(frames, frames_per_shard)).
 OmegaConf.register_new_resolver("simgen_shard_count", lambda frames, per_shard: shard_count(frames, per_shard),
                                 replace=True)
+
+STATE_DIR_ENV = "SIMGEN_STATE_DIR"
+
+
+def launcher_state_dir(output_dir: str) -> str:
+    """This user's directory for the launcher state of sweeps into `output_dir`.
+
+    `$SIMGEN_STATE_DIR`, else `$XDG_STATE_HOME/simgen`, else `~/.local/state/simgen`, then
+    `launcher/<name>-<sha256 of the absolute output.dir, 12 hex>`: submitit's job pickles
+    (which a job unpickles, so whoever can replace them runs code as you) stay out of a shared
+    dataset directory. On a cluster it must be visible to the compute nodes (a home directory is).
+    """
+    base = os.environ.get(STATE_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"), "simgen")
+    absolute = os.path.abspath(output_dir)
+    digest = hashlib.sha256(absolute.encode("utf-8")).hexdigest()[:12]
+    return os.path.join(base, "launcher", f"{Path(absolute).name or 'root'}-{digest}")
+
+
+OmegaConf.register_new_resolver("simgen_state_dir", launcher_state_dir, replace=True)
+
+
+class SweepLockCheck(Callback):
+    """Before a sweep launches any job, refuse it (exit 2, one message) when a live run holds
+    frames that one of its shards would render: typically the shard workers of an earlier sweep
+    whose launcher was killed, which keep rendering. Without this check each job would be
+    refused by the lock inside a long launcher traceback."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from simgen.dataset.locking import FramesHeldError, check_frames_free
+
+        try:
+            root = Path(str(config.output.dir))
+            for shard, frames in sweep_frame_ranges(config):
+                check_frames_free(root, frames, f"shard {shard} of this sweep")
+        except OutputError as error:
+            hint = ""
+            if isinstance(error, FramesHeldError):
+                hint = (" If it is a shard of an earlier sweep whose launcher was stopped, it keeps rendering: wait "
+                        f"for it to finish (or stop it: `kill {error.holder.pid}` on host {error.holder.host}), then "
+                        "run this command again; committed frames are kept.")
+            log.error("%s: %s%s", type(error).__name__, error, hint)
+            sys.exit(EXIT_BAD_INPUT)
+        os.makedirs(launcher_state_dir(str(config.output.dir)), mode=0o700, exist_ok=True)
+
+
+def sweep_frame_ranges(config: DictConfig) -> list[tuple[int, range]]:
+    """(shard, its frame range) for every shard a sweep will run; [] when frames,
+    frames_per_shard or output.dir are themselves swept (each job then checks its own lock)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    params = OmegaConf.to_container(config.hydra.sweeper.get("params") or {}, resolve=True) or {}
+    texts = [f"{key}={value}" for key, value in params.items()] + list(config.hydra.overrides.task)
+    values: dict[str, list[Any]] = {}
+    for override in OverridesParser.create().parse_overrides(texts):  # command line after sweeper params
+        key = override.key_or_group
+        values[key] = list(override.sweep_iterator()) if override.is_sweep_override() else [override.value()]
+    if any(len(values.get(key, [None])) > 1 for key in ("frames", "frames_per_shard", "output.dir")):
+        return []
+    frames, per_shard = int(config.frames), int(config.frames_per_shard)
+    shards = sorted({int(s) for s in values.get("shard", [config.shard])})
+    return [(s, shard_range(s, frames, per_shard)) for s in shards if s < shard_count(frames, per_shard)]
 
 _task_started = False
 """Set once Hydra has composed the config and called the task: an exit before that is bad input."""

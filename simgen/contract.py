@@ -94,8 +94,9 @@ DEPTH_PNG_SCALE = 256.0
 DEPTH_PNG_INVALID = 0
 """Value in depth PNGs for 'no surface' (sky) and for depth beyond the uint16 range."""
 
-DEPTH_PNG_MAX_M = 65535 / DEPTH_PNG_SCALE
-"""Largest depth a uint16 PNG can hold, metres; deeper surfaces are stored as invalid (0)."""
+DEPTH_PNG_MAX_M = 65534 / DEPTH_PNG_SCALE
+"""Largest depth stored in a depth PNG, metres (255.99); deeper surfaces are stored as invalid
+(0). 65535 is never written, so a map holding it was clipped by another tool (`simgen validate`)."""
 
 DEPTH_BACKGROUND_FLOAT = float("inf")
 """Float depth outputs store +inf where the ray hits no surface."""

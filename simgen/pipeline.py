@@ -39,7 +39,7 @@ from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
 from simgen.dataset.lineage import RELEASE_DATE, content_config, dataset_command, run_lineage
-from simgen.dataset.locking import shard_lock
+from simgen.dataset.locking import check_frames_free, frame_lock
 from simgen.dataset.preemption import PreemptionGuard
 from simgen.dataset.shards import (
     process_environment,
@@ -142,6 +142,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     root = Path(cfg.output.dir)
     frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
+    check_frames_free(root, frames)  # refuse an overlapping run before the renderer starts
     committed = DatasetDir(root).committed_frames() if reusable else set()
     workers = cfg.render.processes_per_device
     # A partly committed sequence is rendered again whole (its flow needs consecutive frames).
@@ -156,10 +157,14 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     # The renderer starts (and checks the device) before anything is written to output.dir.
     renderer = renderer_factory(cfg.render) if first is not None else None
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
-    stems = {contract.frame_stem(i) for i in frames} if sweep else None
+    stems = {contract.frame_stem(i) for i in frames}
     try:
-        with _claimed(root, cfg.shard):
-            dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
+        _create(root)
+        with frame_lock(root, frames, shard=cfg.shard if sweep else None,
+                        frames_per_shard=cfg.frames_per_shard if sweep else None,
+                        prepare=lambda others: open_output_dir(root, plain, cfg.output.overwrite,
+                                                               info | {"device": summary.device}, stems,
+                                                               others)) as dataset:
             if renderer is not None:
                 todo = len(frames) - len(committed.intersection(frames))
                 log.info("rendering %d of %d frames into %s (%d already committed)", todo, len(frames), root,
@@ -171,19 +176,25 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
                     summary.frames_rendered = todo - (len(frames) - len(dataset.committed_frames() & set(frames)))
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
+            # Still under the lock: the shard manifest, or the dataset files of a single run.
+            if sweep:
+                finish_shard(cfg, root, summary, renderer)
+            elif all(dataset.is_committed(i) for i in range(cfg.frames)):
+                _assemble(cfg, dataset, summary, info, plain)
     finally:
         if renderer is not None:
             renderer.close()
-    if sweep:
-        finish_shard(cfg, root, summary, renderer)
-    elif all(dataset.is_committed(i) for i in range(cfg.frames)):
-        try:
-            summary.annotations = finalize_dataset(cfg, dataset, info, plain)
-        except OSError as error:
-            raise OutputError(f"output.dir: assembling the dataset files in {str(root)!r} failed: "
-                              f"{error.strerror or error}; all frames are committed, re-run the same command "
-                              "to assemble them") from error
     return summary
+
+
+def _assemble(cfg: SimgenConfig, dataset: DatasetDir, summary: RunSummary, info: dict[str, Any],
+              plain: dict[str, Any]) -> None:
+    try:
+        summary.annotations = finalize_dataset(cfg, dataset, info, plain)
+    except OSError as error:
+        raise OutputError(f"output.dir: assembling the dataset files in {str(dataset.root)!r} failed: "
+                          f"{error.strerror or error}; all frames are committed, re-run the same command "
+                          "to assemble them") from error
 
 
 def render_share(cfg: SimgenConfig, worker: int, workers: int,
@@ -217,15 +228,11 @@ def worker_share(cfg: SimgenConfig, frame_index: int, workers: int) -> int:
     return (frame_index // max(1, cfg.sequence.frames)) % workers
 
 
-@contextlib.contextmanager
-def _claimed(root: Path, shard: int) -> Iterator[None]:
-    """Create output.dir if needed and hold this shard's lock (see `simgen.dataset.locking`)."""
+def _create(root: Path) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"output.dir: cannot create {str(root)!r}: {error.strerror or error}") from error
-    with shard_lock(root, shard):
-        yield
 
 
 def _sample_timed(cfg: SimgenConfig, catalog: Catalog, index: int) -> tuple[FrameSpec, float]:
@@ -367,7 +374,7 @@ def _frame_writers(cfg: SimgenConfig, dataset: DatasetDir) -> list[FrameWriter]:
                                   LabelMapsWriter(dataset.root, cfg.output, cfg.labels.categories)]
     if cfg.sequence.frames > 1:  # sequences: optical flow between consecutive frames
         writers.append(FlowWriter(dataset.root, cfg.sequence.frames))
-    return [*writers, RecordWriter(dataset.record_path)]
+    return [*writers, RecordWriter(dataset.record_path, dataset.root)]
 
 
 def _label_and_write(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],

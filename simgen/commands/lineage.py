@@ -21,6 +21,7 @@ def describe_frame(dataset: Path, image_id: int, out_dir: str) -> tuple[list[str
     """(human-readable lineage lines, the reproduce command) of one image of a dataset."""
     view = load_dataset(dataset)
     image = view.image(image_id)
+    view.image_path(image)  # a file_name outside the dataset is refused, not printed as its source
     run = view.run
     if "identity" not in run:
         raise DatasetError(f"{dataset}: run.json has no config identity; cannot build a reproduce command")

@@ -11,6 +11,10 @@ Rules (the CLI contract):
     * Shards of a sweep share the directory and may start at the same moment: run.json is
       created exclusively (hard link of a complete temp file), and a shard that finds one made
       with another config stops with an `OutputError`.
+    * A run writes only what its frame lock covers (`simgen.dataset.locking`); clearing for overwrite
+      needs every frame, so it is refused while any other run holds a lock in the directory.
+    * simgen never writes or deletes through a symlink: a symlinked entry of the dataset's own
+      layout (images/, frames/, qa/, run.json...) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from typing import Any
 
 from simgen import contract
 from simgen.config.dump import config_hash, flatten
+from simgen.dataset.locking import Holder
 from simgen.errors import OutputError
 from simgen.writers.assembly import load_record
-from simgen.writers.atomic import TEMP_SUFFIX, dumps_json, remove_partials, temp_path
+from simgen.writers.atomic import dumps_json, remove_partials, temp_owner, write_temp
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +90,14 @@ def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: boo
 
     Raises:
         OutputError: a foreign non-empty directory, a dataset made with another config (without
-            overwrite), or a path that exists and is not a directory.
+            overwrite), a symlinked layout entry (`check_no_symlinks`), or a path that exists and
+            is not a directory.
     """
     if root.exists() and not root.is_dir():
         raise OutputError(f"output.dir: got {str(root)!r}, which is a file; allowed: a directory path")
     if not root.exists() or not any(_counts(p.name) for p in root.iterdir()):
         return False
+    check_no_symlinks(root)
     run_file = root / contract.RUN_FILE
     if not run_file.exists():
         raise OutputError(f"output.dir: {str(root)!r} is not empty and is not a simgen dataset (no "
@@ -111,23 +118,41 @@ def check_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: boo
 
 def _counts(name: str) -> bool:
     """Whether a top-level entry makes a directory non-empty: Hydra's sweep logs do not, nor
-    does a temp file of a run.json that a concurrent shard is creating right now, nor a shard
-    lock file (`simgen.dataset.locking`)."""
-    return (name != contract.SWEEP_LOG_DIR and not (name.startswith(".") and name.endswith(TEMP_SUFFIX))
-            and not name.startswith(".lock.shard_"))
+    does a temp file of a run.json that a concurrent shard is creating right now, nor a lock
+    file (`simgen.dataset.locking`)."""
+    return name != contract.SWEEP_LOG_DIR and temp_owner(name) is None and not name.startswith(".lock")
+
+
+def check_no_symlinks(root: Path) -> None:
+    """Refuse a dataset whose own layout entries (OWNED) are symlinks: writing or clearing
+    would follow them out of the directory.
+
+    Raises:
+        OutputError: naming the entry and where it points.
+    """
+    for name in OWNED:
+        target = root / name
+        if target.is_symlink():
+            raise OutputError(f"output.dir {str(root)!r}: {name} is a symbolic link (to {os.readlink(target)!r}); "
+                              "simgen writes and clears only real files and folders of the dataset. Replace the link "
+                              "by a folder, or use another output.dir.")
 
 
 def open_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool,
-                    lineage: Mapping[str, Any], partial_stems: Collection[str] | None = None) -> DatasetDir:
+                    lineage: Mapping[str, Any], partial_stems: Collection[str],
+                    others: Collection[Holder] = ()) -> DatasetDir:
     """Check, then claim `root` for this run: clear it if overwriting, write run.json.
 
+    Called with the run's frame lock held (`simgen.dataset.locking.frame_lock`).
+
     Args:
-        partial_stems: remove only the temp files of these frame stems (one shard's frames);
-            None removes every temp file (a single run owns the whole directory).
+        partial_stems: the frame stems this run holds the lock of: their temp files, and those of
+            ended writers on this host, are removed (`remove_partials`).
+        others: the other live lock holders in `root`; clearing is refused while there are any.
 
     Raises:
-        OutputError: see `check_output_dir`; also an unwritable directory, or a run.json of
-            another config created by a concurrent run.
+        OutputError: see `check_output_dir`; also clearing while another run holds a lock, an
+            unwritable directory, or a run.json of another config created by a concurrent run.
     """
     check_output_dir(root, plain_config, overwrite)
     run_file = root / contract.RUN_FILE
@@ -135,13 +160,7 @@ def open_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool
     if run_file.exists():
         previous = json.loads(run_file.read_text(encoding="utf-8"))
         if overwrite and previous.get("identity") != identity:
-            log.warning("output.overwrite=true: clearing the previous dataset in %s", root)
-            for name in OWNED:
-                target = root / name
-                if target.is_dir():
-                    shutil.rmtree(target)
-                elif target.exists():
-                    target.unlink()
+            _clear(root, others)
     shared = {k: v for k, v in plain_config.items() if k not in PER_SHARD_FIELDS}
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -155,15 +174,31 @@ def open_output_dir(root: Path, plain_config: Mapping[str, Any], overwrite: bool
     return DatasetDir(root)
 
 
+def _clear(root: Path, others: Collection[Holder]) -> None:
+    """Delete the previous dataset's own files (OWNED) for output.overwrite, when no other run
+    holds a lock here (it would be deleting that run's frames)."""
+    if others:
+        raise OutputError(f"output.overwrite=true: cannot clear {str(root)!r} while another run writes into it: "
+                          f"{'; '.join(h.describe() for h in others)}. Wait for it to finish, or use another "
+                          "output.dir.")
+    log.warning("output.overwrite=true: clearing the previous dataset in %s", root)
+    try:
+        for name in OWNED:
+            target = root / name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+    except OSError as error:
+        raise OutputError(f"output.overwrite=true: clearing {str(root)!r} failed at {error.filename}: "
+                          f"{error.strerror or error}") from error
+
+
 def _claim_run_file(run_file: Path, record: dict[str, Any]) -> None:
     """Create run.json if absent (atomically, safe against concurrent shards); if present with
     the same identity, update it only when run-level fields (e.g. `frames`) changed."""
-    temp = temp_path(run_file)
+    temp = write_temp(run_file, dumps_json(record), durable=True)
     try:
-        with open(temp, "wb") as handle:
-            handle.write(dumps_json(record))
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
             os.link(temp, run_file)  # fails if it exists: exactly one creator wins
             return

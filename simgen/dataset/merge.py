@@ -20,6 +20,7 @@ from typing import Any
 from simgen import contract
 from simgen.config.load import load_config
 from simgen.dataset.directory import DatasetDir
+from simgen.dataset.locking import ALL_FRAMES, frame_lock
 from simgen.dataset.shards import describe_missing, missing_frames, read_shard_manifest, shard_count
 from simgen.errors import OutputError
 from simgen.pipeline import finalize_dataset
@@ -82,8 +83,9 @@ def merge_dataset(root: Path, pycocotools_check: bool | None = None) -> MergeSum
                     "rerunning them only writes the manifest", without)
     info = {k: v for k, v in run.get("lineage", {}).items() if k != "device"}
     category_ids = set(cfg.labels.categories.values())
-    count = finalize_dataset(cfg, dataset, info, run["config"],
-                             check=lambda records: check_records(records, category_ids))
+    with frame_lock(root, ALL_FRAMES, purpose="merge"):  # no shard may be writing while the files are assembled
+        count = finalize_dataset(cfg, dataset, info, run["config"],
+                                 check=lambda records: check_records(records, category_ids))
     if pycocotools_check or (pycocotools_check is None and count <= PYCOCOTOOLS_MAX_ANNOTATIONS):
         check_with_pycocotools(root / contract.ANNOTATIONS_FILE, cfg.frames, count)
     return MergeSummary(root, cfg.frames, shards, count, without)
@@ -96,12 +98,30 @@ def check_records(records: Iterator[dict], category_ids: set[int]) -> Iterator[d
         if record.get("frame_index") != expected or image.get("id") != expected \
                 or image.get("file_name") != contract.image_path(expected):
             raise OutputError(f"frame record {contract.frame_record_path(expected)} does not describe frame "
-                              f"{expected} (frame_index {record.get('frame_index')}, image id {image.get('id')})")
+                              f"{expected} (frame_index {record.get('frame_index')}, image id {image.get('id')}, "
+                              f"file_name {image.get('file_name')!r})")
+        _check_file_names(expected, record)
         for annotation in record["annotations"]:
             if annotation["image_id"] != expected or annotation["category_id"] not in category_ids:
                 raise OutputError(f"frame {expected}: annotation with image_id {annotation['image_id']} and "
                                   f"category_id {annotation['category_id']} does not belong to it")
         yield record
+
+
+FILE_PATHS = {"image": contract.image_path, "depth_png": contract.depth_png_path, "depth_npy": contract.depth_npy_path,
+              "instance_map": contract.instance_map_path, "semantic_map": contract.semantic_map_path}
+"""The files a frame record may name, and the one path each has (`simgen.contract`)."""
+
+
+def _check_file_names(index: int, record: dict) -> None:
+    """A record names only its own frame's files, at their contract paths (never a path that
+    a reader of the merged dataset would follow outside it)."""
+    named = {**record.get("files", {}), "depth_file": record.get("image", {}).get("depth_file")}
+    for key, value in named.items():
+        expected = FILE_PATHS.get("depth_png" if key == "depth_file" else key)
+        if expected is None or value != expected(index):
+            raise OutputError(f"frame record {contract.frame_record_path(index)}: files.{key} is {value!r}; allowed: "
+                              f"{expected(index) if expected else 'one of ' + ', '.join(FILE_PATHS)}")
 
 
 def check_with_pycocotools(path: Path, frames: int, annotations: int) -> None:

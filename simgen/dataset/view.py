@@ -2,6 +2,11 @@
 
 Used by preview, report, lineage and the exports; `simgen.qa.validate` reads files itself, so
 that it can report a broken file instead of failing on it.
+
+Every path that a dataset's own files name (`file_name`, `depth_file`, the record's `files`)
+goes through `resolve_inside`: it must resolve, symlinks followed, to a file inside the dataset
+directory, or the command stops with a `DatasetError` (exit 2) before reading or writing
+anything. A dataset is input that anyone who can write its directory may have edited.
 """
 
 from __future__ import annotations
@@ -85,20 +90,53 @@ class DatasetView:
         for image in self.images:
             yield self.record(image["id"])
 
+    def image_path(self, image: dict) -> Path:
+        """The file of a COCO image entry's `file_name`, inside the dataset (see `resolve_inside`)."""
+        return resolve_inside(self.root, image.get("file_name"), f"image {image.get('id')} file_name")
+
+    def depth_path(self, image: dict) -> Path:
+        """The depth PNG of a COCO image entry (`depth_file`), inside the dataset."""
+        return resolve_inside(self.root, image.get("depth_file", contract.depth_png_path(image["id"])),
+                              f"image {image.get('id')} depth_file")
+
     def read_rgb(self, image: dict) -> np.ndarray:
         """(H, W, 3) uint8 RGB of a COCO image entry."""
-        bgr = cv2.imread(str(self.root / image["file_name"]), cv2.IMREAD_COLOR)
+        path = self.image_path(image)
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
         if bgr is None:
-            raise DatasetError(f"cannot read image {self.root / image['file_name']}")
+            raise DatasetError(f"cannot read image {path}")
         return np.ascontiguousarray(bgr[:, :, ::-1])
 
     def read_depth_m(self, image: dict) -> np.ndarray:
         """(H, W) float32 depth in metres of a COCO image entry; NaN where no surface (PNG 0)."""
-        path = self.root / image.get("depth_file", contract.depth_png_path(image["id"]))
+        path = self.depth_path(image)
         try:
             return decode_depth_png(path.read_bytes())
         except (OSError, cv2.error, AttributeError) as error:
             raise DatasetError(f"cannot read depth {path}: {error}") from error
+
+
+def resolve_inside(root: Path, relative: object, what: str) -> Path:
+    """The file named by a dataset's own metadata, resolved inside the dataset directory.
+
+    Args:
+        root: the dataset directory.
+        relative: the path as written in the dataset (e.g. 'images/000003.png').
+        what: where it was found, for the message ('image 3 file_name').
+
+    Raises:
+        DatasetError: not a non-empty string, absolute, or resolving (after `..` and symlinks)
+            outside `root`; the message names the field, the value and what is allowed.
+    """
+    allowed = "a relative path to a file inside the dataset directory, e.g. images/000000.png"
+    if not isinstance(relative, str) or not relative or Path(relative).is_absolute() or "\0" in relative:
+        raise DatasetError(f"dataset {str(root)!r}: {what}: got {relative!r}; allowed: {allowed}")
+    base = Path(root).resolve()
+    path = (base / relative).resolve()
+    if path == base or not path.is_relative_to(base):
+        raise DatasetError(f"dataset {str(root)!r}: {what}: got {relative!r}, which resolves to {str(path)!r} outside "
+                           f"the dataset; allowed: {allowed}")
+    return path
 
 
 def read_json(path: Path) -> Any:
@@ -119,12 +157,25 @@ def load_dataset(root: Path) -> DatasetView:
         raise DatasetError(f"dataset: {str(root)!r} has no {contract.ANNOTATIONS_FILE}; allowed: the output.dir "
                            "of a finished simgen run (every frame committed)")
     coco = read_json(root / contract.ANNOTATIONS_FILE)
+    check_image_ids(root, coco)
     run = read_json(root / contract.RUN_FILE) if (root / contract.RUN_FILE).is_file() else {}
     manifest = []
     if (root / contract.MANIFEST_FILE).is_file():
         lines = (root / contract.MANIFEST_FILE).read_text(encoding="utf-8").splitlines()
         manifest = [json.loads(line) for line in lines if line.strip()]
     return DatasetView(root=root, coco=coco, run=run, manifest=manifest)
+
+
+def check_image_ids(root: Path, coco: Any) -> None:
+    """Image ids name the frame files (frames/NNNNNN.json): they must be non-negative integers."""
+    images = coco.get("images") if isinstance(coco, dict) else None
+    if not isinstance(images, list) or not all(isinstance(image, dict) for image in images):
+        raise DatasetError(f"dataset {str(root)!r}: {contract.ANNOTATIONS_FILE} has no list of image entries")
+    for image in images:
+        image_id = image.get("id")
+        if isinstance(image_id, bool) or not isinstance(image_id, int) or image_id < 0:
+            raise DatasetError(f"dataset {str(root)!r}: {contract.ANNOTATIONS_FILE}: image id {image_id!r}; allowed: "
+                               "a non-negative integer (the frame index)")
 
 
 def decode_segmentation(segmentation: dict) -> np.ndarray:

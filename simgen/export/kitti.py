@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import logging
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +46,7 @@ import numpy as np
 from simgen.annotations.boxes3d import object_box_3d, observation_angle_rad
 from simgen.contract import SPLIT_ORDER
 from simgen.dataset.view import DatasetView, load_dataset
+from simgen.export import plan_copies
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
@@ -139,15 +139,14 @@ def export_kitti(dataset: Path, out_dir: Path) -> Path:
     """Write the KITTI object layout of the dataset at `dataset` under `out_dir`; returns out_dir.
 
     Raises:
-        DatasetError: the dataset is unreadable.
+        DatasetError: the dataset is unreadable, a file name resolves outside it, or two images
+            would share an output name (nothing is written then).
     """
     view: DatasetView = load_dataset(dataset)
     out_dir = Path(out_dir)
     names = view.category_names
-    for image in view.images:
-        stem = Path(image["file_name"]).stem
-        (out_dir / "image_2").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(view.root / image["file_name"], out_dir / "image_2" / f"{stem}.png")
+    for image, source, stem in plan_copies(view, lambda source: source.stem):
+        write_bytes_atomic(out_dir / "image_2" / f"{stem}.png", source.read_bytes())
         objects = {o["name"]: o for o in view.record(image["id"]).get("spec", {}).get("objects", [])}
         lines = [label_line(ann, names.get(ann["category_id"], "?"), objects.get(ann.get("object_name")), image)
                  for ann in view.annotations_of(image["id"])]

@@ -25,7 +25,6 @@ Ultralytics' own COCO converter does. Holes are not represented (YOLO polygons h
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import cv2
@@ -34,6 +33,7 @@ import yaml
 
 from simgen.contract import SPLIT_ORDER
 from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
+from simgen.export import plan_copies
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,8 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
     """Write the YOLO layout of the dataset at `dataset` under `out_dir`; returns data.yaml's path.
 
     Raises:
-        DatasetError: the dataset is unreadable.
+        DatasetError: the dataset is unreadable, a file name resolves outside it, or two images
+            would share an output name (nothing is written then).
         ValueError: unknown task (the command checks it first).
     """
     if task not in TASKS:
@@ -100,13 +101,12 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
     out_dir = Path(out_dir)
     classes = class_indices(view)
     used = set()
-    for image in view.images:
+    for image, source, stem in plan_copies(view, lambda source: source.stem):
         split = view.split_of(image["id"])
         used.add(split)
-        source = view.root / image["file_name"]
-        target = out_dir / "images" / split / Path(image["file_name"]).name
+        target = out_dir / "images" / split / f"{stem}{source.suffix}"
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        write_bytes_atomic(target, source.read_bytes())
         lines = []
         for ann in view.annotations_of(image["id"]):
             if ann.get("iscrowd", 0):
@@ -116,7 +116,7 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
                 lines.append(detection_line(index, ann["bbox"], image["width"], image["height"]))
             else:
                 lines.append(segment_line(index, ann["segmentation"], image["width"], image["height"]))
-        label = out_dir / "labels" / split / f"{Path(image['file_name']).stem}.txt"
+        label = out_dir / "labels" / split / f"{stem}.txt"
         write_bytes_atomic(label, "".join(f"{line}\n" for line in lines).encode("ascii"))
     names = {classes[cid]: name for cid, name in view.category_names.items()}
     data_yaml = out_dir / "data.yaml"

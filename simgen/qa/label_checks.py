@@ -23,6 +23,7 @@ import numpy as np
 
 from simgen import contract
 from simgen.annotations.panoptic import STUFF_SEGMENT_BASE, decode_segment_ids
+from simgen.dataset.view import resolve_inside
 
 LABEL_CHECKS = ("keypoints", "panoptic", "flow")
 _BOX_SLACK_PX = 1.0
@@ -91,7 +92,8 @@ def check_panoptic(report, root: Path, coco: dict) -> None:
 
 def _check_panoptic_frame(report, root: Path, entry: dict, image: dict, areas: dict) -> None:
     name = f"image {entry.get('image_id')}"
-    png = cv2.imread(str(root / contract.PANOPTIC_DIR / str(entry.get("file_name"))), cv2.IMREAD_COLOR)
+    path = resolve_inside(root, f"{contract.PANOPTIC_DIR}/{entry.get('file_name')}", f"panoptic {name} file_name")
+    png = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if png is None or png.shape[:2] != (image.get("height"), image.get("width")):
         report.add("panoptic", f"{name}: panoptic PNG missing, unreadable or not the image size")
         return
@@ -127,13 +129,15 @@ def check_flow(report, root: Path, images: list[dict]) -> None:
                 continue
             name = f"frame {record.get('frame_index')} {key}"
             try:
-                flow = np.load(root / files[key], allow_pickle=False)
+                flow = np.load(resolve_inside(root, files[key], f"{name} path"), allow_pickle=False)
             except (OSError, ValueError):
                 report.add("flow", f"{name}: {files[key]} missing or unreadable")
                 continue
             if flow.dtype != np.float32 or flow.shape != (*size, 2) or not np.isfinite(flow).all():
                 report.add("flow", f"{name}: not finite float32 of shape {(*size, 2)}")
-            status = cv2.imread(str(root / files.get(f"{key}_status", "")), cv2.IMREAD_UNCHANGED)
+            status_name = files.get(f"{key}_status")
+            status = None if status_name is None else cv2.imread(
+                str(resolve_inside(root, status_name, f"{name}_status path")), cv2.IMREAD_UNCHANGED)
             allowed = (contract.FLOW_VALID, contract.FLOW_OCCLUDED, contract.FLOW_OUT_OF_VIEW, contract.FLOW_SKY)
             if status is None or status.shape != size or not np.isin(status, allowed).all():
                 report.add("flow", f"{name}: status PNG missing or holds values other than {allowed}")

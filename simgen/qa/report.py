@@ -54,6 +54,7 @@ def collect_stats(view: DatasetView) -> DatasetStats:
     stats = DatasetStats()
     names = view.category_names
     for image in view.images:
+        view.image_path(image)  # the report names each image: one outside the dataset is refused
         annotations = view.annotations_of(image["id"])
         depth = view.read_depth_m(image)
         stats.instances_per_image.append(sum(1 for a in annotations if not a.get("iscrowd", 0)))

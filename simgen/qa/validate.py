@@ -2,7 +2,8 @@
 
 Every check counts its problems and keeps the first few messages; a check that is listed in
 `Thresholds.fail_on` and has problems fails the dataset. Files are read defensively: a missing
-or broken file is a problem of the `files` check, never an exception.
+or broken file is a problem of the `files` check, never an exception. A path in the dataset's
+own files that resolves outside the dataset is not read at all: `DatasetError` (exit 2).
 
 Checks (names as used by `--fail-on`):
     files       every image and depth file exists, decodes, and has the declared width/height
@@ -20,6 +21,13 @@ Checks (names as used by `--fail-on`):
     manifest    manifest.jsonl, frame records and COCO agree: one line per image, same frame
                 index, file name and seed, and the same annotations (area, bbox, category)
     keypoints, panoptic, flow   see `simgen.qa.label_checks`
+    content     every file a frame record names has the sha256 recorded with it (an image swapped
+                with another frame's, or edited, fails)
+    maps        every image and map has its contract's dtype and channels: RGB uint8 x 3, depth
+                PNG / instance / semantic uint16 x 1, depth .npy float32
+    json        no NaN or infinity anywhere in annotations.json, run.json, manifest.jsonl or a frame
+                record; `depth` also fails a depth PNG saturated at 65535 (the writer never stores it)
+(`simgen.qa.integrity` holds the last three.)
 """
 
 from __future__ import annotations
@@ -35,8 +43,15 @@ import cv2
 import numpy as np
 
 from simgen import contract
-from simgen.dataset.view import decode_segmentation, mask_box_xywh
+from simgen.dataset.view import check_image_ids, decode_segmentation, mask_box_xywh, resolve_inside
 from simgen.qa import CHECKS
+from simgen.qa.integrity import (
+    check_content,
+    check_json_numbers,
+    check_map_format,
+    check_saturated_depth,
+    load_json,
+)
 from simgen.qa.label_checks import check_flow, check_keypoints, check_panoptic
 
 
@@ -99,10 +114,11 @@ class Report:
 def validate_dataset(root: Path, thresholds: Thresholds | None = None) -> Report:
     """Run every check on the dataset at `root` (see the module docstring)."""
     report = Report(Path(root), thresholds or Thresholds())
-    coco = _load_json(report, report.root / contract.ANNOTATIONS_FILE)
-    run = _load_json(report, report.root / contract.RUN_FILE) or {}
+    coco = load_json(report.add, report.root / contract.ANNOTATIONS_FILE, contract.ANNOTATIONS_FILE)
+    run = load_json(report.add, report.root / contract.RUN_FILE, contract.RUN_FILE) or {}
     if coco is None:
         return report
+    check_image_ids(report.root, coco)  # ids name the frame records: anything else is not a dataset (exit 2)
     images = coco.get("images", [])
     annotations = coco.get("annotations", [])
     report.counts = {"images": len(images), "annotations": len(annotations),
@@ -120,14 +136,6 @@ def validate_dataset(root: Path, thresholds: Thresholds | None = None) -> Report
     check_panoptic(report, report.root, coco)
     check_flow(report, report.root, images)
     return report
-
-
-def _load_json(report: Report, path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        report.add("files", f"{path.name}: cannot read ({error})")
-        return None
 
 
 def _check_ids(report: Report, images: list[dict], annotations: list[dict]) -> None:
@@ -157,11 +165,15 @@ def _check_categories(report: Report, categories: list[dict], annotations: list[
             report.add("categories", f"categories {actual} differ from run.json labels.categories {expected}")
 
 
-def _read_image_size(report: Report, image: dict, relative: str, flags: int) -> np.ndarray | None:
-    path = report.root / relative
-    pixels = cv2.imread(str(path), flags) if path.is_file() else None
+def _read_image_size(report: Report, image: dict, relative: str, key: str, field: str) -> np.ndarray | None:
+    """Decode a file of an image entry unchanged; None (and a problem) if it is missing, of the
+    wrong format (`maps`) or size (`files`). `field` names where `relative` came from."""
+    path = resolve_inside(report.root, relative, f"image {image.get('id')} {field}")
+    pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED) if path.is_file() else None
     if pixels is None:
         report.add("files", f"image {image.get('id')}: {relative} is missing or unreadable")
+        return None
+    if not check_map_format(report.add, key, relative, pixels):
         return None
     if pixels.shape[:2] != (image.get("height"), image.get("width")):
         report.add("files", f"image {image.get('id')}: {relative} is {pixels.shape[1]}x{pixels.shape[0]}, "
@@ -172,15 +184,16 @@ def _read_image_size(report: Report, image: dict, relative: str, flags: int) -> 
 
 def _check_image(report: Report, image: dict, annotations: list[dict], clip_end_m: float) -> None:
     image_id = image.get("id")
-    _read_image_size(report, image, str(image.get("file_name")), cv2.IMREAD_COLOR)
+    _read_image_size(report, image, image.get("file_name"), "image", "file_name")
     depth_file = image.get("depth_file", contract.depth_png_path(image_id))
-    depth_raw = _read_image_size(report, image, depth_file, cv2.IMREAD_UNCHANGED)
+    depth_raw = _read_image_size(report, image, depth_file, "depth_png", "depth_file")
     depth = None
     if depth_raw is not None:
+        check_saturated_depth(report.add, depth_file, depth_raw)
         depth = np.where(depth_raw == contract.DEPTH_PNG_INVALID, np.nan,
                          depth_raw.astype(np.float32) / contract.DEPTH_PNG_SCALE)
         _check_depth_values(report, image_id, depth, depth_file, clip_end_m)
-    npy = report.root / contract.depth_npy_path(image_id)
+    npy = resolve_inside(report.root, contract.depth_npy_path(image_id), f"image {image_id} depth .npy")
     if npy.is_file():
         _check_depth_npy(report, image, npy, clip_end_m, depth)
     size = (image.get("height"), image.get("width"))
@@ -220,6 +233,10 @@ def _check_depth_npy(report: Report, image: dict, path: Path, clip_end_m: float,
         depth = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:
         report.add("files", f"image {image.get('id')}: {path.name} is unreadable ({error})")
+        return
+    if depth.dtype != np.float32 or depth.ndim != 2:
+        report.add("maps", f"{contract.depth_npy_path(image.get('id'))}: {depth.dtype} with shape {depth.shape}; "
+                           "the contract says float32 (H, W)")
         return
     if depth.shape != (image.get("height"), image.get("width")):
         report.add("files", f"image {image.get('id')}: {path.name} has shape {depth.shape}")
@@ -269,9 +286,10 @@ def _check_manifest(report: Report, images: list[dict], annotations: list[dict],
     path = report.root / contract.MANIFEST_FILE
     try:
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         report.add("manifest", f"{contract.MANIFEST_FILE}: cannot read ({error})")
         return
+    check_json_numbers(report.add, contract.MANIFEST_FILE, lines)
     if len(lines) != len(images):
         report.add("manifest", f"{contract.MANIFEST_FILE} has {len(lines)} lines for {len(images)} COCO images")
     by_index = {line.get("frame_index"): line for line in lines}
@@ -303,14 +321,25 @@ def _check_records(report: Report, images: Iterable[dict], annotations: list[dic
         path = report.root / contract.frame_record_path(image.get("id"))
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             report.add("manifest", f"image {image.get('id')}: frame record {path.name} missing or unreadable")
             continue
+        check_json_numbers(report.add, contract.frame_record_path(image.get("id")), record)
+        check_content(report.add, report.root, image.get("id"), record)
+        _check_label_maps(report, image, record)
         record_labels.update(_label_key(a) for a in record.get("annotations", []))
         _check_objects(report, by_image.get(image.get("id"), []), record, category_ids)
     for key in (coco_labels - record_labels) + (record_labels - coco_labels):
         report.add("manifest", f"annotation (image, instance, category, area, bbox) {key} is in only one of "
                                "annotations.json and the frame records")
+
+
+def _check_label_maps(report: Report, image: dict, record: dict) -> None:
+    """The optional instance and semantic maps a record names: present, uint16, the image size."""
+    for key in ("instance_map", "semantic_map"):
+        if key in record.get("files", {}):
+            _read_image_size(report, image, record["files"][key], key, f"{contract.frame_record_path(image.get('id'))} "
+                             f"files.{key}")
 
 
 def _check_objects(report: Report, annotations: list[dict], record: dict, category_ids: dict) -> None:

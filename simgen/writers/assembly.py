@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from simgen.contract import SPLIT_ORDER, split_annotations_file
-from simgen.writers.atomic import temp_path
+from simgen.writers.atomic import open_exclusive, temp_path
 from simgen.writers.coco import categories_entry
 
 UNKNOWN = "unknown"
@@ -93,54 +93,62 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
     names = list(dict.fromkeys(splits)) if splits is not None else []
     targets = {None: coco_path} | {name: coco_path.parent / split_annotations_file(name) for name in sorted(
         names, key=lambda n: SPLIT_ORDER.index(n) if n in SPLIT_ORDER else len(SPLIT_ORDER))}
-    with tempfile.TemporaryDirectory(prefix=".assembly-", dir=coco_path.parent) as scratch, \
-            contextlib.ExitStack() as stack:
-        parts = {key: _Part(target, stack.enter_context(open(Path(scratch) / f"images_{key}", "wb")),
-                            stack.enter_context(open(Path(scratch) / f"annotations_{key}", "wb")))
-                 for key, target in targets.items()}
-        manifest_temp = temp_path(manifest_path)
-        with open(manifest_temp, "wb") as manifest:
-            for record in records:
-                split = splits[record["frame_index"]] if splits is not None else None
-                image = orjson.dumps({**record["image"], **license_id})
-                annotations = []
-                for annotation in record["annotations"]:
-                    result.annotations += 1
-                    annotations.append(orjson.dumps({"id": result.annotations, **annotation}))
-                for key in (None,) if split is None else (None, split):
-                    parts[key].add(image, annotations)
-                manifest.write(orjson.dumps(manifest_line(record, split), option=orjson.OPT_APPEND_NEWLINE))
-                for category, counts in record.get("label_counts", {}).items():
-                    total = result.label_counts.setdefault(category, {"kept": 0, "ignored": 0})
-                    for key in total:
-                        total[key] += counts.get(key, 0)
-                    result.ignored += counts.get("ignored", 0)
-                for key, values in result.provenance.items():
-                    values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
-                result.frames += 1
-        for part in parts.values():
-            part.images.flush()
-            part.annotations.flush()
-        head = (b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":'
-                + orjson.dumps(list(licenses)) + b',"categories":' + orjson.dumps(categories_entry(categories))
-                + b"".join(b"," + orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in (header or {}).items()))
-        temps = [(_write_coco(part, head, scratch, key), part.target) for key, part in parts.items()]
-    os.replace(manifest_temp, manifest_path)
-    for temp, target in temps:
-        os.replace(temp, target)
+    manifest_temp = temp_path(manifest_path)
+    temps: list[tuple[Path, Path]] = []
+    # The scratch folder is this process's own (mkdtemp: a fresh name, mode 0700, never a link);
+    # a failed pass (disk full, a bad record) leaves no temp file behind.
+    try:
+        with tempfile.TemporaryDirectory(prefix=".assembly-", dir=coco_path.parent) as scratch, \
+                contextlib.ExitStack() as stack:
+            parts = {key: _Part(target, stack.enter_context(open(Path(scratch) / f"images_{key}", "xb")),
+                                stack.enter_context(open(Path(scratch) / f"annotations_{key}", "xb")))
+                     for key, target in targets.items()}
+            with os.fdopen(open_exclusive(manifest_temp), "wb") as manifest:
+                for record in records:
+                    split = splits[record["frame_index"]] if splits is not None else None
+                    image = orjson.dumps({**record["image"], **license_id})
+                    annotations = []
+                    for annotation in record["annotations"]:
+                        result.annotations += 1
+                        annotations.append(orjson.dumps({"id": result.annotations, **annotation}))
+                    for key in (None,) if split is None else (None, split):
+                        parts[key].add(image, annotations)
+                    manifest.write(orjson.dumps(manifest_line(record, split), option=orjson.OPT_APPEND_NEWLINE))
+                    for category, counts in record.get("label_counts", {}).items():
+                        total = result.label_counts.setdefault(category, {"kept": 0, "ignored": 0})
+                        for key in total:
+                            total[key] += counts.get(key, 0)
+                        result.ignored += counts.get("ignored", 0)
+                    for key, values in result.provenance.items():
+                        values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
+                    result.frames += 1
+            for part in parts.values():
+                part.images.flush()
+                part.annotations.flush()
+            head = (b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":'
+                    + orjson.dumps(list(licenses)) + b',"categories":' + orjson.dumps(categories_entry(categories))
+                    + b"".join(b"," + orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in (header or {}).items()))
+            for key, part in parts.items():
+                temps.append((temp_path(part.target), part.target))
+                _write_coco(part, head, scratch, key, temps[-1][0])
+        os.replace(manifest_temp, manifest_path)
+        for temp, target in temps:
+            os.replace(temp, target)
+    finally:
+        for temp in (manifest_temp, *(temp for temp, _ in temps)):
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
     return result
 
 
-def _write_coco(part: _Part, header: bytes, scratch: str, key: str | None) -> Path:
-    """Put one COCO file together in a temp file beside its target; returns the temp path."""
-    temp = temp_path(part.target)
-    with open(temp, "wb") as out:
+def _write_coco(part: _Part, header: bytes, scratch: str, key: str | None, temp: Path) -> None:
+    """Put one COCO file together in `temp`, created exclusively beside its target."""
+    with os.fdopen(open_exclusive(temp), "wb") as out:
         out.write(header + b',"images":[')
         _append(out, Path(scratch) / f"images_{key}")
         out.write(b'],"annotations":[')
         _append(out, Path(scratch) / f"annotations_{key}")
         out.write(b"]}\n")
-    return temp
 
 
 def _append(out, part: Path) -> None:

@@ -7,6 +7,7 @@ marker of the frame (`simgen.dataset.DatasetDir.is_committed`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,13 +114,17 @@ class FlowWriter:
 class RecordWriter:
     """The frame record (frames/NNNNNN.json), durable: the frame's commit."""
 
-    def __init__(self, record_path: Callable[[int], Path]) -> None:
-        self.record_path = record_path
+    def __init__(self, record_path: Callable[[int], Path], root: Path) -> None:
+        self.record_path, self.root = record_path, root
 
     def write(self, frame: LabeledFrame) -> None:
-        record = {**frame.record, "files": frame.files, "timing": {k: round(v, 6) for k, v in frame.timing.items()}}
-        keys = ("frame_index", "image", "annotations", "label_counts", "spec", "files", "obstacles", "timing",
-                "provenance", "panoptic")
+        # Content identity, checked by `simgen validate`: the sha256 of every file the frame's
+        # writers just wrote (read back from the page cache; deterministic like the files).
+        hashes = {key: hashlib.sha256((self.root / path).read_bytes()).hexdigest() for key, path in frame.files.items()}
+        record = {**frame.record, "files": frame.files, "files_sha256": hashes,
+                  "timing": {k: round(v, 6) for k, v in frame.timing.items()}}
+        keys = ("frame_index", "image", "annotations", "label_counts", "spec", "files", "files_sha256", "obstacles",
+                "timing", "provenance", "panoptic")
         frame.record = {key: record[key] for key in keys if key in record}
         write_json_atomic(self.record_path(frame.spec.frame_index), frame.record, durable=True)
 

@@ -54,3 +54,16 @@ def test_shard_sweeper_covers_every_shard():
 def test_sweep_logs_go_under_the_dataset_per_shard():
     cfg = _hydra(["output.dir=/data/run1", "shard=3", "frames_per_shard=2", "frames=10"])
     assert cfg.hydra.sweep.dir == "/data/run1/.sweep" and cfg.hydra.sweep.subdir == "shard_3"
+
+
+def test_submitit_job_files_live_in_a_per_user_state_dir_not_in_the_dataset(monkeypatch, tmp_path):
+    monkeypatch.setenv("SIMGEN_STATE_DIR", str(tmp_path / "state"))
+    for name in ("simgen_local", "simgen_slurm"):
+        cfg = _hydra([f"hydra/launcher={name}", "output.dir=/data/run1"])
+        folder = cfg.hydra.launcher.submitit_folder
+        assert folder.startswith(str(tmp_path / "state" / "launcher" / "run1-")) and folder.endswith("/submitit/%j")
+        assert not folder.startswith("/data/run1")
+    monkeypatch.delenv("SIMGEN_STATE_DIR")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    assert _hydra(["hydra/launcher=simgen_local"]).hydra.launcher.submitit_folder.startswith(
+        str(tmp_path / "xdg" / "simgen" / "launcher"))

@@ -44,6 +44,7 @@ def test_disk_full_stops_cleanly_and_resumes(tmp_path, small_disk):
     assert "Traceback" not in result.stderr
     committed = sorted(int(p.stem) for p in (out / "frames").glob("*.json"))
     assert 0 < len(committed) < 12
+    assert not list(out.rglob("*.partial"))  # the failed write removed its temp file
     for index in committed:  # every committed frame is whole
         record = json.loads((out / "frames" / f"{index:06d}.json").read_text())
         image = cv2.imread(str(out / record["image"]["file_name"]), cv2.IMREAD_UNCHANGED)
@@ -106,7 +107,8 @@ def test_a_second_run_on_the_same_frames_is_refused_while_the_first_renders(tmp_
         _wait_for_frames(out, 1, first)
         second = simgen([*LONG, f"output.dir={out}"], tmp_path)
         assert second.returncode == 2, second.stderr[-2000:]
-        assert "shard 0 is being rendered by pid" in second.stderr and "wait for it to finish" in second.stderr
+        assert f"frames 0..59 wanted by this run overlap frames being written by pid {first.pid}" in second.stderr
+        assert "Wait for that run to finish" in second.stderr and "Traceback" not in second.stderr
         assert first.poll() is None  # the first run is unaffected
     finally:
         first.send_signal(signal.SIGINT)

@@ -59,6 +59,23 @@ def assert_merges_to(root: Path, reference: Path) -> None:
     assert not list(root.rglob("*.partial"))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def state_dir(tmp_path_factory) -> Path:
+    """The per-user launcher state dir (submitit's job pickles and logs), private to this module."""
+    state = tmp_path_factory.mktemp("state")
+    ENV["SIMGEN_STATE_DIR"] = str(state)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SIMGEN_STATE_DIR", str(state))
+        yield state
+    del ENV["SIMGEN_STATE_DIR"]
+
+
+def submitit_folder(out: Path) -> Path:
+    from simgen.cli import launcher_state_dir
+
+    return Path(launcher_state_dir(str(out))) / "submitit"
+
+
 @pytest.fixture(scope="module")
 def single_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("single") / "ds"
@@ -86,6 +103,8 @@ def test_submitit_local_sweep_and_merge_equal_a_single_run(submitit_sweep, singl
         assert manifest["env"]["CUDA_VISIBLE_DEVICES"] == ""  # the submitit_local trap, recorded
         assert manifest["timing"]["median_s_per_frame"] > 0
     assert (out / ".sweep" / "shard_1").is_dir()  # Hydra's logs live beside the data
+    # submitit's job pickles (which the jobs unpickle) live in the per-user state dir, not in the dataset
+    assert not list(out.rglob("*.pkl")) and len(list(submitit_folder(out).glob("*/*_submitted.pkl"))) == 2
     assert_merges_to(out, single_run)
     before = (out / "annotations.json").read_bytes()
     again = simgen("merge", str(out), cwd=out.parent)
@@ -219,7 +238,7 @@ def test_preempted_submitit_job_finishes_its_frame_is_requeued_and_resumes(singl
     assert wait_for(state, sweep)
     os.kill(shard_json(out, 0, "state.json")["pid"], signal.SIGUSR2)  # what submitit asks Slurm to send
     assert sweep.wait(timeout=LAUNCH_TIMEOUT_S) == 0
-    (log,) = (out / ".sweep" / ".submitit").glob("*/*_0_log.err")
+    (log,) = submitit_folder(out).glob("*/*_0_log.err")
     text = log.read_text()
     assert "received SIGUSR2: stopping after the current frame" in text
     assert "Requeued job" in text  # our handler passed the signal on to submitit's

@@ -110,18 +110,19 @@ def coco_annotation_dropped(root):
 
 
 # Changing a label in annotations.json also makes it disagree with the frame records, which
-# the manifest check sees: those cases fail two checks.
+# the manifest check sees: those cases fail two checks. Rewriting an image or map changes its
+# bytes, which the content check (sha256 in the frame record) sees.
 CORRUPTIONS = [
     (wrong_area, {"rle", "manifest"}),
     (shifted_bbox, {"rle", "manifest"}),
     (negative_box, {"boxes", "rle", "manifest"}),
     (missing_image, {"files"}),
-    (wrong_size, {"files"}),
+    (wrong_size, {"files", "content"}),
     (duplicate_id, {"ids"}),
     (unknown_category, {"categories", "instances", "manifest"}),
-    (nan_depth, {"depth"}),
+    (nan_depth, {"depth", "content"}),
     (overlapping_masks, {"instances", "manifest"}),
-    (depth_png_disagrees, {"depth"}),
+    (depth_png_disagrees, {"depth", "content"}),
     (object_name_swapped, {"instances"}),
     (manifest_line_dropped, {"manifest"}),
     (manifest_file_name_differs, {"manifest"}),
@@ -157,7 +158,7 @@ def test_cli_exits_1_with_summary_and_fail_on_is_a_threshold(dataset, tmp_path):
     failing = run_simgen("validate", str(copy), cwd=tmp_path)
     assert failing.returncode == 1
     summary = json.loads(failing.stdout)
-    assert summary["failed"] == ["depth"] and "NaN" in summary["checks"]["depth"]["examples"][0]
+    assert summary["failed"] == ["depth", "content"] and "NaN" in summary["checks"]["depth"]["examples"][0]
     # The same problem, reported but not gating:
     relaxed = run_simgen("validate", str(copy), "--fail-on", "files,ids,rle,boxes", cwd=tmp_path)
     assert relaxed.returncode == 0

@@ -86,13 +86,13 @@ def test_concurrent_shards_share_run_json_and_a_different_config_is_refused(make
     # Both shards pass the check before either writes (they start at the same moment).
     for cfg in (a, b):
         assert check_output_dir(root, config_to_plain(cfg), False) is False
-    open_output_dir(root, config_to_plain(a), False, {})
+    open_output_dir(root, config_to_plain(a), False, {}, {"000000", "000001"})
     first = (root / "run.json").read_bytes()
-    open_output_dir(root, config_to_plain(b), False, {})
+    open_output_dir(root, config_to_plain(b), False, {}, {"000002", "000003"})
     assert (root / "run.json").read_bytes() == first and "shard" not in json.loads(first)["config"]
     other = config_to_plain(make_config(frames=4, frames_per_shard=2, shard=1, seed=99))
     with pytest.raises(OutputError, match="seed"):
-        open_output_dir(root, other, False, {})
+        open_output_dir(root, other, False, {}, {"000002", "000003"})
     assert not [p for p in root.iterdir() if p.name.endswith(".partial")]
 
 
@@ -100,7 +100,7 @@ def test_hydra_sweep_logs_do_not_make_the_directory_foreign(make_config):
     cfg = make_config(frames=2)
     (Path(cfg.output.dir) / ".sweep" / "shard_0").mkdir(parents=True)
     # a concurrent shard is creating run.json right now
-    (Path(cfg.output.dir) / ".run.json.otherhost.99.partial").write_bytes(b"{")
+    (Path(cfg.output.dir) / ".run.json~otherhost~99.partial").write_bytes(b"{")
     render_dataset(cfg, renderer_factory=lambda _: FakeRenderer())
     assert (Path(cfg.output.dir) / "annotations.json").exists()
 
@@ -110,9 +110,9 @@ def test_temp_names_are_per_process_and_cleanup_is_per_shard(tmp_path):
     assert str(os.getpid()) in temp_path(target).name
     target.parent.mkdir()
     for stem in ("000003", "000009"):
-        (target.parent / f".{stem}.png.otherhost.123.partial").write_bytes(b"half")
+        (target.parent / f".{stem}.png~otherhost~123.partial").write_bytes(b"half")
     assert remove_partials(tmp_path, {"000003"}) == 1
-    assert [p.name for p in target.parent.iterdir()] == [".000009.png.otherhost.123.partial"]
+    assert [p.name for p in target.parent.iterdir()] == [".000009.png~otherhost~123.partial"]
 
 
 def test_merge_reports_missing_shards_and_frames(make_config):

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
 
 from simgen.contract import DEPTH_PNG_SCALE
 from simgen.writers.assembly import assemble
-from simgen.writers.atomic import remove_partials, write_bytes_atomic
+from simgen.writers.atomic import host_name, remove_partials, write_bytes_atomic
 from simgen.writers.images import decode_depth_png, depth_to_uint16, encode_depth_png, encode_rgb_png
 
 
@@ -29,8 +30,10 @@ def test_atomic_write_leaves_no_partial(tmp_path):
     target = tmp_path / "a" / "b.json"
     write_bytes_atomic(target, b"x")
     assert target.read_bytes() == b"x" and list(target.parent.iterdir()) == [target]
-    (target.parent / ".c.json.partial").write_bytes(b"half")
-    assert remove_partials(tmp_path) == 1
+    (target.parent / f".c.json~{host_name()}~{os.getpid()}.partial").write_bytes(b"half")  # this process's own
+    (target.parent / ".d.json~otherhost~1.partial").write_bytes(b"half")  # a writer elsewhere: kept
+    assert remove_partials(tmp_path, set()) == 1
+    assert sorted(p.name for p in target.parent.iterdir()) == [".d.json~otherhost~1.partial", "b.json"]
 
 
 def test_coco_is_streamed_with_ids_from_one(tmp_path):

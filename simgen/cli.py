@@ -7,6 +7,10 @@ argparse program in `simgen/commands/`, for work on an existing dataset.
 Hydra stops here: the composed `DictConfig` is resolved to plain data and validated into the
 typed `SimgenConfig` that the library receives.
 
+Before Hydra runs, `preflight` composes and validates the same overrides (every swept value of
+a multirun), so a config mistake is one message and exit 2, never a Hydra traceback or a
+failed cluster job; `--debug` (or HYDRA_FULL_ERROR=1) shows tracebacks.
+
 Exit codes: 0 done; 2 bad input (config, asset, output directory, device), with a message
 that names the field, the value and what is allowed; 1 an unexpected failure, or the QA gate
 (`validate.enabled=true`) found problems.
@@ -16,17 +20,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
+from pathlib import Path
 
 import hydra
-from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
+from simgen.config.compose import compose_dictconfig, register_configs, to_plain
 from simgen.config.load import load_config
-from simgen.config.schema import SimgenConfig
+from simgen.config.overrides import rewrite_overrides, sweep_variants
 from simgen.errors import ShardPreempted, SimgenError
 from simgen.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.shards import shard_count
 
 log = logging.getLogger("simgen")
 
@@ -46,12 +51,9 @@ SUBCOMMANDS: dict[str, str] = {
     "plan": "plan",
     "contact-sheet": "contact_sheet",
     "fidelity": "fidelity",
+    "check": "check",
 }
-
-ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
-# `hydra/sweeper=shards` sweeps shard over range(0, simgen_shard_count(frames, frames_per_shard)).
-OmegaConf.register_new_resolver("simgen_shard_count", lambda frames, per_shard: shard_count(frames, per_shard),
-                                replace=True)
+DEBUG_FLAG = "--debug"
 
 _task_started = False
 """Set once Hydra has composed the config and called the task: an exit before that is bad input."""
@@ -64,7 +66,7 @@ def _render(cfg: DictConfig) -> None:
     from simgen.pipeline import render_dataset
 
     try:
-        config = load_config(OmegaConf.to_container(cfg, resolve=True))
+        config = load_config(to_plain(cfg))
         summary = render_dataset(config)
     except ShardPreempted as error:
         log.warning("%s (%d frames committed by this run)", error, error.frames_rendered)
@@ -82,21 +84,65 @@ def _render(cfg: DictConfig) -> None:
             sys.exit(EXIT_QA_FAILED)
 
 
+def _debug(argv: list[str]) -> bool:
+    return DEBUG_FLAG in argv or os.environ.get("HYDRA_FULL_ERROR") == "1"
+
+
 def run_subcommand(name: str, argv: list[str]) -> int:
     """Run `simgen <name> argv...`; SimgenErrors become exit status 2 with their message."""
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s")
+    debug = _debug(argv)
+    argv = [a for a in argv if a != DEBUG_FLAG]
     module = importlib.import_module(f"simgen.commands.{SUBCOMMANDS[name]}")
     try:
         return int(module.main(argv) or 0)
     except SimgenError as error:
-        log.error("%s: %s", type(error).__name__, error)
+        log.error("%s: %s", type(error).__name__, error, exc_info=debug)
         return EXIT_BAD_INPUT
+
+
+def preflight(argv: list[str]) -> list[str]:
+    """Check a render command line before Hydra runs it; return it with overrides rewritten.
+
+    Composes and validates the overrides as the run will (each swept value of a multirun, see
+    `sweep_variants`); `--cfg`/`--info` only compose; `--help` is left to Hydra.
+
+    Raises:
+        ConfigError: the first problem, naming file/line or command line, field and value.
+    """
+    from hydra._internal.utils import get_args_parser  # Hydra's own parser of its command line
+
+    args = get_args_parser().parse_args(argv)
+    if args.help or args.hydra_help or args.shell_completion or args.config_path:
+        return argv
+    rewritten = rewrite_overrides(args.overrides)
+    multirun = args.multirun or any(o.replace(" ", "") == "hydra.mode=MULTIRUN" for o in args.overrides)
+    dirs = [Path(args.config_dir)] if args.config_dir else []
+    for overrides in sweep_variants(rewritten) if multirun else [rewritten]:
+        composed = compose_dictconfig(overrides, dirs, args.config_name or "config")
+        if args.cfg is None and args.info is None:
+            load_config(to_plain(composed))
+    replaced = dict(zip(args.overrides, rewritten, strict=True))
+    return [replaced.get(a, a) for a in argv]
 
 
 def main() -> None:
     """Console-script entry point."""
     if len(sys.argv) > 1 and sys.argv[1] in SUBCOMMANDS:
         sys.exit(run_subcommand(sys.argv[1], sys.argv[2:]))
+    argv = sys.argv[1:]
+    debug = _debug(argv)
+    argv = [a for a in argv if a != DEBUG_FLAG]
+    if debug:
+        os.environ["HYDRA_FULL_ERROR"] = "1"
+    register_configs()
+    try:
+        argv = preflight(argv)
+    except SimgenError as error:
+        logging.basicConfig(level=logging.INFO, format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s")
+        log.error("%s: %s", type(error).__name__, error, exc_info=debug)
+        sys.exit(EXIT_BAD_INPUT)
+    sys.argv = [sys.argv[0], *argv]
     try:
         _render()
     except SystemExit as exit_:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from simgen.errors import ConfigError
+from simgen.errors import ConfigError, DatasetError, closest_name
 from simgen.qa.validate import CHECKS, Thresholds, validate_dataset
 from simgen.writers.atomic import write_json_atomic
 
@@ -24,7 +24,8 @@ def parse_fail_on(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
-        raise ConfigError("--fail-on", text, f"'all', 'none' or a comma list of {', '.join(CHECKS)}")
+        raise ConfigError("--fail-on", text, f"'all', 'none' or a comma list of {', '.join(CHECKS)}"
+                          + closest_name(unknown[0], CHECKS))
     return names
 
 
@@ -38,6 +39,12 @@ def main(argv: list[str]) -> int:
                         help="fraction of each mask that must have a surface depth (default 1.0)")
     parser.add_argument("--json", type=Path, help="also write the JSON summary to this file")
     args = parser.parse_args(argv)
+    if not args.dataset.is_dir():
+        raise DatasetError(f"{args.dataset}: no such dataset directory (the output.dir of a run)")
+    if args.min_area_px < 0:
+        raise ConfigError("--min-area-px", args.min_area_px, "an integer >= 0")
+    if not 0.0 <= args.min_mask_depth_fraction <= 1.0:
+        raise ConfigError("--min-mask-depth-fraction", args.min_mask_depth_fraction, "a fraction in [0, 1]")
     thresholds = Thresholds(fail_on=parse_fail_on(args.fail_on), min_area_px=args.min_area_px,
                             min_mask_depth_fraction=args.min_mask_depth_fraction)
     report = validate_dataset(args.dataset, thresholds)

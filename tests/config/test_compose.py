@@ -9,8 +9,10 @@ import pytest
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
-import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
+from simgen.config.compose import register_configs
 from simgen.config.load import load_config
+
+register_configs()
 
 CONFIGS = Path(str(resources.files("simgen.configs")))
 GROUPS = ["camera", "lighting", "weather", "layout", "traffic", "obstacles", "sensor", "motion", "scenario"]

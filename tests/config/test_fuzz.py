@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from simgen.config.compose import register_configs
 from simgen.catalog import load_catalog
+from simgen.config.compose import register_configs
 from simgen.config.load import load_config
 from simgen.errors import SimgenError
 from simgen.sampling.frame import sample_frame

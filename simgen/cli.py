@@ -22,6 +22,7 @@ import importlib
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
@@ -72,7 +73,7 @@ def _render(cfg: DictConfig) -> None:
         log.warning("%s (%d frames committed by this run)", error, error.frames_rendered)
         sys.exit(EXIT_INTERRUPTED if error.signal_name == "SIGINT" else EXIT_PREEMPTED)
     except SimgenError as error:
-        log.error("%s: %s", type(error).__name__, error)
+        report_error(error, _debug([]))
         sys.exit(EXIT_BAD_INPUT)
     log.info("done: %s (%d frames rendered now, %d total, %d annotations, device %s)", summary.output_dir,
              summary.frames_rendered, summary.frames_total, summary.annotations, summary.device)
@@ -88,6 +89,13 @@ def _debug(argv: list[str]) -> bool:
     return DEBUG_FLAG in argv or os.environ.get("HYDRA_FULL_ERROR") == "1"
 
 
+def report_error(error: SimgenError, debug: bool) -> None:
+    """One line on stderr naming the error; its traceback too with --debug / HYDRA_FULL_ERROR=1."""
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    sys.stderr.write(f"simgen: {type(error).__name__}: {error}\n")
+
+
 def run_subcommand(name: str, argv: list[str]) -> int:
     """Run `simgen <name> argv...`; SimgenErrors become exit status 2 with their message."""
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s")
@@ -97,7 +105,7 @@ def run_subcommand(name: str, argv: list[str]) -> int:
     try:
         return int(module.main(argv) or 0)
     except SimgenError as error:
-        log.error("%s: %s", type(error).__name__, error, exc_info=debug)
+        report_error(error, debug)
         return EXIT_BAD_INPUT
 
 
@@ -118,10 +126,15 @@ def preflight(argv: list[str]) -> list[str]:
     rewritten = rewrite_overrides(args.overrides)
     multirun = args.multirun or any(o.replace(" ", "") == "hydra.mode=MULTIRUN" for o in args.overrides)
     dirs = [Path(args.config_dir)] if args.config_dir else []
-    for overrides in sweep_variants(rewritten) if multirun else [rewritten]:
+    for index, overrides in enumerate(sweep_variants(rewritten) if multirun else [rewritten]):
         composed = compose_dictconfig(overrides, dirs, args.config_name or "config")
         if args.cfg is None and args.info is None:
-            load_config(to_plain(composed))
+            config = load_config(to_plain(composed))
+            if multirun and index == 0:  # what each job checks first, checked once before any job starts
+                from simgen.catalog import load_catalog
+                from simgen.sampling.frame import check_categories
+
+                check_categories(config, load_catalog(extra=Path(config.catalog) if config.catalog else None))
     replaced = dict(zip(args.overrides, rewritten, strict=True))
     return [replaced.get(a, a) for a in argv]
 
@@ -139,8 +152,7 @@ def main() -> None:
     try:
         argv = preflight(argv)
     except SimgenError as error:
-        logging.basicConfig(level=logging.INFO, format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s")
-        log.error("%s: %s", type(error).__name__, error, exc_info=debug)
+        report_error(error, debug)
         sys.exit(EXIT_BAD_INPUT)
     sys.argv = [sys.argv[0], *argv]
     try:

@@ -11,6 +11,7 @@ override sets a multirun will launch, so that each can be checked before any job
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from simgen.config.distributions import format_distribution
 from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 
+_UNQUOTED_CALL = re.compile(r"^\+{0,2}([\w.]+)=((?:uniform|normal|loguniform|int_range)\(.*\))$", re.S)
 MAX_SWEEP_CHECKS = 256
 """Most single-run compositions a multirun preflight makes (each swept value at least once)."""
 
@@ -86,6 +88,11 @@ def rewrite_overrides(overrides: Sequence[str]) -> list[str]:
     parser = OverridesParser.create()
     out = []
     for text in overrides:
+        call = _UNQUOTED_CALL.match(text)
+        if call and is_distribution_field(call.group(1)):
+            # `camera.pitch_deg=uniform(-6, -1)`: Hydra would read a sweep function; it is a value.
+            out.append(f"{call.group(1)}={_quoted(call.group(2))}")
+            continue
         try:
             override = parser.parse_override(text)
         except HydraException:

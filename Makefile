@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,sweep,ray]"
+	$(BIN)/python -m pip install --quiet -e ".[render,dev,sweep,ray]"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check simgen scenes assets tests bench
+	$(BIN)/ruff check simgen tests bench
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache

@@ -1,1 +1,3 @@
-"""Procedural 3D asset recipes for simgen (pure numpy; see `assets.recipes`)."""
+"""Catalog data for simgen (`catalog.yaml`), packaged as `simgen.assets`; no code lives here.
+
+The procedural recipes the catalog names are `simgen.catalog.recipes`."""

@@ -1,4 +1,4 @@
-"""Write the bundled real-photo patches that the README's fidelity numbers were measured on.
+"""Write the bundled real-photo patches that the fidelity numbers in docs/fidelity.md were measured on.
 
 Cuts scikit-image's bundled colour photos (shipped in its wheel; nothing is downloaded) into
 2 x 2 patches per photo of the given size (24 patches), for `simgen fidelity --real DIR`:

@@ -14,7 +14,7 @@ import statistics
 import time
 
 from simgen.annotations.labels import label_frame
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
 

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.config.schema import RenderConfig
 from simgen.sampling.frame import sample_frame

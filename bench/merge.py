@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from simgen import contract
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
 from simgen.writers.atomic import dumps_json
 
 

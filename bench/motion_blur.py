@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
 from simgen.specs import SensorSpec

@@ -21,12 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
+from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
-from simgen.sensor.apply import render_spec
 
 SETTINGS = (("640x480 @ 16 spp", [640, 480], 16), ("320x240 @ 4 spp", [320, 240], 4))
 

@@ -15,8 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from simgen.blender import make_cycles_renderer
 from simgen.config.load import load_config
-from simgen.pipeline import make_cycles_renderer, render_dataset
+from simgen.pipeline import render_dataset
 
 
 def rss_mib() -> float:

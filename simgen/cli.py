@@ -31,8 +31,8 @@ from omegaconf import DictConfig
 from simgen.config.compose import compose_dictconfig, register_configs, to_plain
 from simgen.config.load import load_config
 from simgen.config.overrides import rewrite_overrides, sweep_variants
+from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
 from simgen.errors import ShardPreempted, SimgenError
-from simgen.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
 
 log = logging.getLogger("simgen")
 
@@ -131,10 +131,13 @@ def preflight(argv: list[str]) -> list[str]:
         if args.cfg is None and args.info is None:
             config = load_config(to_plain(composed))
             if multirun and index == 0:  # what each job checks first, checked once before any job starts
-                from simgen.catalog import load_catalog
+                from simgen.blender import import_asset_mesh
+                from simgen.catalog.entries import load_catalog
                 from simgen.sampling.frame import check_categories
 
-                check_categories(config, load_catalog(extra=Path(config.catalog) if config.catalog else None))
+                catalog = load_catalog(extra=Path(config.catalog) if config.catalog else None,
+                                       import_mesh=import_asset_mesh)
+                check_categories(config, catalog)
     replaced = dict(zip(args.overrides, rewritten, strict=True))
     return [replaced.get(a, a) for a in argv]
 

@@ -1,7 +1,7 @@
 """The output contract: every convention of a simgen dataset, stated once.
 
-The README's "Output contract" section repeats this module; a test checks they agree on the
-numbers. Anything that reads or writes a dataset imports its constants from here.
+docs/output.md ("Output contract") repeats this module; tests/unit/test_docs_contract.py checks
+they agree on the numbers. Anything that reads or writes a dataset imports its constants from here.
 
 Layout of `output.dir`::
 
@@ -15,7 +15,7 @@ Layout of `output.dir`::
                              frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
     manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
-    run.json                 the resolved config, its hash and the lineage (`simgen.lineage`)
+    run.json                 the resolved config, its hash and the lineage (`simgen.dataset.lineage`)
     shards/shard_NNNNN/      sweeps only (frames_per_shard > 0), per shard: state.json (written at
                              start and on preemption: host, pid, device) and manifest.json
                              (written when the shard completes: frames, device, timing)

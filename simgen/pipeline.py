@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -28,20 +28,28 @@ from simgen.annotations.instances import Instance
 from simgen.annotations.labels import label_frame, semantic_map
 from simgen.annotations.motion_blur import motion_blur_px
 from simgen.annotations.obstacles import obstacle_report
-from simgen.atmosphere import apply_weather, mean_per_instance
-from simgen.catalog import Catalog, load_catalog
+from simgen.blender import import_asset_mesh, make_cycles_renderer
+from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
-from simgen.dataset import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
+from simgen.dataset.lineage import content_config, run_lineage
+from simgen.dataset.locking import shard_lock
+from simgen.dataset.preemption import PreemptionGuard
+from simgen.dataset.shards import (
+    process_environment,
+    read_shard_manifest,
+    shard_range,
+    write_shard_manifest,
+    write_shard_state,
+)
 from simgen.errors import OutputError, RenderError, ShardPreempted
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.lineage import content_config, run_lineage
-from simgen.locking import shard_lock
-from simgen.passes import RenderPasses
-from simgen.preemption import PreemptionGuard
+from simgen.imaging.atmosphere import apply_weather, mean_per_instance
+from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.render.passes import RenderPasses
+from simgen.render.protocol import Renderer
 from simgen.sampling.frame import check_categories, sample_frame
-from simgen.sensor.apply import apply_sensor, render_spec
-from simgen.shards import process_environment, read_shard_manifest, shard_range, write_shard_manifest, write_shard_state
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
@@ -49,21 +57,6 @@ from simgen.writers.coco import annotation_entry, image_entry
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
 
 log = logging.getLogger(__name__)
-
-
-class Renderer(Protocol):
-    device: str
-
-    def render(self, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]: ...
-
-    def close(self) -> None: ...
-
-
-def make_cycles_renderer(cfg: RenderConfig) -> Renderer:
-    """The real renderer; imports Blender only when called."""
-    from simgen.blender.renderer import CyclesRenderer
-
-    return CyclesRenderer(cfg)
 
 
 @dataclass
@@ -84,7 +77,7 @@ class RunSummary:
 
 def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
     """Code, config, software and input versions recorded in run.json and the COCO info (see
-    `simgen.lineage`); the device and Blender version come per frame from the renderer."""
+    `simgen.dataset.lineage`); the device and Blender version come per frame from the renderer."""
     plain = config_to_plain(cfg)
     info = run_lineage(content_config(plain, RUN_ONLY_FIELDS), config_hash(dataset_identity(plain)),
                        catalog.sha256, cfg.seed)
@@ -97,13 +90,13 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
 
     A single run (frames_per_shard = 0) assembles the dataset files once every frame is
     committed; a shard of a sweep writes its shard manifest instead, and `simgen merge`
-    assembles the dataset (see `simgen.shards`).
+    assembles the dataset (see `simgen.dataset.shards`).
 
     Raises:
         SimgenError: any input problem, before the first render.
         ShardPreempted: a stop signal arrived; the frames committed so far are kept.
     """
-    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     check_categories(cfg, catalog)
     plain = config_to_plain(cfg)
     root = Path(cfg.output.dir)
@@ -143,7 +136,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
 
 @contextlib.contextmanager
 def _claimed(root: Path, shard: int) -> Iterator[None]:
-    """Create output.dir if needed and hold this shard's lock (see `simgen.locking`)."""
+    """Create output.dir if needed and hold this shard's lock (see `simgen.dataset.locking`)."""
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -154,7 +147,7 @@ def _claimed(root: Path, shard: int) -> Iterator[None]:
 
 def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
                     summary: RunSummary) -> None:
-    """Render with stop signals deferred to frame boundaries (see `simgen.preemption`)."""
+    """Render with stop signals deferred to frame boundaries (see `simgen.dataset.preemption`)."""
     if os.environ.get("CUDA_VISIBLE_DEVICES") == "" and renderer.device == "CPU":
         log.warning("CUDA_VISIBLE_DEVICES is empty, so every GPU is hidden and Cycles renders on the CPU "
                     "(submitit_local does this unless hydra.launcher.gpus_per_node is set)")
@@ -273,7 +266,7 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
                 dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
     """Apply weather and the sensor model, extract labels and write the frame's files; the record
-    goes last (the commit). `passes` is the render of `simgen.sensor.apply.render_spec(spec)`.
+    goes last (the commit). `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
 
     Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
     and degrades the image and warps the label passes with it, then labels are read from them.

@@ -167,7 +167,7 @@ class WeatherSpec:
 
 @dataclass(frozen=True)
 class SensorSpec:
-    """The camera's lens and sensor, applied to the pinhole render (`simgen.sensor`).
+    """The camera's lens and sensor, applied to the pinhole render (`simgen.imaging`).
 
     The defaults are the identity (an ideal pinhole camera with a perfect sensor): a frame
     with the default SensorSpec is written exactly as Cycles rendered it.

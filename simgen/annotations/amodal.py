@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from simgen.assets.recipes import RECIPES
+from simgen.catalog.prop_mesh import prop_mesh_world, prop_triangles
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.geometry.raster import clip_near, project_triangles, rasterize, triangle_indices
-from simgen.meshes import MeshData, transform_mesh
+from simgen.geometry.raster import clip_near, project_triangles, rasterize
 from simgen.specs import CameraSpec, PropSpec
 
 DEFAULT_MAX_SAMPLES = 4_000_000
@@ -71,27 +69,10 @@ class Coverage:
         return float(min(1.0, max(0.0, 1.0 - self.unoccluded_px / self.projected_px)))
 
 
-@lru_cache(maxsize=256)  # one frame's objects: params are drawn per object, so nothing repeats across frames
-def _cached_mesh(recipe: str, params_key: tuple[tuple[str, float], ...]) -> tuple[MeshData, np.ndarray]:
-    mesh = RECIPES[recipe].build_mesh(dict(params_key))
-    return mesh, triangle_indices(mesh.faces)
-
-
-def object_mesh(prop: PropSpec) -> MeshData:
-    """The prop's mesh in its object frame (metres), as its recipe builds it (cached)."""
-    return _cached_mesh(prop.recipe, tuple(sorted(prop.params.items())))[0]
-
-
-def object_mesh_world(prop: PropSpec) -> MeshData:
-    """The prop's mesh in world coordinates (metres), placed exactly as the builder places it:
-    rotation about world z by yaw_deg, then translation by location_m."""
-    return transform_mesh(object_mesh(prop), prop.location_m, yaw_deg=prop.yaw_deg)
-
-
 def triangles_camera(prop: PropSpec, camera: CameraSpec) -> np.ndarray:
     """(T, 3, 3) float64 triangles of the prop in OpenCV camera coordinates, metres."""
-    mesh, triangles = _cached_mesh(prop.recipe, tuple(sorted(prop.params.items())))
-    world = transform_mesh(mesh, prop.location_m, yaw_deg=prop.yaw_deg).vertices_m
+    world = prop_mesh_world(prop).vertices_m
+    triangles = prop_triangles(prop)
     extrinsics = extrinsics_cam_world(camera)
     return (world @ extrinsics[:3, :3].T + extrinsics[:3, 3])[triangles]
 

@@ -1,7 +1,7 @@
 """An object's 3D box and distance in the OpenCV camera frame (pure geometry, no Blender).
 
 The box is the axis-aligned bounding box of the object's mesh in its own frame (x forward,
-y left, z up; see `simgen.meshes`), rotated by the object's yaw and placed at its location as
+y left, z up; see `simgen.geometry.mesh`), rotated by the object's yaw and placed at its location as
 the builder does, then expressed in the camera frame of `simgen.contract` (x right, y down,
 z forward, metres).
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.annotations.amodal import object_mesh
+from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import extrinsics_cam_world
-from simgen.meshes import rotation_matrix_xyz
+from simgen.geometry.mesh import rotation_matrix_xyz
 from simgen.specs import CameraSpec, PropSpec
 
 
@@ -56,7 +56,7 @@ def wrap_deg(angle_deg: float) -> float:
 
 def object_box3d_cam(prop: PropSpec, camera: CameraSpec) -> Box3D:
     """The object's 3D box and centre distance in the camera frame."""
-    low, high = object_mesh(prop).bounds_m
+    low, high = prop_mesh(prop).bounds_m
     rotation_world_obj = rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg)
     center_world = rotation_world_obj @ ((low + high) / 2) + np.asarray(prop.location_m, dtype=np.float64)
     extrinsics = extrinsics_cam_world(camera)

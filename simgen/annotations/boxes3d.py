@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from simgen.meshes import MeshData
+from simgen.catalog.prop_mesh import prop_mesh
 
 NEAR_M = 0.05
 """Vertices closer than this (camera z, metres) are not projected."""
@@ -39,18 +38,6 @@ class Box3D:
     corners_cam_m: np.ndarray
 
 
-@lru_cache(maxsize=256)
-def _mesh(recipe: str, params: tuple[tuple[str, float], ...]) -> MeshData:
-    from simgen.assets.recipes import RECIPES
-
-    return RECIPES[recipe].build_mesh(dict(params))
-
-
-def object_mesh(prop: Mapping[str, Any]) -> MeshData:
-    """The mesh of a spec object (a `PropSpec` as a dict), in its object frame."""
-    return _mesh(prop["recipe"], tuple(sorted((k, float(v)) for k, v in prop["params"].items())))
-
-
 def _world_from_object(prop: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     yaw = math.radians(prop["yaw_deg"])
     rotation = np.array([[math.cos(yaw), -math.sin(yaw), 0.0], [math.sin(yaw), math.cos(yaw), 0.0], [0, 0, 1.0]])
@@ -59,7 +46,7 @@ def _world_from_object(prop: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]
 
 def object_box_3d(prop: Mapping[str, Any], T_cam_world: np.ndarray) -> Box3D:
     """The object's box (mesh bounds in its own frame) in the camera frame."""
-    low, high = object_mesh(prop).bounds_m
+    low, high = prop_mesh(prop).bounds_m
     rotation, location = _world_from_object(prop)
     cam_rotation, cam_translation = T_cam_world[:3, :3], T_cam_world[:3, 3]
     xs, ys, zs = (low[0], high[0]), (low[1], high[1]), (low[2], high[2])

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from simgen.assets.recipes import RECIPES
+from simgen.catalog.prop_mesh import resolved_params
 from simgen.contract import INSTANCE_ID_BITS
 from simgen.specs import PropSpec
 
@@ -30,7 +30,7 @@ from simgen.specs import PropSpec
 def object_identity(prop: PropSpec) -> dict[str, Any]:
     """The fields that make an object the same object: asset, recipe, resolved params,
     materials and category (JSON-ready)."""
-    params = {**RECIPES[prop.recipe].param_defaults, **prop.params} if prop.recipe in RECIPES else dict(prop.params)
+    params = resolved_params(prop)
     return {
         "asset": prop.asset,
         "recipe": prop.recipe,

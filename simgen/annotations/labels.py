@@ -43,7 +43,7 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
     Args:
         spec: the frame spec that was rendered.
         object_index: (H, W) int32 object-index pass, 0 = background/scenery, in the output
-            image (after `simgen.sensor.apply.apply_sensor`, so distorted when the lens distorts).
+            image (after `simgen.imaging.sensor.apply_sensor`, so distorted when the lens distorts).
         labels: categories and label policy.
     """
     props = {o.instance_index: o for o in spec.labeled_objects}

@@ -14,7 +14,7 @@ import bpy
 import numpy as np
 
 from simgen.errors import AssetError
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 
 FORMATS = {".obj": "obj", ".gltf": "gltf", ".glb": "gltf", ".fbx": "fbx", ".blend": "blend"}
 _ADDONS = {"gltf": "io_scene_gltf2", "fbx": "io_scene_fbx"}

@@ -13,14 +13,14 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from simgen.assets.recipes import RECIPES
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialCache
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.weather import build_fog_volume
+from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 
 NIGHT_SKY_RGB = (0.004, 0.006, 0.014)
@@ -81,7 +81,7 @@ def build_mesh_object(name: str, mesh_data: MeshData, materials: list[bpy.types.
 
 def build_prop(prop: PropSpec, scene: bpy.types.Scene, materials: MaterialCache) -> bpy.types.Object:
     """Build one prop at its pose; labeled props get their instance index as pass_index."""
-    mesh_data = RECIPES[prop.recipe].build_mesh(prop.params)
+    mesh_data = prop_mesh(prop)
     role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
     slot_materials = [materials.get(prop.materials[slot], role) if slot in prop.materials
                       else materials.get(FALLBACK_MATERIAL) for slot in mesh_data.materials]

@@ -20,8 +20,8 @@ from simgen.blender.build import build_frame
 from simgen.blender.weather import FOG_VOLUME_NAME
 from simgen.config.schema import RenderConfig
 from simgen.errors import RenderError
-from simgen.passes import RenderPasses, decode_depth_and_index
-from simgen.render_device import AUTO_ORDER, choose_device
+from simgen.render.device import AUTO_ORDER, choose_device
+from simgen.render.passes import RenderPasses, decode_depth_and_index
 from simgen.specs import FrameSpec
 
 log = logging.getLogger(__name__)

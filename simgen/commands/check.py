@@ -40,16 +40,17 @@ def check_run(overrides: Sequence[str], config_dirs: Sequence[Path] = (),
     Raises:
         SimgenError: ConfigError, AssetError or PlacementError, as the render would raise it.
     """
-    from simgen.catalog import load_catalog
+    from simgen.blender import import_asset_mesh
+    from simgen.catalog.entries import load_catalog
     from simgen.config.compose import compose_config
     from simgen.pipeline import shard_frames
-    from simgen.plan import plan_frames
+    from simgen.plan.planner import plan_frames
 
     start = time.perf_counter()
     if sampled_frames < 0:
         raise ConfigError("--sample", sampled_frames, "an integer >= 0")
     cfg = compose_config(list(overrides), list(config_dirs))
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     frames = list(shard_frames(cfg))[:sampled_frames]
     rows = plan_frames(cfg, catalog, frames)
     return CheckResult(cfg, rows, time.perf_counter() - start)

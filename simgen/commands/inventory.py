@@ -11,7 +11,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from simgen.catalog import default_catalog_path, load_catalog
+from simgen.blender import import_asset_mesh
+from simgen.catalog.entries import default_catalog_path, load_catalog
 
 GROUPS = ("scenario", "camera", "lighting", "layout", "traffic", "weather", "obstacles", "sensor", "motion")
 
@@ -32,7 +33,7 @@ def collect(config_dirs: list[Path], catalog_path: Path | None) -> dict[str, lis
     for directory in config_dirs:
         for group, options in _group_options(directory, "user").items():
             sections.setdefault(group, []).extend(options)
-    from simgen.scenes import LAYOUTS
+    from simgen.sampling.layouts import LAYOUTS
 
     sections["scene layouts (layout.name)"] = [
         (name, f"simgen: {function.__module__}") for name, function in sorted(LAYOUTS.items())]
@@ -41,7 +42,7 @@ def collect(config_dirs: list[Path], catalog_path: Path | None) -> dict[str, lis
     sections["label categories (labels.categories)"] = [
         (name, f"id {cid}") for name, cid in sorted(LabelsConfig().categories.items(), key=lambda i: i[1])]
     catalog_file = catalog_path or default_catalog_path()
-    catalog = load_catalog(extra=catalog_path)
+    catalog = load_catalog(extra=catalog_path, import_mesh=import_asset_mesh)
     sections["assets (catalog)"] = [
         (name, f"{entry.category or 'scenery'}; recipe {entry.recipe}; {catalog_file}")
         for name, entry in catalog.entries.items()]

@@ -12,9 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from simgen.dataset.lineage import reproduce_command
+from simgen.dataset.view import load_dataset
 from simgen.errors import DatasetError
-from simgen.lineage import reproduce_command
-from simgen.qa.dataset_view import load_dataset
 
 
 def describe_frame(dataset: Path, image_id: int, out_dir: str) -> tuple[list[str], str]:

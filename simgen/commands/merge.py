@@ -1,4 +1,4 @@
-"""`simgen merge OUTPUT_DIR`: finish a sweep into one dataset (see `simgen.merge`).
+"""`simgen merge OUTPUT_DIR`: finish a sweep into one dataset (see `simgen.dataset.merge`).
 
 Exit status 0 when the dataset is assembled and valid; 3 when frames are missing (stderr names
 each shard and frame, stdout stays empty); 2 for other bad input (not a dataset).
@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from simgen.merge import IncompleteSweepError, merge_dataset
+from simgen.dataset.merge import IncompleteSweepError, merge_dataset
 
 log = logging.getLogger(__name__)
 

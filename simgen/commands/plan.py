@@ -21,12 +21,13 @@ import os
 import sys
 from pathlib import Path
 
-from simgen.catalog import load_catalog
+from simgen.blender import import_asset_mesh
+from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
-from simgen.plan import columns, format_summary, summarize_plan, timed_plan
+from simgen.plan.figure import draw_plan_figure
+from simgen.plan.planner import columns, format_summary, summarize_plan, timed_plan
 from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
 from simgen.writers.images import encode_rgb_png
-from simgen.writers.plan_figure import draw_plan_figure
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def main(argv: list[str]) -> int:
     from simgen.pipeline import shard_frames
 
     frames = shard_frames(cfg)
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None)
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     rows, seconds = timed_plan(cfg, catalog, frames, args.jobs)
     summary = summarize_plan(cfg, rows, frames.start)  # no timing in the files: same input, same bytes
     text = format_summary(summary)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from simgen.errors import ConfigError
-from simgen.preview import write_preview
+from simgen.qa.preview import write_preview
 
 
 def parse_image_ids(text: str) -> list[int]:

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from simgen.contract import SWEEP_LOG_DIR
+from simgen.dataset.preemption import EXIT_PREEMPTED
+from simgen.dataset.shards import shard_count
 from simgen.errors import ConfigError
-from simgen.preemption import EXIT_PREEMPTED
-from simgen.shards import shard_count
 
 SLURM_LOG_DIR = f"{SWEEP_LOG_DIR}/slurm"
 

@@ -98,7 +98,7 @@ class WeatherConfig:
 
 @dataclass
 class SensorConfig:
-    """Lens and sensor of the camera (`simgen.sensor`); the defaults are the identity.
+    """Lens and sensor of the camera (`simgen.imaging`); the defaults are the identity.
 
     Distortion is OpenCV's Brown-Conrady model; exposure, white balance, noise are applied to
     approximately linear intensity (the sRGB transfer undone), JPEG to the final 8-bit RGB.
@@ -125,7 +125,7 @@ class SensorConfig:
 
 @dataclass
 class LayoutConfig:
-    """Which scene layout from `scenes/` builds the static street, and its dimensions."""
+    """Which scene layout from `simgen/sampling/layouts/` builds the static street, and its dimensions."""
 
     name: str = one_of("urban_street", "urban_street", "intersection", "highway", "rural_road")
     lanes_per_direction: Any = dist({"int_range": [1, 2]}, 1, 6, integer=True)

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from simgen.annotations.boxes3d import object_box_3d, observation_angle_rad
-from simgen.qa.dataset_view import DatasetView, load_dataset
+from simgen.dataset.view import DatasetView, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

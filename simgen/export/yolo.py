@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 import yaml
 
-from simgen.qa.dataset_view import DatasetView, decode_segmentation, load_dataset
+from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

@@ -11,13 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
-    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
-    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
-    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
-
-
 def clip_near(triangles_cam: np.ndarray, near_m: float) -> np.ndarray:
     """Clip triangles against the plane z = near_m, keeping the part with z >= near_m.
 

@@ -17,9 +17,9 @@ import numpy as np
 
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
 from simgen.geometry.footprint import Footprint
-from simgen.geometry.raster import clip_near, project_triangles, triangle_indices
+from simgen.geometry.mesh import MeshData, rotation_matrix_xyz, triangle_indices
+from simgen.geometry.raster import clip_near, project_triangles
 from simgen.geometry.raster import rasterize as rasterize_triangles
-from simgen.meshes import MeshData, rotation_matrix_xyz
 from simgen.specs import CameraSpec, PropSpec
 
 _NEAR_M = 0.05
@@ -46,10 +46,10 @@ def pose_mesh(mesh: MeshData, location_m: tuple[float, float, float], yaw_deg: f
 
 
 def pose_prop(prop: PropSpec) -> PosedMesh:
-    """The world-frame mesh of a prop, rebuilt from its recipe (deterministic, no randomness)."""
-    from simgen.assets.recipes import RECIPES
+    """The world-frame mesh of a prop (`simgen.catalog.prop_mesh`, cached), posed with its footprint."""
+    from simgen.catalog.prop_mesh import prop_mesh
 
-    return pose_mesh(RECIPES[prop.recipe].build_mesh(prop.params), prop.location_m, prop.yaw_deg)
+    return pose_mesh(prop_mesh(prop), prop.location_m, prop.yaw_deg)
 
 
 def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
 from simgen.qa import plots
-from simgen.qa.dataset_view import DatasetView, decode_segmentation, load_dataset
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

@@ -34,8 +34,8 @@ import cv2
 import numpy as np
 
 from simgen import contract
+from simgen.dataset.view import decode_segmentation, mask_box_xywh
 from simgen.qa import CHECKS
-from simgen.qa.dataset_view import decode_segmentation, mask_box_xywh
 
 
 @dataclass(frozen=True)

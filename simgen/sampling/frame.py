@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from simgen.catalog import Catalog, check_catalog_categories
+
+from simgen.catalog.entries import Catalog, check_catalog_categories
 from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
+from simgen.sampling.layouts import get_layout
 from simgen.sampling.lighting import sample_lighting
 from simgen.sampling.motion import sample_motion
 from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.sensor import sample_sensor
 from simgen.sampling.traffic import POSE_SAMPLERS, category_of, sample_traffic
 from simgen.sampling.weather import sample_weather
-from simgen.scenes import get_layout
 from simgen.seeds import concern_rng, cycles_seed
 from simgen.specs import FrameSpec
 

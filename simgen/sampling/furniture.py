@@ -1,5 +1,5 @@
 """Library samplers for street furniture (signs, signals, bins, benches, bollards, hydrants,
-delineators), composed by the layouts in `scenes/`.
+delineators), composed by the layouts in `simgen.sampling.layouts`.
 
 World frame as in `simgen.sampling.street`: metres, z up, the road runs along +y centred on
 x = 0. Every function is pure: it draws only from the generator it is given and returns
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.catalog import Catalog, build_asset_mesh, sample_asset_params
+from simgen.catalog.entries import Catalog, build_asset_mesh, sample_asset_params
 from simgen.config.distributions import Distribution
 from simgen.config.schema import LayoutConfig
 from simgen.geometry.footprint import Footprint, footprints_overlap
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 from simgen.sampling.materials import sample_materials
 from simgen.specs import PropSpec
 

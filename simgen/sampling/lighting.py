@@ -44,7 +44,7 @@ def kelvin_to_rgb(temperature_k: float) -> tuple[float, float, float]:
 def lamp_head_m(prop: PropSpec) -> tuple[float, float, float]:
     """World position just below a street lamp's head (end of its arm), metres.
 
-    Mirrors `assets.recipes.street.build_pole`: the arm runs along the pole's local +x at
+    Mirrors `simgen.catalog.recipes.street.build_pole`: the arm runs along the pole's local +x at
     height height_m - 2.5 radius_m.
     """
     height, radius, arm = prop.params["height_m"], prop.params["radius_m"], prop.params["arm_length_m"]

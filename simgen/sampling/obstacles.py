@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from simgen.catalog import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
+from simgen.catalog.entries import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
 from simgen.config.schema import LabelsConfig, ObstaclesConfig
 from simgen.errors import ConfigError, PlacementError
 from simgen.geometry.footprint import Footprint, footprints_overlap

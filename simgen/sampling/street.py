@@ -1,4 +1,4 @@
-"""Library samplers for static street scenery, composed by the layouts in `scenes/`.
+"""Library samplers for static street scenery, composed by the layouts in `simgen.sampling.layouts`.
 
 World frame: metres, z up, the road runs along +y centred on x = 0, its surface at z = 0.
 Every function is pure: it draws from the generator it is given and returns `PropSpec`s
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.catalog import Catalog, sample_asset_params
+from simgen.catalog.entries import Catalog, sample_asset_params
 from simgen.geometry.footprint import Footprint
 from simgen.sampling.materials import sample_material, sample_materials
 from simgen.specs import LaneSpec, MaterialSpec, ParkingStripSpec, PropSpec

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.catalog import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
+from simgen.catalog.entries import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
 from simgen.config.schema import TrafficConfig
 from simgen.errors import ConfigError, PlacementError
 from simgen.geometry.footprint import Footprint, footprints_overlap

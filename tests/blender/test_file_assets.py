@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from simgen.annotations.instances import extract_instances
-from simgen.catalog import load_catalog
+from simgen.blender import import_asset_mesh
+from simgen.catalog.entries import load_catalog
 from simgen.errors import AssetError
 from simgen.geometry.camera import project_points
-from simgen.meshes import transform_mesh
+from simgen.geometry.mesh import transform_mesh
 from simgen.specs import MaterialSpec, PropSpec
 from tests.blender.scenes import camera, frame
 
@@ -51,13 +52,13 @@ def crate_catalog(tmp_path):
 
 
 def test_obj_asset_imports_in_metres_z_up_and_renders_with_an_exact_mask(renderer, crate_catalog):
-    catalog = load_catalog(extra=crate_catalog)
+    catalog = load_catalog(extra=crate_catalog, import_mesh=import_asset_mesh)
     entry = catalog.get("crate")
     assert entry.recipe == "file:crate" and entry.category == "car"
     assert catalog.get("sedan").recipe == "car"  # user entries extend the packaged catalog
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.prop_mesh import get_recipe
 
-    mesh = RECIPES["file:crate"].build_mesh({"scale": 1.0})
+    mesh = get_recipe("file:crate").build_mesh({"scale": 1.0})
     low, high = mesh.bounds_m
     assert np.allclose(high - low, [2.0, 1.0, 0.8], atol=1e-6)  # cm -> m, Y-up -> Z-up
     assert np.allclose(low, [-1.0, -0.5, 0.0]) and mesh.materials == ("paint",)
@@ -76,9 +77,9 @@ def test_obj_asset_imports_in_metres_z_up_and_renders_with_an_exact_mask(rendere
 
 
 def test_file_bytes_enter_the_catalog_hash(tmp_path, crate_catalog):
-    first = load_catalog(extra=crate_catalog).sha256
+    first = load_catalog(extra=crate_catalog, import_mesh=import_asset_mesh).sha256
     (tmp_path / "crate.obj").write_text(OBJ.replace("v 100 80 50", "v 100 81 50"))
-    assert load_catalog(extra=crate_catalog).sha256 != first
+    assert load_catalog(extra=crate_catalog, import_mesh=import_asset_mesh).sha256 != first
 
 
 @pytest.mark.parametrize("file_name, content, match", [
@@ -92,7 +93,7 @@ def test_bad_asset_files_name_file_and_entry(tmp_path, file_name, content, match
         (tmp_path / file_name).write_bytes(content)
     path = write_catalog(tmp_path, f"thing:\n  category: car\n  file: {file_name}\n")
     with pytest.raises(AssetError, match=match) as info:
-        load_catalog(extra=path)
+        load_catalog(extra=path, import_mesh=import_asset_mesh)
     assert "entry 'thing'" in str(info.value)
 
 
@@ -106,7 +107,7 @@ def test_non_mesh_asset_is_refused(tmp_path):
     bpy.data.batch_remove([cam_obj, cam_data])
     path = write_catalog(tmp_path, "thing:\n  category: car\n  file: camera_only.blend\n")
     with pytest.raises(AssetError, match=r"no mesh geometry \(found: CAMERA\)"):
-        load_catalog(extra=path)
+        load_catalog(extra=path, import_mesh=import_asset_mesh)
 
 
 def export_box(path, addon: str, low_m, high_m, export) -> None:
@@ -135,10 +136,11 @@ def test_glb_asset_round_trips_through_blenders_exporter(tmp_path):
 
     export_box(tmp_path / "block.glb", "io_scene_gltf2", (-0.3, -0.2, 0.0), (0.3, 0.2, 0.5),
                lambda path: bpy.ops.export_scene.gltf(filepath=path, export_format="GLB", use_selection=False))
-    catalog = load_catalog(extra=write_catalog(tmp_path, "block:\n  category: car\n  file: block.glb\n"))
-    from simgen.assets.recipes import RECIPES
+    catalog = load_catalog(extra=write_catalog(tmp_path, "block:\n  category: car\n  file: block.glb\n"),
+                           import_mesh=import_asset_mesh)
+    from simgen.catalog.prop_mesh import get_recipe
 
-    low, high = RECIPES[catalog.get("block").recipe].build_mesh({}).bounds_m
+    low, high = get_recipe(catalog.get("block").recipe).build_mesh({}).bounds_m
     assert np.allclose(high - low, [0.6, 0.4, 0.5], atol=1e-5)
 
 
@@ -148,8 +150,9 @@ def test_fbx_asset_round_trips_through_blenders_exporter(tmp_path):
     export_box(tmp_path / "bin.fbx", "io_scene_fbx", (-40.0, -25.0, 0.0), (40.0, 25.0, 110.0),
                lambda path: bpy.ops.export_scene.fbx(filepath=path, axis_up="Z", axis_forward="Y", global_scale=1.0))
     catalog = load_catalog(extra=write_catalog(
-        tmp_path, "bin:\n  category: car\n  file: bin.fbx\n  unit_scale_m: 0.01\n  up_axis: z\n"))
-    from simgen.assets.recipes import RECIPES
+        tmp_path, "bin:\n  category: car\n  file: bin.fbx\n  unit_scale_m: 0.01\n  up_axis: z\n"),
+        import_mesh=import_asset_mesh)
+    from simgen.catalog.prop_mesh import get_recipe
 
-    low, high = RECIPES[catalog.get("bin").recipe].build_mesh({}).bounds_m
+    low, high = get_recipe(catalog.get("bin").recipe).build_mesh({}).bounds_m
     assert np.allclose(high - low, [0.8, 0.5, 1.1], atol=1e-4)  # cm -> m, Z up kept

@@ -11,7 +11,7 @@ import yaml
 
 from simgen.annotations.amodal import measure_coverage, triangles_camera
 from simgen.annotations.labels import label_frame
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.geometry.camera import intrinsics_matrix
 from simgen.geometry.raster import clip_near, project_triangles
 from simgen.sampling.frame import sample_frame

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from simgen.annotations.amodal import measure_coverage
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.sampling.frame import sample_frame
 from simgen.specs import PropSpec
 from tests.blender.scenes import camera, frame

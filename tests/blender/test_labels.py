@@ -23,9 +23,9 @@ from pycocotools.cocoeval import COCOeval
 from simgen.annotations.amodal import measure_coverage
 from simgen.annotations.labels import label_frame
 from simgen.config.dump import config_to_plain
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
 from simgen.geometry.camera import intrinsics_matrix, pose_world_cam, project_points
-from simgen.meshes import box_mesh, transform_mesh
+from simgen.geometry.mesh import box_mesh, transform_mesh
 from simgen.pipeline import finalize_dataset, write_frame
 from simgen.specs import MaterialSpec
 from tests.blender.scenes import box, camera, frame
@@ -220,7 +220,7 @@ def test_car_silhouette_raster_equals_the_cycles_mask_and_labels_are_consistent(
     coverage = measure_coverage(car, cam)
     alone_mask = alone.object_index == 1
     # Pixel-centre rasterization vs. the unoccluded object-index pass of the same mesh (the
-    # precision the README states: pixel for pixel on these scenes).
+    # precision docs/labels.md states: pixel for pixel on these scenes).
     assert np.array_equal(coverage.unoccluded_mask, alone_mask)
     assert inst.visible_fraction == pytest.approx((passes.object_index == 1).sum() / alone_mask.sum(), abs=0.01)
     assert 0.0 < inst.visible_fraction < 1.0 and 0.0 < inst.truncation < 1.0

@@ -1,4 +1,4 @@
-"""Pins the Blender fact behind the README's motion-blur note (bpy 5.0.1): with Cycles motion
+"""Pins the Blender fact behind the motion-blur note in docs/sensor.md (bpy 5.0.1): with Cycles motion
 blur on, the Object Index pass (first sample only) is taken at a random shutter time per
 pixel, so a moving object's mask is a dither across its swept region, not its shape at the
 shutter's start. That is why simgen renders the label passes of a blurred frame again without

@@ -8,7 +8,7 @@ import pytest
 
 from simgen.annotations.instances import extract_instances
 from simgen.annotations.obstacles import obstacle_report
-from simgen.catalog import load_catalog, sample_asset_params
+from simgen.catalog.entries import load_catalog, sample_asset_params
 from simgen.config.schema import LabelsConfig
 from simgen.geometry.silhouette import pose_prop, rasterize
 from simgen.sampling.materials import sample_materials
@@ -48,7 +48,7 @@ def _obstacle_frame(classes: tuple[str, ...], frame_index: int):
 
 
 def pose_prop_materials(recipe: str, params: dict) -> tuple[str, ...]:
-    from simgen.assets.recipes import RECIPES
+    from simgen.catalog.recipes import RECIPES
 
     return RECIPES[recipe].build_mesh(params).materials
 

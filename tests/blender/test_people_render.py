@@ -7,9 +7,9 @@ import dataclasses
 
 import numpy as np
 import pytest
-from simgen.assets.recipes import get_recipe
 
 from simgen.annotations.amodal import measure_coverage
+from simgen.catalog.prop_mesh import get_recipe
 from simgen.sampling.materials import sample_materials
 from simgen.specs import LightingSpec, PropSpec
 from tests.blender.scenes import camera, frame

@@ -18,11 +18,11 @@ import pytest
 from pycocotools import mask as mask_utils
 
 from simgen.config.dump import config_to_plain
-from simgen.dataset import DatasetDir
+from simgen.dataset.directory import DatasetDir
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
-from simgen.meshes import box_mesh, transform_mesh
+from simgen.geometry.mesh import box_mesh, transform_mesh
+from simgen.imaging.sensor import render_spec
 from simgen.pipeline import finalize_dataset, write_frame
-from simgen.sensor.apply import render_spec
 from simgen.specs import SensorSpec
 from tests.blender.scenes import box, camera, frame
 from tests.conftest import tiny_config

@@ -7,10 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from simgen.atmosphere import apply_weather
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.geometry.camera import intrinsics_matrix
+from simgen.imaging.atmosphere import apply_weather
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.weather import KOSCHMIEDER_CONTRAST
 from simgen.specs import WeatherSpec

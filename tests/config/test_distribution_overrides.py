@@ -11,12 +11,12 @@ import dataclasses
 
 import pytest
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
 from simgen.config.distributions import Constant, IntRange, Normal, format_distribution, parse_distribution
 from simgen.config.load import load_config
 from simgen.config.schema import SimgenConfig
-from simgen.plan import flatten_frame
+from simgen.plan.planner import flatten_frame
 from simgen.sampling.frame import sample_frame
 
 _ROOT = SimgenConfig()

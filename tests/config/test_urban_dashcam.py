@@ -7,7 +7,7 @@ from collections import Counter
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.compose import register_configs
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-from simgen.qa.dataset_view import decode_segmentation
+from simgen.dataset.view import decode_segmentation
 from tests.e2e.tiny import render_tiny, run_simgen
 
 pytestmark = pytest.mark.blender

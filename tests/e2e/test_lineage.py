@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import yaml
 
-from simgen.catalog import default_catalog_path
+from simgen.catalog.entries import default_catalog_path
 from simgen.config.dump import config_hash
-from simgen.qa.dataset_view import decode_segmentation
+from simgen.dataset.view import decode_segmentation
 from tests.e2e.tiny import render_tiny, run_simgen
 
 pytestmark = pytest.mark.blender

@@ -21,8 +21,8 @@ def test_wheel_install_renders(tmp_path):
     (wheel,) = wheels.glob("simgen-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("simgen/configs/config.yaml", "simgen/configs/scenario/urban_day.yaml",
-                     "simgen/assets/catalog.yaml", "simgen/assets/recipes/vehicles.py",
-                     "simgen/scenes/urban_street.py", "simgen/blender/renderer.py",
+                     "simgen/assets/catalog.yaml", "simgen/catalog/recipes/vehicles.py",
+                     "simgen/sampling/layouts/urban_street.py", "simgen/blender/renderer.py",
                      "simgen/configs/hydra/launcher/simgen_slurm.yaml", "simgen/configs/hydra/sweeper/shards.yaml"):
         assert expected in names
     target = tmp_path / "site"

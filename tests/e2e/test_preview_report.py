@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from simgen.annotations.instances import encode_mask
-from simgen.preview import IGNORE_RGB, category_color, key_params, render_tile
-from simgen.qa.dataset_view import decode_segmentation, load_dataset
+from simgen.dataset.view import decode_segmentation, load_dataset
+from simgen.qa.preview import IGNORE_RGB, category_color, key_params, render_tile
 from tests.e2e.tiny import copy_dataset, render_tiny, run_simgen
 
 pytestmark = pytest.mark.blender

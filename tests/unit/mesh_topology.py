@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simgen.meshes import MeshData
+from simgen.geometry.mesh import MeshData
 
 
 def vertex_components(mesh: MeshData) -> np.ndarray:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simgen.atmosphere import (
+from simgen.geometry.camera import intrinsics_matrix
+from simgen.imaging.atmosphere import (
     apply_fog,
     apply_weather,
     fog_transmittance,
@@ -13,7 +14,6 @@ from simgen.atmosphere import (
     mean_per_instance,
     srgb_to_linear,
 )
-from simgen.geometry.camera import intrinsics_matrix
 from simgen.sampling.weather import KOSCHMIEDER_CONTRAST
 from simgen.specs import CameraSpec, WeatherSpec
 
@@ -79,7 +79,7 @@ def test_snowflakes_are_deterministic_and_only_with_a_seed():
 
 
 def test_fog_is_dim_at_night():
-    from simgen.atmosphere import fog_ambient
+    from simgen.imaging.atmosphere import fog_ambient
     from simgen.specs import LightingSpec
 
     def light(elevation):

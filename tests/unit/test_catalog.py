@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simgen.catalog import load_catalog, sample_asset_params
+from simgen.catalog.entries import load_catalog, sample_asset_params
 from simgen.errors import AssetError
 
 
@@ -49,7 +49,7 @@ def test_missing_and_corrupt_files(tmp_path):
 def test_entry_weights_set_how_often_each_entry_of_a_category_is_picked(tmp_path):
     import numpy as np
 
-    from simgen.catalog import load_catalog, pick_entry
+    from simgen.catalog.entries import load_catalog, pick_entry
 
     user = tmp_path / "weights.yaml"
     user.write_text("rare_cone: {category: traffic_cone, recipe: traffic_cone, weight: 0.25}\n"
@@ -65,7 +65,7 @@ def test_entry_weights_set_how_often_each_entry_of_a_category_is_picked(tmp_path
 
 @pytest.mark.parametrize("weight", [0, -1, "often", float("nan")])
 def test_a_bad_entry_weight_names_the_entry(tmp_path, weight):
-    from simgen.catalog import load_catalog
+    from simgen.catalog.entries import load_catalog
     from simgen.errors import AssetError
 
     user = tmp_path / "bad.yaml"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from simgen.catalog import build_asset_mesh, load_catalog
+from simgen.catalog.entries import build_asset_mesh, load_catalog
 from simgen.config.load import load_config
 from simgen.errors import ConfigError
 from simgen.geometry.camera import project_points
@@ -189,7 +189,7 @@ def test_parked_cars_need_a_parking_strip():
 
 
 def test_plan_rows_count_furniture_and_parked_cars_apart_from_driving_cars():
-    from simgen.plan import flatten_frame
+    from simgen.plan.planner import flatten_frame
 
     spec = sample_frame(_config("intersection", traffic_light_probability=1.0), CATALOG, 0)
     row = flatten_frame(spec)

@@ -6,17 +6,17 @@ import dataclasses
 
 import numpy as np
 import pytest
-from simgen.assets.recipes import RECIPES
 
 from simgen.annotations.amodal import measure_coverage
 from simgen.annotations.box3d import object_box3d_cam, wrap_deg
 from simgen.annotations.identity import assign_track_ids, instance_ids
 from simgen.annotations.policy import LabelPolicy, ignore_reasons, label_counts, policy_for
+from simgen.catalog.recipes import RECIPES
 from simgen.config.load import load_config
 from simgen.errors import ConfigError
 from simgen.geometry.camera import project_points
+from simgen.geometry.mesh import box_mesh, transform_mesh
 from simgen.geometry.raster import clip_near, rasterize
-from simgen.meshes import box_mesh, transform_mesh
 from tests.blender.scenes import box, camera
 
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.errors import ConfigError
 from simgen.sampling.frame import sample_frame

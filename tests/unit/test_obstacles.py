@@ -7,7 +7,7 @@ import math
 import pytest
 import yaml
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.errors import ConfigError, PlacementError
 from simgen.geometry.footprint import footprints_overlap

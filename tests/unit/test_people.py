@@ -9,11 +9,11 @@ import itertools
 import numpy as np
 import pytest
 
-from assets.recipes import get_recipe
-from assets.recipes.body import Body
-from assets.recipes.gait import gait_pose, stride_length_m
-from assets.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
-from simgen.meshes import MeshData
+from simgen.catalog.prop_mesh import get_recipe
+from simgen.catalog.recipes.body import Body
+from simgen.catalog.recipes.gait import gait_pose, stride_length_m
+from simgen.catalog.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
+from simgen.geometry.mesh import MeshData
 from tests.unit.mesh_topology import vertex_components
 
 SPEEDS_M_S = (0.0, 0.5, 1.3, 2.0, 2.5, 4.0, 6.0)

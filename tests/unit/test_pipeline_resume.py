@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simgen.passes import RenderPasses
 from simgen.pipeline import render_dataset
+from simgen.render.passes import RenderPasses
 
 
 class FakeRenderer:
@@ -59,8 +59,8 @@ def test_increasing_frames_extends_the_dataset(make_config):
 
 
 def test_shards_render_their_frame_range_and_merge_assembles(make_config):
+    from simgen.dataset.merge import merge_dataset
     from simgen.errors import ConfigError
-    from simgen.merge import merge_dataset
 
     renderers = []
     for shard in (1, 0):

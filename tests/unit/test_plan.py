@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 import pytest
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.commands import plan as plan_command
 from simgen.config.load import load_config
-from simgen.plan import columns, plan_frames, summarize_plan
+from simgen.plan.planner import columns, plan_frames, summarize_plan
 from simgen.sampling.obstacles import is_quota_frame
 
 CATALOG = load_catalog()

@@ -1,4 +1,4 @@
-"""Unit tests for the procedural asset recipes in `assets.recipes` (pure numpy, no Blender).
+"""Unit tests for the procedural asset recipes in `simgen.catalog.recipes` (pure numpy, no Blender).
 
 All geometry is in each recipe's object frame: metres, z up, origin at the centre of the ground
 footprint, +x forward.
@@ -11,8 +11,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assets.recipes import MATERIAL_SLOTS, RECIPES, get_recipe
-from simgen.meshes import MeshData
+from simgen.catalog.prop_mesh import get_recipe
+from simgen.catalog.recipes import MATERIAL_SLOTS, RECIPES
+from simgen.geometry.mesh import MeshData
 from tests.unit.mesh_topology import vertex_components
 
 NAMES = sorted(RECIPES)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from simgen.errors import RenderError
-from simgen.render_device import choose_device
+from simgen.render.device import choose_device
 
 
 @pytest.mark.parametrize("requested, available, expected", [

@@ -6,11 +6,12 @@ import dataclasses
 
 import pytest
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.errors import PlacementError
 from simgen.geometry.footprint import Footprint, footprints_overlap
 from simgen.sampling.frame import sample_frame
+from simgen.specs import FrameSpec
 
 CATALOG = load_catalog()
 
@@ -55,11 +56,28 @@ def test_impossible_placement_raises_with_counts():
         sample_frame(cfg, CATALOG, 0)
 
 
-def test_spec_is_json_ready():
+def _as_json_values(value):
+    """What JSON makes of a value: tuples become lists, everything else stays."""
+    if isinstance(value, dict):
+        return {k: _as_json_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json_values(v) for v in value]
+    return value
+
+
+FOG_AND_QUOTA = {"weather": {"fog_probability": 1.0}, "obstacles": {"rates": {"deer": 0.5}, "quota_fraction": 1.0}}
+
+
+@pytest.mark.parametrize("overrides", [{}, FOG_AND_QUOTA], ids=["default", "fog+quota"])
+def test_the_recorded_spec_survives_json_with_every_value(overrides):
+    """The frame record stores `dataclasses.asdict(spec)`: it must be strict JSON (no NaN, no
+    infinity, no numpy scalars) and load back to exactly the sampled values."""
     import json
 
-    spec = sample_frame(load_config({}), CATALOG, 0)
-    json.dumps(dataclasses.asdict(spec))
+    for index in range(3):
+        record = dataclasses.asdict(sample_frame(load_config({"seed": 8, **overrides}), CATALOG, index))
+        assert json.loads(json.dumps(record, allow_nan=False)) == _as_json_values(record)
+        assert set(record) == {f.name for f in dataclasses.fields(FrameSpec)}
 
 
 def test_footprint_helper_is_used_consistently():

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 import yaml
 
-from simgen.catalog import load_catalog
+from simgen.catalog.entries import load_catalog
 from simgen.errors import ConfigError
-from simgen.passes import RenderPasses
+from simgen.geometry.camera import intrinsics_matrix
+from simgen.imaging.lens import distort_pixels, nearest_remap, source_map, undistort_pixels
+from simgen.imaging.sensor import apply_sensor, render_camera, render_spec
+from simgen.render.passes import RenderPasses
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.sensor import check_distortion, sample_sensor
-from simgen.sensor.apply import apply_sensor, render_camera, render_spec
-from simgen.sensor.lens import distort_pixels, nearest_remap, source_map, undistort_pixels
 from simgen.specs import SensorSpec
 from tests.blender.scenes import camera, frame
 
@@ -96,12 +97,25 @@ def test_dashcam_sensor_is_sampled_per_frame_and_recorded(make_config):
     assert dataclasses.replace(a, sensor=plain.sensor) == plain
 
 
-def test_dashcam_distortions_are_valid_for_the_dashcam_cameras_widest_lens(make_config):
+def test_dashcam_distortions_invert_inside_the_image_at_the_widest_lens(make_config):
+    """Every distortion the dashcam option draws, at its widest lens (20 mm) and any resolution,
+    is invertible over the whole image (each border pixel maps back to itself through the
+    undistort/distort pair) and needs a pinhole render at most 50% larger per side."""
     cfg = make_config(sensor=dashcam_yaml())
     rng = np.random.default_rng(0)
     for width, height in ((64, 48), (320, 240), (640, 480), (1280, 720)):
+        cam = camera(width, height, focal_length_mm=20.0)
+        intrinsics = intrinsics_matrix(cam)
+        u, v = np.linspace(-0.5, width - 0.5, 9), np.linspace(-0.5, height - 0.5, 7)
+        border = np.concatenate([np.stack(np.broadcast_arrays(u[:, None], v[[0, -1]][None]), -1).reshape(-1, 2),
+                                 np.stack(np.broadcast_arrays(u[[0, -1]][:, None], v[None]), -1).reshape(-1, 2)])
         for _ in range(50):
-            sample_sensor(cfg.sensor, camera(width, height, focal_length_mm=20.0), rng)
+            sensor = sample_sensor(cfg.sensor, cam, rng)
+            assert -0.1 <= sensor.dist_coeffs[0] <= -0.02
+            pinhole = undistort_pixels(border, intrinsics, sensor.dist_coeffs)
+            np.testing.assert_allclose(distort_pixels(pinhole, intrinsics, sensor.dist_coeffs), border, atol=1e-4)
+            pad_x, pad_y = check_distortion(sensor, cam)
+            assert 0 <= pad_x <= width / 2 and 0 <= pad_y <= height / 2
 
 
 def test_bad_sensor_values_are_config_errors(make_config):
@@ -116,7 +130,7 @@ def test_bad_sensor_values_are_config_errors(make_config):
 
 def test_amodal_box_of_an_object_past_the_fold_stays_finite_and_bounded():
     from simgen.annotations.lens_coverage import measure_coverage_lens
-    from simgen.sensor.lens import fold_radius
+    from simgen.imaging.lens import fold_radius
     from tests.blender.scenes import box
 
     sensor = SensorSpec((-0.1, 0.0, 0.0, 0.0, 0.0))

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from simgen.dataset import check_output_dir, open_output_dir
+from simgen.dataset.directory import check_output_dir, open_output_dir
+from simgen.dataset.merge import IncompleteSweepError, merge_dataset
+from simgen.dataset.preemption import PreemptionGuard
+from simgen.dataset.shards import describe_missing, shard_count, shard_range
 from simgen.errors import OutputError, ShardPreempted
-from simgen.merge import IncompleteSweepError, merge_dataset
 from simgen.pipeline import render_dataset
-from simgen.preemption import PreemptionGuard
-from simgen.shards import describe_missing, shard_count, shard_range
 from simgen.writers.atomic import remove_partials, temp_path
 from tests.unit.test_pipeline_resume import FakeRenderer
 

@@ -1,0 +1,220 @@
+"""The asset catalog: every asset simgen can place, its category and how it is built.
+
+The catalog lives in `assets/catalog.yaml` (packaged as `simgen.assets`). Each entry names a
+procedural recipe from `assets/recipes` and the ranges of its parameters:
+
+    sedan:
+      category: car            # a label category from labels.categories, or null for scenery
+      recipe: car
+      params: {length_m: [4.2, 4.9], height_m: 1.45}   # [low, high] uniform, or a constant
+      weight: 1.0              # optional: relative frequency among the entries of its category
+
+Loading validates every entry (known recipe, known parameters, low <= high, and a mesh that
+builds with non-empty, plausibly sized geometry), so a broken catalog is an `AssetError` that
+names the entry before anything renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from simgen.catalog.file_entry import MeshImporter, register_file_asset
+from simgen.catalog.prop_mesh import get_recipe, has_recipe, known_recipes, recipe_mesh
+from simgen.errors import AssetError, closest_name
+from simgen.geometry.mesh import MeshData
+
+MAX_PLAUSIBLE_SIZE_M = 200.0
+MIN_PLAUSIBLE_SIZE_M = 0.01
+"""An asset's largest side must lie in [MIN, MAX]: smaller is a wrong unit scale, not a road object."""
+
+
+@dataclass(frozen=True)
+class AssetEntry:
+    """One catalog entry. `params` maps a recipe parameter to a constant or a (low, high) range;
+    `weight` (> 0) is how often it is picked relative to the other entries of its category."""
+
+    name: str
+    category: str | None
+    recipe: str
+    params: Mapping[str, float | tuple[float, float]]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entries: Mapping[str, AssetEntry]
+    sha256: str
+
+    def by_category(self, category: str) -> tuple[AssetEntry, ...]:
+        """Entries of one category, in catalog order."""
+        return tuple(e for e in self.entries.values() if e.category == category)
+
+    def get(self, name: str) -> AssetEntry:
+        if name not in self.entries:
+            raise AssetError(f"asset {name!r} is not in the catalog; known: "
+                             f"{', '.join(self.entries)}{closest_name(name, self.entries)}")
+        return self.entries[name]
+
+
+def default_catalog_path() -> Path:
+    return Path(str(resources.files("simgen.assets").joinpath("catalog.yaml")))
+
+
+def load_catalog(path: Path | None = None, extra: Path | None = None,
+                 import_mesh: MeshImporter | None = None) -> Catalog:
+    """Read and validate a catalog YAML file (the packaged one by default).
+
+    `extra` is a user catalog whose entries are added to (or replace, by name) those of `path`;
+    this is what the `catalog` config field points at. `import_mesh` reads the meshes of file
+    entries (`simgen.blender.import_asset_mesh`, Blender's importers); without it a file
+    entry is an AssetError.
+
+    Raises:
+        AssetError: unreadable file, unknown recipe or parameter, bad range, empty or
+            implausible geometry; the message names the entry and the file.
+    """
+    digest = hashlib.sha256()
+    entries: dict[str, AssetEntry] = {}
+    for source in (path or default_catalog_path(), extra):
+        if source is None:
+            continue
+        try:
+            raw_bytes = source.read_bytes()
+            raw = yaml.safe_load(raw_bytes)
+        except (OSError, yaml.YAMLError) as error:
+            raise AssetError(f"cannot read the asset catalog {source}: {error}") from error
+        if not isinstance(raw, Mapping) or not raw:
+            raise AssetError(f"asset catalog {source} must map asset names to entries")
+        digest.update(raw_bytes)
+        for name, body in raw.items():
+            entries[str(name)] = _parse_entry(str(name), body, source, digest, import_mesh)
+    return Catalog(entries=entries, sha256=digest.hexdigest())
+
+
+def _parse_entry(name: str, body: Any, path: Path, digest: Any, import_mesh: MeshImporter | None) -> AssetEntry:
+    where = f"asset catalog {path}, entry {name!r}"
+    if isinstance(body, Mapping) and "file" in body and "recipe" not in body:
+        recipe_name, file_sha256 = register_file_asset(name, body, path, where, import_mesh)
+        digest.update(f"{name}:{file_sha256}".encode())
+    elif not isinstance(body, Mapping) or "recipe" not in body:
+        raise AssetError(f"{where}: needs 'recipe' (a procedural recipe) or 'file' (a glTF/OBJ/FBX/.blend file), "
+                         "usually with 'category' and 'params'")
+    else:
+        unknown = set(body) - {"category", "recipe", "params", "weight"}
+        if unknown:
+            raise AssetError(f"{where}: unknown keys {sorted(unknown)}; allowed: category, recipe, params, weight "
+                             "(or file, unit_scale_m, up_axis, materials for an asset file)")
+        recipe_name = str(body["recipe"])
+    if not has_recipe(recipe_name):
+        known = known_recipes()
+        raise AssetError(f"{where}: unknown recipe {recipe_name!r}; known: {', '.join(known)}"
+                         + closest_name(recipe_name, known))
+    recipe = get_recipe(recipe_name)
+    params: dict[str, float | tuple[float, float]] = {}
+    for key, value in (body.get("params") or {}).items():
+        if key not in recipe.param_defaults:
+            raise AssetError(f"{where}: recipe {recipe_name!r} has no parameter {key!r}; known: "
+                             f"{', '.join(recipe.param_defaults)}" + closest_name(key, recipe.param_defaults))
+        params[key] = _parse_range(value, f"{where}, param {key!r}")
+    category = body.get("category")
+    entry = AssetEntry(name=name, category=None if category is None else str(category),
+                       recipe=recipe_name, params=params, weight=_parse_weight(body.get("weight", 1.0), where))
+    for corner in ("low", "high"):
+        _check_geometry(build_asset_mesh(entry, _corner_params(entry, corner)), where)
+    return entry
+
+
+def _parse_range(value: Any, where: str) -> float | tuple[float, float]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    if (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            and value[0] <= value[1]):
+        return (float(value[0]), float(value[1]))
+    raise AssetError(f"{where}: got {value!r}; allowed: a number or [low, high] with low <= high")
+
+
+def _parse_weight(value: Any, where: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    raise AssetError(f"{where}, weight: got {value!r}; allowed: a finite number > 0")
+
+
+def pick_entry(entries: tuple[AssetEntry, ...], rng: np.random.Generator) -> AssetEntry:
+    """One of `entries`, each with probability proportional to its weight. Draws one integer
+    (equal weights) or one uniform number (otherwise) from `rng`."""
+    weights = np.array([entry.weight for entry in entries])
+    if np.all(weights == weights[0]):
+        return entries[int(rng.integers(len(entries)))]
+    chosen = int(np.searchsorted(np.cumsum(weights) / weights.sum(), rng.uniform(), side="right"))
+    return entries[min(chosen, len(entries) - 1)]
+
+
+def _corner_params(entry: AssetEntry, corner: str) -> dict[str, float]:
+    index = 0 if corner == "low" else 1
+    return {k: (v[index] if isinstance(v, tuple) else v) for k, v in entry.params.items()}
+
+
+def _check_geometry(mesh: MeshData, where: str) -> None:
+    if len(mesh.vertices_m) == 0 or len(mesh.faces) == 0:
+        raise AssetError(f"{where}: the mesh is empty")
+    low, high = mesh.bounds_m
+    size = high - low
+    if (not np.all(np.isfinite(mesh.vertices_m)) or not MIN_PLAUSIBLE_SIZE_M <= size.max() <= MAX_PLAUSIBLE_SIZE_M):
+        raise AssetError(f"{where}: implausible size {size.tolist()} m (allowed: finite, largest side in "
+                         f"[{MIN_PLAUSIBLE_SIZE_M}, {MAX_PLAUSIBLE_SIZE_M}] m; check unit_scale_m or the params)")
+
+
+def packaged_categories() -> frozenset[str]:
+    """The label categories of the packaged catalog's entries (read without building meshes)."""
+    raw = yaml.safe_load(default_catalog_path().read_bytes()) or {}
+    return frozenset(str(b["category"]) for b in raw.values() if isinstance(b, Mapping) and b.get("category"))
+
+
+def check_catalog_categories(catalog: Catalog, categories: Mapping[str, int]) -> None:
+    """Every entry's category is a label category (labels.categories) or a packaged one.
+
+    A category in neither can never be placed or labeled: a typo ('unicorn' for 'deer') that
+    would otherwise silently drop the asset.
+
+    Raises:
+        AssetError: naming the entry, its category, the allowed ones and the closest.
+    """
+    known = sorted(set(categories) | packaged_categories())
+    for entry in catalog.entries.values():
+        if entry.category is not None and entry.category not in known:
+            raise AssetError(f"asset catalog entry {entry.name!r}: category: got {entry.category!r}; allowed: null "
+                             f"(unlabeled scenery) or a key of labels.categories: {', '.join(known)}"
+                             + closest_name(entry.category, known))
+
+
+def sample_asset_params(entry: AssetEntry, rng: np.random.Generator) -> dict[str, float]:
+    """Resolve an entry's parameter ranges: uniform in [low, high], constants as they are.
+
+    Draws exactly one number per ranged parameter, in the entry's parameter order.
+    """
+    resolved = {}
+    for key, value in entry.params.items():
+        resolved[key] = float(rng.uniform(value[0], value[1])) if isinstance(value, tuple) else float(value)
+    return resolved
+
+
+def build_asset_mesh(entry: AssetEntry, params: Mapping[str, float]) -> MeshData:
+    """Build an entry's mesh (pure numpy) from resolved parameters.
+
+    Raises:
+        AssetError: the recipe rejected the parameters.
+    """
+    try:
+        return recipe_mesh(entry.recipe, params)
+    except ValueError as error:
+        raise AssetError(f"asset {entry.name!r} (recipe {entry.recipe!r}): {error}") from error

@@ -1,0 +1,116 @@
+"""Registry of procedural asset recipes: name -> `Recipe` (pure numpy `MeshData` builders).
+
+Every recipe builds its mesh in its own object frame: metres, z up, origin at the centre of the
+ground footprint (z = 0 is the ground contact), +x forward. Parameters are plain floats whose
+names carry their units (`height_m`, `speed_m_s`); `Recipe.build_mesh` fills omitted ones from
+`param_defaults`, and raises ValueError naming the parameter for unknown keys, non-finite values
+and non-positive sizes (every `*_m` parameter and `floors`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from simgen.geometry.mesh import MeshData
+
+from . import furniture, ground, heavy, obstacles, people, signals, street, vehicles
+
+MATERIAL_SLOTS: tuple[str, ...] = (
+    "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
+    "clothing_bottom", "shoes", "cone_orange", "cone_base", "reflective_white", "facade", "window", "roof",
+    "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
+    "barrier_red", "plate",
+)
+
+Builder = Callable[[Mapping[str, float]], MeshData]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A named procedural asset.
+
+    Attributes:
+        name: registry key, e.g. "car".
+        build_mesh: params -> MeshData in the object frame (metres, z up, origin at the centre of
+            the ground footprint, +x forward); omitted params take their defaults.
+        param_defaults: every parameter the recipe reads, with its default value.
+        description: one line on what the recipe builds.
+    """
+
+    name: str
+    build_mesh: Builder
+    param_defaults: Mapping[str, float]
+    description: str
+
+
+def _is_size(key: str) -> bool:
+    return key.endswith("_m") or key == "floors"
+
+
+def _resolve(recipe: str, params: Mapping[str, float], defaults: Mapping[str, float]) -> dict[str, float]:
+    """Defaults overlaid with `params`; raises ValueError naming any unknown or invalid parameter."""
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise ValueError(f"recipe {recipe!r} has no parameter(s) {', '.join(map(repr, unknown))}; "
+                         f"valid: {', '.join(sorted(defaults))}")
+    resolved = {**defaults, **params}
+    for key, value in resolved.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ValueError(f"recipe {recipe!r}: parameter {key!r} must be a finite number, got {value!r}")
+        if _is_size(key) and value <= 0:
+            raise ValueError(f"recipe {recipe!r}: parameter {key!r} must be positive, got {value!r}")
+    return {key: float(value) for key, value in resolved.items()}
+
+
+def _recipe(name: str, builder: Builder, defaults: Mapping[str, float]) -> Recipe:
+    """Wraps `builder` (which expects complete, valid params) with defaults and validation."""
+    frozen_defaults = MappingProxyType(dict(defaults))
+
+    def build_mesh(params: Mapping[str, float]) -> MeshData:
+        return builder(_resolve(name, params, frozen_defaults))
+
+    build_mesh.__doc__ = builder.__doc__
+    description = (inspect.getdoc(builder) or name).splitlines()[0]
+    return Recipe(name, build_mesh, frozen_defaults, description)
+
+
+RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe in (
+    _recipe("car", vehicles.build_car, vehicles.CAR_DEFAULTS),
+    _recipe("van", vehicles.build_van, vehicles.VAN_DEFAULTS),
+    _recipe("bicycle", vehicles.build_bicycle, vehicles.BICYCLE_DEFAULTS),
+    _recipe("pedestrian", people.build_pedestrian, people.PEDESTRIAN_DEFAULTS),
+    _recipe("cyclist", people.build_cyclist, people.CYCLIST_DEFAULTS),
+    _recipe("traffic_cone", street.build_traffic_cone, street.TRAFFIC_CONE_DEFAULTS),
+    _recipe("pole", street.build_pole, street.POLE_DEFAULTS),
+    _recipe("building", street.build_building, street.BUILDING_DEFAULTS),
+    _recipe("tree", street.build_tree, street.TREE_DEFAULTS),
+    _recipe("slab", ground.build_slab, ground.SLAB_DEFAULTS),
+    _recipe("dashed_line", ground.build_dashed_line, ground.LINE_DEFAULTS),
+    _recipe("deer", obstacles.build_deer, obstacles.DEER_DEFAULTS),
+    _recipe("dog", obstacles.build_dog, obstacles.DOG_DEFAULTS),
+    _recipe("tree_trunk", obstacles.build_tree_trunk, obstacles.TREE_TRUNK_DEFAULTS),
+    _recipe("tire", obstacles.build_tire, obstacles.TIRE_DEFAULTS),
+    _recipe("cardboard_box", obstacles.build_cardboard_box, obstacles.CARDBOARD_BOX_DEFAULTS),
+    _recipe("mattress", obstacles.build_mattress, obstacles.MATTRESS_DEFAULTS),
+    _recipe("rock", obstacles.build_rock, obstacles.ROCK_DEFAULTS),
+    _recipe("stroller", obstacles.build_stroller, obstacles.STROLLER_DEFAULTS),
+    _recipe("construction_barrier", obstacles.build_construction_barrier, obstacles.BARRIER_DEFAULTS),
+    _recipe("cone_cluster", obstacles.build_cone_cluster, obstacles.CONE_CLUSTER_DEFAULTS),
+    _recipe("truck", heavy.build_truck, heavy.TRUCK_DEFAULTS),
+    _recipe("bus", heavy.build_bus, heavy.BUS_DEFAULTS),
+    _recipe("motorcycle", heavy.build_motorcycle, heavy.MOTORCYCLE_DEFAULTS),
+    _recipe("traffic_sign", signals.build_traffic_sign, signals.TRAFFIC_SIGN_DEFAULTS),
+    _recipe("traffic_light", signals.build_traffic_light, signals.TRAFFIC_LIGHT_DEFAULTS),
+    _recipe("wheelie_bin", furniture.build_wheelie_bin, furniture.WHEELIE_BIN_DEFAULTS),
+    _recipe("litter_bin", furniture.build_litter_bin, furniture.LITTER_BIN_DEFAULTS),
+    _recipe("bench", furniture.build_bench, furniture.BENCH_DEFAULTS),
+    _recipe("bollard", furniture.build_bollard, furniture.BOLLARD_DEFAULTS),
+    _recipe("fire_hydrant", furniture.build_fire_hydrant, furniture.FIRE_HYDRANT_DEFAULTS),
+    _recipe("delineator", furniture.build_delineator, furniture.DELINEATOR_DEFAULTS),
+)})
+"""The packaged procedural recipes (read-only; user asset files register in `simgen.catalog.prop_mesh`)."""

@@ -1,0 +1,157 @@
+"""Human body proportions and body-part meshes shared by the person recipes (pure numpy).
+
+Object frame as in `people`: metres, z up, +x the facing direction, +y the person's left.
+Sizes are fractions of the standing height (stature); children (stature under about 1.6 m) get a
+larger head relative to their height, paid for by shorter legs and torso.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from simgen.geometry.mesh import MeshData, box_mesh, sphere_mesh, transform_mesh, tube_mesh
+
+_ADULT_FRACTIONS: Mapping[str, float] = {
+    "head_radius_m": 0.065, "neck_length_m": 0.035, "neck_radius_m": 0.028, "torso_length_m": 0.30,
+    "torso_depth_m": 0.12, "hip_width_m": 0.17, "arm_radius_m": 0.026, "upper_arm_length_m": 0.18,
+    "forearm_length_m": 0.15, "hand_radius_m": 0.024, "thigh_radius_m": 0.042, "knee_radius_m": 0.032,
+    "ankle_radius_m": 0.024, "hip_y_m": 0.045, "thigh_length_m": 0.245, "shin_length_m": 0.235,
+    "shoe_length_m": 0.15, "shoe_width_m": 0.058, "shoe_height_m": 0.04,
+}
+_ADULT_STATURE_M = 1.6  # from here up the proportions are the adult ones
+_CHILD_STATURE_M = 1.0  # ... and from here down the child's (head 1.35x the adult fraction)
+_CHILD_HEAD_GAIN = 0.35
+_HEAD_TOP_PER_RADIUS = 1.99  # neck top to hair top, in head radii (see `head_parts`)
+
+
+@dataclass(frozen=True)
+class Body:
+    """Body-part sizes in metres; build with `Body.of`."""
+
+    stature_m: float
+    shoulder_width_m: float
+    head_radius_m: float
+    neck_length_m: float
+    neck_radius_m: float
+    torso_length_m: float
+    torso_depth_m: float
+    hip_width_m: float
+    arm_radius_m: float
+    upper_arm_length_m: float
+    forearm_length_m: float
+    hand_radius_m: float
+    thigh_radius_m: float
+    knee_radius_m: float
+    ankle_radius_m: float
+    hip_y_m: float
+    thigh_length_m: float
+    shin_length_m: float
+    shoe_length_m: float
+    shoe_width_m: float
+    shoe_height_m: float
+
+    @classmethod
+    def of(cls, stature_m: float, shoulder_width_m: float, proportions_stature_m: float | None = None) -> Body:
+        """A body of standing height `stature_m` and shoulder width (arms included) `shoulder_width_m`.
+
+        Proportions follow `proportions_stature_m` (default `stature_m`): below 1.6 m the head
+        grows relative to the height (1.35x at 1.0 m) and legs and torso shorten to make room.
+        """
+        youth = float(np.clip((_ADULT_STATURE_M - (proportions_stature_m or stature_m))
+                              / (_ADULT_STATURE_M - _CHILD_STATURE_M), 0.0, 1.0))
+        fractions = dict(_ADULT_FRACTIONS)
+        head_gain = _CHILD_HEAD_GAIN * youth
+        extra = _HEAD_TOP_PER_RADIUS * fractions["head_radius_m"] * head_gain
+        fractions["head_radius_m"] *= 1.0 + head_gain
+        legs = fractions["thigh_length_m"] + fractions["shin_length_m"]
+        for key in ("thigh_length_m", "shin_length_m"):
+            fractions[key] *= 1.0 - 0.6 * extra / legs
+        fractions["torso_length_m"] -= 0.4 * extra
+        sizes = {name: fraction * stature_m for name, fraction in fractions.items()}
+        return cls(stature_m=stature_m, shoulder_width_m=shoulder_width_m, **sizes)
+
+    @property
+    def leg_length_m(self) -> float:
+        """Hip joint to ankle, metres."""
+        return self.thigh_length_m + self.shin_length_m
+
+    @property
+    def shoulder_y_m(self) -> float:
+        """|y| of each shoulder joint, so the arms' outer sides are at +-shoulder_width/2."""
+        return 0.5 * self.shoulder_width_m - self.arm_radius_m
+
+
+def segment_direction(angle_deg: float) -> np.ndarray:
+    """(3,) unit vector of a limb segment hanging `angle_deg` from straight down, + towards +x."""
+    angle = np.deg2rad(angle_deg)
+    return np.array([np.sin(angle), 0.0, -np.cos(angle)])
+
+
+def head_parts(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float) -> list[MeshData]:
+    """Neck (skin, tilted forward by `neck_tilt_deg`), head ellipsoid (skin) and hair cap (hair)."""
+    tilt = np.deg2rad(neck_tilt_deg)
+    neck_top = neck_base_m + body.neck_length_m * np.array([np.sin(tilt), 0.0, np.cos(tilt)])
+    radius = body.head_radius_m
+    center = neck_top + [0.0, 0.0, 0.85 * radius]
+    return [tube_mesh(neck_base_m - [0.0, 0.0, 0.02 * body.stature_m], neck_top, body.neck_radius_m, 8, "skin"),
+            sphere_mesh(radius, center, 6, 10, "skin", scale=(1.0, 0.85, 1.0)),
+            sphere_mesh(radius, center + [-0.2 * radius, 0.0, 0.14 * radius], 6, 10, "hair", scale=(1.0, 0.89, 1.0))]
+
+
+def torso_part(body: Body, hip_center_m: np.ndarray, lean_deg: float) -> MeshData:
+    """Torso box (clothing_top) from the hips up, wider at the shoulders, leaning forward by `lean_deg`."""
+    top_width = body.shoulder_width_m - 3.2 * body.arm_radius_m
+    torso = box_mesh((body.torso_depth_m, body.hip_width_m, body.torso_length_m), (0.0, 0.0, body.torso_length_m / 2),
+                     "clothing_top", top_scale=(1.0, top_width / body.hip_width_m))
+    return transform_mesh(torso, hip_center_m, pitch_deg=lean_deg)
+
+
+def shoulder_center(body: Body, hip_center_m: np.ndarray, lean_deg: float) -> np.ndarray:
+    """(3,) top centre of the torso leaning `lean_deg` forward about `hip_center_m`, metres."""
+    lean = np.deg2rad(lean_deg)
+    return hip_center_m + body.torso_length_m * np.array([np.sin(lean), 0.0, np.cos(lean)])
+
+
+def limb_parts(root_m: np.ndarray, joint_m: np.ndarray, end_m: np.ndarray, radii_m: tuple[float, float, float],
+               material: str) -> list[MeshData]:
+    """Two tapered segments root -> joint -> end with a sphere that fills the bend at the joint.
+
+    `radii_m` are the radii at the root, the joint and the end, metres.
+    """
+    return [tube_mesh(root_m, joint_m, radii_m[0], 8, material, radii_m[1]),
+            sphere_mesh(radii_m[1], joint_m, 4, 8, material),
+            tube_mesh(joint_m, end_m, radii_m[1], 8, material, radii_m[2])]
+
+
+def shoe_part(body: Body, ankle_m: np.ndarray, pitch_up_deg: float) -> MeshData:
+    """Shoe box (shoes) under the ankle, toes forward, tipped `pitch_up_deg` toes up about the ankle.
+
+    Its top reaches 10% of its height above the ankle so it overlaps the shin's end.
+    """
+    size = (body.shoe_length_m, body.shoe_width_m, body.shoe_height_m)
+    shoe = box_mesh(size, (0.3 * body.shoe_length_m, 0.0, -0.4 * body.shoe_height_m), "shoes")
+    return transform_mesh(shoe, ankle_m, pitch_deg=-pitch_up_deg)  # a positive pitch tips +x down
+
+
+def hand_part(body: Body, wrist_m: np.ndarray, forearm_angle_deg: float) -> MeshData:
+    """Hand ellipsoid (skin) continuing the forearm beyond `wrist_m`."""
+    hand = sphere_mesh(body.hand_radius_m, (0.0, 0.0, -0.6 * body.hand_radius_m), 4, 8, "skin",
+                       scale=(1.0, 0.8, 1.4))
+    return transform_mesh(hand, wrist_m, pitch_deg=-forearm_angle_deg)  # takes -z onto the forearm's direction
+
+
+def two_bone_joint(root_m: np.ndarray, end_m: np.ndarray, first_m: float, second_m: float,
+                   bend_direction: np.ndarray) -> np.ndarray:
+    """Middle joint (knee, elbow) of a two-segment limb from root to end, bending towards
+    `bend_direction` ((3,) vector, need not be unit); clamps the reach to what the segments allow."""
+    offset = end_m - root_m
+    distance = float(np.linalg.norm(offset))
+    axis = offset / distance
+    reach = float(np.clip(distance, abs(first_m - second_m) + 1e-6, first_m + second_m - 1e-6))
+    along = (first_m**2 - second_m**2 + reach**2) / (2 * reach)
+    bend = bend_direction - axis * float(np.dot(bend_direction, axis))
+    bend /= np.linalg.norm(bend)
+    return root_m + along * axis + np.sqrt(max(first_m**2 - along**2, 0.0)) * bend

@@ -1,0 +1,191 @@
+"""Person recipes: an articulated `pedestrian` posed by a gait model, and a `cyclist` riding.
+
+Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is where the
+lowest foot, or the bicycle's tyres, touch the ground), +x is the direction the person faces /
+rides. Body parts are sized as fractions of the standing height (`body.Body`); joint angles come
+from `gait.gait_pose`. Builders take a complete, validated parameter mapping (see
+`simgen.catalog.prop_mesh.get_recipe`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from simgen.geometry.mesh import MeshData, merge_meshes, sphere_mesh
+
+from .body import (
+    Body,
+    hand_part,
+    head_parts,
+    limb_parts,
+    segment_direction,
+    shoe_part,
+    shoulder_center,
+    torso_part,
+    two_bone_joint,
+)
+from .gait import GaitPose, gait_pose
+from .vehicles import SADDLE_HEIGHT_FRACTION, BicycleRig, bicycle_rig
+
+PEDESTRIAN_DEFAULTS: Mapping[str, float] = {"height_m": 1.75, "shoulder_width_m": 0.45, "speed_m_s": 1.3,
+                                            "gait_phase": 0.25}
+CYCLIST_DEFAULTS: Mapping[str, float] = {"height_m": 1.75, "bike_length_m": 1.75, "crank_phase": 0.0}
+
+_CYCLIST_LEAN_DEG = 40.0
+_BAR_PER_STATURE = 0.6  # handlebar height / rider stature: the bike's frame is sized to its rider
+_STATURE_RANGE_M = (0.9, 2.3)
+_SIDES = (1.0, -1.0)  # left (+y), right (-y), the order of every (left, right) pair
+
+
+def _posed_leg(body: Body, hip_m: np.ndarray, hip_deg: float, knee_deg: float,
+               foot_pitch_deg: float) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """Thigh, knee and shin (clothing_bottom) and a shoe (shoes); returns the parts and joints."""
+    knee = hip_m + body.thigh_length_m * segment_direction(hip_deg)
+    ankle = knee + body.shin_length_m * segment_direction(hip_deg - knee_deg)
+    radii = (body.thigh_radius_m, body.knee_radius_m, body.ankle_radius_m)
+    parts = [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, foot_pitch_deg)]
+    return parts, {"hip": hip_m, "knee": knee, "ankle": ankle}
+
+
+def _posed_arm(body: Body, shoulder_m: np.ndarray, shoulder_deg: float,
+               elbow_deg: float) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """Shoulder cap, upper arm, elbow and forearm (clothing_top), and a hand (skin)."""
+    elbow = shoulder_m + body.upper_arm_length_m * segment_direction(shoulder_deg)
+    wrist = elbow + body.forearm_length_m * segment_direction(shoulder_deg + elbow_deg)
+    radius = body.arm_radius_m
+    parts = [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
+             *limb_parts(shoulder_m, elbow, wrist, (radius, 0.9 * radius, 0.75 * radius), "clothing_top"),
+             hand_part(body, wrist, shoulder_deg + elbow_deg)]
+    return parts, {"shoulder": shoulder_m, "elbow": elbow, "wrist": wrist}
+
+
+def _pose_body(body: Body, pose: GaitPose) -> tuple[MeshData, dict[str, np.ndarray]]:
+    """The posed mesh and its joints (names like 'left_knee'), before grounding; hips at x = 0."""
+    hip = np.array([0.0, 0.0, body.shoe_height_m + body.leg_length_m])
+    lean = pose.torso_lean_deg
+    neck_base = shoulder_center(body, hip, lean)
+    shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
+    parts = [torso_part(body, hip, lean), *head_parts(body, neck_base, 0.5 * lean)]
+    joints = {"pelvis": hip, "neck": neck_base}
+    for index, (side, name) in enumerate(zip(_SIDES, ("left", "right"), strict=True)):
+        leg, leg_joints = _posed_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pose.hip_deg[index],
+                                     pose.knee_deg[index], pose.foot_pitch_deg[index])
+        arm, arm_joints = _posed_arm(body, shoulder + [0.0, side * body.shoulder_y_m, 0.0],
+                                     pose.shoulder_deg[index], pose.elbow_deg[index])
+        parts += leg + arm
+        joints.update({f"{name}_{joint}": point for joint, point in (leg_joints | arm_joints).items()})
+    return merge_meshes(parts), joints
+
+
+def _grounded(mesh: MeshData, joints: dict[str, np.ndarray]) -> tuple[MeshData, dict[str, np.ndarray]]:
+    """Shifts mesh and joints so the footprint is centred on the origin and the lowest point is z = 0."""
+    low, high = mesh.bounds_m
+    shift = np.array([-(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2, -low[2]])
+    moved = MeshData(mesh.vertices_m + shift, mesh.faces, mesh.face_material, mesh.materials)
+    return moved, {name: point + shift for name, point in joints.items()}
+
+
+def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray]]:
+    """The pedestrian's mesh and skeleton: joint name -> (3,) position, object frame, metres.
+
+    Joints: pelvis, neck and left_/right_ hip, knee, ankle, shoulder, elbow, wrist. The stature
+    is solved so that the posed body's top (hair) is exactly at `height_m`; the posed geometry's
+    height is linear in the stature for fixed angles and proportions.
+    """
+    height, shoulders = params["height_m"], params["shoulder_width_m"]
+    if not 0.15 * height <= shoulders <= 0.45 * height:
+        raise ValueError(f"shoulder_width_m={shoulders} must lie within [0.15, 0.45] x height_m={height}")
+    nominal = Body.of(height, shoulders)
+    pose = gait_pose(params["speed_m_s"], params["gait_phase"], nominal.shoe_height_m + nominal.leg_length_m)
+    probe, _ = _grounded(*_pose_body(nominal, pose))
+    stature = height * height / float(probe.vertices_m[:, 2].max())
+    return _grounded(*_pose_body(Body.of(stature, shoulders, proportions_stature_m=height), pose))
+
+
+def build_pedestrian(params: Mapping[str, float]) -> MeshData:
+    """Articulated pedestrian standing, walking or running: knees, elbows and feet posed by a gait model.
+
+    Params: height_m (top of the hair, metres), shoulder_width_m (y extent incl. arms, metres),
+    speed_m_s (along +x, m/s: 0 stands, about 0.8-2 walks, above about 2.5 runs; at most 8),
+    gait_phase (0..1 in the gait cycle, 0 = left heel strike; when standing it varies the weight
+    shift and arm bend). Children (height under 1.6 m) get a larger head relative to their height.
+    Slots: skin, hair, clothing_top, clothing_bottom, shoes.
+    """
+    return posed_pedestrian(params)[0]
+
+
+def _pedalling_leg(body: Body, hip_m: np.ndarray, pedal_m: np.ndarray) -> list[MeshData]:
+    """Thigh, knee and shin (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`."""
+    ankle = pedal_m + [0.0, 0.0, 0.9 * body.shoe_height_m]
+    knee = two_bone_joint(hip_m, ankle, body.thigh_length_m, body.shin_length_m, np.array([1.0, 0.0, 0.0]))
+    radii = (body.thigh_radius_m, body.knee_radius_m, body.ankle_radius_m)
+    return [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, 0.0)]
+
+
+def _reaching_arm(body: Body, shoulder_m: np.ndarray, grip_m: np.ndarray) -> list[MeshData]:
+    """Upper arm and forearm (clothing_top), elbows bent slightly down and back, to a hand (skin) on the grip."""
+    elbow = two_bone_joint(shoulder_m, grip_m, body.upper_arm_length_m, body.forearm_length_m,
+                           np.array([-0.3, 0.0, -1.0]))
+    radius = body.arm_radius_m
+    return [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
+            *limb_parts(shoulder_m, elbow, grip_m, (radius, 0.9 * radius, 0.8 * radius), "clothing_top"),
+            sphere_mesh(body.hand_radius_m, grip_m, 4, 8, "skin", scale=(1.4, 0.8, 1.0))]
+
+
+def _rider(body: Body, rig: BicycleRig) -> list[MeshData]:
+    """A rider sitting on the saddle, leaning forward, hands on the grips and feet on the pedals."""
+    hip = rig.saddle_top_m + [0.0, 0.0, 0.03 * body.stature_m]
+    neck_base = shoulder_center(body, hip, _CYCLIST_LEAN_DEG)
+    parts = [torso_part(body, hip, _CYCLIST_LEAN_DEG), *head_parts(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG)]
+    shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
+    for side, grip, pedal in zip(_SIDES, rig.grips_m, rig.pedals_m, strict=True):
+        parts += _pedalling_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pedal)
+        parts += _reaching_arm(body, shoulder + [0.0, side * body.shoulder_y_m, 0.0], grip)
+    return parts
+
+
+def _rider_top_per_stature(proportions_stature_m: float) -> float:
+    """Height of the rider's top above the saddle per metre of stature, for fixed proportions
+    (the geometry is then linear in the stature)."""
+    unit = Body.of(1.0, 0.26, proportions_stature_m)
+    hip = np.array([0.0, 0.0, 0.03])
+    neck_base = shoulder_center(unit, hip, _CYCLIST_LEAN_DEG)
+    return float(merge_meshes(head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG)).vertices_m[:, 2].max())
+
+
+def _rider_stature_m(height_m: float) -> tuple[float, float]:
+    """(stature, proportions stature) of a rider whose seated top is at `height_m`.
+
+    Proportions depend on the stature, so a few fixed-point steps find it; the returned
+    stature is exact for the returned proportions.
+    """
+    stature = proportions = height_m
+    for _ in range(4):
+        proportions = stature
+        stature = height_m / (SADDLE_HEIGHT_FRACTION * _BAR_PER_STATURE + _rider_top_per_stature(proportions))
+    return stature, proportions
+
+
+def build_cyclist(params: Mapping[str, float]) -> MeshData:
+    """Cyclist: a bicycle with a seated, forward-leaning rider pedalling, merged into one mesh (one instance).
+
+    Params: height_m (overall height: top of the rider's hair, metres), bike_length_m (tyre to
+    tyre, metres; wheel size and handlebar width scale with it), crank_phase (0..1 turn of the
+    cranks from the left pedal at the front; the knees follow the pedals). The rider's stature is
+    solved so the overall height matches; saddle and handlebar heights follow the stature.
+    Slots: tire, metal, skin, hair, clothing_top, clothing_bottom, shoes.
+    """
+    height, bike_length, crank_phase = params["height_m"], params["bike_length_m"], params["crank_phase"]
+    if not 0.0 <= crank_phase <= 1.0:
+        raise ValueError(f"crank_phase={crank_phase} must lie within [0, 1]")
+    stature, proportions = _rider_stature_m(height)
+    if not _STATURE_RANGE_M[0] <= stature <= _STATURE_RANGE_M[1]:
+        raise ValueError(f"height_m={height} needs a rider of stature {stature:.2f} m; expected "
+                         f"{_STATURE_RANGE_M[0]}..{_STATURE_RANGE_M[1]} m")
+    bar_height, wheel_radius = _BAR_PER_STATURE * stature, 0.194 * bike_length
+    if bar_height < 2.2 * wheel_radius:
+        raise ValueError(f"bike_length_m={bike_length} is too large a bicycle for a cyclist of height_m={height}")
+    rig = bicycle_rig(bike_length, 0.34 * bike_length, bar_height, wheel_radius, crank_turns=crank_phase)
+    return merge_meshes([rig.mesh, *_rider(Body.of(stature, 0.26 * stature, proportions), rig)])

@@ -1,0 +1,135 @@
+"""Street-furniture recipes: `traffic_cone`, `pole`, `building` and `tree` (pure numpy).
+
+Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
+contact), +x forward (a pole's lamp arm points along +x; a building's length runs along x).
+Builders take a complete, validated parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, sphere_mesh, tube_mesh
+
+TRAFFIC_CONE_DEFAULTS: Mapping[str, float] = {"height_m": 0.7, "base_width_m": 0.38}
+POLE_DEFAULTS: Mapping[str, float] = {"height_m": 8.0, "radius_m": 0.1, "has_arm": 1.0, "arm_length_m": 1.8}
+BUILDING_DEFAULTS: Mapping[str, float] = {"length_m": 20.0, "width_m": 12.0, "height_m": 15.0, "floors": 5.0}
+TREE_DEFAULTS: Mapping[str, float] = {"height_m": 6.0, "crown_radius_m": 2.0}
+
+_CONE_SEGMENTS = 16
+_WINDOW_PROUD_M = 0.03  # how far window panes stand out of the facade
+_BAY_WIDTH_M = 3.0  # facade width per window column
+
+
+def build_traffic_cone(params: Mapping[str, float]) -> MeshData:
+    """Traffic cone: square base plate, orange cone body and a white reflective band.
+
+    Params (metres): height_m (tip), base_width_m (square base side; x and y extent).
+    Slots: cone_base, cone_orange, reflective_white.
+    """
+    height, base_width = params["height_m"], params["base_width_m"]
+    base_height = min(0.04 * height, 0.03)
+    if height <= 4 * base_height:
+        raise ValueError(f"height_m={height} is too small for a traffic cone")
+    bottom_radius, top_radius = 0.4 * base_width, 0.035 * base_width
+    body_height = height - base_height
+
+    def radius_at(z_m: float) -> float:
+        return bottom_radius + (top_radius - bottom_radius) * (z_m - base_height) / body_height
+
+    band_z = (base_height + 0.45 * body_height, base_height + 0.65 * body_height)
+    band_center = (0.0, 0.0, sum(band_z) / 2)
+    return merge_meshes([
+        box_mesh((base_width, base_width, base_height), (0.0, 0.0, base_height / 2), "cone_base"),
+        cylinder_mesh(bottom_radius, body_height, (0.0, 0.0, base_height + body_height / 2), "z",
+                      _CONE_SEGMENTS, "cone_orange", top_radius_m=top_radius),
+        cylinder_mesh(radius_at(band_z[0]) + 0.003, band_z[1] - band_z[0], band_center, "z", _CONE_SEGMENTS,
+                      "reflective_white", top_radius_m=radius_at(band_z[1]) + 0.003),
+    ])
+
+
+def _lamp_arm(height_m: float, radius_m: float, arm_length_m: float) -> list[MeshData]:
+    """Horizontal arm along +x near the pole top with a lamp housing under its end (metal)."""
+    arm_z = height_m - 2.5 * radius_m
+    arm_end = np.array([arm_length_m, 0.0, arm_z])
+    housing = (min(0.6, 0.35 * arm_length_m), min(0.3, 0.18 * arm_length_m), min(0.12, 0.07 * arm_length_m))
+    housing_center = arm_end - [housing[0] / 2, 0.0, 0.5 * radius_m + housing[2] / 2]
+    return [tube_mesh((0.0, 0.0, arm_z), arm_end, 0.5 * radius_m, 8, "metal"),
+            box_mesh(housing, housing_center, "metal")]
+
+
+def build_pole(params: Mapping[str, float]) -> MeshData:
+    """Street lamp / utility pole: slightly tapered metal shaft, optional lamp arm along +x.
+
+    Params: height_m (top, metres), radius_m (shaft radius at the ground, metres), has_arm
+    (>= 0.5: lamp arm, below: bare pole), arm_length_m (metres, from the pole axis). Slot: metal.
+    """
+    height, radius = params["height_m"], params["radius_m"]
+    if height <= 10 * radius:
+        raise ValueError(f"height_m={height} must exceed 10 x radius_m={radius}")
+    parts = [cylinder_mesh(radius, height, (0.0, 0.0, height / 2), "z", 12, "metal", top_radius_m=0.7 * radius)]
+    if params["has_arm"] >= 0.5:
+        parts += _lamp_arm(height, radius, params["arm_length_m"])
+    return merge_meshes(parts)
+
+
+def _window_panes(length_m: float, width_m: float, facade_height_m: float, floors: int) -> list[MeshData]:
+    """Thin window boxes (window) proud of the two facades at y = +-width_m / 2, one per bay and floor."""
+    bays = max(1, int(length_m // _BAY_WIDTH_M))
+    bay_width, floor_height = length_m / bays, facade_height_m / floors
+    pane = (0.5 * bay_width, 2 * _WINDOW_PROUD_M, 0.55 * floor_height)
+    xs = -0.5 * length_m + bay_width * (np.arange(bays) + 0.5)
+    zs = floor_height * (np.arange(floors) + 0.55)
+    return [box_mesh(pane, (x, side * (0.5 * width_m), z), "window")
+            for side in (1.0, -1.0) for z in zs for x in xs]
+
+
+def build_building(params: Mapping[str, float]) -> MeshData:
+    """Block building: facade box, a window grid on both long facades, and a roof slab on top.
+
+    Params: length_m (x), width_m (y), height_m (roof top), all metres; floors (rounded to the
+    nearest whole number, at least 1, so a uniformly drawn float works).
+    Window panes stick out 3 cm, so the footprint across the long facades is 6 cm larger.
+    Slots: facade, window, roof.
+    """
+    length, width, height, floors = params["length_m"], params["width_m"], params["height_m"], params["floors"]
+    floor_count = max(1, int(np.floor(floors + 0.5)))
+    roof_thickness = min(0.3, 0.05 * height)
+    facade_height = height - roof_thickness
+    long_x = length >= width
+    panes = _window_panes(length if long_x else width, width if long_x else length, facade_height, floor_count)
+    if not long_x:
+        panes = [_swap_xy(pane) for pane in panes]
+    return merge_meshes([
+        box_mesh((length, width, facade_height), (0.0, 0.0, facade_height / 2), "facade"),
+        box_mesh((length, width, roof_thickness), (0.0, 0.0, facade_height + roof_thickness / 2), "roof"),
+        *panes,
+    ])
+
+
+def _swap_xy(mesh: MeshData) -> MeshData:
+    """Mirrors a mesh across the plane x = y (swaps x and y), reversing faces to keep them outward."""
+    faces = tuple(tuple(reversed(face)) for face in mesh.faces)
+    return MeshData(mesh.vertices_m[:, [1, 0, 2]], faces, mesh.face_material, mesh.materials)
+
+
+def build_tree(params: Mapping[str, float]) -> MeshData:
+    """Deciduous tree: bark trunk cylinder and an ellipsoidal foliage crown.
+
+    Params (metres): height_m (crown top), crown_radius_m (horizontal crown radius; the x and y
+    extent is twice it). Slots: bark, foliage.
+    """
+    height, crown_radius = params["height_m"], params["crown_radius_m"]
+    trunk_radius = 0.025 * height + 0.02
+    if crown_radius <= 2 * trunk_radius:
+        raise ValueError(f"crown_radius_m={crown_radius} must exceed twice the trunk radius {trunk_radius:.3f} m")
+    crown_half_height = min(0.35 * height, 1.25 * crown_radius)
+    crown_center_z = height - crown_half_height
+    return merge_meshes([
+        cylinder_mesh(trunk_radius, crown_center_z, (0.0, 0.0, crown_center_z / 2), "z", 10, "bark",
+                      top_radius_m=0.7 * trunk_radius),
+        sphere_mesh(crown_radius, (0.0, 0.0, crown_center_z), 8, 12, "foliage",
+                    scale=(1.0, 1.0, crown_half_height / crown_radius)),
+    ])

@@ -1,0 +1,332 @@
+"""Vehicle recipes: `car`, `van` and `bicycle` as `MeshData` (pure numpy).
+
+Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is where the
+wheels touch the ground), +x forward (headlights at +x, tail lights at -x), +y to the left.
+Every builder takes a complete, validated parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`,
+which fills defaults and rejects unknown or non-positive sizes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, tube_mesh
+
+CAR_DEFAULTS: Mapping[str, float] = {"length_m": 4.5, "width_m": 1.8, "height_m": 1.5, "wheel_radius_m": 0.33}
+VAN_DEFAULTS: Mapping[str, float] = {"length_m": 5.2, "width_m": 2.0, "height_m": 2.3, "wheel_radius_m": 0.36}
+BICYCLE_DEFAULTS: Mapping[str, float] = {"length_m": 1.75, "width_m": 0.6, "height_m": 1.05,
+                                         "wheel_radius_m": 0.34}
+
+SADDLE_HEIGHT_FRACTION = 0.93  # saddle top height / handlebar top height of a bicycle
+PLATE_SIZE_M = (0.52, 0.11)  # EU number plate, width x height
+_GLASS_OFFSET_M = 0.01  # glass stands this far proud of the cabin, so it never z-fights the paint
+_TIRE_SEGMENTS = 20
+_LEFT_CRANK_START_DEG = 165.0  # left crank angle at crank_turns = 0, from +x towards +z
+
+
+@dataclass(frozen=True)
+class _Frustum:
+    """A convex six-faced solid, symmetric about y = 0, with trapezoids as its side view.
+
+    Attributes:
+        x_bottom_m: (rear x, front x) of the bottom face, metres.
+        x_top_m: (rear x, front x) of the top face, metres.
+        z_m: (bottom z, top z), metres.
+        half_width_m: (bottom, top) half-width along y, metres.
+    """
+
+    x_bottom_m: tuple[float, float]
+    x_top_m: tuple[float, float]
+    z_m: tuple[float, float]
+    half_width_m: tuple[float, float]
+
+    def section(self, z_m: float) -> tuple[float, float, float]:
+        """(rear x, front x, half-width) of the horizontal cut at height `z_m`, metres."""
+        t = (z_m - self.z_m[0]) / (self.z_m[1] - self.z_m[0])
+        rear = self.x_bottom_m[0] + t * (self.x_top_m[0] - self.x_bottom_m[0])
+        front = self.x_bottom_m[1] + t * (self.x_top_m[1] - self.x_bottom_m[1])
+        half = self.half_width_m[0] + t * (self.half_width_m[1] - self.half_width_m[0])
+        return rear, front, half
+
+    def band(self, z0_m: float, z1_m: float, offset_m: float, rear_x_m: float | None = None) -> _Frustum:
+        """The slice between `z0_m` and `z1_m`, pushed `offset_m` outwards (front, rear, sides).
+
+        With `rear_x_m` the slice is instead cut off vertically at that x (no rear offset).
+        """
+        (r0, f0, h0), (r1, f1, h1) = self.section(z0_m), self.section(z1_m)
+        rear = (rear_x_m, rear_x_m) if rear_x_m is not None else (r0 - offset_m, r1 - offset_m)
+        return _Frustum((rear[0], f0 + offset_m), (rear[1], f1 + offset_m), (z0_m, z1_m),
+                        (h0 + offset_m, h1 + offset_m))
+
+    def mesh(self, material: str) -> MeshData:
+        """The solid as a closed 8-vertex, 6-quad mesh (same topology as `box_mesh`)."""
+        (xb0, xb1), (xt0, xt1), (z0, z1), (hb, ht) = self.x_bottom_m, self.x_top_m, self.z_m, self.half_width_m
+        vertices = np.array([
+            [xb0, -hb, z0], [xb1, -hb, z0], [xb1, hb, z0], [xb0, hb, z0],
+            [xt0, -ht, z1], [xt1, -ht, z1], [xt1, ht, z1], [xt0, ht, z1],
+        ], dtype=np.float64)
+        template = box_mesh((1.0, 1.0, 1.0), material=material)
+        return MeshData(vertices, template.faces, template.face_material, template.materials)
+
+
+@dataclass(frozen=True)
+class _Chassis:
+    """Shared vehicle dimensions, metres: overall size, wheels, body bottom and belt line."""
+
+    length_m: float
+    width_m: float
+    height_m: float
+    wheel_radius_m: float
+    belt_fraction: float
+
+    @property
+    def clearance_m(self) -> float:
+        return 0.5 * self.wheel_radius_m
+
+    @property
+    def belt_m(self) -> float:
+        return self.belt_fraction * self.height_m
+
+    @property
+    def body_half_width_m(self) -> float:
+        return 0.5 * self.width_m - 0.015 * self.width_m
+
+
+def _chassis(params: Mapping[str, float], belt_fraction: float) -> _Chassis:
+    """Reads the four vehicle parameters; raises ValueError if the wheels do not fit."""
+    chassis = _Chassis(params["length_m"], params["width_m"], params["height_m"], params["wheel_radius_m"],
+                       belt_fraction)
+    if chassis.wheel_radius_m >= 0.2 * chassis.length_m or 2 * chassis.wheel_radius_m >= 0.9 * chassis.belt_m:
+        raise ValueError(f"wheel_radius_m={chassis.wheel_radius_m} is too large for length_m="
+                         f"{chassis.length_m} / height_m={chassis.height_m}")
+    return chassis
+
+
+def _lower_body(chassis: _Chassis) -> MeshData:
+    """Paint box from the ground clearance up to the belt line, full length, slight tumblehome."""
+    height = chassis.belt_m - chassis.clearance_m
+    return box_mesh((chassis.length_m, 2 * chassis.body_half_width_m, height),
+                    (0.0, 0.0, chassis.clearance_m + height / 2), "paint", top_scale=(1.0, 0.97))
+
+
+def _wheels(chassis: _Chassis) -> list[MeshData]:
+    """Four tyres (cylinders along y, touching z = 0, outer faces at +-width/2) with metal hubs."""
+    radius, tire_width = chassis.wheel_radius_m, 0.12 * chassis.width_m
+    axle_x = 0.5 * chassis.length_m - 0.2 * chassis.length_m
+    parts = []
+    for x in (axle_x, -axle_x):
+        for side in (1.0, -1.0):
+            tire_y = side * (0.5 * chassis.width_m - tire_width / 2)
+            hub_y = side * (0.5 * chassis.width_m - 0.005)
+            parts.append(cylinder_mesh(radius, tire_width, (x, tire_y, radius), "y", _TIRE_SEGMENTS, "tire"))
+            parts.append(cylinder_mesh(0.55 * radius, 0.02, (x, hub_y, radius), "y", 10, "metal"))
+    return parts
+
+
+def _light_pair(chassis: _Chassis, front: bool, size_m: tuple[float, float, float], z_m: float,
+                material: str) -> list[MeshData]:
+    """Two light boxes on the front (+x) or rear (-x) face, 5 mm proud of it, mirrored in y."""
+    sign = 1.0 if front else -1.0
+    x = sign * (0.5 * chassis.length_m + 0.005 - size_m[0] / 2)
+    y = 0.97 * chassis.body_half_width_m - 0.6 * size_m[1]
+    return [box_mesh(size_m, (x, side * y, z_m), material) for side in (1.0, -1.0)]
+
+
+def number_plate(face_x_m: float, z_m: float, size_m: tuple[float, float] = PLATE_SIZE_M) -> MeshData:
+    """A 10 mm thick number plate (plate) of `size_m` = (width y, height z) metres, centred at
+    y = 0, `z_m` on the front or rear face at x = `face_x_m`: it stands 5 mm proud of that face."""
+    return box_mesh((0.01, size_m[0], size_m[1]), (face_x_m, 0.0, z_m), "plate")
+
+
+def _plates(chassis: _Chassis, rear_z_m: float) -> list[MeshData]:
+    """Front plate low on the bumper, rear plate at `rear_z_m`, sized down on narrow vehicles."""
+    size = (min(PLATE_SIZE_M[0], 0.3 * chassis.width_m), PLATE_SIZE_M[1])
+    front_z = chassis.clearance_m + 0.3 * (chassis.belt_m - chassis.clearance_m)
+    return [number_plate(0.5 * chassis.length_m, front_z, size), number_plate(-0.5 * chassis.length_m, rear_z_m, size)]
+
+
+def _car_cabin(chassis: _Chassis) -> _Frustum:
+    """Greenhouse: sloped windscreen and rear window, narrower roof; its top is the car's top."""
+    length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.01
+    return _Frustum((-0.38 * length, 0.22 * length), (-0.27 * length, 0.01 * length),
+                    (chassis.belt_m, chassis.height_m), (half, 0.8 * half))
+
+
+def build_car(params: Mapping[str, float]) -> MeshData:
+    """Passenger car: paint body and cabin, glass windows, 4 tyres, head and tail lights, number plates.
+
+    Params (metres): length_m (x extent), width_m (y extent, tyres included), height_m (roof top),
+    wheel_radius_m. Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
+    """
+    chassis = _chassis(params, belt_fraction=0.58)
+    cabin = _car_cabin(chassis)
+    glass = cabin.band(chassis.belt_m + 0.04, chassis.height_m - 0.07, _GLASS_OFFSET_M)
+    light_z = chassis.belt_m - 0.09 * chassis.height_m
+    light_size = (0.03, 0.14 * chassis.width_m, 0.06 * chassis.height_m)
+    return merge_meshes([
+        _lower_body(chassis), cabin.mesh("paint"), glass.mesh("glass"), *_wheels(chassis),
+        *_light_pair(chassis, True, light_size, light_z, "headlight"),
+        *_light_pair(chassis, False, light_size, light_z + 0.02, "taillight"),
+        *_plates(chassis, chassis.clearance_m + 0.55 * (chassis.belt_m - chassis.clearance_m)),
+    ])
+
+
+def _van_cabin(chassis: _Chassis) -> _Frustum:
+    """Box-like upper body over the full length: short hood, raked windscreen, flat rear."""
+    length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.005
+    front_bottom = 0.5 * length - 0.14 * length
+    front_top = front_bottom - 0.3 * (chassis.height_m - chassis.belt_m)
+    return _Frustum((-0.5 * length, front_bottom), (-0.5 * length, front_top),
+                    (chassis.belt_m, chassis.height_m), (half, 0.95 * half))
+
+
+def _van_glass(chassis: _Chassis, cabin: _Frustum) -> list[MeshData]:
+    """Windscreen plus front side windows (a cut band), and a pane on the rear doors."""
+    cabin_height = chassis.height_m - chassis.belt_m
+    z0, z1 = chassis.belt_m + 0.05 * cabin_height, chassis.height_m - 0.18 * cabin_height
+    front = cabin.band(z0, z1, _GLASS_OFFSET_M, rear_x_m=cabin.x_bottom_m[1] - 0.28 * chassis.length_m)
+    rear_size = (0.02, 1.5 * cabin.half_width_m[1], 0.3 * cabin_height)
+    rear = box_mesh(rear_size, (-0.5 * chassis.length_m, 0.0, (z0 + z1) / 2 + 0.05 * cabin_height), "glass")
+    return [front.mesh("glass"), rear]
+
+
+def build_van(params: Mapping[str, float]) -> MeshData:
+    """Delivery van: tall boxy paint body, windscreen and cab windows, 4 tyres, lights, number plates.
+
+    Params (metres): length_m, width_m (tyres included), height_m (roof top), wheel_radius_m.
+    Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
+    """
+    chassis = _chassis(params, belt_fraction=0.45)
+    cabin = _van_cabin(chassis)
+    head_size = (0.03, 0.12 * chassis.width_m, 0.05 * chassis.height_m)
+    tail_size = (0.03, 0.07 * chassis.width_m, 0.12 * chassis.height_m)
+    return merge_meshes([
+        _lower_body(chassis), cabin.mesh("paint"), *_van_glass(chassis, cabin), *_wheels(chassis),
+        *_light_pair(chassis, True, head_size, chassis.belt_m - 0.08 * chassis.height_m, "headlight"),
+        *_light_pair(chassis, False, tail_size, chassis.belt_m - 0.06 * chassis.height_m, "taillight"),
+        *_plates(chassis, chassis.clearance_m + 0.35 * (chassis.belt_m - chassis.clearance_m)),
+    ])
+
+
+@dataclass(frozen=True)
+class BicycleRig:
+    """A bicycle mesh plus the points a rider attaches to (object frame, metres, (3,) arrays).
+
+    Attributes:
+        mesh: the bicycle.
+        saddle_top_m: top centre of the saddle.
+        grips_m: (left +y, right -y) handlebar grip centres.
+        pedals_m: (left +y, right -y) pedal top centres.
+    """
+
+    mesh: MeshData
+    saddle_top_m: np.ndarray
+    grips_m: tuple[np.ndarray, np.ndarray]
+    pedals_m: tuple[np.ndarray, np.ndarray]
+
+
+def _ring_mesh(center_m: np.ndarray, outer_radius_m: float, inner_radius_m: float, width_m: float,
+               material: str, segments: int = _TIRE_SEGMENTS) -> MeshData:
+    """A closed annulus (tyre) about an axis along y through `center_m`: square cross-section."""
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    profile = ((outer_radius_m, -0.5), (outer_radius_m, 0.5), (inner_radius_m, 0.5), (inner_radius_m, -0.5))
+    vertices = np.array([[r * np.cos(a), y * width_m, r * np.sin(a)] for a in angles for r, y in profile])
+    faces = []
+    for i in range(segments):
+        a, b = 4 * i, 4 * ((i + 1) % segments)
+        for k in range(4):
+            k1 = (k + 1) % 4
+            faces.append((a + k, a + k1, b + k1, b + k))
+    return MeshData(vertices + center_m, tuple(faces), (0,) * len(faces), (material,))
+
+
+def _bicycle_wheel(center_m: np.ndarray, radius_m: float, tube_radius_m: float) -> list[MeshData]:
+    """Thin tyre ring, hub and two crossed spokes (metal), in the x-z plane."""
+    spoke = 0.85 * radius_m
+    parts = [_ring_mesh(center_m, radius_m, 0.88 * radius_m, 0.035, "tire", 16),
+             cylinder_mesh(2 * tube_radius_m, 0.08, center_m, "y", 8, "metal")]
+    for angle in (np.pi / 4, 3 * np.pi / 4):
+        reach = spoke * np.array([np.cos(angle), 0.0, np.sin(angle)])
+        parts.append(tube_mesh(center_m - reach, center_m + reach, 0.2 * tube_radius_m, 4, "metal"))
+    return parts
+
+
+def _frame_points(length_m: float, height_m: float, radius_m: float) -> dict[str, np.ndarray]:
+    """Key frame points (object frame, metres) of a diamond-frame bicycle."""
+    wheelbase = length_m - 2 * radius_m
+    bar_radius = 0.0095 * length_m
+    rear = np.array([-0.5 * length_m + radius_m, 0.0, radius_m])
+    front = np.array([0.5 * length_m - radius_m, 0.0, radius_m])
+    bracket = np.array([rear[0] + 0.41 * wheelbase, 0.0, 0.8 * radius_m])
+    seat_dir = np.array([-np.cos(np.deg2rad(73.0)), 0.0, np.sin(np.deg2rad(73.0))])
+    saddle_z = SADDLE_HEIGHT_FRACTION * height_m
+    post_top = bracket + seat_dir * (saddle_z - 0.035 * length_m - bracket[2]) / seat_dir[2]
+    bar = np.array([front[0] - 0.12 * wheelbase, 0.0, height_m - bar_radius])
+    head_top = bar - np.array([0.04 * wheelbase, 0.0, 0.12 * (height_m - radius_m)])
+    return {"rear": rear, "front": front, "bracket": bracket, "post_top": post_top,
+            "seat_top": bracket + 0.75 * (post_top - bracket), "bar": bar, "head_top": head_top,
+            "head_bottom": head_top + 0.3 * (front - head_top),
+            "saddle_top": np.array([post_top[0] + 0.02, 0.0, saddle_z])}
+
+
+def _frame_tubes(points: dict[str, np.ndarray], tube_radius_m: float) -> list[MeshData]:
+    """Seat, top, down, head tubes, stays, fork and stem as metal tubes."""
+    pairs = (("bracket", "post_top"), ("seat_top", "head_top"), ("bracket", "head_bottom"),
+             ("head_bottom", "head_top"), ("bracket", "rear"), ("seat_top", "rear"),
+             ("head_bottom", "front"), ("head_top", "bar"))
+    return [tube_mesh(points[a], points[b], tube_radius_m, 6, "metal") for a, b in pairs]
+
+
+def _drivetrain(bracket_m: np.ndarray, crank_m: float, width_m: float, tube_radius_m: float,
+                crank_turns: float) -> tuple[list[MeshData], tuple[np.ndarray, np.ndarray]]:
+    """Chainring, two cranks and pedals; returns the parts and the (left, right) pedal tops.
+
+    `crank_turns` (0..1) turns the cranks the way forward pedalling does (the front pedal goes
+    down); at 0 the left pedal is back and slightly up, the right one forward and slightly down.
+    """
+    parts = [cylinder_mesh(0.6 * crank_m, 0.01, bracket_m + [0.0, -0.05, 0.0], "y", 12, "metal")]
+    pedals = []
+    left_angle = np.deg2rad(_LEFT_CRANK_START_DEG - 360.0 * crank_turns)  # angles from +x towards +z
+    for side, angle in ((1.0, left_angle), (-1.0, left_angle + np.pi)):
+        pedal = bracket_m + np.array([crank_m * np.cos(angle), side * 0.18 * width_m, crank_m * np.sin(angle)])
+        parts.append(tube_mesh(bracket_m + [0.0, side * 0.06, 0.0], pedal, tube_radius_m, 4, "metal"))
+        parts.append(box_mesh((0.09, 0.08, 0.02), pedal, "metal"))
+        pedals.append(pedal + [0.0, 0.0, 0.01])
+    return parts, (pedals[0], pedals[1])
+
+
+def bicycle_rig(length_m: float, width_m: float, height_m: float, wheel_radius_m: float,
+                crank_turns: float = 0.0) -> BicycleRig:
+    """Builds a bicycle (sizes in metres; height_m = handlebar top) and its rider attachment points.
+
+    `crank_turns` (0..1) is how far the cranks have turned (see `_drivetrain`).
+    """
+    if height_m < 2.2 * wheel_radius_m or length_m < 4.4 * wheel_radius_m:
+        raise ValueError(f"wheel_radius_m={wheel_radius_m} is too large for length_m={length_m} / "
+                         f"height_m={height_m}")
+    points = _frame_points(length_m, height_m, wheel_radius_m)
+    tube_radius, bar_radius = 0.012 * length_m, 0.0095 * length_m
+    drive, pedals = _drivetrain(points["bracket"], 0.5 * wheel_radius_m, width_m, 0.5 * tube_radius, crank_turns)
+    grip_y = 0.4 * width_m
+    saddle = box_mesh((0.15 * length_m, 0.08 * length_m, 0.035 * length_m),
+                      points["saddle_top"] - [0.0, 0.0, 0.0175 * length_m], "tire")
+    parts = [*_bicycle_wheel(points["rear"], wheel_radius_m, tube_radius),
+             *_bicycle_wheel(points["front"], wheel_radius_m, tube_radius),
+             *_frame_tubes(points, tube_radius), *drive, saddle,
+             cylinder_mesh(0.75 * bar_radius, 0.7 * width_m, points["bar"], "y", 8, "metal"),
+             *(cylinder_mesh(bar_radius, 0.2 * width_m, points["bar"] + [0.0, side * grip_y, 0.0], "y", 8, "tire")
+               for side in (1.0, -1.0))]
+    grips = (points["bar"] + [0.0, grip_y, 0.0], points["bar"] - [0.0, grip_y, 0.0])
+    return BicycleRig(merge_meshes(parts), points["saddle_top"], grips, pedals)
+
+
+def build_bicycle(params: Mapping[str, float]) -> MeshData:
+    """Diamond-frame bicycle without rider: two thin tyres, metal frame, saddle and grips.
+
+    Params (metres): length_m (tyre to tyre), width_m (handlebar width), height_m (handlebar
+    top), wheel_radius_m. Slots: tire (tyres, saddle, grips), metal (frame, hubs, cranks).
+    """
+    return bicycle_rig(params["length_m"], params["width_m"], params["height_m"], params["wheel_radius_m"]).mesh

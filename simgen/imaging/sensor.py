@@ -1,0 +1,129 @@
+"""The sensor model between the render and the labels: one warp for the image and every label.
+
+Cycles renders an ideal pinhole image. With lens distortion, the pinhole render is larger
+than the output (`render_camera`: the same focal length in pixels, an `overscan_px` border on
+each side, so barrel distortion's corners have something to show). `apply_sensor` then maps
+every output pixel to the pinhole pixel it sees (`simgen.imaging.lens.source_map`) and
+
+* resamples the RGB bilinearly through that map (per channel, with chromatic aberration);
+* resamples the object-index pass and depth **nearest-neighbour** through the same map, so ids
+  stay exact integers and depth is never blended across an edge; masks and tight boxes are
+  then read from the warped index map as usual;
+* converts depth to ray distance (if asked) **before** the warp, with the pinhole K, so each
+  value stays the distance of the surface point the pixel shows.
+
+Amodal boxes, visibility and truncation follow the same map (`simgen.annotations.lens_coverage`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from simgen.contract import BACKGROUND_INSTANCE
+from simgen.errors import RenderError
+from simgen.geometry.camera import intrinsics_matrix, ray_depth_from_planar
+from simgen.imaging.lens import nearest_remap, overscan_px, source_map
+from simgen.imaging.sensor_effects import (
+    apply_photometric,
+    jpeg_round_trip,
+    linear_to_srgb,
+    remap_channels,
+    srgb_to_linear,
+)
+from simgen.render.passes import RenderPasses
+from simgen.specs import CameraSpec, FrameSpec, SensorSpec
+
+
+def overscan_of(spec: FrameSpec) -> tuple[int, int]:
+    """(pad_x, pad_y) pixels the pinhole render extends beyond the output on each side."""
+    if not spec.sensor.distorts:
+        return 0, 0
+    camera = spec.camera
+    return overscan_px(camera.width_px, camera.height_px, intrinsics_matrix(camera), spec.sensor.dist_coeffs)
+
+
+def render_camera(spec: FrameSpec) -> CameraSpec:
+    """The pinhole camera Cycles renders: the output camera grown by the overscan on each side,
+    same focal length in pixels (the sensor width grows with the width), same optical axis."""
+    pad_x, pad_y = overscan_of(spec)
+    if not pad_x and not pad_y:
+        return spec.camera
+    camera = spec.camera
+    width = camera.width_px + 2 * pad_x
+    return dataclasses.replace(camera, width_px=width, height_px=camera.height_px + 2 * pad_y,
+                               sensor_width_mm=camera.sensor_width_mm * width / camera.width_px)
+
+
+def render_spec(spec: FrameSpec) -> FrameSpec:
+    """The spec to hand to the renderer (the output spec itself without distortion)."""
+    camera = render_camera(spec)
+    return spec if camera is spec.camera else dataclasses.replace(spec, camera=camera)
+
+
+def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tuple[RenderPasses, np.ndarray]:
+    """The frame as the modelled camera sees it, with labels that follow the image.
+
+    Args:
+        passes: the render of `render_spec(spec)` (pinhole, overscan included).
+        spec: the frame spec (output camera and sensor).
+        depth_kind: 'planar' or 'ray' (see `simgen.contract`).
+
+    Returns:
+        the passes at the output size (rgb uint8, depth_planar_m float32, object_index int32),
+        and the depth to write, (H, W) float32 metres of `depth_kind`, +inf = no surface.
+    """
+    render_cam = render_camera(spec)
+    expected = (render_cam.height_px, render_cam.width_px)
+    if passes.object_index.shape != expected:
+        raise RenderError(f"frame {spec.frame_index}: the render is {passes.object_index.shape[::-1]} px, the sensor "
+                          f"model expects {expected[::-1]} (render the spec from simgen.imaging.sensor.render_spec)")
+    depth = passes.depth_planar_m
+    if depth_kind == "ray":
+        depth = ray_depth_from_planar(depth, intrinsics_matrix(render_cam))
+    sensor = spec.sensor
+    if sensor.is_identity:
+        return passes, depth
+    camera = spec.camera
+    intrinsics = intrinsics_matrix(camera)
+    offset = overscan_of(spec)
+    if sensor.distorts:
+        sources = source_map(camera.width_px, camera.height_px, intrinsics, sensor.dist_coeffs)
+        index = nearest_remap(passes.object_index, sources, offset, BACKGROUND_INSTANCE)
+        planar = nearest_remap(passes.depth_planar_m, sources, offset, np.inf)
+        depth = nearest_remap(depth, sources, offset, np.inf) if depth_kind == "ray" else planar
+        passes = RenderPasses(passes.rgb, planar, index)
+    rgb = render_rgb(passes.rgb, camera, sensor, offset)
+    return RenderPasses(rgb, passes.depth_planar_m, passes.object_index), depth
+
+
+def channel_maps(camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int]) -> list[np.ndarray] | None:
+    """Three (H, W, 2) source maps (R, G, B) into the pinhole render, or None if the RGB needs
+    no resampling. Chromatic aberration scales R outwards and B inwards by
+    `chromatic_aberration_px` at the farthest corner (lateral colour)."""
+    if not sensor.distorts and not sensor.chromatic_aberration_px:
+        return None
+    intrinsics = intrinsics_matrix(camera)
+    corner = float(np.hypot(camera.width_px / 2.0, camera.height_px / 2.0))
+    # Content moves outwards by shift at the corner: read from closer to the centre.
+    return [source_map(camera.width_px, camera.height_px, intrinsics, sensor.dist_coeffs, 1.0 - shift_px / corner)
+            + np.asarray(offset, dtype=np.float64)
+            for shift_px in (sensor.chromatic_aberration_px, 0.0, -sensor.chromatic_aberration_px)]
+
+
+def render_rgb(rgb_u8: np.ndarray, camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int]) -> np.ndarray:
+    """(H, W, 3) uint8: lens warp and chromatic aberration, photometric effects, then JPEG."""
+    maps = channel_maps(camera, sensor, offset)
+    photometric = (sensor.exposure_ev or sensor.white_balance_rgb != (1.0, 1.0, 1.0) or sensor.vignetting
+                   or sensor.shot_noise or sensor.read_noise)
+    if maps is not None or photometric:
+        linear = srgb_to_linear(rgb_u8)
+        if maps is not None:
+            linear = remap_channels(linear, maps)
+        intrinsics = intrinsics_matrix(camera)
+        linear = apply_photometric(linear, sensor, (intrinsics[0, 2], intrinsics[1, 2]))
+        rgb_u8 = linear_to_srgb(linear)
+    if sensor.jpeg_quality:
+        rgb_u8 = jpeg_round_trip(rgb_u8, sensor.jpeg_quality)
+    return rgb_u8

@@ -1,0 +1,100 @@
+"""One home per concept (docs/architecture.md, "One home per concept"): each named concept is
+defined in exactly one module, and no public top-level name is defined twice unless it is a
+per-module entry point by design. Read with `ast`; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+# concept name -> its one defining module (each module is named in the architecture table).
+HOMES = {
+    "MeshData": "simgen.geometry.mesh",
+    "prop_mesh": "simgen.catalog.prop_mesh",
+    "Box3D": "simgen.annotations.box3d",
+    "FrameSpec": "simgen.specs",
+    "SimgenError": "simgen.errors",
+    "ConfigError": "simgen.errors",
+    "SimgenConfig": "simgen.config.schema",
+    "load_config": "simgen.config.load",
+    "RECIPES": "simgen.catalog.recipes",
+    "load_catalog": "simgen.catalog.entries",
+    "LAYOUTS": "simgen.sampling.layouts",
+    "sample_frame": "simgen.sampling.frame",
+    "intrinsics_matrix": "simgen.geometry.camera",
+    "Renderer": "simgen.render.protocol",
+    "RenderPasses": "simgen.render.passes",
+    "label_frame": "simgen.annotations.labels",
+    "DatasetDir": "simgen.dataset.directory",
+    "DatasetView": "simgen.dataset.view",
+    "CHECKS": "simgen.qa",
+}
+
+# Same name, different things, by design: one per module of a registry.
+PER_MODULE_BY_DESIGN = {
+    "main": "every subcommand module's entry point (simgen.cli.SUBCOMMANDS)",
+    "sample_layout": "every layout module's entry point (simgen.sampling.layouts.LAYOUTS)",
+    "write_report": "the QA report and the fidelity report, two different pages",
+    "COLUMNS": "grid widths of two different figures",
+}
+
+# A concept defined in more than one module today -> what unifies it. Shrinks to empty; an entry
+# that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
+KNOWN_DUPLICATES = {
+    "Box3D": "annotations/box3d.py (labels) and annotations/boxes3d.py (KITTI): one Box3D with both conversions",
+    "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
+    "linear_to_srgb": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
+    "srgb_to_linear": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
+    "time_of_day": "sampling/lighting.py (recorded) and qa/preview.py (caption) disagree on the bands",
+    "UNKNOWN": "dataset/lineage.py and writers/assembly.py: one placeholder for missing provenance",
+}
+
+
+def definitions() -> dict[str, set[str]]:
+    """Public top-level class, function and UPPER_CASE constant names -> modules defining them."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((ROOT / "simgen").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("_"):
+                found[node.name].add(module)
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            targets += [node.target] if isinstance(node, ast.AnnAssign) else []
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id.isupper() and not target.id.startswith("_"):
+                    found[target.id].add(module)
+    return found
+
+
+DEFINITIONS = definitions()
+
+
+def test_each_concept_is_defined_in_its_home():
+    wrong = {name: sorted(DEFINITIONS[name]) for name, home in HOMES.items()
+             if home not in DEFINITIONS[name] or (len(DEFINITIONS[name]) > 1 and name not in KNOWN_DUPLICATES)}
+    assert wrong == {}
+
+
+def test_each_home_is_in_the_architecture_table():
+    missing = [home for home in set(HOMES.values())
+               if f"`{home.replace('.', '/')}.py`" not in ARCHITECTURE
+               and f"`{home.replace('.', '/')}/" not in ARCHITECTURE
+               and f"`{home.rpartition('.')[0].replace('.', '/')}/" not in ARCHITECTURE]
+    assert missing == []
+
+
+def test_no_public_name_is_defined_twice():
+    duplicated = {name: sorted(modules) for name, modules in DEFINITIONS.items()
+                  if len(modules) > 1 and name not in PER_MODULE_BY_DESIGN and name not in KNOWN_DUPLICATES}
+    assert duplicated == {}, "one home per concept: merge them, or say why in PER_MODULE_BY_DESIGN"
+
+
+def test_every_known_duplicate_still_occurs():
+    unified = [name for name in KNOWN_DUPLICATES if len(DEFINITIONS.get(name, ())) < 2]
+    assert unified == [], "unified: remove these from KNOWN_DUPLICATES and the 'today' column of docs/architecture.md"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from simgen.catalog.entries import Catalog, check_catalog_categories
 from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError

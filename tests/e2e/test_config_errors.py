@@ -35,7 +35,8 @@ SCENARIOS = {
     "unclosed": "# @package _global_\nframes: [1\n",
     "path_name": "# @package _global_\nscenario_name: ../../escaped\n",
     "leak": "# @package _global_\nscenario_name: leak-${oc.env:HOME}\n",
-    "merged": "# @package _global_\ndefaults:\n  - override /camera: mine\ncamera:\n  pitch_deg: {normal: [-3.0, 1.5]}\n",
+    "merged": ("# @package _global_\ndefaults:\n  - override /camera: mine\n"
+               "camera:\n  pitch_deg: {normal: [-3.0, 1.5]}\n"),
     "option_typo": "# @package _global_\ndefaults:\n  - override /camera: typo\n",
     "bad_call": "# @package _global_\ncamera:\n  pitch_deg: normal(0, [1)\n",
     "list_value": "# @package _global_\ntraffic:\n  cars: [1, 2]\n",

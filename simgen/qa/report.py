@@ -39,7 +39,8 @@ ACTIVE_WHEN = {
        for name in ("fog_visibility_m", "fog_start_m", "fog_brightness")},
     **{("weather", name): lambda spec: bool(spec.get("weather", {}).get("rain"))
        for name in ("rain_intensity", "puddle_coverage")},
-    **{("weather", name): lambda spec: bool(spec.get("weather", {}).get("snow")) for name in ("snow_cover", "snowfall")},
+    **{("weather", name): lambda spec: bool(spec.get("weather", {}).get("snow"))
+       for name in ("snow_cover", "snowfall")},
 }
 """(group, field) -> whether the field was used in a frame: night lights only with lights on, a
 phenomenon's knobs only when it is present (otherwise the spec records 0, not a drawn value)."""
@@ -157,7 +158,8 @@ def _row_summary(row: dict) -> dict:
     inside = [limits[0] - 1e-9 <= v <= limits[1] + 1e-9 for v in numbers] if limits else []
     if isinstance(row["asked"], str):  # a fixed name (scenario, layout): the share that has it
         inside = [v == row["asked"] for v in row["values"]]
-    return {"n": len(row["values"]), "frames": len(active), "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
+    return {"n": len(row["values"]), "frames": len(active),
+            "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
             "mean": statistics.fmean(numbers) if numbers else None,
             "inside": (sum(inside) / len(inside)) if inside else None}
 

@@ -9,7 +9,13 @@ Layout of `output.dir`::
     depth/NNNNNN.png         uint16, depth in metres x DEPTH_PNG_SCALE, 0 = no surface (KITTI)
     depth/NNNNNN.npy         optional float32 metres, background = DEPTH_BACKGROUND_FLOAT (inf)
     instance/NNNNNN.png      optional uint16 instance index per pixel, 0 = background
-    semantic/NNNNNN.png      optional uint16 category id per pixel, 0 = background
+    semantic/NNNNNN.png      optional uint16 semantic class id per pixel (Cityscapes label ids,
+                             scenery and sky included; `simgen.catalog.classes`)
+    panoptic/NNNNNN.png      optional COCO panoptic segment ids, RGB (id = R + 256 G + 256^2 B)
+    panoptic.json            with it: COCO panoptic segments_info of every frame
+    flow/NNNNNN_fwd.npy      sequences only (sequence.frames > 1): float32 (H, W, 2) optical flow
+                             to the next frame of the sequence, pixels (dx, dy); _bwd: to the
+                             previous one; flow/NNNNNN_fwd_status.png (uint8 FLOW_* per pixel)
     frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing,
                              provenance (shard, device, Blender version); written last, so a
                              frame is committed iff its record exists
@@ -65,6 +71,14 @@ Conventions:
       (masks, boxes, depth, amodal boxes, visibility) are in the distorted image: a world point
       lands at `cv2.projectPoints(X, rvec, tvec, K, dist_coeffs)`.
     * World frame: metres, z up, the road runs along +y, the ground is z = 0.
+    * Keypoints (annotations of KEYPOINT_CATEGORIES): COCO's 17 person keypoints in
+      KEYPOINT_NAMES order as [x1, y1, v1, ...], x/y in the same pixel-edge convention as
+      `bbox` (the K projection + 0.5), through the lens like every label, of the pose at
+      mid-exposure. v = 2: visible (the first surface at the keypoint's pixel, per the depth
+      pass, is not nearer than the front of the keypoint's own body part); v = 1: in the image
+      but occluded, by another object or by the person's own body; v = 0: outside the image
+      or behind the camera, written as (0, 0, 0). `num_keypoints` counts v > 0. A cyclist's
+      keypoints are its rider's. See docs/labels-extra.md.
 """
 
 from __future__ import annotations
@@ -95,6 +109,13 @@ IMAGES_DIR = "images"
 DEPTH_DIR = "depth"
 INSTANCE_DIR = "instance"
 SEMANTIC_DIR = "semantic"
+PANOPTIC_DIR = "panoptic"
+FLOW_DIR = "flow"
+FLOW_VALID, FLOW_OCCLUDED, FLOW_OUT_OF_VIEW, FLOW_SKY = 0, 1, 2, 3
+"""Flow status per pixel: the flow is exact; the point is hidden in the other frame (the flow
+is still its exact motion); it leaves the other frame's view; sky (flow of the direction at
+infinity)."""
+PANOPTIC_FILE = "panoptic.json"
 INSTANCE_ID_BITS = 63
 """`instance_id` is a non-zero integer below 2**63 (fits int64; exceeds JavaScript's 2**53)."""
 FRAMES_DIR = "frames"
@@ -139,10 +160,40 @@ def instance_map_path(frame_index: int) -> str:
 
 
 def semantic_map_path(frame_index: int) -> str:
-    """Dataset-relative path of a frame's uint16 category-id PNG (output.semantic_maps)."""
+    """Dataset-relative path of a frame's uint16 semantic-class PNG (output.semantic_maps)."""
     return f"{SEMANTIC_DIR}/{frame_stem(frame_index)}.png"
+
+
+def panoptic_png_path(frame_index: int) -> str:
+    """Dataset-relative path of a frame's COCO panoptic PNG (output.panoptic)."""
+    return f"{PANOPTIC_DIR}/{frame_stem(frame_index)}.png"
+
+
+def flow_path(frame_index: int, direction: str) -> str:
+    """'flow/000042_fwd.npy' (direction 'fwd' or 'bwd'), a frame's optical flow."""
+    return f"{FLOW_DIR}/{frame_stem(frame_index)}_{direction}.npy"
+
+
+def flow_status_path(frame_index: int, direction: str) -> str:
+    """'flow/000042_fwd_status.png', the uint8 FLOW_* status of each pixel of that flow."""
+    return f"{FLOW_DIR}/{frame_stem(frame_index)}_{direction}_status.png"
 
 
 def shard_dir(shard: int) -> str:
     """'shards/shard_00003' for shard 3."""
     return f"{SHARDS_DIR}/shard_{shard:0{SHARD_DIGITS}d}"
+
+
+KEYPOINT_NAMES = (
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee",
+    "right_knee", "left_ankle", "right_ankle",
+)
+"""COCO's person keypoints, in COCO's order (`categories[].keypoints`)."""
+KEYPOINT_SKELETON = (
+    (16, 14), (14, 12), (17, 15), (15, 13), (12, 13), (6, 12), (7, 13), (6, 7), (6, 8), (7, 9), (8, 10),
+    (9, 11), (2, 3), (1, 2), (1, 3), (2, 4), (3, 5), (4, 6), (5, 7),
+)
+"""COCO's limbs as 1-based pairs of KEYPOINT_NAMES (`categories[].skeleton`)."""
+KEYPOINT_CATEGORIES = ("pedestrian", "cyclist")
+"""Categories whose annotations carry `keypoints` (all zero for an asset without a skeleton)."""

@@ -25,7 +25,7 @@ import simgen
 from simgen import contract
 from simgen.annotations.identity import assign_track_ids
 from simgen.annotations.instances import Instance
-from simgen.annotations.labels import label_frame, semantic_map
+from simgen.annotations.labels import label_frame
 from simgen.annotations.motion_blur import motion_blur_px
 from simgen.annotations.obstacles import obstacle_report
 from simgen.blender import import_asset_mesh, make_cycles_renderer
@@ -50,11 +50,15 @@ from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.render.passes import RenderPasses
 from simgen.render.protocol import Renderer
 from simgen.sampling.frame import check_categories, sample_frame
+from simgen.sampling.sequence import whole_sequences
 from simgen.specs import FrameSpec, PropSpec
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
-from simgen.writers.coco import annotation_entry, image_entry
-from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
+from simgen.writers.coco import annotation_entry, image_entry, video_fields, video_header
+from simgen.writers.flow import SequenceFlow
+from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png
+from simgen.writers.label_maps import write_label_maps
+from simgen.writers.panoptic import PanopticAssembly
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +106,8 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     root = Path(cfg.output.dir)
     frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
-    pending = [i for i in frames if not (reusable and DatasetDir(root).is_committed(i))]
+    pending = whole_sequences([i for i in frames if not (reusable and DatasetDir(root).is_committed(i))],
+                              cfg.sequence.frames)
     specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
     info = lineage(cfg, catalog)
     sweep = cfg.frames_per_shard > 0
@@ -206,13 +211,14 @@ def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer
 
     bar = tqdm(total=len(specs), unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
                desc=f"simgen [{renderer.device}]")
+    flow = SequenceFlow(cfg.sequence.frames) if cfg.sequence.frames > 1 else None
     try:
         for spec in specs:
             start = time.perf_counter()
             passes, timing = _render_with_retry(renderer, render_spec(spec))
             try:
                 write_frame(cfg, spec, passes, timing, dataset, start,
-                            provenance=frame_provenance(cfg, spec, renderer))
+                            provenance=frame_provenance(cfg, spec, renderer), flow=flow)
             except OSError as error:
                 raise _write_failure(error, spec.frame_index, dataset, summary) from error
             elapsed = time.perf_counter() - start
@@ -264,7 +270,8 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
 
 
 def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
+                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None,
+                flow: SequenceFlow | None = None) -> dict:
     """Apply weather and the sensor model, extract labels and write the frame's files; the record
     goes last (the commit). `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
 
@@ -276,7 +283,7 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
                                        spec.weather, spec.lighting)
     fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
     passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
-    labels = label_frame(spec, passes.object_index, cfg.labels)
+    labels = label_frame(spec, passes.object_index, cfg.labels, passes.depth_planar_m)
     intrinsics = intrinsics_matrix(spec.camera)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -287,20 +294,27 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     if cfg.output.depth_float == "npy":
         write_bytes_atomic(dataset.root / contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
         files["depth_npy"] = contract.depth_npy_path(index)
-    files.update(_write_label_maps(cfg, spec, passes.object_index, dataset))
+    label_files, panoptic = write_label_maps(cfg.output, spec, passes, labels.instances, cfg.labels.categories,
+                                             dataset.root)
+    files.update(label_files)
+    if flow is not None:  # sequences: optical flow to the previous frame (`simgen.writers.flow`)
+        files.update(flow.add(spec, passes.depth_planar_m, passes.object_index, dataset.root))
     timing["write_s"] = time.perf_counter() - t0
     timing["total_s"] = time.perf_counter() - start
     image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
                         extrinsics_cam_world(spec.camera), spec.run_seed,
                         {"dist_coeffs": list(spec.sensor.dist_coeffs), "shutter_s": spec.sensor.shutter_s,
                          "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s), "depth_file": files["depth_png"],
-                         "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario})
+                         "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario}
+                        | video_fields(index, cfg.sequence.frames))
     props = {prop.instance_index: prop for prop in spec.labeled_objects}
     record = {"frame_index": index, "image": image,
               "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
               "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
               "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
               "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
+    if panoptic is not None:
+        record["panoptic"] = panoptic
     write_json_atomic(dataset.record_path(index), record, durable=True)
     return record
 
@@ -312,20 +326,6 @@ def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[i
     return annotation_entry(spec.frame_index, instance) | {
         "fog_transmittance": fog[instance.instance_index],
         "motion_blur_px": None if blur is None else round(blur, 3)}
-
-
-def _write_label_maps(cfg: SimgenConfig, spec: FrameSpec, object_index: np.ndarray,
-                      dataset: DatasetDir) -> dict[str, str]:
-    """The optional uint16 instance/semantic PNGs; returns their dataset-relative paths."""
-    files = {}
-    if cfg.output.instance_maps:
-        files["instance_map"] = contract.instance_map_path(spec.frame_index)
-        write_bytes_atomic(dataset.root / files["instance_map"], encode_uint16_png(object_index))
-    if cfg.output.semantic_maps:
-        files["semantic_map"] = contract.semantic_map_path(spec.frame_index)
-        write_bytes_atomic(dataset.root / files["semantic_map"],
-                           encode_uint16_png(semantic_map(object_index, spec, cfg.labels.categories)))
-    return files
 
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],
@@ -341,6 +341,10 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
     records: Iterator[dict] = dataset.iter_records(cfg.frames)
     if check is not None:
         records = check(records)
+    panoptic = PanopticAssembly(dataset.root / contract.PANOPTIC_FILE, cfg.labels.categories) \
+        if cfg.output.panoptic else None
+    if panoptic is not None:
+        records = panoptic.collect(records)  # type: ignore[assignment]
 
     def make_info(result: Assembly) -> dict[str, Any]:
         return {"description": f"simgen dataset, scenario {cfg.scenario_name}", "version": simgen.__version__,
@@ -348,7 +352,10 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
                 **result.provenance_summary()}
 
     result = assemble(dataset.root / contract.ANNOTATIONS_FILE, dataset.root / contract.MANIFEST_FILE,
-                      assign_track_ids(records, cfg.frames_per_shard), make_info, cfg.labels.categories)
+                      assign_track_ids(records, cfg.frames_per_shard, cfg.sequence.frames), make_info,
+                      cfg.labels.categories, video_header(cfg.frames, cfg.sequence.frames))
+    if panoptic is not None:
+        panoptic.write(make_info(result))
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
              result.frames, result.annotations, result.ignored)
     return result.annotations

@@ -41,6 +41,8 @@ class Instance:
         distance_m: camera centre to the centre of the object's 3D box, metres.
         box3d_cam: the 3D box in the camera frame, JSON-ready (`Box3D.to_json`).
         ignore_reasons: policy thresholds failed; non-empty -> an iscrowd=1 ignore region.
+        keypoints: COCO [x1, y1, v1, ...] of a keypoint category (`simgen.annotations.keypoints`),
+            else None; num_keypoints: how many have v > 0.
     """
 
     instance_index: int
@@ -59,6 +61,8 @@ class Instance:
     distance_m: float = 0.0
     box3d_cam: dict | None = None
     ignore_reasons: tuple[str, ...] = ()
+    keypoints: tuple[float, ...] | None = None
+    num_keypoints: int = 0
 
     @property
     def iscrowd(self) -> int:

@@ -17,6 +17,7 @@ from simgen.annotations.amodal import measure_coverage
 from simgen.annotations.box3d import object_box3d_cam
 from simgen.annotations.identity import instance_ids
 from simgen.annotations.instances import Instance, extract_instances
+from simgen.annotations.keypoints import frame_keypoints
 from simgen.annotations.lens_coverage import measure_coverage_lens
 from simgen.annotations.policy import ignore_reasons, label_counts, policy_for
 from simgen.config.schema import LabelsConfig
@@ -37,7 +38,8 @@ class FrameLabels:
     counts: dict[str, dict[str, int]]
 
 
-def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig) -> FrameLabels:
+def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
+                depth_planar_m: np.ndarray | None = None) -> FrameLabels:
     """Labels of a rendered frame.
 
     Args:
@@ -45,6 +47,8 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
         object_index: (H, W) int32 object-index pass, 0 = background/scenery, in the output
             image (after `simgen.imaging.sensor.apply_sensor`, so distorted when the lens distorts).
         labels: categories and label policy.
+        depth_planar_m: (H, W) float32 planar depth of the same image, metres (+inf = sky); with
+            it, people of the keypoint categories get COCO keypoints (`keypoints`).
     """
     props = {o.instance_index: o for o in spec.labeled_objects}
     ids = instance_ids(spec.objects)
@@ -63,15 +67,11 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig)
             bbox_amodal_unclipped=coverage.bbox_amodal_unclipped, visible_fraction=visible_fraction,
             truncation=coverage.truncation, distance_m=box.distance_m, box3d_cam=box.to_json(),
             ignore_reasons=reasons))
+    if depth_planar_m is not None:
+        people = frame_keypoints(spec, depth_planar_m, object_index, {i.instance_index for i in instances})
+        instances = [dataclasses.replace(i, keypoints=tuple(people[i.instance_index].to_coco()),
+                                         num_keypoints=people[i.instance_index].num_keypoints)
+                     if i.instance_index in people else i for i in instances]
     counts = label_counts(((i.category, bool(i.iscrowd)) for i in instances), labels.categories)
     return FrameLabels(instances, counts)
 
-
-def semantic_map(object_index: np.ndarray, spec: FrameSpec, categories: dict[str, int]) -> np.ndarray:
-    """(H, W) uint16 category id per pixel from the (H, W) int32 object-index pass; 0 where
-    the pass is 0 (background/scenery). Ignore regions keep their category id."""
-    lookup = np.zeros(int(object_index.max(initial=0)) + 1, dtype=np.uint16)
-    for prop in spec.labeled_objects:
-        if 0 < prop.instance_index < len(lookup):
-            lookup[prop.instance_index] = categories[prop.category]
-    return lookup[object_index]

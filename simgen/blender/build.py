@@ -18,6 +18,7 @@ from simgen.blender.materials import MaterialCache
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.weather import build_fog_volume
+from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
 from simgen.geometry.mesh import MeshData
@@ -80,11 +81,13 @@ def build_mesh_object(name: str, mesh_data: MeshData, materials: list[bpy.types.
 
 
 def build_prop(prop: PropSpec, scene: bpy.types.Scene, materials: MaterialCache) -> bpy.types.Object:
-    """Build one prop at its pose; labeled props get their instance index as pass_index."""
+    """Build one prop at its pose; labeled props get their instance index as pass_index, and the
+    materials of scenery its semantic class as theirs (the Material Index pass)."""
     mesh_data = prop_mesh(prop)
     role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
-    slot_materials = [materials.get(prop.materials[slot], role) if slot in prop.materials
-                      else materials.get(FALLBACK_MATERIAL) for slot in mesh_data.materials]
+    class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0
+    slot_materials = [materials.get(prop.materials[slot], role, class_id) if slot in prop.materials
+                      else materials.get(FALLBACK_MATERIAL, pass_index=class_id) for slot in mesh_data.materials]
     obj = build_mesh_object(prop.name, mesh_data, slot_materials)
     obj.location = prop.location_m
     obj.rotation_euler = (0.0, 0.0, math.radians(prop.yaw_deg))

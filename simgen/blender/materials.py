@@ -16,14 +16,17 @@ class MaterialCache:
     from their flat base values only (`render.procedural_textures`)."""
 
     def __init__(self, weather: WeatherSpec | None = None, procedural_textures: bool = True) -> None:
-        self._by_spec: dict[tuple[MaterialSpec, str], bpy.types.Material] = {}
+        self._by_spec: dict[tuple[MaterialSpec, str, int], bpy.types.Material] = {}
         self._weather = weather or WeatherSpec()
         self._textures = procedural_textures
 
-    def get(self, spec: MaterialSpec, role: str = "default") -> bpy.types.Material:
-        key = (spec, role)
+    def get(self, spec: MaterialSpec, role: str = "default", pass_index: int = 0) -> bpy.types.Material:
+        """The material of `spec` in `role`; `pass_index` goes to the Material Index pass (the
+        semantic class of the scenery using it), so materials of different classes are distinct."""
+        key = (spec, role, pass_index)
         if key not in self._by_spec:
             material = build_material(spec, f"mat_{len(self._by_spec):04d}", self._textures)
+            material.pass_index = pass_index
             weather = self._weather
             if weather.rain and role in ("road", "sidewalk"):
                 make_wet(material, weather, puddles=role == "road")

@@ -21,7 +21,7 @@ from simgen.blender.weather import FOG_VOLUME_NAME
 from simgen.config.schema import RenderConfig
 from simgen.errors import RenderError
 from simgen.render.device import AUTO_ORDER, choose_device
-from simgen.render.passes import RenderPasses, decode_depth_and_index
+from simgen.render.passes import RenderPasses, decode_label_passes
 from simgen.specs import FrameSpec
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,7 @@ class CyclesRenderer:
         view_layer = scene.view_layers[0]
         view_layer.use_pass_z = True
         view_layer.use_pass_object_index = True
+        view_layer.use_pass_material_index = True  # scenery semantic classes (simgen.catalog.classes)
         scene.render.use_file_extension = True
         self._use_exr_output()
 
@@ -177,7 +178,7 @@ class CyclesRenderer:
         timing = {"build_s": time.perf_counter() - start}
         scene = bpy.context.scene
         view_layer = scene.view_layers[0]
-        view_layer.use_pass_z = view_layer.use_pass_object_index = False
+        view_layer.use_pass_z = view_layer.use_pass_object_index = view_layer.use_pass_material_index = False
         self._use_png_output()
         scene.render.filepath = str(png_path)
         start = time.perf_counter()
@@ -185,7 +186,7 @@ class CyclesRenderer:
             with native_stdout_to(self.work_dir / "blender.log"):
                 bpy.ops.render.render(write_still=True)
         finally:
-            view_layer.use_pass_z = view_layer.use_pass_object_index = True
+            view_layer.use_pass_z = view_layer.use_pass_object_index = view_layer.use_pass_material_index = True
             self._use_exr_output()
         timing["render_s"] = time.perf_counter() - start
         return timing
@@ -222,9 +223,9 @@ class CyclesRenderer:
             exr_path = self._render_label_passes(fog, spec, log_path)
         timing["render_s"] = time.perf_counter() - start
         start = time.perf_counter()
-        depth, index = decode_depth_and_index(exr_path)
+        depth, index, material = decode_label_passes(exr_path)
         timing["readback_s"] = time.perf_counter() - start
-        return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index), timing
+        return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material), timing
 
     def _render_label_passes(self, fog: bpy.types.Object | None, spec: FrameSpec, log_path: Path) -> Path:
         """Render the label passes again, one sample, without fog volume and motion blur.

@@ -151,6 +151,12 @@ def _check_cross_fields(config: SimgenConfig) -> None:
                           f"frames_per_shard={config.frames_per_shard}")
     if not config.frames_per_shard and config.shard:
         raise ConfigError("shard", config.shard, "0 unless frames_per_shard > 0")
+    length = config.sequence.frames
+    if config.frames % length:
+        raise ConfigError("frames", config.frames, f"a multiple of sequence.frames={length} (whole sequences)")
+    if config.frames_per_shard % length:
+        raise ConfigError("frames_per_shard", config.frames_per_shard,
+                          f"a multiple of sequence.frames={length} (a sequence is never split across shards)")
     traffic = config.traffic
     if traffic.min_distance_m >= traffic.max_distance_m:
         raise ConfigError("traffic.max_distance_m", traffic.max_distance_m,

@@ -204,6 +204,16 @@ class MotionConfig:
     """deer and dogs among the rare obstacles."""
 
 
+@dataclass
+class SequenceConfig:
+    """Video sequences (`simgen/sampling/sequence.py`): `frames` consecutive frames of one
+    sampled scene, `fps` apart, ego and road users advanced by their velocities. 1 = independent
+    frames. `frames` (the run's) and `frames_per_shard` must be multiples of it."""
+
+    frames: int = bounded(1, 1, 100_000)
+    fps: float = bounded(10.0, 0.01, 1000.0)
+
+
 POLICY_FIELDS = ("min_visible_px", "min_visible_fraction", "max_truncation", "min_bbox_height_px")
 """LabelsConfig fields of the label policy; `labels.category_overrides.<category>` may set any."""
 
@@ -274,11 +284,15 @@ class OutputConfig:
     instance_maps: bool = False
     """Write instance/NNNNNN.png: uint16 instance index per pixel (0 = background)."""
     semantic_maps: bool = False
-    """Write semantic/NNNNNN.png: uint16 category id per pixel (0 = background)."""
+    """Write semantic/NNNNNN.png: uint16 semantic class id per pixel, scenery and sky included
+    (Cityscapes label ids, `simgen.catalog.classes`)."""
+    panoptic: bool = False
+    """Write COCO panoptic output: panoptic/NNNNNN.png and panoptic.json (`simgen.writers.panoptic`)."""
     progress: bool = True
 
 
-QA_CHECKS = ("files", "ids", "categories", "rle", "boxes", "depth", "instances", "manifest")
+QA_CHECKS = ("files", "ids", "categories", "rle", "boxes", "depth", "instances", "manifest", "keypoints",
+             "panoptic", "flow")
 """Names of the dataset checks of `simgen.qa.validate`, as `--fail-on` and `validate.fail_on` take them."""
 
 
@@ -320,6 +334,7 @@ class SimgenConfig:
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     sensor: SensorConfig = field(default_factory=SensorConfig)
     motion: MotionConfig = field(default_factory=MotionConfig)
+    sequence: SequenceConfig = field(default_factory=SequenceConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     validate: ValidateConfig = field(default_factory=ValidateConfig)

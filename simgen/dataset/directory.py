@@ -39,6 +39,7 @@ RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.
 
 OWNED = (contract.IMAGES_DIR, contract.DEPTH_DIR, contract.FRAMES_DIR, contract.ANNOTATIONS_FILE,
          contract.MANIFEST_FILE, contract.RUN_FILE, contract.INSTANCE_DIR, contract.SEMANTIC_DIR,
+         contract.PANOPTIC_DIR, contract.PANOPTIC_FILE, contract.FLOW_DIR,
          contract.QA_DIR, contract.SHARDS_DIR)
 
 PER_SHARD_FIELDS = ("shard",)

@@ -71,8 +71,8 @@ def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tupl
         depth_kind: 'planar' or 'ray' (see `simgen.contract`).
 
     Returns:
-        the passes at the output size (rgb uint8, depth_planar_m float32, object_index int32),
-        and the depth to write, (H, W) float32 metres of `depth_kind`, +inf = no surface.
+        the passes at the output size (rgb uint8, depth_planar_m float32, object_index and
+        material_index int32), and the depth to write, (H, W) float32 metres of `depth_kind`, +inf = no surface.
     """
     render_cam = render_camera(spec)
     expected = (render_cam.height_px, render_cam.width_px)
@@ -93,9 +93,11 @@ def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tupl
         index = nearest_remap(passes.object_index, sources, offset, BACKGROUND_INSTANCE)
         planar = nearest_remap(passes.depth_planar_m, sources, offset, np.inf)
         depth = nearest_remap(depth, sources, offset, np.inf) if depth_kind == "ray" else planar
-        passes = RenderPasses(passes.rgb, planar, index)
+        material = (None if passes.material_index is None
+                    else nearest_remap(passes.material_index, sources, offset, BACKGROUND_INSTANCE))
+        passes = RenderPasses(passes.rgb, planar, index, material)
     rgb = render_rgb(passes.rgb, camera, sensor, offset)
-    return RenderPasses(rgb, passes.depth_planar_m, passes.object_index), depth
+    return dataclasses.replace(passes, rgb=rgb), depth
 
 
 def channel_maps(camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int]) -> list[np.ndarray] | None:

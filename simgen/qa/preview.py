@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
+from simgen.qa.label_panels import draw_skeletons, label_panels
 from simgen.writers.atomic import write_bytes_atomic
 from simgen.writers.images import encode_rgb_png
 
@@ -186,12 +187,16 @@ def _short(value: object) -> str:
 
 
 def render_tile(view: DatasetView, image_id: int) -> np.ndarray:
-    """One image's tile: labels | depth | parameters, as (H*s, 2*W*s + PANEL_WIDTH_PX, 3) uint8 RGB."""
+    """One image's tile: labels (and keypoint skeletons) | depth | panoptic and flow when the
+    dataset has them | parameters, as (H*s, n*W*s + PANEL_WIDTH_PX, 3) uint8 RGB."""
     image = view.image(image_id)
     annotations = view.annotations_of(image_id)
     scale = _scale_for(image["width"])
     labeled = draw_labels(view.read_rgb(image), annotations, view.category_names, scale)
-    depth = colorize_depth(view.read_depth_m(image), scale)
+    draw_skeletons(labeled, annotations, {c["id"]: c["skeleton"] for c in view.coco["categories"]
+                                          if "skeleton" in c}, scale)
+    depth = np.concatenate([colorize_depth(view.read_depth_m(image), scale),
+                            *label_panels(view.root, view.record(image_id), scale)], axis=1)
     panel = np.full((labeled.shape[0], PANEL_WIDTH_PX, 3), 255, np.uint8)
     lines = [part for line in key_params(view.record(image_id), annotations) for part in _wrap(line)]
     for row, line in enumerate(lines):

@@ -19,6 +19,7 @@ Checks (names as used by `--fail-on`):
                 names, with its category, and mask pixels have a surface in the depth map
     manifest    manifest.jsonl, frame records and COCO agree: one line per image, same frame
                 index, file name and seed, and the same annotations (area, bbox, category)
+    keypoints, panoptic, flow   see `simgen.qa.label_checks`
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import numpy as np
 from simgen import contract
 from simgen.dataset.view import decode_segmentation, mask_box_xywh
 from simgen.qa import CHECKS
+from simgen.qa.label_checks import check_flow, check_keypoints, check_panoptic
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,9 @@ def validate_dataset(root: Path, thresholds: Thresholds | None = None) -> Report
     for image in images:
         _check_image(report, image, by_image.get(image.get("id"), []), clip_end_m)
     _check_manifest(report, images, annotations, coco.get("categories", []))
+    check_keypoints(report, coco)
+    check_panoptic(report, report.root, coco)
+    check_flow(report, report.root, images)
     return report
 
 

@@ -11,6 +11,7 @@ from simgen.sampling.lighting import sample_lighting
 from simgen.sampling.motion import sample_motion
 from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.sensor import sample_sensor
+from simgen.sampling.sequence import sample_sequence_frame
 from simgen.sampling.traffic import POSE_SAMPLERS, category_of, sample_traffic
 from simgen.sampling.weather import sample_weather
 from simgen.seeds import concern_rng, cycles_seed
@@ -33,13 +34,21 @@ def check_categories(cfg: SimgenConfig, catalog: Catalog) -> None:
 
 
 def sample_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> FrameSpec:
-    """Sample every random value of one frame, each concern from its own stream.
+    """Sample every random value of one frame, each concern from its own stream; with
+    `sequence.frames` > 1, the frame of its sequence (`simgen.sampling.sequence`).
 
     Deterministic in (cfg, catalog, cfg.seed, frame_index) only.
 
     Raises:
         ConfigError, PlacementError: the config cannot produce this frame.
     """
+    if cfg.sequence.frames > 1:
+        return sample_sequence_frame(cfg, catalog, frame_index, sample_single_frame)
+    return sample_single_frame(cfg, catalog, frame_index)
+
+
+def sample_single_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -> FrameSpec:
+    """One independent frame (`sample_frame` without sequences)."""
     seed = cfg.seed
     layout = get_layout(cfg.layout.name)(cfg.layout, catalog, concern_rng(seed, frame_index, "layout"))
     resolution = (cfg.render.resolution[0], cfg.render.resolution[1])

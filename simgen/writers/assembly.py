@@ -48,7 +48,8 @@ def manifest_line(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str, Any]],
-             make_info: Callable[[Assembly], Mapping[str, Any]], categories: Mapping[str, int]) -> Assembly:
+             make_info: Callable[[Assembly], Mapping[str, Any]], categories: Mapping[str, int],
+             header: Mapping[str, Any] | None = None) -> Assembly:
     """Write annotations.json and manifest.jsonl from frame records in frame order, atomically.
 
     Args:
@@ -56,6 +57,7 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
         records: frame records in frame order (read once).
         make_info: builds the COCO `info` block once the pass is done.
         categories: category name -> COCO id.
+        header: more top-level COCO keys written after `categories` (e.g. `videos`).
     """
     result = Assembly()
     with tempfile.TemporaryDirectory(prefix=".assembly-", dir=coco_path.parent) as scratch:
@@ -77,7 +79,9 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
         coco_temp = temp_path(coco_path)
         with open(coco_temp, "wb") as out:
             out.write(b'{"info":' + orjson.dumps(dict(make_info(result))) + b',"licenses":[],"categories":'
-                      + orjson.dumps(categories_entry(categories)) + b',"images":[')
+                      + orjson.dumps(categories_entry(categories))
+                      + b"".join(b"," + orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in (header or {}).items())
+                      + b',"images":[')
             _append(out, images_part)
             out.write(b'],"annotations":[')
             _append(out, annotations_part)

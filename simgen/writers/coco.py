@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from simgen.annotations.instances import Instance
-from simgen.contract import image_path
+from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES, KEYPOINT_SKELETON, image_path
 
 
 def image_entry(frame_index: int, width_px: int, height_px: int, intrinsics: np.ndarray,
@@ -37,9 +37,10 @@ def annotation_entry(frame_index: int, instance: Instance) -> dict:
 
     Beyond COCO: the label keys of `simgen.contract` (amodal boxes, visibility, truncation,
     stable ids, distance, 3D box). Floats are rounded (boxes to 1/1000 px, fractions to 1e-4,
-    metres to 0.1 mm) so the JSON stays short; `track_id` is added at assembly.
+    metres to 0.1 mm) so the JSON stays short; `track_id` is added at assembly. People of the
+    keypoint categories also carry COCO `keypoints` and `num_keypoints`.
     """
-    return {
+    entry = {
         "image_id": frame_index,
         "category_id": instance.category_id,
         "segmentation": instance.rle,
@@ -58,13 +59,35 @@ def annotation_entry(frame_index: int, instance: Instance) -> dict:
         "box3d_cam": instance.box3d_cam,
         "ignore_reasons": list(instance.ignore_reasons),
     }
+    if instance.keypoints is not None:
+        entry |= {"keypoints": list(instance.keypoints), "num_keypoints": instance.num_keypoints}
+    return entry
 
 
 def _rounded(values: tuple[float, ...] | None, digits: int) -> list[float] | None:
     return None if values is None else [round(float(v), digits) for v in values]
 
 
+def video_fields(frame_index: int, frames_per_sequence: int) -> dict[str, int]:
+    """The COCO-video keys of an image entry ({} without sequences): `video_id` (the sequence)
+    and `frame_id` (0-based position in it), as MOT tools (mmtracking's CocoVID) read them."""
+    if frames_per_sequence <= 1:
+        return {}
+    return {"video_id": frame_index // frames_per_sequence, "frame_id": frame_index % frames_per_sequence}
+
+
+def video_header(frames: int, frames_per_sequence: int) -> dict[str, list[dict]]:
+    """The top-level COCO-video `videos` list ({} without sequences)."""
+    if frames_per_sequence <= 1:
+        return {}
+    return {"videos": [{"id": v, "name": f"sequence_{v:06d}", "frames": frames_per_sequence}
+                       for v in range(frames // frames_per_sequence)]}
+
+
 def categories_entry(categories: Mapping[str, int]) -> list[dict]:
-    """COCO `categories`, sorted by id (stable whatever the YAML order)."""
-    return [{"id": cid, "name": name, "supercategory": name} for name, cid in
-            sorted(categories.items(), key=lambda item: item[1])]
+    """COCO `categories`, sorted by id (stable whatever the YAML order); the keypoint categories
+    carry COCO's `keypoints` names and `skeleton` (`simgen.contract.KEYPOINT_NAMES`)."""
+    return [{"id": cid, "name": name, "supercategory": name} | (
+        {"keypoints": list(KEYPOINT_NAMES), "skeleton": [list(pair) for pair in KEYPOINT_SKELETON]}
+        if name in KEYPOINT_CATEGORIES else {})
+        for name, cid in sorted(categories.items(), key=lambda item: item[1])]

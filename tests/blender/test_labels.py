@@ -173,7 +173,8 @@ def test_label_policy_ignore_regions_and_cocoeval_ap_is_one(renderer, tmp_path):
     instance_map = cv2.imread(str(tmp_path / "out" / "instance" / "000000.png"), cv2.IMREAD_UNCHANGED)
     semantic = cv2.imread(str(tmp_path / "out" / "semantic" / "000000.png"), cv2.IMREAD_UNCHANGED)
     assert instance_map.dtype == np.uint16 and np.array_equal(instance_map, passes.object_index)
-    expected_semantic = np.choose(passes.object_index, [0, 1, 2, 1]).astype(np.uint16)
+    # Semantic class ids (Cityscapes label ids): sky 23 around car 26, pedestrian 24, car 26.
+    expected_semantic = np.choose(passes.object_index, [23, 26, 24, 26]).astype(np.uint16)
     assert semantic.dtype == np.uint16 and np.array_equal(semantic, expected_semantic)
 
 

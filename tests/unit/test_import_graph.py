@@ -28,6 +28,10 @@ KNOWN_BACK_EDGES = {
         "the lens model is camera geometry (sampler, labels and imaging use it); move it to simgen.geometry",
     ("simgen.annotations.lens_coverage", "simgen.imaging.lens"):
         "the same lens model, imported by a peer stage; moves with it to simgen.geometry",
+    ("simgen.annotations.keypoints", "simgen.imaging.lens"):
+        "keypoints are projected through the same lens model; moves with it to simgen.geometry",
+    ("simgen.annotations.flow", "simgen.imaging.lens"):
+        "flow back-projects and projects through the same lens model; moves with it to simgen.geometry",
     ("simgen.dataset.merge", "simgen.pipeline"):
         "merge reuses pipeline.finalize_dataset; assembling a dataset belongs in simgen.dataset",
 }

@@ -28,6 +28,7 @@ MATERIAL_SLOTS: tuple[str, ...] = (
 )
 
 Builder = Callable[[Mapping[str, float]], MeshData]
+SkeletonBuilder = Callable[[Mapping[str, float]], people.Skeleton]
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,15 @@ class Recipe:
             the ground footprint, +x forward); omitted params take their defaults.
         param_defaults: every parameter the recipe reads, with its default value.
         description: one line on what the recipe builds.
+        build_skeleton: params -> the posed person's `people.Skeleton` (the joints of the same
+            pose the mesh gets), for the recipes that build a person; None for the others.
     """
 
     name: str
     build_mesh: Builder
     param_defaults: Mapping[str, float]
     description: str
+    build_skeleton: SkeletonBuilder | None = None
 
 
 def _is_size(key: str) -> bool:
@@ -67,24 +71,28 @@ def _resolve(recipe: str, params: Mapping[str, float], defaults: Mapping[str, fl
     return {key: float(value) for key, value in resolved.items()}
 
 
-def _recipe(name: str, builder: Builder, defaults: Mapping[str, float]) -> Recipe:
-    """Wraps `builder` (which expects complete, valid params) with defaults and validation."""
+def _recipe(name: str, builder: Builder, defaults: Mapping[str, float],
+            skeleton: SkeletonBuilder | None = None) -> Recipe:
+    """Wraps `builder` (and `skeleton`, which expect complete, valid params) with defaults and validation."""
     frozen_defaults = MappingProxyType(dict(defaults))
 
     def build_mesh(params: Mapping[str, float]) -> MeshData:
         return builder(_resolve(name, params, frozen_defaults))
 
+    def build_skeleton(params: Mapping[str, float]) -> people.Skeleton:
+        return skeleton(_resolve(name, params, frozen_defaults))  # type: ignore[misc]
+
     build_mesh.__doc__ = builder.__doc__
     description = (inspect.getdoc(builder) or name).splitlines()[0]
-    return Recipe(name, build_mesh, frozen_defaults, description)
+    return Recipe(name, build_mesh, frozen_defaults, description, build_skeleton if skeleton else None)
 
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe in (
     _recipe("car", vehicles.build_car, vehicles.CAR_DEFAULTS),
     _recipe("van", vehicles.build_van, vehicles.VAN_DEFAULTS),
     _recipe("bicycle", vehicles.build_bicycle, vehicles.BICYCLE_DEFAULTS),
-    _recipe("pedestrian", people.build_pedestrian, people.PEDESTRIAN_DEFAULTS),
-    _recipe("cyclist", people.build_cyclist, people.CYCLIST_DEFAULTS),
+    _recipe("pedestrian", people.build_pedestrian, people.PEDESTRIAN_DEFAULTS, people.pedestrian_skeleton),
+    _recipe("cyclist", people.build_cyclist, people.CYCLIST_DEFAULTS, people.cyclist_skeleton),
     _recipe("traffic_cone", street.build_traffic_cone, street.TRAFFIC_CONE_DEFAULTS),
     _recipe("pole", street.build_pole, street.POLE_DEFAULTS),
     _recipe("building", street.build_building, street.BUILDING_DEFAULTS),

@@ -90,14 +90,47 @@ def segment_direction(angle_deg: float) -> np.ndarray:
     return np.array([np.sin(angle), 0.0, -np.cos(angle)])
 
 
+def _neck_top(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float) -> np.ndarray:
+    tilt = np.deg2rad(neck_tilt_deg)
+    return neck_base_m + body.neck_length_m * np.array([np.sin(tilt), 0.0, np.cos(tilt)])
+
+
+def head_center(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float) -> np.ndarray:
+    """(3,) centre of the head ellipsoid of `head_parts`, metres."""
+    return _neck_top(body, neck_base_m, neck_tilt_deg) + [0.0, 0.0, 0.85 * body.head_radius_m]
+
+
+HEAD_Y_SCALE = 0.85
+"""The head ellipsoid's semi-axes are (r, 0.85 r, r) for the head radius r."""
+_FACE_DIRECTIONS_DEG = {"nose": (0.0, -8.0), "left_eye": (28.0, 14.0), "right_eye": (-28.0, 14.0),
+                        "left_ear": (95.0, 2.0), "right_ear": (-95.0, 2.0)}
+"""(azimuth from +x towards +y, elevation) of each face point, degrees, seen from the head centre."""
+
+
+def face_points(body: Body, center_m: np.ndarray) -> dict[str, np.ndarray]:
+    """Nose, eyes and ears on the head ellipsoid centred at `center_m`: name -> (3,) metres.
+
+    Each point is where the direction in `_FACE_DIRECTIONS_DEG` leaves the analytic ellipsoid
+    (the mesh is a low-poly sphere inscribed in it, so a point lies at most a few millimetres
+    in front of the rendered surface).
+    """
+    points = {}
+    for name, (azimuth_deg, elevation_deg) in _FACE_DIRECTIONS_DEG.items():
+        az, el = np.deg2rad(azimuth_deg), np.deg2rad(elevation_deg)
+        direction = np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
+        # The ray centre + t d meets x^2 + (y / s)^2 + z^2 = r^2 at t = r / |(dx, dy / s, dz)|.
+        reach = body.head_radius_m / np.linalg.norm(direction / [1.0, HEAD_Y_SCALE, 1.0])
+        points[name] = center_m + reach * direction
+    return points
+
+
 def head_parts(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float) -> list[MeshData]:
     """Neck (skin, tilted forward by `neck_tilt_deg`), head ellipsoid (skin) and hair cap (hair)."""
-    tilt = np.deg2rad(neck_tilt_deg)
-    neck_top = neck_base_m + body.neck_length_m * np.array([np.sin(tilt), 0.0, np.cos(tilt)])
+    neck_top = _neck_top(body, neck_base_m, neck_tilt_deg)
     radius = body.head_radius_m
-    center = neck_top + [0.0, 0.0, 0.85 * radius]
+    center = head_center(body, neck_base_m, neck_tilt_deg)
     return [tube_mesh(neck_base_m - [0.0, 0.0, 0.02 * body.stature_m], neck_top, body.neck_radius_m, 8, "skin"),
-            sphere_mesh(radius, center, 6, 10, "skin", scale=(1.0, 0.85, 1.0)),
+            sphere_mesh(radius, center, 6, 10, "skin", scale=(1.0, HEAD_Y_SCALE, 1.0)),
             sphere_mesh(radius, center + [-0.2 * radius, 0.0, 0.14 * radius], 6, 10, "hair", scale=(1.0, 0.89, 1.0))]
 
 

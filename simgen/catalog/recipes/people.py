@@ -10,6 +10,7 @@ from `gait.gait_pose`. Builders take a complete, validated parameter mapping (se
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,7 +18,9 @@ from simgen.geometry.mesh import MeshData, merge_meshes, sphere_mesh
 
 from .body import (
     Body,
+    face_points,
     hand_part,
+    head_center,
     head_parts,
     limb_parts,
     segment_direction,
@@ -26,7 +29,7 @@ from .body import (
     torso_part,
     two_bone_joint,
 )
-from .gait import GaitPose, gait_pose
+from .gait import GaitPose, gait_pose, stride_length_m
 from .vehicles import SADDLE_HEIGHT_FRACTION, BicycleRig, bicycle_rig
 
 PEDESTRIAN_DEFAULTS: Mapping[str, float] = {"height_m": 1.75, "shoulder_width_m": 0.45, "speed_m_s": 1.3,
@@ -36,6 +39,8 @@ CYCLIST_DEFAULTS: Mapping[str, float] = {"height_m": 1.75, "bike_length_m": 1.75
 _CYCLIST_LEAN_DEG = 40.0
 _BAR_PER_STATURE = 0.6  # handlebar height / rider stature: the bike's frame is sized to its rider
 _STATURE_RANGE_M = (0.9, 2.3)
+CYCLIST_GEAR_RATIO = 2.5
+"""Wheel turns per crank turn: a crank turn moves the bicycle 2 pi r x this (r the wheel radius)."""
 _SIDES = (1.0, -1.0)  # left (+y), right (-y), the order of every (left, right) pair
 
 
@@ -68,7 +73,7 @@ def _pose_body(body: Body, pose: GaitPose) -> tuple[MeshData, dict[str, np.ndarr
     neck_base = shoulder_center(body, hip, lean)
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
     parts = [torso_part(body, hip, lean), *head_parts(body, neck_base, 0.5 * lean)]
-    joints = {"pelvis": hip, "neck": neck_base}
+    joints = {"pelvis": hip, "neck": neck_base, "head": head_center(body, neck_base, 0.5 * lean)}
     for index, (side, name) in enumerate(zip(_SIDES, ("left", "right"), strict=True)):
         leg, leg_joints = _posed_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pose.hip_deg[index],
                                      pose.knee_deg[index], pose.foot_pitch_deg[index])
@@ -87,13 +92,27 @@ def _grounded(mesh: MeshData, joints: dict[str, np.ndarray]) -> tuple[MeshData, 
     return moved, {name: point + shift for name, point in joints.items()}
 
 
-def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray]]:
-    """The pedestrian's mesh and skeleton: joint name -> (3,) position, object frame, metres.
+@dataclass(frozen=True)
+class Skeleton:
+    """The joints of a posed person and the body they belong to (object frame, metres).
 
-    Joints: pelvis, neck and left_/right_ hip, knee, ankle, shoulder, elbow, wrist. The stature
-    is solved so that the posed body's top (hair) is exactly at `height_m`; the posed geometry's
-    height is linear in the stature for fixed angles and proportions.
+    Attributes:
+        joints_m: name -> (3,) position: pelvis, neck, head (the head ellipsoid's centre), the
+            face points nose, left_/right_ eye and ear (`body.face_points`), and left_/right_
+            hip, knee, ankle, shoulder, elbow, wrist.
+        body: the part sizes of the posed body.
     """
+
+    joints_m: Mapping[str, np.ndarray]
+    body: Body
+
+
+def _with_face(joints: dict[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
+    return {**joints, **face_points(body, joints["head"])}
+
+
+def _posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray], Body]:
+    """`posed_pedestrian`, plus the body it posed."""
     height, shoulders = params["height_m"], params["shoulder_width_m"]
     if not 0.15 * height <= shoulders <= 0.45 * height:
         raise ValueError(f"shoulder_width_m={shoulders} must lie within [0.15, 0.45] x height_m={height}")
@@ -101,7 +120,37 @@ def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, n
     pose = gait_pose(params["speed_m_s"], params["gait_phase"], nominal.shoe_height_m + nominal.leg_length_m)
     probe, _ = _grounded(*_pose_body(nominal, pose))
     stature = height * height / float(probe.vertices_m[:, 2].max())
-    return _grounded(*_pose_body(Body.of(stature, shoulders, proportions_stature_m=height), pose))
+    body = Body.of(stature, shoulders, proportions_stature_m=height)
+    return (*_grounded(*_pose_body(body, pose)), body)
+
+
+def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray]]:
+    """The pedestrian's mesh and skeleton: joint name -> (3,) position, object frame, metres.
+
+    Joints: pelvis, neck, head (centre) and left_/right_ hip, knee, ankle, shoulder, elbow,
+    wrist. The stature is solved so that the posed body's top (hair) is exactly at `height_m`;
+    the posed geometry's height is linear in the stature for fixed angles and proportions.
+    """
+    mesh, joints, _ = _posed_pedestrian(params)
+    return mesh, joints
+
+
+def pedestrian_skeleton(params: Mapping[str, float]) -> Skeleton:
+    """The skeleton of `build_pedestrian(params)`, face points included (same params)."""
+    _, joints, body = _posed_pedestrian(params)
+    return Skeleton(_with_face(joints, body), body)
+
+
+def pedestrian_stride_m(params: Mapping[str, float]) -> float:
+    """Distance a pedestrian covers per gait cycle (`gait_phase` 0 -> 1), metres; 0 standing.
+    Takes complete params (as the builders do)."""
+    nominal = Body.of(params["height_m"], params["shoulder_width_m"])
+    return stride_length_m(params["speed_m_s"], nominal.shoe_height_m + nominal.leg_length_m)
+
+
+def cyclist_development_m(params: Mapping[str, float]) -> float:
+    """Distance a cyclist rides per crank turn (`crank_phase` 0 -> 1), metres."""
+    return 2.0 * np.pi * 0.194 * params["bike_length_m"] * CYCLIST_GEAR_RATIO
 
 
 def build_pedestrian(params: Mapping[str, float]) -> MeshData:
@@ -116,34 +165,43 @@ def build_pedestrian(params: Mapping[str, float]) -> MeshData:
     return posed_pedestrian(params)[0]
 
 
-def _pedalling_leg(body: Body, hip_m: np.ndarray, pedal_m: np.ndarray) -> list[MeshData]:
-    """Thigh, knee and shin (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`."""
+def _pedalling_leg(body: Body, hip_m: np.ndarray, pedal_m: np.ndarray) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """Thigh, knee and shin (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`;
+    returns the parts and the joints (hip, knee, ankle)."""
     ankle = pedal_m + [0.0, 0.0, 0.9 * body.shoe_height_m]
     knee = two_bone_joint(hip_m, ankle, body.thigh_length_m, body.shin_length_m, np.array([1.0, 0.0, 0.0]))
     radii = (body.thigh_radius_m, body.knee_radius_m, body.ankle_radius_m)
-    return [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, 0.0)]
+    parts = [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, 0.0)]
+    return parts, {"hip": hip_m, "knee": knee, "ankle": ankle}
 
 
-def _reaching_arm(body: Body, shoulder_m: np.ndarray, grip_m: np.ndarray) -> list[MeshData]:
-    """Upper arm and forearm (clothing_top), elbows bent slightly down and back, to a hand (skin) on the grip."""
+def _reaching_arm(body: Body, shoulder_m: np.ndarray, grip_m: np.ndarray) -> tuple[list[MeshData],
+                                                                                   dict[str, np.ndarray]]:
+    """Upper arm and forearm (clothing_top), elbows bent slightly down and back, to a hand (skin) on the
+    grip; returns the parts and the joints (shoulder, elbow, wrist: the grip)."""
     elbow = two_bone_joint(shoulder_m, grip_m, body.upper_arm_length_m, body.forearm_length_m,
                            np.array([-0.3, 0.0, -1.0]))
     radius = body.arm_radius_m
-    return [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
-            *limb_parts(shoulder_m, elbow, grip_m, (radius, 0.9 * radius, 0.8 * radius), "clothing_top"),
-            sphere_mesh(body.hand_radius_m, grip_m, 4, 8, "skin", scale=(1.4, 0.8, 1.0))]
+    parts = [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
+             *limb_parts(shoulder_m, elbow, grip_m, (radius, 0.9 * radius, 0.8 * radius), "clothing_top"),
+             sphere_mesh(body.hand_radius_m, grip_m, 4, 8, "skin", scale=(1.4, 0.8, 1.0))]
+    return parts, {"shoulder": shoulder_m, "elbow": elbow, "wrist": grip_m}
 
 
-def _rider(body: Body, rig: BicycleRig) -> list[MeshData]:
-    """A rider sitting on the saddle, leaning forward, hands on the grips and feet on the pedals."""
+def _rider(body: Body, rig: BicycleRig) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """A rider sitting on the saddle, leaning forward, hands on the grips and feet on the pedals;
+    returns the parts and the joints (as `posed_pedestrian` names them)."""
     hip = rig.saddle_top_m + [0.0, 0.0, 0.03 * body.stature_m]
     neck_base = shoulder_center(body, hip, _CYCLIST_LEAN_DEG)
     parts = [torso_part(body, hip, _CYCLIST_LEAN_DEG), *head_parts(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG)]
+    joints = {"pelvis": hip, "neck": neck_base, "head": head_center(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG)}
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
-    for side, grip, pedal in zip(_SIDES, rig.grips_m, rig.pedals_m, strict=True):
-        parts += _pedalling_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pedal)
-        parts += _reaching_arm(body, shoulder + [0.0, side * body.shoulder_y_m, 0.0], grip)
-    return parts
+    for side, name, grip, pedal in zip(_SIDES, ("left", "right"), rig.grips_m, rig.pedals_m, strict=True):
+        leg, leg_joints = _pedalling_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pedal)
+        arm, arm_joints = _reaching_arm(body, shoulder + [0.0, side * body.shoulder_y_m, 0.0], grip)
+        parts += leg + arm
+        joints.update({f"{name}_{joint}": point for joint, point in (leg_joints | arm_joints).items()})
+    return parts, joints
 
 
 def _rider_top_per_stature(proportions_stature_m: float) -> float:
@@ -177,6 +235,18 @@ def build_cyclist(params: Mapping[str, float]) -> MeshData:
     solved so the overall height matches; saddle and handlebar heights follow the stature.
     Slots: tire, metal, skin, hair, clothing_top, clothing_bottom, shoes.
     """
+    mesh, _ = _posed_cyclist(params)
+    return mesh
+
+
+def cyclist_skeleton(params: Mapping[str, float]) -> Skeleton:
+    """The rider's skeleton in `build_cyclist(params)`, face points included (same params)."""
+    _, skeleton = _posed_cyclist(params)
+    return skeleton
+
+
+def _posed_cyclist(params: Mapping[str, float]) -> tuple[MeshData, Skeleton]:
+    """The cyclist's mesh and its rider's skeleton (object frame, metres)."""
     height, bike_length, crank_phase = params["height_m"], params["bike_length_m"], params["crank_phase"]
     if not 0.0 <= crank_phase <= 1.0:
         raise ValueError(f"crank_phase={crank_phase} must lie within [0, 1]")
@@ -184,8 +254,10 @@ def build_cyclist(params: Mapping[str, float]) -> MeshData:
     if not _STATURE_RANGE_M[0] <= stature <= _STATURE_RANGE_M[1]:
         raise ValueError(f"height_m={height} needs a rider of stature {stature:.2f} m; expected "
                          f"{_STATURE_RANGE_M[0]}..{_STATURE_RANGE_M[1]} m")
-    bar_height, wheel_radius = _BAR_PER_STATURE * stature, 0.194 * bike_length
+    bar_height, wheel_radius = _BAR_PER_STATURE * stature, 0.194 * bike_length  # see cyclist_development_m
     if bar_height < 2.2 * wheel_radius:
         raise ValueError(f"bike_length_m={bike_length} is too large a bicycle for a cyclist of height_m={height}")
     rig = bicycle_rig(bike_length, 0.34 * bike_length, bar_height, wheel_radius, crank_turns=crank_phase)
-    return merge_meshes([rig.mesh, *_rider(Body.of(stature, 0.26 * stature, proportions), rig)])
+    body = Body.of(stature, 0.26 * stature, proportions)
+    rider, joints = _rider(body, rig)
+    return merge_meshes([rig.mesh, *rider]), Skeleton(_with_face(joints, body), body)

@@ -1,0 +1,171 @@
+"""COCO person keypoints from the posed skeleton, with visibility read from the label passes.
+
+A person recipe (`pedestrian`, `cyclist`) poses its mesh and its skeleton from the same joint
+angles (`Recipe.build_skeleton`), so the 17 COCO keypoints are the skeleton's joints (shoulders,
+elbows, wrists, hips, knees, ankles) and face points on the head ellipsoid (nose, eyes, ears),
+moved to the prop's pose (the mid-exposure pose under motion blur: limbs are not animated
+during the shutter) and projected like every label: pinhole K, then the lens distortion.
+
+Visibility (COCO v) is exact against the first-sample passes of the output image: at the
+keypoint's pixel the depth pass holds the planar depth of the first surface hit. The keypoint
+is visible (2) unless that surface is nearer than the front of the keypoint's own body part,
+i.e. than the point `radius` in front of the joint along its camera ray (`part_radii_m`: the
+limb radius at a joint, a tolerance for the low-poly head at a face point). Then it is occluded
+(1), by another object or, when the object-index pass shows the person there, by its own body.
+Outside the image, behind the camera or beyond the lens model's fold radius: (0, 0, 0).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from simgen.catalog.recipes import RECIPES
+from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES
+from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
+from simgen.geometry.mesh import rotation_matrix_xyz
+from simgen.imaging.lens import distort_pixels, fold_radius
+from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
+
+DEPTH_TOLERANCE_M = 1e-3
+"""Added to a part's radius: float32 depth and the inscribed low-poly surfaces stay within it."""
+DEPTH_TOLERANCE_PER_M = 1e-4
+"""... plus this much per metre of depth (float32 depth of far surfaces)."""
+
+
+@dataclass(frozen=True)
+class Keypoints:
+    """The keypoints of one person in one frame.
+
+    Attributes:
+        xyv: (17, 3) float64, KEYPOINT_NAMES order: x, y in pixel-edge coordinates (COCO), v in
+            {0, 1, 2}; rows with v = 0 are all zero.
+        occluded_by_self: (17,) bool, v = 1 because the person's own body is in front.
+    """
+
+    xyv: np.ndarray
+    occluded_by_self: np.ndarray
+
+    @property
+    def num_keypoints(self) -> int:
+        return int(np.count_nonzero(self.xyv[:, 2] > 0))
+
+    def to_coco(self) -> list[float]:
+        """The COCO `keypoints` list [x1, y1, v1, ...]; coordinates rounded to 1/1000 px."""
+        return [v for x, y, vis in self.xyv for v in (round(float(x), 3), round(float(y), 3), int(vis))]
+
+
+def part_radii_m(body) -> dict[str, float]:
+    """Radius of the body part around each keypoint (KEYPOINT_NAMES keys), metres.
+
+    `body` is the `Body` of the skeleton. Hips sit inside the pelvis (the torso's depth), ankles
+    above the shoe's toe box; a face point lies on the head surface, within a fifth of the head
+    radius of the hair cap and the low-poly head mesh.
+    """
+    face = 0.2 * body.head_radius_m
+    parts = {"nose": face, "eye": face, "ear": face, "shoulder": body.arm_radius_m, "elbow": body.arm_radius_m,
+             "wrist": 2.0 * body.hand_radius_m, "hip": 0.6 * body.torso_depth_m, "knee": 1.2 * body.knee_radius_m,
+             "ankle": 0.5 * body.shoe_length_m}
+    return {name: parts[name.split("_")[-1]] for name in KEYPOINT_NAMES}
+
+
+@functools.lru_cache(maxsize=512)
+def _skeleton_object(recipe: str, params: tuple[tuple[str, float], ...]) -> tuple[np.ndarray, np.ndarray]:
+    skeleton = RECIPES[recipe].build_skeleton(dict(params))  # type: ignore[misc]
+    radii = part_radii_m(skeleton.body)
+    points = np.array([skeleton.joints_m[name] for name in KEYPOINT_NAMES], dtype=np.float64)
+    points.setflags(write=False)
+    return points, np.array([radii[name] for name in KEYPOINT_NAMES])
+
+
+def skeleton_world(prop: PropSpec) -> tuple[np.ndarray, np.ndarray] | None:
+    """(17, 3) float64 world keypoints (metres) and (17,) part radii (metres) of a person prop,
+    or None if its recipe builds no skeleton."""
+    recipe = RECIPES.get(prop.recipe)
+    if recipe is None or recipe.build_skeleton is None:
+        return None
+    points, radii = _skeleton_object(prop.recipe, tuple(sorted(prop.params.items())))
+    rotation = rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg)
+    return points @ rotation.T + np.asarray(prop.location_m, dtype=np.float64), radii
+
+
+def project_keypoints(points_world_m: np.ndarray, camera: CameraSpec,
+                      sensor: SensorSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Project world points into the output image (pinhole K, then the lens distortion).
+
+    Returns:
+        xy: (N, 2) float64 pixel-edge coordinates (K projection + 0.5), distorted.
+        cam: (N, 3) float64 OpenCV camera coordinates, metres.
+        valid: (N,) bool, in front of the near plane and inside the lens model's fold radius.
+    """
+    extrinsics = extrinsics_cam_world(camera)
+    cam = points_world_m @ extrinsics[:3, :3].T + extrinsics[:3, 3]
+    valid = cam[:, 2] > camera.clip_start_m
+    z = np.where(valid, cam[:, 2], 1.0)
+    normalized = cam[:, :2] / z[:, None]
+    intrinsics = intrinsics_matrix(camera)
+    pixels = normalized * [intrinsics[0, 0], intrinsics[1, 1]] + [intrinsics[0, 2], intrinsics[1, 2]]
+    if sensor.distorts:
+        valid &= np.hypot(normalized[:, 0], normalized[:, 1]) < fold_radius(sensor.dist_coeffs)
+        pixels = distort_pixels(pixels, intrinsics, sensor.dist_coeffs)
+    return pixels + 0.5, cam, valid
+
+
+def person_keypoints(prop: PropSpec, camera: CameraSpec, sensor: SensorSpec, depth_planar_m: np.ndarray,
+                     object_index: np.ndarray) -> Keypoints | None:
+    """The COCO keypoints of one person prop, or None if its recipe builds no skeleton.
+
+    Args:
+        depth_planar_m: (H, W) float32 planar depth of the output image, metres, +inf = sky.
+        object_index: (H, W) int32 object-index pass of the output image.
+    """
+    return _people_keypoints([prop], camera, sensor, depth_planar_m, object_index).get(prop.instance_index)
+
+
+def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorSpec, depth_planar_m: np.ndarray,
+                      object_index: np.ndarray) -> dict[int, Keypoints]:
+    """`person_keypoints` of several props at once (one projection for all); props without a
+    skeleton are left out."""
+    skeletons = [(prop, world) for prop in props if (world := skeleton_world(prop)) is not None]
+    if not skeletons:
+        return {}
+    points = np.concatenate([world[0] for _, world in skeletons])
+    radii = np.concatenate([world[1] for _, world in skeletons])
+    xy, cam, valid = project_keypoints(points, camera, sensor)
+    height, width = depth_planar_m.shape
+    cols, rows = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64).T
+    inside = valid & (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
+    rows, cols = np.where(inside, rows, 0), np.where(inside, cols, 0)
+    distance = np.linalg.norm(cam, axis=1)
+    # Planar depth of the point `radius` in front of the joint along its ray: the part's front.
+    front_z = cam[:, 2] * (distance - radii) / np.maximum(distance, 1e-12)
+    tolerance = DEPTH_TOLERANCE_M + DEPTH_TOLERANCE_PER_M * cam[:, 2]
+    occluded = inside & (depth_planar_m[rows, cols] < front_z - tolerance)
+    xyv = np.zeros((len(points), 3))
+    xyv[inside, :2] = xy[inside]
+    xyv[:, 2] = np.where(inside, np.where(occluded, 1, 2), 0)
+    hit = object_index[rows, cols]
+    result, count = {}, len(KEYPOINT_NAMES)
+    for k, (prop, _) in enumerate(skeletons):
+        part = slice(k * count, (k + 1) * count)
+        result[prop.instance_index] = Keypoints(xyv=xyv[part], occluded_by_self=occluded[part]
+                                                & (hit[part] == prop.instance_index))
+    return result
+
+
+def frame_keypoints(spec: FrameSpec, depth_planar_m: np.ndarray, object_index: np.ndarray,
+                    instance_indices: Collection[int] | None = None) -> dict[int, Keypoints]:
+    """instance index -> `Keypoints` of every labeled object of a keypoint category.
+
+    Objects of KEYPOINT_CATEGORIES whose asset has no skeleton get all-zero keypoints, so every
+    annotation of those categories carries `keypoints` (COCO's person_keypoints files do).
+    `instance_indices` restricts the result to those instances (the visible ones).
+    """
+    people = [prop for prop in spec.labeled_objects if prop.category in KEYPOINT_CATEGORIES
+              and (instance_indices is None or prop.instance_index in instance_indices)]
+    found = _people_keypoints(people, spec.camera, spec.sensor, depth_planar_m, object_index)
+    empty = Keypoints(np.zeros((len(KEYPOINT_NAMES), 3)), np.zeros(len(KEYPOINT_NAMES), dtype=bool))
+    return {prop.instance_index: found.get(prop.instance_index, empty) for prop in people}

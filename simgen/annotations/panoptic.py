@@ -1,0 +1,86 @@
+"""COCO panoptic segments of one frame, from the object-index pass and the semantic map.
+
+Conventions of COCO panoptic (panopticapi): the PNG stores each pixel's segment id as
+id = R + 256 G + 256^2 B; `segments_info` lists every segment with its category, area (pixels),
+tight box (COCO XYWH, pixel-edge) and iscrowd. Here every pixel belongs to a segment (no void):
+
+    * a thing segment per labeled instance, id = its instance index (1..32767), category = its
+      semantic class (`simgen.catalog.classes`); iscrowd = 1 for ignore regions. It also
+      carries `instance_id` and `coco_category_id` (the annotations.json category).
+    * a stuff segment per scenery class present, id = STUFF_SEGMENT_BASE + class id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from simgen.annotations.instances import Instance
+from simgen.catalog.classes import STUFF_CLASSES, thing_class
+
+STUFF_SEGMENT_BASE = 1 << 16
+"""Stuff segment ids start above every instance index (MAX_INSTANCES = 32767)."""
+
+
+_STUFF_BITS = np.zeros(1 << 16, dtype=np.uint32)
+_STUFF_BITS[[c.id for c in STUFF_CLASSES]] = [1 << c.id for c in STUFF_CLASSES]  # every stuff id is < 32
+
+
+def _stuff_extents(semantic: np.ndarray, scenery: np.ndarray) -> dict[int, tuple[int, list[int]]]:
+    """class id -> (pixel count, tight XYWH box) of the scenery pixels of each class.
+
+    Each scenery pixel holds one bit (1 << class id); OR-reducing the rows and the columns gives
+    every class's rows and columns in two passes, and one bincount its area.
+    """
+    bits = np.where(scenery, _STUFF_BITS[semantic], np.uint32(0))
+    row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
+    areas = np.bincount(np.where(scenery, semantic, 0).ravel())
+    extents = {}
+    for cls in STUFF_CLASSES:
+        bit = np.uint32(1 << cls.id)
+        rows, cols = np.flatnonzero(row_bits & bit), np.flatnonzero(col_bits & bit)
+        if len(rows):
+            extents[cls.id] = (int(areas[cls.id]), [int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1),
+                                                     int(rows[-1] - rows[0] + 1)])
+    return extents
+
+
+def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances: Sequence[Instance],
+                      categories: Mapping[str, int]) -> tuple[np.ndarray, list[dict]]:
+    """Segment ids and `segments_info` of one frame.
+
+    Args:
+        object_index: (H, W) int32 object-index pass (0 = scenery).
+        semantic: (H, W) uint16 class ids (`semantic.semantic_map` of the same passes).
+        instances: the frame's labeled instances (`label_frame`), every nonzero index among them.
+        categories: COCO category name -> id.
+
+    Returns:
+        ids: (H, W) int32 segment id per pixel; segments: the `segments_info` list, things in
+        instance-index order, then stuff in class-id order.
+    """
+    scenery = object_index == 0
+    ids = np.where(scenery, semantic.astype(np.int32) + STUFF_SEGMENT_BASE, object_index)
+    segments = []
+    for instance in instances:
+        cls = thing_class(instance.category, categories[instance.category])
+        segments.append({"id": instance.instance_index, "category_id": cls.id, "area": instance.area_px,
+                         "bbox": list(instance.bbox_xywh), "iscrowd": instance.iscrowd,
+                         "instance_id": instance.instance_id, "coco_category_id": instance.category_id})
+    for class_id, (area, box) in sorted(_stuff_extents(semantic, scenery).items()):
+        segments.append({"id": STUFF_SEGMENT_BASE + class_id, "category_id": class_id, "area": area, "bbox": box,
+                         "iscrowd": 0})
+    return ids, segments
+
+
+def encode_segment_ids(ids: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 RGB of (H, W) segment ids < 2^24: id = R + 256 G + 256^2 B (panopticapi id2rgb)."""
+    little_endian = np.ascontiguousarray(ids, dtype="<u4")  # bytes R, G, B, 0 of each id
+    return little_endian.view(np.uint8).reshape(*ids.shape, 4)[..., :3]
+
+
+def decode_segment_ids(rgb: np.ndarray) -> np.ndarray:
+    """(H, W) int64 segment ids of an (H, W, 3) uint8 panoptic PNG (panopticapi rgb2id)."""
+    rgb = rgb.astype(np.int64)
+    return rgb[..., 0] + 256 * rgb[..., 1] + 65536 * rgb[..., 2]

@@ -1,0 +1,163 @@
+"""Video sequences: N consecutive frames of one sampled scene (`sequence.frames`, `sequence.fps`).
+
+Global frame i is frame k = i mod N of sequence (video) s = i div N. The scene of a sequence is
+sampled once, as the frame of index s * N would be (`sample_single_frame`); frame k shows it
+t = k / fps seconds later. Everything moves as the motion model says, translating at its
+velocity (`MotionSpec`): the camera (ego) and each moving road user; pedestrians advance their
+gait phase by the distance walked per stride and cyclists their cranks by the distance ridden
+per crank turn, so feet and pedals follow the ground speed; wheels stay on the ground (z is
+never changed).
+
+Nothing passes through anything: before advancing, each mover's velocity is checked against
+every other object's and the ego vehicle's ground footprint (and the scenery's) at every frame
+time of the sequence; a mover that would run into something is slowed (the same factor on
+its whole velocity, the largest of SLOWDOWN_STEPS that keeps clear, down to standing still)
+for the whole sequence. Pedestrians keep their gait's pose speed; their phase follows the
+distance actually walked. Per-frame seeds (Cycles' sampling, sensor noise, rain streaks) come
+from each frame's own index, so noise differs from frame to frame.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+
+from simgen.catalog.entries import Catalog
+from simgen.catalog.prop_mesh import has_recipe, prop_mesh
+from simgen.catalog.recipes import RECIPES
+from simgen.catalog.recipes.people import cyclist_development_m, pedestrian_stride_m
+from simgen.config.schema import SimgenConfig
+from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.seeds import cycles_seed
+from simgen.specs import FrameSpec, MotionSpec, PropSpec
+
+SLOWDOWN_STEPS = tuple(1.0 - i / 20 for i in range(1, 21))
+"""Velocity factors tried, in order, for a mover that would collide (0.95 ... 0)."""
+EGO = "<ego>"
+EGO_FOOTPRINT_M = (4.8, 2.0, -1.0)
+"""Length, width and centre offset along +y from the camera of the ego vehicle, metres
+(`simgen.sampling.traffic.EGO_VEHICLE`)."""
+_PHASE_ADVANCE: dict[str, tuple[str, Callable]] = {
+    "pedestrian": ("gait_phase", pedestrian_stride_m), "cyclist": ("crank_phase", cyclist_development_m)}
+
+
+def sequence_position(frame_index: int, frames_per_sequence: int) -> tuple[int, int]:
+    """(video id, frame id within the video, 0-based) of a global frame index."""
+    return frame_index // frames_per_sequence, frame_index % frames_per_sequence
+
+
+def _footprint(prop: PropSpec, offset_m: tuple[float, float] = (0.0, 0.0)) -> Footprint | None:
+    """The ground footprint of a prop moved by `offset_m`; None if its recipe is unknown here."""
+    if not has_recipe(prop.recipe):
+        return None
+    low, high = prop_mesh(prop).bounds_m
+    yaw = math.radians(prop.yaw_deg)
+    cx, cy = (low[0] + high[0]) / 2, (low[1] + high[1]) / 2
+    return Footprint(prop.location_m[0] + math.cos(yaw) * cx - math.sin(yaw) * cy + offset_m[0],
+                     prop.location_m[1] + math.sin(yaw) * cx + math.cos(yaw) * cy + offset_m[1],
+                     high[0] - low[0], high[1] - low[1], prop.yaw_deg)
+
+
+def _moved(footprint: Footprint, velocity: tuple[float, ...], t: float) -> Footprint:
+    return dataclasses.replace(footprint, center_x_m=footprint.center_x_m + velocity[0] * t,
+                               center_y_m=footprint.center_y_m + velocity[1] * t)
+
+
+def _collides(a: Footprint, va: tuple[float, ...], b: Footprint, vb: tuple[float, ...], times: list[float]) -> bool:
+    """Whether two footprints moving at va, vb overlap at some t > 0 of `times` (not already at 0)."""
+    if footprints_overlap(a, b):
+        return False  # placed touching (e.g. an obstacle on a lane line): not this module's business
+    reach = (math.hypot(a.length_m, a.width_m) + math.hypot(b.length_m, b.width_m)) / 2
+    dx, dy = a.center_x_m - b.center_x_m, a.center_y_m - b.center_y_m
+    rx, ry = va[0] - vb[0], va[1] - vb[1]
+    speed2 = rx * rx + ry * ry
+    t_close = 0.0 if speed2 == 0 else min(max(-(dx * rx + dy * ry) / speed2, 0.0), times[-1])
+    if math.hypot(dx + rx * t_close, dy + ry * t_close) >= reach:
+        return False  # even the closest approach keeps the circumscribed circles apart
+    return any(footprints_overlap(_moved(a, va, t), _moved(b, vb, t)) for t in times[1:])
+
+
+def resolve_motion(spec: FrameSpec, times: list[float]) -> MotionSpec:
+    """`spec.motion` with every mover slowed as needed so no footprints meet during `times`."""
+    camera = spec.camera.location_m
+    length, width, offset = EGO_FOOTPRINT_M
+    bodies: dict[str, Footprint] = {EGO: Footprint(camera[0], camera[1] + offset, length, width, 90.0)}
+    bodies.update({p.name: fp for p in spec.objects if (fp := _footprint(p)) is not None})
+    static = list(spec.layout.blocked_footprints)
+    velocity = {name: spec.motion.velocity_of(name) for name in bodies}
+    velocity[EGO] = spec.motion.ego_velocity_m_s
+    movers = [name for name in bodies if any(velocity[name])]
+    for name in movers:  # in spec order, the ego first: earlier movers keep right of way
+        others = [(bodies[o], velocity[o]) for o in bodies if o != name] + [(f, (0.0, 0.0, 0.0)) for f in static]
+        base = velocity[name]
+        for factor in (1.0, *SLOWDOWN_STEPS):
+            trial = tuple(v * factor for v in base)
+            if not any(_collides(bodies[name], trial, other, v, times) for other, v in others):
+                break
+        velocity[name] = trial
+    objects = {name: v for name, v in velocity.items() if name != EGO and any(v)}
+    return MotionSpec(ego_velocity_m_s=velocity[EGO], object_velocities_m_s=objects)
+
+
+def _advanced(prop: PropSpec, velocity: tuple[float, float, float], t: float) -> PropSpec:
+    """The prop t seconds on: translated, its gait or cranks advanced by the distance covered."""
+    if not any(velocity):
+        return prop
+    location = tuple(c + v * t for c, v in zip(prop.location_m, velocity, strict=True))
+    params = dict(prop.params)
+    if prop.recipe in _PHASE_ADVANCE:
+        name, per_cycle = _PHASE_ADVANCE[prop.recipe]
+        full = {**RECIPES[prop.recipe].param_defaults, **params}
+        cycle_m = per_cycle(full)
+        if cycle_m > 0:
+            params[name] = float((full[name] + math.hypot(*velocity) * t / cycle_m) % 1.0)
+    return dataclasses.replace(prop, location_m=location, params=params)  # type: ignore[arg-type]
+
+
+def advance_frame(first: FrameSpec, frame_index: int, k: int, fps: float) -> FrameSpec:
+    """Frame k of the sequence whose frame 0 is `first` (its motion already resolved)."""
+    t = k / fps
+    motion = first.motion
+    camera = first.camera
+    location = tuple(c + v * t for c, v in zip(camera.location_m, motion.ego_velocity_m_s, strict=True))
+    objects = tuple(_advanced(p, motion.velocity_of(p.name), t) for p in first.objects)
+    sensor, weather = first.sensor, first.weather
+    return dataclasses.replace(
+        first, frame_index=frame_index, cycles_seed=cycles_seed(first.run_seed, frame_index),
+        camera=dataclasses.replace(camera, location_m=location), objects=objects,
+        sensor=dataclasses.replace(sensor, noise_seed=(sensor.noise_seed + k) % 2**31 if sensor.noise_seed else 0),
+        weather=dataclasses.replace(
+            weather, rain_streak_seed=(weather.rain_streak_seed + k) % 2**31 if weather.rain_streak_seed else 0,
+            snowflake_seed=(weather.snowflake_seed + k) % 2**31 if weather.snowflake_seed else 0))
+
+
+_FIRST_FRAMES: dict[tuple[int, int, int], tuple[SimgenConfig, Catalog, FrameSpec]] = {}
+"""The last sequence's frame 0, so its N frames sample the scene once (the config and catalog
+are kept with it, so their ids stay theirs)."""
+
+
+def sample_sequence_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int,
+                          sample_single_frame: Callable[[SimgenConfig, Catalog, int], FrameSpec]) -> FrameSpec:
+    """Frame `frame_index` of its sequence (see the module docstring); deterministic in
+    (cfg, catalog, frame_index) like `sample_frame`."""
+    length = cfg.sequence.frames
+    video, k = sequence_position(frame_index, length)
+    key = (id(cfg), id(catalog), video * length)
+    if key not in _FIRST_FRAMES:
+        first = sample_single_frame(cfg, catalog, video * length)
+        times = [j / cfg.sequence.fps for j in range(length)]
+        first = dataclasses.replace(first, motion=resolve_motion(first, times))
+        _FIRST_FRAMES.clear()
+        _FIRST_FRAMES[key] = (cfg, catalog, first)
+    return advance_frame(_FIRST_FRAMES[key][2], frame_index, k, cfg.sequence.fps)
+
+
+
+def whole_sequences(frame_indices: list[int], frames_per_sequence: int) -> list[int]:
+    """Every frame of each sequence that has a frame in `frame_indices`, in order: a resumed run
+    re-renders a partly committed sequence whole (its flow needs consecutive frames)."""
+    if frames_per_sequence <= 1:
+        return list(frame_indices)
+    videos = sorted({i // frames_per_sequence for i in frame_indices})
+    return [v * frames_per_sequence + k for v in videos for k in range(frames_per_sequence)]

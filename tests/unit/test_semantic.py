@@ -1,0 +1,96 @@
+"""Scenery classes, the semantic map and panoptic segments (pure; issue 16)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from panopticapi.utils import id2rgb, rgb2id
+
+from simgen.annotations.instances import extract_instances
+from simgen.annotations.panoptic import (
+    STUFF_SEGMENT_BASE,
+    decode_segment_ids,
+    encode_segment_ids,
+    panoptic_segments,
+)
+from simgen.annotations.semantic import semantic_map
+from simgen.catalog.classes import (
+    SKY,
+    STUFF_CLASSES,
+    THING_CLASS_BASE,
+    scenery_class_id,
+    semantic_classes,
+    thing_class,
+)
+from simgen.catalog.entries import load_catalog
+from simgen.config.dump import config_to_plain
+from simgen.config.load import load_config
+from simgen.errors import RenderError
+from simgen.sampling.frame import sample_frame
+from simgen.specs import PropSpec
+from tests.blender.scenes import camera, frame
+from tests.conftest import tiny_config
+
+FURNITURE = {"bench", "bollard", "litter_bin", "wheelie_bin", "fire_hydrant", "delineator"}
+STATIC = next(c.id for c in STUFF_CLASSES if c.name == "static")
+
+
+@pytest.mark.parametrize("layout", ["urban_street", "intersection", "highway", "rural_road"])
+def test_every_layout_scenery_prop_gets_its_class(tmp_path, layout):
+    plain = config_to_plain(tiny_config(tmp_path))
+    plain["layout"]["name"] = layout
+    cfg = load_config(plain)
+    spec = sample_frame(cfg, load_catalog(), 0)
+    names = {c.id: c.name for c in STUFF_CLASSES}
+    for prop in spec.layout.scenery:
+        expected_static = prop.recipe in FURNITURE
+        assert (scenery_class_id(prop) == STATIC) == expected_static, (prop.name, prop.recipe)
+    classes = {names[scenery_class_id(p)] for p in spec.layout.scenery}
+    assert "road" in classes and ("sidewalk" in classes or "terrain" in classes)
+
+
+def test_class_table_is_cityscapes_compatible():
+    ids = {c.name: (c.id, c.train_id) for c in semantic_classes({"car": 1, "pedestrian": 2, "deer": 5})}
+    assert ids["road"] == (7, 0) and ids["sidewalk"] == (8, 1) and ids["sky"] == (23, 10)
+    assert ids["person"] == (24, 11) and ids["car"] == (26, 13) and ids["vegetation"] == (21, 8)
+    assert ids["deer"] == (THING_CLASS_BASE + 5, 255)
+    assert len({c.id for c in semantic_classes({"car": 1, "deer": 5})}) == len(semantic_classes({"car": 1, "deer": 5}))
+
+
+def _scene():
+    person = PropSpec("pedestrian_001", "adult", "pedestrian", {}, (0.0, 5.0, 0.0), 0.0, {}, "pedestrian", 1)
+    cone = PropSpec("cone_002", "cone", "traffic_cone", {}, (1.0, 5.0, 0.0), 0.0, {}, "traffic_cone", 2)
+    return frame(camera(width_px=8, height_px=4), objects=[person, cone])
+
+
+def test_semantic_map_takes_things_from_the_object_index_scenery_from_the_material_index():
+    categories = {"pedestrian": 2, "traffic_cone": 4}
+    index = np.array([[0, 0, 1, 1, 0, 2, 0, 0]] * 4, dtype=np.int32)
+    material = np.array([[7, 0, 99, 0, 21, 0, 8, 8]] * 4, dtype=np.int32)  # ignored under things
+    depth = np.array([[5.0, np.inf, 4.0, 4.0, 9.0, 4.0, 3.0, 3.0]] * 4, dtype=np.float32)
+    semantic = semantic_map(index, material, depth, _scene(), categories)
+    cone = thing_class("traffic_cone", 4).id
+    assert semantic[0].tolist() == [7, SKY.id, 24, 24, 21, cone, 8, 8]
+    material[0, 0] = 0  # a surface without a class
+    with pytest.raises(RenderError, match="no semantic class"):
+        semantic_map(index, material, depth, _scene(), categories)
+
+
+def test_panoptic_segments_cover_every_pixel_once_and_round_trip_panopticapi():
+    categories = {"pedestrian": 2, "traffic_cone": 4}
+    spec = _scene()
+    index = np.array([[0, 0, 1, 1, 0, 2, 0, 0]] * 4, dtype=np.int32)
+    index[3, :] = 0
+    semantic = semantic_map(index, np.array([[7, 0, 7, 7, 21, 7, 8, 8]] * 4, dtype=np.int32),
+                            np.where(np.arange(8) == 1, np.inf, 3.0).astype(np.float32)[None].repeat(4, 0), spec,
+                            categories)
+    instances = extract_instances(index, spec.objects, categories)
+    ids, segments = panoptic_segments(index, semantic, instances, categories)
+    assert sum(s["area"] for s in segments) == ids.size
+    assert sorted(s["id"] for s in segments) == sorted(np.unique(ids).tolist())
+    person = next(s for s in segments if s["id"] == 1)
+    assert person["category_id"] == 24 and person["bbox"] == [2, 0, 2, 3] and person["area"] == 6
+    road = next(s for s in segments if s["id"] == STUFF_SEGMENT_BASE + 7)
+    assert road["bbox"] == [0, 0, 6, 4] and road["area"] == 7 and road["iscrowd"] == 0
+    rgb = encode_segment_ids(ids)
+    assert np.array_equal(rgb, id2rgb(ids)) and np.array_equal(decode_segment_ids(rgb), rgb2id(rgb))

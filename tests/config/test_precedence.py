@@ -26,6 +26,7 @@ SCENARIO_VALUES = {
     "labels": ("depth_kind", "ray", "planar"),
     "sensor": ("jpeg_quality", 80, 90),
     "motion": ("ego_speed_m_s", 3.0, 4.0),
+    "sequence": ("fps", 12.0, 15.0),
     "render": ("samples", 2, 3),
     "output": ("depth_float", "npy", "none"),
     "validate": ("min_area_px", 5, 6),

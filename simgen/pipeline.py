@@ -1,12 +1,22 @@
 """The render pipeline: config -> frame specs -> one Cycles render each -> labels -> files.
 
-Everything that can fail because of the user's input (config, catalog, placement, output
-directory, device) fails before the first render. Frames already committed in the output
-directory are skipped, so a re-run resumes instead of re-rendering.
+A plain loop over stages with typed hand-offs, the frames in flight on three threads:
+
+    sampler thread   sample_frame(i) -> FrameSpec              (runs ahead, bounded queue)
+    main thread      render(spec)    -> RenderedFrame          (Cycles releases the GIL)
+    post thread      post_process    -> LabeledFrame -> writers: write(frame) ... close()
+
+so the labels, encoding and writing of frame i overlap the render of frame i+1, and specs are
+sampled lazily (a run of any length starts rendering at once; each spec is committed with its
+frame, in its record). Everything that can fail because of the user's input (config, catalog,
+placement of the first frame, output directory, device) fails before anything is written.
+Frames already committed in the output directory are skipped, so a re-run resumes instead of
+re-rendering; frames commit in order, and a stop signal lets the frame in flight commit first.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import errno
@@ -14,20 +24,14 @@ import logging
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import simgen
 from simgen import contract
 from simgen.annotations.identity import assign_track_ids
-from simgen.annotations.instances import Instance
-from simgen.annotations.labels import label_frame
-from simgen.annotations.motion_blur import motion_blur_px
-from simgen.annotations.obstacles import obstacle_report
 from simgen.blender import import_asset_mesh, make_cycles_renderer
 from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
@@ -44,23 +48,32 @@ from simgen.dataset.shards import (
     write_shard_state,
 )
 from simgen.errors import OutputError, RenderError, ShardPreempted
-from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.imaging.atmosphere import apply_weather, mean_per_instance
-from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.imaging.sensor import render_spec
 from simgen.render.passes import RenderPasses
 from simgen.render.protocol import Renderer
+from simgen.render.streams import PostThread, SpecStream
+from simgen.render.workers import worker_processes
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.sampling.sequence import whole_sequences
-from simgen.specs import FrameSpec, PropSpec
+from simgen.specs import FrameSpec
 from simgen.writers.assembly import Assembly, assemble
-from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
-from simgen.writers.coco import annotation_entry, image_entry, video_fields, video_header
-from simgen.writers.flow import SequenceFlow
-from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png
-from simgen.writers.label_maps import write_label_maps
+from simgen.writers.coco import video_header
+from simgen.writers.frame_files import (
+    FlowWriter,
+    FrameWriter,
+    ImageFilesWriter,
+    LabeledFrame,
+    LabelMapsWriter,
+    RecordWriter,
+)
+from simgen.writers.frame_record import post_process
 from simgen.writers.panoptic import PanopticAssembly
 
 log = logging.getLogger(__name__)
+
+
+STAGE_WINDOW = 4096
+"""Per-stage timings kept for the medians (the latest frames), so memory does not grow with frames."""
 
 
 @dataclass
@@ -71,12 +84,30 @@ class RunSummary:
     annotations: int
     device: str
     frame_times_s: list[float] = field(default_factory=list)
-    stage_times_s: dict[str, list[float]] = field(default_factory=dict)
-    """Per-frame seconds of each stage (build_s, render_s, readback_s, labels_s, write_s, ...)."""
+    """Seconds from the start of each frame's render to its commit, in order."""
+    stage_times_s: dict[str, collections.deque] = field(default_factory=dict)
+    """Per-frame seconds of each stage (plan_s, build_s, sync_s, trace_s, readback_s, labels_s,
+    write_s, ...) of the latest STAGE_WINDOW frames."""
+
+    def add_stages(self, timing: dict[str, float]) -> None:
+        for stage, seconds in timing.items():
+            if stage != "total_s":
+                self.stage_times_s.setdefault(stage, collections.deque(maxlen=STAGE_WINDOW)).append(seconds)
 
     def stage_medians(self) -> dict[str, float]:
         """Median seconds per frame of each stage, in the order the stages ran."""
         return {stage: statistics.median(times) for stage, times in self.stage_times_s.items()}
+
+
+@dataclass(frozen=True)
+class RenderedFrame:
+    """What the render stage hands to post-processing: the passes of `render_spec(spec)`."""
+
+    spec: FrameSpec
+    passes: RenderPasses
+    timing: dict[str, float]
+    started_s: float
+    provenance: dict[str, Any]
 
 
 def lineage(cfg: SimgenConfig, catalog: Catalog) -> dict[str, Any]:
@@ -106,22 +137,33 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     root = Path(cfg.output.dir)
     frames = shard_frames(cfg)
     reusable = check_output_dir(root, plain, cfg.output.overwrite)
-    pending = whole_sequences([i for i in frames if not (reusable and DatasetDir(root).is_committed(i))],
-                              cfg.sequence.frames)
-    specs = [sample_frame(cfg, catalog, i) for i in pending]  # placement errors surface here
+    committed = DatasetDir(root).committed_frames() if reusable else set()
+    workers = cfg.render.processes_per_device
+    # A partly committed sequence is rendered again whole (its flow needs consecutive frames).
+    pending = iter(whole_sequences([i for i in frames if i not in committed], cfg.sequence.frames))
+    first = next(pending, None)
+    first_spec = _sample_timed(cfg, catalog, first) if first is not None else None  # config errors surface here
+    if workers > 1:  # this process renders the share of worker 0 (`simgen.render.workers`, `worker_share`)
+        pending = (i for i in pending if worker_share(cfg, i, workers) == 0)
+        first_spec = first_spec if first is not None and worker_share(cfg, first, workers) == 0 else None
     info = lineage(cfg, catalog)
     sweep = cfg.frames_per_shard > 0
     # The renderer starts (and checks the device) before anything is written to output.dir.
-    renderer = renderer_factory(cfg.render) if specs else None
+    renderer = renderer_factory(cfg.render) if first is not None else None
     summary = RunSummary(root, cfg.frames, 0, 0, device=renderer.device if renderer else "none")
     stems = {contract.frame_stem(i) for i in frames} if sweep else None
     try:
         with _claimed(root, cfg.shard):
             dataset = open_output_dir(root, plain, cfg.output.overwrite, info | {"device": summary.device}, stems)
             if renderer is not None:
-                log.info("rendering %d of %d frames into %s (%d already committed)", len(specs), len(frames),
-                         root, len(frames) - len(specs))
-                _render_guarded(cfg, specs, renderer, dataset, summary)
+                todo = len(frames) - len(committed.intersection(frames))
+                log.info("rendering %d of %d frames into %s (%d already committed)", todo, len(frames), root,
+                         len(frames) - todo)
+                group = worker_processes(plain, workers) if workers > 1 else contextlib.nullcontext()
+                with group, SpecStream(lambda i: _sample_timed(cfg, catalog, i), first_spec, pending) as specs:
+                    _render_guarded(cfg, specs, -(-todo // workers), renderer, dataset, summary)
+                if workers > 1:
+                    summary.frames_rendered = todo - (len(frames) - len(dataset.committed_frames() & set(frames)))
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
     finally:
@@ -139,6 +181,37 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     return summary
 
 
+def render_share(cfg: SimgenConfig, worker: int, workers: int,
+                 renderer_factory: Callable[[RenderConfig], Renderer] = make_cycles_renderer) -> int:
+    """Worker `worker` of `workers` render processes (`simgen.render.workers`): render the run's
+    uncommitted frames of its share (`worker_share`) into the opened output.dir. Returns the
+    number of frames rendered."""
+    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    dataset = DatasetDir(Path(cfg.output.dir))
+    committed = dataset.committed_frames()
+    todo = whole_sequences([i for i in shard_frames(cfg) if i not in committed], cfg.sequence.frames)
+    pending = (i for i in todo if worker_share(cfg, i, workers) == worker)
+    first = next(pending, None)
+    if first is None:
+        return 0
+    renderer = renderer_factory(cfg.render)
+    summary = RunSummary(dataset.root, cfg.frames, 0, 0, device=renderer.device)
+    try:
+        with PreemptionGuard() as guard, SpecStream(lambda i: _sample_timed(cfg, catalog, i),
+                                                    _sample_timed(cfg, catalog, first), pending) as specs:
+            _render_frames(dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, progress=False)), specs,
+                           0, renderer, dataset, summary, guard.check)
+    finally:
+        renderer.close()
+    return summary.frames_rendered
+
+
+def worker_share(cfg: SimgenConfig, frame_index: int, workers: int) -> int:
+    """Which of `workers` render processes renders a frame: frames round-robin, or whole
+    sequences round-robin when `sequence.frames` > 1 (a sequence stays in one process, in order)."""
+    return (frame_index // max(1, cfg.sequence.frames)) % workers
+
+
 @contextlib.contextmanager
 def _claimed(root: Path, shard: int) -> Iterator[None]:
     """Create output.dir if needed and hold this shard's lock (see `simgen.dataset.locking`)."""
@@ -150,8 +223,14 @@ def _claimed(root: Path, shard: int) -> Iterator[None]:
         yield
 
 
-def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
-                    summary: RunSummary) -> None:
+def _sample_timed(cfg: SimgenConfig, catalog: Catalog, index: int) -> tuple[FrameSpec, float]:
+    """(spec of frame `index`, seconds its sampling took)."""
+    start = time.perf_counter()
+    return sample_frame(cfg, catalog, index), time.perf_counter() - start
+
+
+def _render_guarded(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], todo: int, renderer: Renderer,
+                    dataset: DatasetDir, summary: RunSummary) -> None:
     """Render with stop signals deferred to frame boundaries (see `simgen.dataset.preemption`)."""
     if os.environ.get("CUDA_VISIBLE_DEVICES") == "" and renderer.device == "CPU":
         log.warning("CUDA_VISIBLE_DEVICES is empty, so every GPU is hidden and Cycles renders on the CPU "
@@ -162,7 +241,7 @@ def _render_guarded(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Rendere
                                                         "frames": _span(shard_frames(cfg)),
                                                         "device": renderer.device, **process_environment()})
         try:
-            _render_frames(cfg, specs, renderer, dataset, summary, guard.check)
+            _render_frames(cfg, specs, todo, renderer, dataset, summary, guard.check)
         except ShardPreempted as stop:
             stop.frames_rendered = summary.frames_rendered
             if cfg.frames_per_shard:
@@ -205,33 +284,41 @@ def _span(frames: range) -> str:
     return f"{frames.start}..{frames.stop - 1}"
 
 
-def _render_frames(cfg: SimgenConfig, specs: list[FrameSpec], renderer: Renderer, dataset: DatasetDir,
-                   summary: RunSummary, check_stop: Callable[[], None]) -> None:
+def _render_frames(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], todo: int, renderer: Renderer,
+                   dataset: DatasetDir, summary: RunSummary, check_stop: Callable[[], None]) -> None:
+    """Render each spec on this thread and hand it to the post thread, which labels, writes and
+    commits it while the next frame renders. A stop (check_stop raising) or an error lets the
+    frame in flight commit, then propagates."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(specs), unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
+    bar = tqdm(total=todo, unit="frame", disable=not cfg.output.progress, dynamic_ncols=True,
                desc=f"simgen [{renderer.device}]")
-    flow = SequenceFlow(cfg.sequence.frames) if cfg.sequence.frames > 1 else None
+    writers = _frame_writers(cfg, dataset)
+
+    def commit(frame: RenderedFrame) -> None:
+        try:
+            labeled = _label_and_write(cfg, frame.spec, frame.passes, frame.timing, frame.started_s,
+                                       frame.provenance, writers)
+        except OSError as error:
+            raise _write_failure(error, frame.spec.frame_index, dataset, summary) from error
+        elapsed = time.perf_counter() - frame.started_s
+        summary.frame_times_s.append(elapsed)
+        summary.add_stages(labeled.timing)
+        summary.frames_rendered += 1
+        bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {frame.timing.get('render_s', 0.0):.2f} s)")
+        bar.update(1)
+
     try:
-        for spec in specs:
-            start = time.perf_counter()
-            passes, timing = _render_with_retry(renderer, render_spec(spec))
-            try:
-                write_frame(cfg, spec, passes, timing, dataset, start,
-                            provenance=frame_provenance(cfg, spec, renderer), flow=flow)
-            except OSError as error:
-                raise _write_failure(error, spec.frame_index, dataset, summary) from error
-            elapsed = time.perf_counter() - start
-            summary.frame_times_s.append(elapsed)
-            for stage, seconds in timing.items():
-                if stage != "total_s":
-                    summary.stage_times_s.setdefault(stage, []).append(seconds)
-            summary.frames_rendered += 1
-            bar.set_postfix_str(f"{elapsed:.2f} s/frame (render {timing['render_s']:.2f} s)")
-            bar.update(1)
-            log.debug("frame %d: %s", spec.frame_index, {k: round(v, 4) for k, v in timing.items()})
-            check_stop()
+        with PostThread(commit) as post:
+            for spec, plan_s in specs:
+                start = time.perf_counter()
+                passes, timing = _render_with_retry(renderer, render_spec(spec))
+                post.put(RenderedFrame(spec, passes, {"plan_s": plan_s, **timing}, start,
+                                       frame_provenance(cfg, spec, renderer)))
+                check_stop()
     finally:
+        for writer in writers:
+            writer.close()
         bar.close()
     if summary.frame_times_s:
         stages = ", ".join(f"{stage[:-2]} {seconds:.3f}" for stage, seconds in summary.stage_medians().items())
@@ -269,63 +356,39 @@ def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> 
             "blender_version": getattr(renderer, "blender_version", "unknown")}
 
 
-def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None,
-                flow: SequenceFlow | None = None) -> dict:
-    """Apply weather and the sensor model, extract labels and write the frame's files; the record
-    goes last (the commit). `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
+def _frame_writers(cfg: SimgenConfig, dataset: DatasetDir) -> list[FrameWriter]:
+    """The writers of each frame, in order; the last one writes the record (the commit)."""
+    writers: list[FrameWriter] = [ImageFilesWriter(dataset.root, cfg.output.depth_float),
+                                  LabelMapsWriter(dataset.root, cfg.output, cfg.labels.categories)]
+    if cfg.sequence.frames > 1:  # sequences: optical flow between consecutive frames
+        writers.append(FlowWriter(dataset.root, cfg.sequence.frames))
+    return [*writers, RecordWriter(dataset.record_path)]
 
-    Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
-    and degrades the image and warps the label passes with it, then labels are read from them.
-    """
+
+def _label_and_write(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
+                     start: float, provenance: dict[str, Any] | None, writers: list[FrameWriter]) -> LabeledFrame:
+    """post_process, then the writers, timing labels_s, write_s and total_s for the record."""
     t0 = time.perf_counter()
-    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics_matrix(render_spec(spec).camera),
-                                       spec.weather, spec.lighting)
-    fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
-    passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
-    labels = label_frame(spec, passes.object_index, cfg.labels, passes.depth_planar_m)
-    intrinsics = intrinsics_matrix(spec.camera)
+    frame = post_process(cfg, spec, passes, timing, provenance)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    index = spec.frame_index
-    write_bytes_atomic(dataset.root / contract.image_path(index), encode_rgb_png(passes.rgb))
-    write_bytes_atomic(dataset.root / contract.depth_png_path(index), encode_depth_png(depth))
-    files = {"image": contract.image_path(index), "depth_png": contract.depth_png_path(index)}
-    if cfg.output.depth_float == "npy":
-        write_bytes_atomic(dataset.root / contract.depth_npy_path(index), encode_npy(depth.astype(np.float32)))
-        files["depth_npy"] = contract.depth_npy_path(index)
-    label_files, panoptic = write_label_maps(cfg.output, spec, passes, labels.instances, cfg.labels.categories,
-                                             dataset.root)
-    files.update(label_files)
-    if flow is not None:  # sequences: optical flow to the previous frame (`simgen.writers.flow`)
-        files.update(flow.add(spec, passes.depth_planar_m, passes.object_index, dataset.root))
+    for writer in writers[:-1]:
+        writer.write(frame)
     timing["write_s"] = time.perf_counter() - t0
     timing["total_s"] = time.perf_counter() - start
-    image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics,
-                        extrinsics_cam_world(spec.camera), spec.run_seed,
-                        {"dist_coeffs": list(spec.sensor.dist_coeffs), "shutter_s": spec.sensor.shutter_s,
-                         "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s), "depth_file": files["depth_png"],
-                         "depth_kind": cfg.labels.depth_kind, "scenario": spec.scenario}
-                        | video_fields(index, cfg.sequence.frames))
-    props = {prop.instance_index: prop for prop in spec.labeled_objects}
-    record = {"frame_index": index, "image": image,
-              "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
-              "label_counts": labels.counts, "spec": dataclasses.asdict(spec), "files": files,
-              "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
-              "timing": {k: round(v, 6) for k, v in timing.items()}, "provenance": provenance or {}}
-    if panoptic is not None:
-        record["panoptic"] = panoptic
-    write_json_atomic(dataset.record_path(index), record, durable=True)
-    return record
+    writers[-1].write(frame)
+    return frame
 
 
-def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[int, float]) -> dict:
-    """The COCO annotation of `instance` with the keys that need the whole frame: the mean fog
-    transmittance over its mask and its motion-blur length."""
-    blur = motion_blur_px(prop, spec)
-    return annotation_entry(spec.frame_index, instance) | {
-        "fog_transmittance": fog[instance.instance_index],
-        "motion_blur_px": None if blur is None else round(blur, 3)}
+def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
+                dataset: DatasetDir, start: float, provenance: dict[str, Any] | None = None) -> dict:
+    """Post-process one rendered frame and write its files, the record last (the commit);
+    returns the record. The pipeline does the same on its post thread."""
+    writers = _frame_writers(cfg, dataset)
+    frame = _label_and_write(cfg, spec, passes, timing, start, provenance, writers)
+    for writer in writers:
+        writer.close()
+    return frame.record
 
 
 def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],

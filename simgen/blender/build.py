@@ -1,7 +1,11 @@
 """Builders: turn a `FrameSpec` into Blender objects. No randomness here.
 
-The scene is rebuilt per frame into the one `bpy.context.scene`: objects, meshes, materials
-and lights of the previous frame are removed first, so memory stays flat over long runs.
+`SceneBuilder` keeps one persistent scene in `bpy.context.scene` and re-randomizes it per
+frame: the props' mesh objects are re-used from a pool (moved, re-meshed, re-parameterized),
+their meshes come from a cache keyed by recipe parameters (identical ones are instanced), and
+flat materials are a fixed set driven by per-object attributes (`simgen.blender.materials`).
+What is cheap to rebuild (camera, world, sun, street lamps, fog volume, animation) is removed
+and built again. Caches are bounded, so memory stays flat over long runs.
 """
 
 from __future__ import annotations
@@ -10,18 +14,17 @@ import dataclasses
 import math
 
 import bpy
-import numpy as np
 from mathutils import Matrix, Vector
 
 from simgen.blender.lights import build_street_lamps, emissive_overrides
-from simgen.blender.materials import MaterialCache
+from simgen.blender.materials import MaterialPool, slot_attributes
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
-from simgen.blender.weather import build_fog_volume
+from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
+from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
 from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
-from simgen.geometry.mesh import MeshData
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 
 NIGHT_SKY_RGB = (0.004, 0.006, 0.014)
@@ -39,63 +42,104 @@ def clear_scene() -> None:
             bpy.data.batch_remove(list(collection))
 
 
+def clear_transient() -> None:
+    """Remove what each frame builds afresh: cameras, lights, worlds, actions, the fog volume."""
+    objects = [obj for obj in bpy.data.objects if obj.type in ("CAMERA", "LIGHT") or obj.name == FOG_VOLUME_NAME]
+    fog = [data.get(FOG_VOLUME_NAME) for data in (bpy.data.meshes, bpy.data.materials)]
+    for ids in (objects, [i for i in fog if i is not None], bpy.data.lights, bpy.data.cameras, bpy.data.worlds,
+                bpy.data.actions):
+        if len(ids):
+            bpy.data.batch_remove(list(ids))
+
+
+class SceneBuilder:
+    """Builds frames into the one scene of a Blender session, re-using what earlier frames built.
+
+    The labels do not depend on what was re-used: a frame's geometry, poses, pass indices and
+    animation are set from its spec alone (tests/blender/test_persistent_scene.py renders runs
+    of frames against fresh builds). Create one per session (`read_factory_settings` frees
+    everything it holds).
+
+    Args:
+        procedural_textures: build textured materials' procedural surfaces (else flat values).
+    """
+
+    def __init__(self, procedural_textures: bool = True) -> None:
+        self.materials = MaterialPool(procedural_textures)
+        self.meshes = MeshCache()
+        self.objects = ObjectPool()
+        self._meshes_created = 0
+
+    def build(self, spec: FrameSpec) -> None:
+        """Build the whole frame: world and sun, camera, scenery and labeled objects."""
+        clear_transient()
+        scene = bpy.context.scene
+        self.objects.begin_frame(scene)
+        self.materials.begin_frame(spec.weather)
+        build_lighting(spec.lighting, scene, spec.weather.cloudiness)
+        build_camera(spec.camera, scene)
+        build_street_lamps(spec.lighting, scene)
+        if spec.weather.fog and spec.weather.fog_mode == "volumetric":
+            build_fog_volume(spec.weather, spec.camera, scene)
+        by_name = {}
+        for prop in spec.layout.scenery + spec.objects:
+            overrides = emissive_overrides(spec.lighting, prop)
+            if overrides:
+                prop = dataclasses.replace(prop, materials={**prop.materials, **overrides})
+            by_name[prop.name] = self._build_prop(prop, scene)
+        build_motion(spec, scene, by_name)
+        scene.cycles.seed = spec.cycles_seed
+        self._trim()
+
+    def _build_prop(self, prop: PropSpec, scene: bpy.types.Scene) -> bpy.types.Object:
+        """Place one prop: its (cached) mesh on a pooled object at its pose, its flat material
+        values as object attributes, its instance index as pass_index; the materials of scenery
+        carry its semantic class as theirs (the Material Index pass)."""
+        role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
+        class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0  # the Material Index pass
+        chosen = tuple((slot, self.materials.get(spec, slot, role, class_id).name)
+                       for slot, spec in sorted(prop.materials.items()))
+        context = (role, self.materials.weather_key(role), self.materials.weather_key("default"), class_id)
+        key = mesh_key(prop.recipe, prop.params, chosen, context)
+        cached = self.meshes.get(key)
+        if cached is None:
+            mesh_data = prop_mesh(prop)
+            slots = tuple(mesh_data.materials)
+            self._meshes_created += 1
+            mesh = build_mesh(f"mesh_{self._meshes_created:06d}", mesh_data,
+                              [self.materials.get(prop.materials[slot], slot, role, class_id) if slot in prop.materials
+                               else self.materials.get(FALLBACK_MATERIAL, slot, "default", class_id) for slot in slots])
+            self.meshes.put(key, mesh, slots)
+        else:
+            mesh, slots = cached
+        obj = self.objects.take(mesh, scene)
+        for slot in slots:
+            material = prop.materials.get(slot, FALLBACK_MATERIAL)
+            if self.materials.is_shared(material):
+                for name, value in slot_attributes(slot, material).items():
+                    obj[name] = value
+        obj.location = prop.location_m
+        obj.rotation_euler = (0.0, 0.0, math.radians(prop.yaw_deg))
+        # Cycles writes pass_index into the Object Index pass; it clamps silently above 32767
+        # (bpy 5.0.1, measured), which `simgen.config.load` rules out before we get here.
+        obj.pass_index = prop.instance_index
+        return obj
+
+    def _trim(self) -> None:
+        """Drop materials, meshes and spare objects that the caches no longer keep."""
+        materials = self.materials.end_frame()
+        meshes = self.meshes.end_frame({m.name for m in materials})
+        objects = self.objects.end_frame({m.name for m in meshes})
+        for ids in (objects, meshes, materials):
+            if ids:
+                bpy.data.batch_remove(ids)
+
+
 def build_frame(spec: FrameSpec, procedural_textures: bool = True) -> None:
-    """Build the whole frame: world and sun, camera, scenery and labeled objects; textured
-    materials get their procedural surfaces unless `procedural_textures` is off."""
+    """Build one frame from scratch (an empty scene first): the reference that a persistent
+    `SceneBuilder` must match."""
     clear_scene()
-    scene = bpy.context.scene
-    build_lighting(spec.lighting, scene, spec.weather.cloudiness)
-    build_camera(spec.camera, scene)
-    build_street_lamps(spec.lighting, scene)
-    if spec.weather.fog and spec.weather.fog_mode == "volumetric":
-        build_fog_volume(spec.weather, spec.camera, scene)
-    materials = MaterialCache(spec.weather, procedural_textures)
-    for prop in spec.layout.scenery + spec.objects:
-        overrides = emissive_overrides(spec.lighting, prop)
-        build_prop(dataclasses.replace(prop, materials={**prop.materials, **overrides}) if overrides else prop,
-                   scene, materials)
-    build_motion(spec, scene)
-    scene.cycles.seed = spec.cycles_seed
-
-
-def build_mesh_object(name: str, mesh_data: MeshData, materials: list[bpy.types.Material]) -> bpy.types.Object:
-    """A Blender mesh object from pure `MeshData` (object frame, metres)."""
-    mesh = bpy.data.meshes.new(name)
-    vertices = mesh_data.vertices_m.astype(np.float32)
-    loop_counts = np.array([len(face) for face in mesh_data.faces], dtype=np.int32)
-    loop_vertices = np.fromiter((i for face in mesh_data.faces for i in face), dtype=np.int32)
-    loop_starts = np.concatenate([[0], np.cumsum(loop_counts)[:-1]]).astype(np.int32)
-    mesh.vertices.add(len(vertices))
-    mesh.vertices.foreach_set("co", vertices.ravel())
-    mesh.loops.add(len(loop_vertices))
-    mesh.loops.foreach_set("vertex_index", loop_vertices)
-    mesh.polygons.add(len(loop_counts))
-    mesh.polygons.foreach_set("loop_start", loop_starts)
-    mesh.polygons.foreach_set("loop_total", loop_counts)
-    for material in materials:
-        mesh.materials.append(material)
-    mesh.polygons.foreach_set("material_index", np.asarray(mesh_data.face_material, dtype=np.int32))
-    mesh.update()
-    mesh.validate()
-    return bpy.data.objects.new(name, mesh)
-
-
-def build_prop(prop: PropSpec, scene: bpy.types.Scene, materials: MaterialCache) -> bpy.types.Object:
-    """Build one prop at its pose; labeled props get their instance index as pass_index, and the
-    materials of scenery its semantic class as theirs (the Material Index pass)."""
-    mesh_data = prop_mesh(prop)
-    role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
-    class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0
-    slot_materials = [materials.get(prop.materials[slot], role, class_id) if slot in prop.materials
-                      else materials.get(FALLBACK_MATERIAL, pass_index=class_id) for slot in mesh_data.materials]
-    obj = build_mesh_object(prop.name, mesh_data, slot_materials)
-    obj.location = prop.location_m
-    obj.rotation_euler = (0.0, 0.0, math.radians(prop.yaw_deg))
-    # Cycles writes pass_index into the Object Index pass; it clamps silently above 32767
-    # (bpy 5.0.1, measured), which `simgen.config.load` rules out before we get here.
-    obj.pass_index = prop.instance_index
-    scene.collection.objects.link(obj)
-    return obj
+    SceneBuilder(procedural_textures).build(spec)
 
 
 def build_camera(spec: CameraSpec, scene: bpy.types.Scene) -> bpy.types.Object:

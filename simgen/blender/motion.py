@@ -10,6 +10,7 @@ nothing.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import bpy
 
@@ -40,12 +41,16 @@ def _animate_linear(obj: bpy.types.Object, velocity_m_s: tuple[float, float, flo
     obj.location = center
 
 
-def build_motion(spec: FrameSpec, scene: bpy.types.Scene) -> None:
-    """Animate the camera and the moving props of `spec` and turn Cycles motion blur on, or
-    turn it off when the frame has none (the scene is reused between frames of a session)."""
+def build_motion(spec: FrameSpec, scene: bpy.types.Scene, objects: Mapping[str, bpy.types.Object]) -> None:
+    """Animate the camera and the moving props of `spec` (`objects`: the Blender object of each
+    prop name) and turn Cycles motion blur on, or turn it off when the frame has none (the scene
+    is reused between frames of a session)."""
     render = scene.render
     render.use_motion_blur = spec.has_motion_blur
-    scene.frame_set(CENTER_FRAME)
+    # Setting the frame, not frame_set(): frame_set evaluates the whole depsgraph now, which
+    # the render does anyway (and each animated object is evaluated at its keys there).
+    if scene.frame_current != CENTER_FRAME:
+        scene.frame_current = CENTER_FRAME
     if not spec.has_motion_blur:
         return
     # Interpolation of new keyframes is a user preference (Bezier by default, which would
@@ -58,5 +63,4 @@ def build_motion(spec: FrameSpec, scene: bpy.types.Scene) -> None:
     if any(motion.ego_velocity_m_s):
         _animate_linear(scene.camera, motion.ego_velocity_m_s, half_frames)
     for name, velocity in motion.object_velocities_m_s.items():
-        _animate_linear(bpy.data.objects[name], velocity, half_frames)
-    scene.frame_set(CENTER_FRAME)
+        _animate_linear(objects[name], velocity, half_frames)

@@ -16,7 +16,7 @@ import bpy
 import cv2
 import numpy as np
 
-from simgen.blender.build import build_frame
+from simgen.blender.build import SceneBuilder
 from simgen.blender.weather import FOG_VOLUME_NAME
 from simgen.config.schema import RenderConfig
 from simgen.errors import RenderError
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 BLENDER_VERSION = bpy.app.version_string
 
 
-def _available_gpu_backends() -> set[str]:
+def available_gpu_backends() -> set[str]:
     """GPU backends with at least one device. Setting OPTIX/CUDA on a machine without a GPU
     does not raise (bpy 5.0.1); only the listed device types tell."""
     prefs = bpy.context.preferences.addons["cycles"].preferences
@@ -49,7 +49,7 @@ def configure_device(requested: str, quiet: bool = False) -> tuple[str, list[str
     """Select the Cycles device; returns (backend, device names) and logs the choice (at debug
     level with `quiet`, for the periodic session restarts)."""
     scene = bpy.context.scene
-    backends = _available_gpu_backends() if requested != "cpu" else set()
+    backends = available_gpu_backends() if requested != "cpu" else set()
     backend = choose_device(requested, backends, os.environ.get("CUDA_VISIBLE_DEVICES"))
     prefs = bpy.context.preferences.addons["cycles"].preferences
     if backend == "CPU":
@@ -86,11 +86,30 @@ def native_stdout_to(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-SESSION_FRAMES = 20
-"""Frames rendered between two fresh Blender sessions. Deleting the previous frame's data
-(`bpy.data.batch_remove`) gets slower with every frame a session has built, although the number
-of datablocks stays constant (bpy 5.0.1, measured: 12 ms -> 76 ms per frame over 240 frames of
-the default scene), and RSS grows with it; `read_factory_settings` (60 ms) resets both."""
+class _RenderClock:
+    """When Cycles started path tracing in the current render: the first "Sample" status line
+    (bpy.app.handlers.render_stats), which follows the scene sync (depsgraph, objects, meshes,
+    shaders, BVH, lights). Lets the timing split a render into sync and path tracing."""
+
+    first_sample_s: float | None = None
+
+    @staticmethod
+    @bpy.app.handlers.persistent  # survives read_factory_settings at each session start
+    def on_stats(stats: str) -> None:
+        if _RenderClock.first_sample_s is None and "| Sample " in stats:
+            _RenderClock.first_sample_s = time.perf_counter()
+
+
+if _RenderClock.on_stats not in bpy.app.handlers.render_stats:
+    bpy.app.handlers.render_stats.append(_RenderClock.on_stats)
+
+
+SESSION_FRAMES = 500
+"""Frames rendered between two fresh Blender sessions. Deleting data (`bpy.data.batch_remove`)
+gets slower with every frame a session has built (bpy 5.0.1, measured when every frame was
+rebuilt from scratch: 12 ms -> 76 ms per frame over 240 frames), and RSS grows with it;
+`read_factory_settings` (60 ms) resets both but also drops the persistent scene's caches
+(`simgen.blender.build.SceneBuilder`), which now remove far fewer datablocks per frame."""
 
 
 class CyclesRenderer:
@@ -114,15 +133,26 @@ class CyclesRenderer:
         device preferences, so the device is chosen after it."""
         bpy.ops.wm.read_factory_settings(use_empty=True)
         self._configure_scene()
+        self._builder = SceneBuilder(self.cfg.procedural_textures)
         return configure_device(device, quiet=quiet)
+
+    def denoise_settings(self) -> dict[str, object]:
+        """The scene's denoising settings: use_denoising, denoiser, denoising_use_gpu."""
+        cycles = bpy.context.scene.cycles
+        return {"use_denoising": cycles.use_denoising, "denoiser": cycles.denoiser,
+                "denoising_use_gpu": getattr(cycles, "denoising_use_gpu", None)}
+
+    def restart_session(self) -> None:
+        """A fresh Blender session now: empty scene, empty caches (for tests and benchmarks)."""
+        self._start_session(self.device.lower(), quiet=True)
+        self._frames_in_session = 0
 
     def _build(self, spec: FrameSpec) -> None:
         """Build the frame, first restarting the session every SESSION_FRAMES frames."""
         if self._frames_in_session >= SESSION_FRAMES:
-            self._start_session(self.device.lower(), quiet=True)
-            self._frames_in_session = 0
+            self.restart_session()
         self._frames_in_session += 1
-        build_frame(spec, self.cfg.procedural_textures)
+        self._builder.build(spec)
 
     def _configure_scene(self) -> None:
         scene = bpy.context.scene
@@ -131,6 +161,7 @@ class CyclesRenderer:
         cycles.samples = self.cfg.samples
         cycles.use_adaptive_sampling = True
         cycles.use_denoising = self.cfg.denoise
+        cycles.denoising_use_gpu = True  # OIDN on the render GPU when there is one (else the CPU)
         cycles.max_bounces = self.cfg.max_bounces
         cycles.transparent_max_bounces = self.cfg.max_bounces
         scene.render.film_transparent = False
@@ -210,6 +241,7 @@ class CyclesRenderer:
         scene.render.filepath = str(exr_path)
         start = time.perf_counter()
         log_path = self.work_dir / "blender.log"
+        _RenderClock.first_sample_s = None
         try:
             with native_stdout_to(log_path):
                 bpy.ops.render.render(write_still=True)
@@ -217,14 +249,21 @@ class CyclesRenderer:
             tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else ""
             raise RenderError(f"Cycles failed on frame {spec.frame_index} (seed {spec.run_seed}): {error}\n"
                               f"{tail}") from error
+        traced = time.perf_counter()
+        synced = _RenderClock.first_sample_s or start
+        timing["sync_s"], timing["trace_s"] = synced - start, traced - synced
+        start = time.perf_counter()
         rgb = self._save_display_rgb(png_path)
+        timing["readback_s"] = time.perf_counter() - start
         fog = bpy.data.objects.get(FOG_VOLUME_NAME)
         if fog is not None or spec.has_motion_blur:
+            start = time.perf_counter()
             exr_path = self._render_label_passes(fog, spec, log_path)
-        timing["render_s"] = time.perf_counter() - start
+            timing["label_render_s"] = time.perf_counter() - start
         start = time.perf_counter()
         depth, index, material = decode_label_passes(exr_path)
-        timing["readback_s"] = time.perf_counter() - start
+        timing["readback_s"] += time.perf_counter() - start
+        timing["render_s"] = timing["sync_s"] + timing["trace_s"] + timing.get("label_render_s", 0.0)
         return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material), timing
 
     def _render_label_passes(self, fog: bpy.types.Object | None, spec: FrameSpec, log_path: Path) -> Path:

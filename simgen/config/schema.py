@@ -269,6 +269,9 @@ class RenderConfig:
     view_transform: str = one_of("AgX", "Standard", "Filmic", "AgX")
     max_bounces: int = bounded(4, 0, 128)
     threads: int = bounded(0, 0, 1024)
+    processes_per_device: int = bounded(1, 1, 64)
+    """Render processes sharing the device (`simgen.render.workers`): each builds, labels and
+    writes its own frames while the device renders for all (see docs/performance.md)."""
     procedural_textures: bool = True
     """Build the procedural PBR surfaces recorded in textured `MaterialSpec`s (asphalt cracks,
     paving joints, bricks, vehicle wear); off renders their flat base values (same specs)."""

@@ -33,7 +33,8 @@ from simgen.writers.atomic import TEMP_SUFFIX, dumps_json, remove_partials, temp
 log = logging.getLogger(__name__)
 
 RUN_ONLY_FIELDS = ("frames", "shard", "frames_per_shard", "output.dir", "output.overwrite", "output.progress",
-                   "render.device", "render.threads", "validate.enabled", "validate.fail_on", "validate.min_area_px",
+                   "render.device", "render.threads",
+                   "render.processes_per_device", "validate.enabled", "validate.fail_on", "validate.min_area_px",
                    "validate.min_mask_depth_fraction")
 """Config fields that do not change a frame's content, so they may differ between re-runs."""
 

@@ -80,23 +80,61 @@ def plots(result: FidelityResult, synthetic: np.ndarray, real: np.ndarray, top: 
 
 
 def render_html(data: dict, images: dict[str, str]) -> str:
-    """The HTML report as text."""
+    """The HTML report as text: the real-vs-synthetic section (when `data` has `roc_auc`), the
+    AUC per slice (when it has `slices`) and the probe tables (when it has `probe`)."""
+    body = _auc_html(data, images) if "roc_auc" in data else "<h1>simgen fidelity</h1>"
+    body += _slices_html(data.get("slices", {})) + _probe_html(data.get("probe", {}))
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>simgen fidelity</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:2px 8px;"
+            f"text-align:right}}td:first-child{{text-align:left}}</style></head><body>{body}</body></html>\n")
+
+
+def _auc_html(data: dict, images: dict[str, str]) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(f['name'])}</td><td>{f['auc']:.3f}</td><td>{f['separation']:.3f}</td>"
         f"<td>{f['effect_size']:+.2f}</td><td>{f['synthetic_mean']:.4g}</td><td>{f['real_mean']:.4g}</td></tr>"
         for f in data["features"])
     figures = "".join(f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' src='data:image/png;base64,"
                       f"{png}'>" for title, png in images.items())
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>simgen fidelity</title>"
-            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:2px 8px;"
-            "text-align:right}td:first-child{text-align:left}</style></head><body>"
-            f"<h1>Real vs synthetic: ROC AUC {data['roc_auc']:.3f}</h1>"
+    return (f"<h1>Real vs synthetic: ROC AUC {data['roc_auc']:.3f}</h1>"
             f"<p>{html.escape(data['interpretation'])}. {data['synthetic_images']} synthetic and "
             f"{data['real_images']} real images, {data['folds']}-fold stratified cross-validation, analysed at "
             f"{data['analysis_width_px']} px width at most.</p>"
             "<h2>Features, most separating first</h2><table><tr><th>feature</th><th>AUC alone</th>"
             "<th>separation</th><th>effect size (real - synth)</th><th>synthetic mean</th><th>real mean</th></tr>"
-            f"{rows}</table>{figures}</body></html>\n")
+            f"{rows}</table>{figures}")
+
+
+def _slices_html(slices: dict) -> str:
+    if not slices:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(name)} = {html.escape(value)}</td><td>{cell['images']}</td>"
+                   f"<td>{'-' if cell['auc'] is None else format(cell['auc'], '.3f')}</td></tr>"
+                   for name, values in slices.items() for value, cell in values.items())
+    return ("<h2>ROC AUC per slice of the synthetic frames (each against all real photos)</h2>"
+            f"<table><tr><th>slice</th><th>synthetic images</th><th>ROC AUC</th></tr>{rows}</table>")
+
+
+def _probe_html(probes: dict) -> str:
+    out = ""
+    for name, probe in probes.items():
+        out += (f"<h2>Recognizability probe: {html.escape(name)}</h2><p>{probe['images']} images, "
+                f"{probe['labels']} labels, {probe['detections']} detections ({probe['unmatched_detections']} "
+                f"matching no label), IoU &ge; {probe['min_iou']}.</p><table><tr><th>category</th>"
+                "<th>visibility</th><th>visible height px</th><th>found</th><th>total</th><th>recall</th></tr>")
+        for category, table in probe["recall"].items():
+            head = table["headline"]
+            out += (f"<tr><td><b>{html.escape(category)}</b></td><td>unoccluded</td><td>&ge; 96</td>"
+                    f"<td>{head['found']}</td><td>{head['total']}</td><td><b>{_recall(head)}</b></td></tr>")
+            out += "".join(f"<tr><td>{html.escape(category)}</td><td>{vis}</td><td>{tall}</td><td>{cell['found']}"
+                           f"</td><td>{cell['total']}</td><td>{_recall(cell)}</td></tr>"
+                           for vis, heights in table["bins"].items() for tall, cell in heights.items())
+        out += "</table>"
+    return out
+
+
+def _recall(cell: dict) -> str:
+    return "-" if cell["recall"] is None else f"{cell['recall']:.3f}"
 
 
 def write_report(out_dir: Path, data: dict, images: dict[str, str]) -> tuple[Path, Path]:

@@ -192,3 +192,62 @@ def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
     convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
     triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
     return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+
+
+def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10,
+               side_m=(0.0, 1.0, 0.0), exponent: float = 2.0) -> MeshData:
+    """A closed, smooth tube swept along a polyline: limbs, torsos, garments.
+
+    Ring k is centred on points_m[k], perpendicular to the polyline's local direction (the
+    average of its neighbouring segments, so bends are smooth), with half-axes radii_m[k] =
+    (across, along the side direction): `side_m` projected off the direction gives the second
+    axis. Rings are superellipses |u|^e + |v|^e = 1 (`exponent` 2 = ellipse, larger = boxier).
+    Both ends are closed by a fan to a pole just beyond the end ring, so the tube is watertight.
+
+    Args:
+        points_m: (K, 3) ring centres, K >= 2, object frame, metres.
+        radii_m: (K, 2) half-axes of each ring, metres (> 0).
+        materials: K - 1 slot names, one per band between consecutive rings; the start cap takes
+            the first band's slot, the end cap the last band's.
+        segments: vertices per ring.
+        side_m: (3,) reference direction of each ring's second axis (the person's left for limbs).
+        exponent: superellipse exponent, >= 2.
+    """
+    points = np.asarray(points_m, dtype=np.float64)
+    radii = np.asarray(radii_m, dtype=np.float64)
+    count = len(points)
+    if count < 2 or radii.shape != (count, 2) or len(materials) != count - 1:
+        raise ValueError(f"sweep_mesh: {count} points need ({count}, 2) radii and {count - 1} band materials")
+    steps = np.diff(points, axis=0)
+    steps /= np.linalg.norm(steps, axis=1, keepdims=True)
+    tangents = np.concatenate([steps[:1], steps[:-1] + steps[1:], steps[-1:]])
+    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    side = np.asarray(side_m, dtype=np.float64)
+    across_side = side - tangents * (tangents @ side)[:, None]
+    across_side /= np.linalg.norm(across_side, axis=1, keepdims=True)
+    across = np.cross(across_side, tangents)
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    cos, sin = np.cos(angles), np.sin(angles)
+    power = 2.0 / exponent
+    unit = np.stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power], axis=1)
+    rings = (points[:, None, :] + unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :])
+             + unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :]))
+    poles = np.array([points[0] - tangents[0] * 0.3 * radii[0].min(),
+                      points[-1] + tangents[-1] * 0.3 * radii[-1].min()])
+    vertices = np.concatenate([rings.reshape(-1, 3), poles])
+    slots = tuple(dict.fromkeys(materials))
+    faces: list[tuple[int, ...]] = []
+    face_material: list[int] = []
+    for k in range(count - 1):
+        for s in range(segments):
+            t = (s + 1) % segments
+            faces.append((k * segments + s, k * segments + t, (k + 1) * segments + t, (k + 1) * segments + s))
+            face_material.append(slots.index(materials[k]))
+    start, end, last = count * segments, count * segments + 1, (count - 1) * segments
+    for s in range(segments):
+        t = (s + 1) % segments
+        faces += [(start, t, s), (end, last + s, last + t)]
+        face_material += [slots.index(materials[0]), slots.index(materials[-1])]
+    # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
+    # the band quads above face outwards.
+    return MeshData(vertices, tuple(faces), tuple(face_material), slots)

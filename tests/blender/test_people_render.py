@@ -32,6 +32,8 @@ def _prop(recipe: str, params: dict[str, float], location_m, yaw_deg: float, cat
 @pytest.mark.parametrize(("recipe", "params", "yaw_deg", "edge_pixels"), [
     ("pedestrian", {"speed_m_s": 4.0, "gait_phase": 0.4}, 10.0, 0),
     ("pedestrian", {"height_m": 1.15, "shoulder_width_m": 0.3, "speed_m_s": 1.2, "gait_phase": 0.8}, -30.0, 0),
+    ("pedestrian", {"speed_m_s": 1.3, "bottom_style": 0.9, "coat": 0.9, "hair_style": 0.5, "bag": 0.7}, 60.0, 0),
+    ("pedestrian", {"speed_m_s": 0.0, "bottom_style": 0.6, "sleeves": 0.9, "hair_style": 0.8, "bag": 0.95}, -120.0, 0),
     ("cyclist", {"crank_phase": 0.3}, 20.0, THIN_TUBE_EDGE_PIXELS),
 ])
 def test_posed_person_is_one_instance_whose_mask_equals_the_mesh_raster(renderer, recipe, params, yaw_deg,

@@ -15,6 +15,7 @@ import pytest
 from simgen.fidelity.classify import compare_features
 from simgen.fidelity.features import FEATURE_NAMES, image_features, noise_sigma, spectrum_slope
 from simgen.fidelity.reference import write_photo_patches
+from tests.unit.onnx_models import constant_detector_model
 
 
 def simgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -46,6 +47,33 @@ def test_fidelity_command_on_tiny_renders_and_bundled_photos(tmp_path):
     assert page.count("data:image/png;base64,") == 2 and f"{report['roc_auc']:.3f}" in page
     for name in ("fidelity.json", "fidelity.html"):
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+    for slicing in ("weather", "lighting"):
+        assert sum(cell["images"] for cell in report["slices"][slicing].values()) == 4
+    assert "ROC AUC per slice" in page
+    probe_with_oracle_model(tmp_path)
+
+
+def probe_with_oracle_model(tmp_path: Path) -> None:
+    """`--probe hog --probe-onnx`: an ONNX model that outputs frame 0's car boxes finds them all."""
+    coco = json.loads((tmp_path / "ds" / "annotations.json").read_text())
+    car = next(c["id"] for c in coco["categories"] if c["name"] == "car")
+    cars = [a for a in coco["annotations"] if a["image_id"] == 0 and a["category_id"] == car and not a["iscrowd"]]
+    assert cars
+    rows = [[x, y, x + w, y + h, 0.9, 1] for x, y, w, h in (a["bbox"] for a in cars)]
+    constant_detector_model(tmp_path / "oracle.onnx", np.array(rows))
+    result = simgen("fidelity", str(tmp_path / "ds"), "--probe", "hog", "--probe-onnx", str(tmp_path / "oracle.onnx"),
+                    "--onnx-classes", "_,car", "--out", str(tmp_path / "probe"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "probe" / "fidelity.json").read_text())
+    assert "roc_auc" not in report and report["probe"]["hog"]["images"] == 4
+    onnx_probe = report["probe"]["onnx"]
+    assert onnx_probe["detections"] == 4 * len(cars)
+    bins = onnx_probe["recall"]["car"]["bins"]
+    assert sum(cell["found"] for heights in bins.values() for cell in heights.values()) >= len(cars)
+    assert "Recognizability probe: onnx" in (tmp_path / "probe" / "fidelity.html").read_text()
+    bad = simgen("fidelity", str(tmp_path / "ds"), "--probe-onnx", str(tmp_path / "oracle.onnx"),
+                 "--onnx-classes", "_,lorry", cwd=tmp_path)
+    assert bad.returncode == 2 and "--onnx-classes" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_fidelity_refuses_missing_or_empty_folders(tmp_path):
@@ -54,6 +82,10 @@ def test_fidelity_refuses_missing_or_empty_folders(tmp_path):
     assert result.returncode == 2 and "at least 2 images" in result.stderr
     result = simgen("fidelity", str(tmp_path), "--real", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 2
+    result = simgen("fidelity", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2 and "--probe hog" in result.stderr
+    result = simgen("fidelity", str(tmp_path / "empty"), "--probe", "hog", cwd=tmp_path)
+    assert result.returncode == 2 and "annotations.json" in result.stderr
 
 
 def test_features_measure_what_they_say():

@@ -9,7 +9,7 @@ import pytest
 from simgen.annotations.keypoints import frame_keypoints, person_keypoints, skeleton_world
 from simgen.catalog.recipes import RECIPES
 from simgen.catalog.recipes.body import face_points
-from simgen.catalog.recipes.people import posed_pedestrian
+from simgen.catalog.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
 from simgen.contract import KEYPOINT_NAMES, KEYPOINT_SKELETON
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.specs import CameraSpec, MaterialSpec, PropSpec, SensorSpec
@@ -29,7 +29,7 @@ def _pedestrian(yaw_deg: float = 30.0, location_m=(0.4, 6.0, 0.0), index: int = 
 
 def _cv2_keypoints(prop: PropSpec, camera: CameraSpec, dist: tuple[float, ...]) -> np.ndarray:
     """The skeleton joints from the recipe, posed and projected by OpenCV: an independent path."""
-    mesh, joints = posed_pedestrian(PARAMS)
+    mesh, joints = posed_pedestrian({**PEDESTRIAN_DEFAULTS, **PARAMS})  # the builder takes complete params
     del mesh
     skeleton = RECIPES["pedestrian"].build_skeleton(PARAMS)
     joints = {**joints, **face_points(skeleton.body, joints["head"])}

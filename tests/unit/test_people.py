@@ -172,3 +172,46 @@ def test_vehicles_carry_number_plates_front_and_rear_and_lights(name, plates):
     assert heads and tails
     assert all(box[0][0] > 0.25 * low[0] + 0.75 * high[0] for box in heads)
     assert all(box[1][0] < 0.75 * low[0] + 0.25 * high[0] for box in tails)
+
+
+STYLES = {"trousers": {}, "shorts_short_sleeves_backpack": {"bottom_style": 0.6, "sleeves": 0.9, "bag": 0.7},
+          "skirt_long_hair_shoulder_bag": {"bottom_style": 0.9, "hair_style": 0.5, "bag": 0.95},
+          "coat_bun": {"coat": 0.9, "hair_style": 0.8}, "cropped": {"hair_style": 1.0}}
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+@pytest.mark.parametrize(("speed", "height"), [(0.0, 1.75), (1.3, 1.15), (4.0, 1.8)])
+def test_every_outfit_is_one_closed_body_at_its_height(style, speed, height):
+    """Garments, hair and bags keep the body one connected, closed (every edge shared by two faces,
+    opposite ways) mesh whose top is exactly height_m and whose lowest point is the ground."""
+    params = {**PEDESTRIAN_DEFAULTS, "speed_m_s": speed, "gait_phase": 0.3, "height_m": height,
+              "shoulder_width_m": 0.26 * height, **STYLES[style]}
+    mesh, _ = posed_pedestrian(params)
+    assert mesh.vertices_m[:, 2].min() == pytest.approx(0.0, abs=1e-9)
+    assert mesh.vertices_m[:, 2].max() == pytest.approx(height, rel=1e-9)
+    assert _is_one_piece(mesh)
+    edges = {}
+    for face in mesh.faces:
+        for a, b in zip(face, face[1:] + face[:1], strict=True):
+            edges[(a, b)] = edges.get((a, b), 0) + 1
+    assert all(count == 1 and edges.get((b, a)) == 1 for (a, b), count in edges.items())
+
+
+def test_outfits_choose_cloth_or_skin_by_style():
+    def slot_faces(style: dict, slot: str) -> int:
+        """Faces of the slot."""
+        mesh = get_recipe("pedestrian").build_mesh(style)
+        index = mesh.materials.index(slot) if slot in mesh.materials else -1
+        return sum(1 for m in mesh.face_material if m == index)
+
+    assert slot_faces(STYLES["shorts_short_sleeves_backpack"], "skin") > 1.3 * slot_faces({}, "skin")
+    assert slot_faces(STYLES["shorts_short_sleeves_backpack"], "fabric") > 0.0 == slot_faces({}, "fabric")
+    assert slot_faces(STYLES["coat_bun"], "clothing_top") > slot_faces({}, "clothing_top")
+    skirt = get_recipe("pedestrian").build_mesh(STYLES["skirt_long_hair_shoulder_bag"])
+    trousers = get_recipe("pedestrian").build_mesh({})
+    def width_above_knees_m(mesh: MeshData) -> float:
+        thighs = mesh.vertices_m[(mesh.vertices_m[:, 2] > 0.5) & (mesh.vertices_m[:, 2] < 0.75)]
+        return float(np.ptp(thighs[:, 1]))
+
+    assert width_above_knees_m(skirt) > 1.1 * width_above_knees_m(trousers)  # the skirt flares over the legs
+    assert slot_faces(STYLES["skirt_long_hair_shoulder_bag"], "hair") > 1.3 * slot_faces({}, "hair")

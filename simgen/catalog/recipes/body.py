@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, sphere_mesh, transform_mesh, tube_mesh
+from simgen.geometry.mesh import MeshData, box_mesh, sphere_mesh, transform_mesh
 
 _ADULT_FRACTIONS: Mapping[str, float] = {
     "head_radius_m": 0.065, "neck_length_m": 0.035, "neck_radius_m": 0.028, "torso_length_m": 0.30,
@@ -24,7 +24,7 @@ _ADULT_FRACTIONS: Mapping[str, float] = {
 _ADULT_STATURE_M = 1.6  # from here up the proportions are the adult ones
 _CHILD_STATURE_M = 1.0  # ... and from here down the child's (head 1.35x the adult fraction)
 _CHILD_HEAD_GAIN = 0.35
-_HEAD_TOP_PER_RADIUS = 1.99  # neck top to hair top, in head radii (see `head_parts`)
+_HEAD_TOP_PER_RADIUS = 1.99  # neck top to hair top, in head radii (see `figure.head_parts`)
 
 
 @dataclass(frozen=True)
@@ -124,39 +124,10 @@ def face_points(body: Body, center_m: np.ndarray) -> dict[str, np.ndarray]:
     return points
 
 
-def head_parts(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float) -> list[MeshData]:
-    """Neck (skin, tilted forward by `neck_tilt_deg`), head ellipsoid (skin) and hair cap (hair)."""
-    neck_top = _neck_top(body, neck_base_m, neck_tilt_deg)
-    radius = body.head_radius_m
-    center = head_center(body, neck_base_m, neck_tilt_deg)
-    return [tube_mesh(neck_base_m - [0.0, 0.0, 0.02 * body.stature_m], neck_top, body.neck_radius_m, 8, "skin"),
-            sphere_mesh(radius, center, 6, 10, "skin", scale=(1.0, HEAD_Y_SCALE, 1.0)),
-            sphere_mesh(radius, center + [-0.2 * radius, 0.0, 0.14 * radius], 6, 10, "hair", scale=(1.0, 0.89, 1.0))]
-
-
-def torso_part(body: Body, hip_center_m: np.ndarray, lean_deg: float) -> MeshData:
-    """Torso box (clothing_top) from the hips up, wider at the shoulders, leaning forward by `lean_deg`."""
-    top_width = body.shoulder_width_m - 3.2 * body.arm_radius_m
-    torso = box_mesh((body.torso_depth_m, body.hip_width_m, body.torso_length_m), (0.0, 0.0, body.torso_length_m / 2),
-                     "clothing_top", top_scale=(1.0, top_width / body.hip_width_m))
-    return transform_mesh(torso, hip_center_m, pitch_deg=lean_deg)
-
-
 def shoulder_center(body: Body, hip_center_m: np.ndarray, lean_deg: float) -> np.ndarray:
     """(3,) top centre of the torso leaning `lean_deg` forward about `hip_center_m`, metres."""
     lean = np.deg2rad(lean_deg)
     return hip_center_m + body.torso_length_m * np.array([np.sin(lean), 0.0, np.cos(lean)])
-
-
-def limb_parts(root_m: np.ndarray, joint_m: np.ndarray, end_m: np.ndarray, radii_m: tuple[float, float, float],
-               material: str) -> list[MeshData]:
-    """Two tapered segments root -> joint -> end with a sphere that fills the bend at the joint.
-
-    `radii_m` are the radii at the root, the joint and the end, metres.
-    """
-    return [tube_mesh(root_m, joint_m, radii_m[0], 8, material, radii_m[1]),
-            sphere_mesh(radii_m[1], joint_m, 4, 8, material),
-            tube_mesh(joint_m, end_m, radii_m[1], 8, material, radii_m[2])]
 
 
 def shoe_part(body: Body, ankle_m: np.ndarray, pitch_up_deg: float) -> MeshData:

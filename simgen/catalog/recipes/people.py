@@ -21,19 +21,19 @@ from .body import (
     face_points,
     hand_part,
     head_center,
-    head_parts,
-    limb_parts,
     segment_direction,
     shoe_part,
     shoulder_center,
-    torso_part,
     two_bone_joint,
 )
+from .figure import Outfit, arm_part, head_parts, leg_part, torso_part
 from .gait import GaitPose, gait_pose, stride_length_m
+from .garments import bag_parts, outer_garments
 from .vehicles import SADDLE_HEIGHT_FRACTION, BicycleRig, bicycle_rig
 
 PEDESTRIAN_DEFAULTS: Mapping[str, float] = {"height_m": 1.75, "shoulder_width_m": 0.45, "speed_m_s": 1.3,
-                                            "gait_phase": 0.25}
+                                            "gait_phase": 0.25, "bottom_style": 0.0, "coat": 0.0, "sleeves": 0.0,
+                                            "hair_style": 0.0, "bag": 0.0}
 CYCLIST_DEFAULTS: Mapping[str, float] = {"height_m": 1.75, "bike_length_m": 1.75, "crank_phase": 0.0}
 
 _CYCLIST_LEAN_DEG = 40.0
@@ -44,43 +44,38 @@ CYCLIST_GEAR_RATIO = 2.5
 _SIDES = (1.0, -1.0)  # left (+y), right (-y), the order of every (left, right) pair
 
 
-def _posed_leg(body: Body, hip_m: np.ndarray, hip_deg: float, knee_deg: float,
-               foot_pitch_deg: float) -> tuple[list[MeshData], dict[str, np.ndarray]]:
-    """Thigh, knee and shin (clothing_bottom) and a shoe (shoes); returns the parts and joints."""
+def _leg_joints(body: Body, hip_m: np.ndarray, hip_deg: float, knee_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """(knee, ankle) of a leg posed by thigh angle and knee flexion, metres."""
     knee = hip_m + body.thigh_length_m * segment_direction(hip_deg)
-    ankle = knee + body.shin_length_m * segment_direction(hip_deg - knee_deg)
-    radii = (body.thigh_radius_m, body.knee_radius_m, body.ankle_radius_m)
-    parts = [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, foot_pitch_deg)]
-    return parts, {"hip": hip_m, "knee": knee, "ankle": ankle}
+    return knee, knee + body.shin_length_m * segment_direction(hip_deg - knee_deg)
 
 
-def _posed_arm(body: Body, shoulder_m: np.ndarray, shoulder_deg: float,
-               elbow_deg: float) -> tuple[list[MeshData], dict[str, np.ndarray]]:
-    """Shoulder cap, upper arm, elbow and forearm (clothing_top), and a hand (skin)."""
+def _arm_joints(body: Body, shoulder_m: np.ndarray, shoulder_deg: float,
+                elbow_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """(elbow, wrist) of an arm posed by upper-arm angle and elbow flexion, metres."""
     elbow = shoulder_m + body.upper_arm_length_m * segment_direction(shoulder_deg)
-    wrist = elbow + body.forearm_length_m * segment_direction(shoulder_deg + elbow_deg)
-    radius = body.arm_radius_m
-    parts = [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
-             *limb_parts(shoulder_m, elbow, wrist, (radius, 0.9 * radius, 0.75 * radius), "clothing_top"),
-             hand_part(body, wrist, shoulder_deg + elbow_deg)]
-    return parts, {"shoulder": shoulder_m, "elbow": elbow, "wrist": wrist}
+    return elbow, elbow + body.forearm_length_m * segment_direction(shoulder_deg + elbow_deg)
 
 
-def _pose_body(body: Body, pose: GaitPose) -> tuple[MeshData, dict[str, np.ndarray]]:
+def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[MeshData, dict[str, np.ndarray]]:
     """The posed mesh and its joints (names like 'left_knee'), before grounding; hips at x = 0."""
     hip = np.array([0.0, 0.0, body.shoe_height_m + body.leg_length_m])
     lean = pose.torso_lean_deg
     neck_base = shoulder_center(body, hip, lean)
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
-    parts = [torso_part(body, hip, lean), *head_parts(body, neck_base, 0.5 * lean)]
+    parts = [torso_part(body, hip, lean, outfit), *head_parts(body, neck_base, 0.5 * lean, outfit.hair),
+             *outer_garments(body, hip, lean, outfit), *bag_parts(body, hip, lean, outfit.bag)]
     joints = {"pelvis": hip, "neck": neck_base, "head": head_center(body, neck_base, 0.5 * lean)}
     for index, (side, name) in enumerate(zip(_SIDES, ("left", "right"), strict=True)):
-        leg, leg_joints = _posed_leg(body, hip + [0.0, side * body.hip_y_m, 0.0], pose.hip_deg[index],
-                                     pose.knee_deg[index], pose.foot_pitch_deg[index])
-        arm, arm_joints = _posed_arm(body, shoulder + [0.0, side * body.shoulder_y_m, 0.0],
-                                     pose.shoulder_deg[index], pose.elbow_deg[index])
-        parts += leg + arm
-        joints.update({f"{name}_{joint}": point for joint, point in (leg_joints | arm_joints).items()})
+        hip_joint = hip + [0.0, side * body.hip_y_m, 0.0]
+        knee, ankle = _leg_joints(body, hip_joint, pose.hip_deg[index], pose.knee_deg[index])
+        shoulder_joint = shoulder + [0.0, side * body.shoulder_y_m, 0.0]
+        elbow, wrist = _arm_joints(body, shoulder_joint, pose.shoulder_deg[index], pose.elbow_deg[index])
+        parts += [leg_part(body, hip_joint, knee, ankle, outfit), shoe_part(body, ankle, pose.foot_pitch_deg[index]),
+                  arm_part(body, shoulder_joint, elbow, wrist, outfit),
+                  hand_part(body, wrist, pose.shoulder_deg[index] + pose.elbow_deg[index])]
+        joints.update({f"{name}_hip": hip_joint, f"{name}_knee": knee, f"{name}_ankle": ankle,
+                       f"{name}_shoulder": shoulder_joint, f"{name}_elbow": elbow, f"{name}_wrist": wrist})
     return merge_meshes(parts), joints
 
 
@@ -116,12 +111,13 @@ def _posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, 
     height, shoulders = params["height_m"], params["shoulder_width_m"]
     if not 0.15 * height <= shoulders <= 0.45 * height:
         raise ValueError(f"shoulder_width_m={shoulders} must lie within [0.15, 0.45] x height_m={height}")
+    outfit = Outfit.of(params["bottom_style"], params["coat"], params["sleeves"], params["hair_style"], params["bag"])
     nominal = Body.of(height, shoulders)
     pose = gait_pose(params["speed_m_s"], params["gait_phase"], nominal.shoe_height_m + nominal.leg_length_m)
-    probe, _ = _grounded(*_pose_body(nominal, pose))
+    probe, _ = _grounded(*_pose_body(nominal, pose, outfit))
     stature = height * height / float(probe.vertices_m[:, 2].max())
     body = Body.of(stature, shoulders, proportions_stature_m=height)
-    return (*_grounded(*_pose_body(body, pose)), body)
+    return (*_grounded(*_pose_body(body, pose, outfit)), body)
 
 
 def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray]]:
@@ -160,30 +156,33 @@ def build_pedestrian(params: Mapping[str, float]) -> MeshData:
     speed_m_s (along +x, m/s: 0 stands, about 0.8-2 walks, above about 2.5 runs; at most 8),
     gait_phase (0..1 in the gait cycle, 0 = left heel strike; when standing it varies the weight
     shift and arm bend). Children (height under 1.6 m) get a larger head relative to their height.
-    Slots: skin, hair, clothing_top, clothing_bottom, shoes.
+    Style selectors in [0, 1] (`figure`): bottom_style (trousers, shorts, skirt), coat (a coat to
+    mid-thigh from 0.72), sleeves (short from 0.65), hair_style (short, long, bun, cropped), bag
+    (none, backpack, shoulder bag). The body is lofted and swept: no visible primitive joints.
+    Slots: skin, hair, clothing_top, clothing_bottom, shoes, and fabric with a bag.
     """
     return posed_pedestrian(params)[0]
 
 
+_RIDER_OUTFIT = Outfit("trousers", False, False, "short", "none")
+
+
 def _pedalling_leg(body: Body, hip_m: np.ndarray, pedal_m: np.ndarray) -> tuple[list[MeshData], dict[str, np.ndarray]]:
-    """Thigh, knee and shin (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`;
+    """A swept leg (clothing_bottom) from the hip to a shoe (shoes) standing on `pedal_m`;
     returns the parts and the joints (hip, knee, ankle)."""
     ankle = pedal_m + [0.0, 0.0, 0.9 * body.shoe_height_m]
     knee = two_bone_joint(hip_m, ankle, body.thigh_length_m, body.shin_length_m, np.array([1.0, 0.0, 0.0]))
-    radii = (body.thigh_radius_m, body.knee_radius_m, body.ankle_radius_m)
-    parts = [*limb_parts(hip_m, knee, ankle, radii, "clothing_bottom"), shoe_part(body, ankle, 0.0)]
+    parts = [leg_part(body, hip_m, knee, ankle, _RIDER_OUTFIT), shoe_part(body, ankle, 0.0)]
     return parts, {"hip": hip_m, "knee": knee, "ankle": ankle}
 
 
 def _reaching_arm(body: Body, shoulder_m: np.ndarray, grip_m: np.ndarray) -> tuple[list[MeshData],
                                                                                    dict[str, np.ndarray]]:
-    """Upper arm and forearm (clothing_top), elbows bent slightly down and back, to a hand (skin) on the
+    """A swept arm (clothing_top), elbow bent slightly down and back, to a hand (skin) on the
     grip; returns the parts and the joints (shoulder, elbow, wrist: the grip)."""
     elbow = two_bone_joint(shoulder_m, grip_m, body.upper_arm_length_m, body.forearm_length_m,
                            np.array([-0.3, 0.0, -1.0]))
-    radius = body.arm_radius_m
-    parts = [sphere_mesh(radius, shoulder_m, 4, 8, "clothing_top"),
-             *limb_parts(shoulder_m, elbow, grip_m, (radius, 0.9 * radius, 0.8 * radius), "clothing_top"),
+    parts = [arm_part(body, shoulder_m, elbow, grip_m, _RIDER_OUTFIT),
              sphere_mesh(body.hand_radius_m, grip_m, 4, 8, "skin", scale=(1.4, 0.8, 1.0))]
     return parts, {"shoulder": shoulder_m, "elbow": elbow, "wrist": grip_m}
 
@@ -193,7 +192,8 @@ def _rider(body: Body, rig: BicycleRig) -> tuple[list[MeshData], dict[str, np.nd
     returns the parts and the joints (as `posed_pedestrian` names them)."""
     hip = rig.saddle_top_m + [0.0, 0.0, 0.03 * body.stature_m]
     neck_base = shoulder_center(body, hip, _CYCLIST_LEAN_DEG)
-    parts = [torso_part(body, hip, _CYCLIST_LEAN_DEG), *head_parts(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG)]
+    parts = [torso_part(body, hip, _CYCLIST_LEAN_DEG, _RIDER_OUTFIT),
+             *head_parts(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG, _RIDER_OUTFIT.hair)]
     joints = {"pelvis": hip, "neck": neck_base, "head": head_center(body, neck_base, 0.5 * _CYCLIST_LEAN_DEG)}
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
     for side, name, grip, pedal in zip(_SIDES, ("left", "right"), rig.grips_m, rig.pedals_m, strict=True):
@@ -210,7 +210,8 @@ def _rider_top_per_stature(proportions_stature_m: float) -> float:
     unit = Body.of(1.0, 0.26, proportions_stature_m)
     hip = np.array([0.0, 0.0, 0.03])
     neck_base = shoulder_center(unit, hip, _CYCLIST_LEAN_DEG)
-    return float(merge_meshes(head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG)).vertices_m[:, 2].max())
+    head = head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG, _RIDER_OUTFIT.hair)
+    return float(merge_meshes(head).vertices_m[:, 2].max())
 
 
 def _rider_stature_m(height_m: float) -> tuple[float, float]:

@@ -7,6 +7,10 @@ argparse program in `simgen/commands/`, for work on an existing dataset.
 Hydra stops here: the composed `DictConfig` is resolved to plain data and validated into the
 typed `SimgenConfig` that the library receives.
 
+Before Hydra runs, `preflight` composes and validates the same overrides (every swept value of
+a multirun), so a config mistake is one message and exit 2, never a Hydra traceback or a
+failed cluster job; `--debug` (or HYDRA_FULL_ERROR=1) shows tracebacks.
+
 Exit codes: 0 done; 2 bad input (config, asset, output directory, device, frames held by
 another run), with a message that names the field, the value and what is allowed; 1 an
 unexpected failure, or the QA gate (`validate.enabled=true`) found problems.
@@ -18,23 +22,23 @@ starts, and launcher state (submitit's job pickles and logs) lives in a per-user
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
 import hydra
-from hydra.core.config_store import ConfigStore
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from simgen.config.compose import compose_dictconfig, register_configs, to_plain
 from simgen.config.load import load_config
-from simgen.config.schema import SimgenConfig
+from simgen.config.overrides import rewrite_overrides, sweep_variants
 from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.dataset.shards import shard_count, shard_range
+from simgen.dataset.shards import launcher_state_dir, shard_count, shard_range
 from simgen.errors import OutputError, ShardPreempted, SimgenError
 
 log = logging.getLogger("simgen")
@@ -56,32 +60,10 @@ SUBCOMMANDS: dict[str, str] = {
     "plan": "plan",
     "contact-sheet": "contact_sheet",
     "fidelity": "fidelity",
+    "check": "check",
 }
+DEBUG_FLAG = "--debug"
 
-ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
-# `hydra/sweeper=shards` sweeps shard over range(0, simgen_shard_count(frames, frames_per_shard)).
-OmegaConf.register_new_resolver("simgen_shard_count", lambda frames, per_shard: shard_count(frames, per_shard),
-                                replace=True)
-
-STATE_DIR_ENV = "SIMGEN_STATE_DIR"
-
-
-def launcher_state_dir(output_dir: str) -> str:
-    """This user's directory for the launcher state of sweeps into `output_dir`.
-
-    `$SIMGEN_STATE_DIR`, else `$XDG_STATE_HOME/simgen`, else `~/.local/state/simgen`, then
-    `launcher/<name>-<sha256 of the absolute output.dir, 12 hex>`: submitit's job pickles
-    (which a job unpickles, so whoever can replace them runs code as you) stay out of a shared
-    dataset directory. On a cluster it must be visible to the compute nodes (a home directory is).
-    """
-    base = os.environ.get(STATE_DIR_ENV) or os.path.join(
-        os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"), "simgen")
-    absolute = os.path.abspath(output_dir)
-    digest = hashlib.sha256(absolute.encode("utf-8")).hexdigest()[:12]
-    return os.path.join(base, "launcher", f"{Path(absolute).name or 'root'}-{digest}")
-
-
-OmegaConf.register_new_resolver("simgen_state_dir", launcher_state_dir, replace=True)
 
 
 class SweepLockCheck(Callback):
@@ -136,13 +118,13 @@ def _render(cfg: DictConfig) -> None:
     from simgen.pipeline import render_dataset
 
     try:
-        config = load_config(OmegaConf.to_container(cfg, resolve=True))
+        config = load_config(to_plain(cfg))
         summary = render_dataset(config)
     except ShardPreempted as error:
         log.warning("%s (%d frames committed by this run)", error, error.frames_rendered)
         sys.exit(EXIT_INTERRUPTED if error.signal_name == "SIGINT" else EXIT_PREEMPTED)
     except SimgenError as error:
-        log.error("%s: %s", type(error).__name__, error)
+        report_error(error, _debug([]))
         sys.exit(EXIT_BAD_INPUT)
     log.info("done: %s (%d frames rendered now, %d total, %d annotations, device %s)", summary.output_dir,
              summary.frames_rendered, summary.frames_total, summary.annotations, summary.device)
@@ -154,21 +136,79 @@ def _render(cfg: DictConfig) -> None:
             sys.exit(EXIT_QA_FAILED)
 
 
+def _debug(argv: list[str]) -> bool:
+    return DEBUG_FLAG in argv or os.environ.get("HYDRA_FULL_ERROR") == "1"
+
+
+def report_error(error: SimgenError, debug: bool) -> None:
+    """One line on stderr naming the error; its traceback too with --debug / HYDRA_FULL_ERROR=1."""
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    sys.stderr.write(f"simgen: {type(error).__name__}: {error}\n")
+
+
 def run_subcommand(name: str, argv: list[str]) -> int:
     """Run `simgen <name> argv...`; SimgenErrors become exit status 2 with their message."""
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s")
+    debug = _debug(argv)
+    argv = [a for a in argv if a != DEBUG_FLAG]
     module = importlib.import_module(f"simgen.commands.{SUBCOMMANDS[name]}")
     try:
         return int(module.main(argv) or 0)
     except SimgenError as error:
-        log.error("%s: %s", type(error).__name__, error)
+        report_error(error, debug)
         return EXIT_BAD_INPUT
+
+
+def preflight(argv: list[str]) -> list[str]:
+    """Check a render command line before Hydra runs it; return it with overrides rewritten.
+
+    Composes and validates the overrides as the run will (each swept value of a multirun, see
+    `sweep_variants`); `--cfg`/`--info` only compose; `--help` is left to Hydra.
+
+    Raises:
+        ConfigError: the first problem, naming file/line or command line, field and value.
+    """
+    from hydra._internal.utils import get_args_parser  # Hydra's own parser of its command line
+
+    args = get_args_parser().parse_args(argv)
+    if args.help or args.hydra_help or args.shell_completion or args.config_path:
+        return argv
+    rewritten = rewrite_overrides(args.overrides)
+    multirun = args.multirun or any(o.replace(" ", "") == "hydra.mode=MULTIRUN" for o in args.overrides)
+    dirs = [Path(args.config_dir)] if args.config_dir else []
+    for index, overrides in enumerate(sweep_variants(rewritten) if multirun else [rewritten]):
+        composed = compose_dictconfig(overrides, dirs, args.config_name or "config")
+        if args.cfg is None and args.info is None:
+            config = load_config(to_plain(composed))
+            if multirun and index == 0:  # what each job checks first, checked once before any job starts
+                from simgen.blender import import_asset_mesh
+                from simgen.catalog.entries import load_catalog
+                from simgen.sampling.frame import check_categories
+
+                catalog = load_catalog(extra=Path(config.catalog) if config.catalog else None,
+                                       import_mesh=import_asset_mesh)
+                check_categories(config, catalog)
+    replaced = dict(zip(args.overrides, rewritten, strict=True))
+    return [replaced.get(a, a) for a in argv]
 
 
 def main() -> None:
     """Console-script entry point."""
     if len(sys.argv) > 1 and sys.argv[1] in SUBCOMMANDS:
         sys.exit(run_subcommand(sys.argv[1], sys.argv[2:]))
+    argv = sys.argv[1:]
+    debug = _debug(argv)
+    argv = [a for a in argv if a != DEBUG_FLAG]
+    if debug:
+        os.environ["HYDRA_FULL_ERROR"] = "1"
+    register_configs()
+    try:
+        argv = preflight(argv)
+    except SimgenError as error:
+        report_error(error, debug)
+        sys.exit(EXIT_BAD_INPUT)
+    sys.argv = [sys.argv[0], *argv]
     try:
         _render()
     except SystemExit as exit_:

@@ -18,11 +18,13 @@ class SimgenError(Exception):
 class ConfigError(SimgenError):
     """A config value is missing, of the wrong type or out of range."""
 
-    def __init__(self, field: str, value: object, allowed: str) -> None:
+    def __init__(self, field: str, value: object, allowed: str, where: str = "") -> None:
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: got {value!r}; allowed: {allowed}")
+        self.where = where
+        """The file (and line) or 'command line' the value came from, when known."""
+        super().__init__(f"{where + ': ' if where else ''}{field}: got {value!r}; allowed: {allowed}")
 
 
 class AssetError(SimgenError):

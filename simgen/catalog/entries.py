@@ -33,6 +33,8 @@ from simgen.errors import AssetError, closest_name
 from simgen.geometry.mesh import MeshData
 
 MAX_PLAUSIBLE_SIZE_M = 200.0
+MIN_PLAUSIBLE_SIZE_M = 0.01
+"""An asset's largest side must lie in [MIN, MAX]: smaller is a wrong unit scale, not a road object."""
 
 
 @dataclass(frozen=True)
@@ -167,9 +169,32 @@ def _check_geometry(mesh: MeshData, where: str) -> None:
         raise AssetError(f"{where}: the mesh is empty")
     low, high = mesh.bounds_m
     size = high - low
-    if not np.all(np.isfinite(mesh.vertices_m)) or size.max() <= 0 or size.max() > MAX_PLAUSIBLE_SIZE_M:
-        raise AssetError(f"{where}: implausible size {size.round(3).tolist()} m "
-                         f"(allowed: finite, largest side in (0, {MAX_PLAUSIBLE_SIZE_M}] m)")
+    if (not np.all(np.isfinite(mesh.vertices_m)) or not MIN_PLAUSIBLE_SIZE_M <= size.max() <= MAX_PLAUSIBLE_SIZE_M):
+        raise AssetError(f"{where}: implausible size {size.tolist()} m (allowed: finite, largest side in "
+                         f"[{MIN_PLAUSIBLE_SIZE_M}, {MAX_PLAUSIBLE_SIZE_M}] m; check unit_scale_m or the params)")
+
+
+def packaged_categories() -> frozenset[str]:
+    """The label categories of the packaged catalog's entries (read without building meshes)."""
+    raw = yaml.safe_load(default_catalog_path().read_bytes()) or {}
+    return frozenset(str(b["category"]) for b in raw.values() if isinstance(b, Mapping) and b.get("category"))
+
+
+def check_catalog_categories(catalog: Catalog, categories: Mapping[str, int]) -> None:
+    """Every entry's category is a label category (labels.categories) or a packaged one.
+
+    A category in neither can never be placed or labeled: a typo ('unicorn' for 'deer') that
+    would otherwise silently drop the asset.
+
+    Raises:
+        AssetError: naming the entry, its category, the allowed ones and the closest.
+    """
+    known = sorted(set(categories) | packaged_categories())
+    for entry in catalog.entries.values():
+        if entry.category is not None and entry.category not in known:
+            raise AssetError(f"asset catalog entry {entry.name!r}: category: got {entry.category!r}; allowed: null "
+                             f"(unlabeled scenery) or a key of labels.categories: {', '.join(known)}"
+                             + closest_name(entry.category, known))
 
 
 def sample_asset_params(entry: AssetEntry, rng: np.random.Generator) -> dict[str, float]:

@@ -61,8 +61,9 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
     except OSError as error:
         raise AssetError(f"{where}: cannot read asset file {str(file_path)!r}: {error.strerror or error}") from error
     scale = body.get("unit_scale_m", 1.0)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 1000:
-        raise AssetError(f"{where}: unit_scale_m: got {scale!r}; allowed: a number in (0, 1000]")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 1e-4 <= scale <= 1000:
+        raise AssetError(f"{where}: unit_scale_m: got {scale!r}; allowed: metres per file unit in [0.0001, 1000] "
+                         "(0.001 for millimetres, 0.01 for centimetres, 1 for metres)")
     up_axis = str(body.get("up_axis", "y")).lower()
     if up_axis not in ("y", "z"):
         raise AssetError(f"{where}: up_axis: got {up_axis!r}; allowed: y, z")

@@ -1,6 +1,6 @@
 """`simgen contact-sheet OUT.png`: render one frame of each scenario preset and tile them.
 
-Each preset is composed like `simgen scenario=<preset>` (see `simgen.commands.plan`), rendered
+Each preset is composed like `simgen scenario=<preset>` (see `simgen.config.compose`), rendered
 once (frame 0, so `rare_obstacles` shows its quota frame) at --resolution into a scratch
 directory, labelled, tiled in rows of three, scaled by --scale and written as a palette PNG
 (--colors) to keep the file small. docs/scenarios.png was made with:
@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from simgen.commands.plan import compose_config
+from simgen.config.compose import compose_config
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)

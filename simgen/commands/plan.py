@@ -2,7 +2,7 @@
 
 Takes the same Hydra overrides as rendering (`scenario=rare_obstacles frames=5000 seed=3
 output.dir=plans/ro`), composes the config from the same packaged tree (`pkg://simgen.configs`)
-with Hydra's compose API, samples every frame of the run (or of its shard) with the renderer's
+with `simgen.config.compose.compose_config`, samples every frame of the run (or of its shard) with the renderer's
 own `sample_frame`, and writes into `output.dir`:
 
     plan.png           summary table + a histogram of every sampled parameter
@@ -21,12 +21,9 @@ import os
 import sys
 from pathlib import Path
 
-from hydra import compose, initialize_config_module
-from omegaconf import OmegaConf
-
 from simgen.blender import import_asset_mesh
 from simgen.catalog.entries import load_catalog
-from simgen.config.load import load_config
+from simgen.config.compose import compose_config
 from simgen.plan.figure import draw_plan_figure
 from simgen.plan.planner import columns, format_summary, summarize_plan, timed_plan
 from simgen.writers.atomic import dumps_json, write_bytes_atomic, write_json_atomic
@@ -37,31 +34,6 @@ log = logging.getLogger(__name__)
 PLAN_FIGURE = "plan.png"
 PLAN_SUMMARY = "plan.json"
 PLAN_FRAMES = "plan_frames.jsonl"
-
-
-def compose_config(overrides: list[str], config_dirs: list[Path] | None = None):
-    """The typed config for these overrides, composed exactly as the `simgen` app does.
-
-    `config_dirs` are added to the search path like `simgen --config-dir DIR` adds its folder.
-
-    Raises:
-        ConfigError: Hydra could not compose the overrides (unknown option, typo, wrong type).
-    """
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
-    import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
-    from simgen.errors import ConfigError
-
-    searchpath = [f"file://{Path(d).resolve()}" for d in config_dirs or []]
-    extra = [f"hydra.searchpath=[{','.join(searchpath)}]"] if searchpath else []
-    try:
-        with initialize_config_module(config_module="simgen.configs", version_base="1.3"):
-            composed = compose(config_name="config", overrides=[*overrides, *extra])
-    except (HydraException, OmegaConfBaseException) as error:
-        raise ConfigError("overrides", " ".join(overrides), f"a config Hydra can compose ({error})") from error
-    composed = OmegaConf.masked_copy(composed, [k for k in composed if k != "hydra"])
-    return load_config(OmegaConf.to_container(composed, resolve=True))
 
 
 def main(argv: list[str]) -> int:

@@ -71,9 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--job-name", default="simgen")
     parser.add_argument("--setup", action="append", default=[], help="shell line run before simgen (repeat)")
     parser.add_argument("--python", default=sys.executable, help="interpreter with simgen installed")
+    parser.add_argument("--config-dir", type=Path, default=None,
+                        help="a folder of your own configs, as for `simgen --config-dir` (on a shared filesystem)")
     parser.add_argument("-o", "--output", type=Path, default=Path("simgen_array.sbatch"), help="script path")
     parser.add_argument("overrides", nargs="*", help="more simgen overrides, e.g. scenario=urban_day seed=7")
     return parser
+
+
+def run_overrides(args: argparse.Namespace) -> list[str]:
+    """The overrides every array task runs with (its shard comes on top)."""
+    output_dir = str(Path(args.output_dir).absolute())
+    return [f"frames={args.frames}", f"frames_per_shard={args.frames_per_shard}", f"output.dir={output_dir}",
+            "output.progress=false", *args.overrides]
 
 
 def render_script(args: argparse.Namespace) -> str:
@@ -87,8 +96,9 @@ def render_script(args: argparse.Namespace) -> str:
             raise ConfigError(name, value, "an integer >= 1")
     shards = shard_count(args.frames, args.frames_per_shard)
     output_dir = str(Path(args.output_dir).absolute())
-    words = [args.python, "-m", "simgen", f"frames={args.frames}", f"frames_per_shard={args.frames_per_shard}",
-             f"output.dir={output_dir}", "output.progress=false", *args.overrides]
+    words = [args.python, "-m", "simgen", *run_overrides(args)]
+    if args.config_dir:
+        words[3:3] = ["--config-dir", str(args.config_dir.absolute())]
     return TEMPLATE.format(
         shards=shards, frames_per_shard=args.frames_per_shard, frames=args.frames, name=args.output.name,
         output_dir_q=shlex.quote(output_dir), job_name=args.job_name, last=shards - 1,
@@ -101,8 +111,12 @@ def render_script(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str]) -> int:
+    from simgen.commands.check import check_run
+
     args = build_parser().parse_args(argv)
     script = render_script(args)
+    # The same check `simgen check` makes: a config that would fail on the cluster fails here.
+    check_run(run_overrides(args), [args.config_dir] if args.config_dir else [], sampled_frames=1)
     # Slurm does not create the --output directory; a job whose log cannot be opened fails.
     (Path(args.output_dir).absolute() / SLURM_LOG_DIR).mkdir(parents=True, exist_ok=True)
     args.output.write_text(script, encoding="utf-8")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from simgen import contract
-from simgen.errors import ConfigError, DatasetError
+from simgen.errors import ConfigError, DatasetError, closest_name
 from simgen.qa.validate import CHECKS, Thresholds, validate_dataset
 from simgen.writers.atomic import write_json_atomic
 
@@ -27,7 +27,8 @@ def parse_fail_on(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
-        raise ConfigError("--fail-on", text, f"'all', 'none' or a comma list of {', '.join(CHECKS)}")
+        raise ConfigError("--fail-on", text, f"'all', 'none' or a comma list of {', '.join(CHECKS)}"
+                          + closest_name(unknown[0], CHECKS))
     return names
 
 

@@ -1,13 +1,19 @@
 """Distributions written in YAML, parsed into typed, validated objects.
 
-Syntax (any config field documented as a distribution accepts these):
+Syntax (any config field documented as a distribution accepts these). A distribution is one
+value: a number, or a call `kind(args)`; the mapping spelling `{kind: args, ...}` means the same.
 
-    1.4                                 constant
-    {uniform: [low, high]}              continuous uniform on [low, high)
-    {normal: [mean, std], clip: [low, high]}   normal, optionally clipped (clip is optional)
-    {loguniform: [low, high]}           log-uniform, 0 < low <= high
-    {choice: [a, b, c], weights: [3, 1, 1]}    categorical; weights optional, need a positive sum
-    {int_range: [low, high]}            integer uniform on [low, high], both inclusive
+    1.4                                                      constant
+    uniform(low, high)          {uniform: [low, high]}       continuous uniform on [low, high)
+    normal(mean, std, clip=[low, high])   {normal: [mean, std], clip: [low, high]}   clip optional
+    loguniform(low, high)       {loguniform: [low, high]}    log-uniform, 0 < low <= high
+    choice([a, b, c], weights=[3, 1, 1])  {choice: [a, b, c], weights: [3, 1, 1]}  weights optional
+    int_range(low, high)        {int_range: [low, high]}     integer uniform, both ends inclusive
+
+The call spelling exists because Hydra merges a mapping into a mapping key by key: a scenario
+that writes `{normal: ...}` over an option's `{uniform: ...}` would get both. The packaged
+configs and the schema defaults use the call spelling, so a mapping (or call) written in a
+scenario or on the command line replaces the value whole (see docs/configs.md).
 
 Every parse error is a `ConfigError` naming the field path, the value and what is allowed.
 Sampling takes an explicit `numpy.random.Generator` and never touches global state.
@@ -15,18 +21,21 @@ Sampling takes an explicit `numpy.random.Generator` and never touches global sta
 
 from __future__ import annotations
 
+import ast
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from simgen.errors import ConfigError
+from simgen.errors import ConfigError, closest_name
 
 KINDS = ("uniform", "normal", "loguniform", "choice", "int_range")
-_SYNTAX = ("a number, or one of {uniform: [low, high]}, {normal: [mean, std], clip: [low, high]}, "
-           "{loguniform: [low, high]}, {choice: [...], weights: [...]}, {int_range: [low, high]}")
+_SYNTAX = ("a number, or one of uniform(low, high), normal(mean, std, clip=[low, high]), loguniform(low, high), "
+           "choice([a, b], weights=[...]), int_range(low, high) (or the mapping spelling {uniform: [low, high]}, ...)")
+_CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*\((.*)\)\s*$", re.S)
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,8 @@ def parse_distribution(value: Any, field: str) -> Distribution:
     Raises:
         ConfigError: unknown kind, wrong arity, low > high, non-positive log bounds, bad weights.
     """
+    if isinstance(value, str):
+        value = parse_distribution_text(value, field)
     if not isinstance(value, Mapping):
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(field, value, "a finite number")
@@ -139,8 +150,14 @@ def parse_distribution(value: Any, field: str) -> Distribution:
         return Constant(value)
     kinds = [k for k in value if k in KINDS]
     extra = [k for k in value if k not in KINDS and k not in ("clip", "weights")]
+    if len(kinds) > 1 and not extra:
+        raise ConfigError(field, dict(value), f"one distribution kind, not {' and '.join(kinds)}: two config files "
+                          "wrote this field as mappings and Hydra merged them key by key; write the later one as "
+                          f"one value, e.g. {format_distribution({kinds[-1]: value[kinds[-1]]})}")
     if len(kinds) != 1 or extra:
-        raise ConfigError(field, dict(value), f"exactly one of {', '.join(KINDS)}; {_SYNTAX}")
+        unknown = (extra or [""])[0]
+        raise ConfigError(field, dict(value), f"exactly one of {', '.join(KINDS)}; {_SYNTAX}"
+                          + closest_name(str(unknown), KINDS))
     kind = kinds[0]
     if "clip" in value and kind != "normal":
         raise ConfigError(f"{field}.clip", value["clip"], "clip only with normal")
@@ -171,6 +188,57 @@ def parse_distribution(value: Any, field: str) -> Distribution:
     if low != int(low) or high != int(high):
         raise ConfigError(f"{field}.int_range", list(args), "two integers low <= high")
     return IntRange(int(low), int(high))
+
+
+def parse_distribution_text(text: str, field: str) -> Any:
+    """The one-value spelling 'normal(0, 2, clip=[-6, 6])' -> {normal: [0, 2], clip: [-6, 6]}.
+
+    Arguments are Python/YAML literals (numbers, lists); nothing is evaluated. A string that
+    is not a call is returned unchanged (a constant, rejected later where numbers are needed).
+
+    Raises:
+        ConfigError: a call whose arguments are not literals.
+    """
+    match = _CALL.match(text)
+    if not match:
+        return text
+    kind = match.group(1)
+    try:
+        call = ast.parse(f"f({match.group(2)})", mode="eval").body
+        if not isinstance(call, ast.Call) or any(k.arg is None for k in call.keywords):
+            raise ValueError(text)
+        args = [ast.literal_eval(a) for a in call.args]
+        keywords = {str(k.arg): ast.literal_eval(k.value) for k in call.keywords}
+    except (SyntaxError, ValueError, TypeError, RecursionError) as error:
+        raise ConfigError(field, text, _SYNTAX) from error
+    first = args[0] if kind == "choice" and len(args) == 1 else args
+    return {kind: first, **keywords}
+
+
+def format_distribution(value: Mapping[str, Any]) -> str:
+    """{normal: [0, 2], clip: [-6, 6]} -> 'normal(0, 2, clip=[-6, 6])': the one-value spelling.
+
+    The inverse of `parse_distribution_text` for any mapping (valid or not), so a mapping
+    written on the command line keeps its meaning and its error messages.
+    """
+    items = list(value.items())
+    if not items:
+        return "{}"
+    kind, args = items[0]
+    if kind != "choice" and isinstance(args, (list, tuple)):
+        parts = [_literal(a) for a in args]
+    else:
+        parts = [_literal(args)]
+    parts += [f"{key}={_literal(item)}" for key, item in items[1:]]
+    return f"{kind}({', '.join(parts)})"
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
 
 
 def _parse_choice(options: Any, weights: Any, field: str) -> Choice:

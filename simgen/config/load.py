@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import typing
 from collections.abc import Mapping
 from typing import Any
 
 from simgen.config.distributions import Distribution, check_support, parse_distribution
-from simgen.config.schema import POLICY_FIELDS, LabelsConfig, SimgenConfig
+from simgen.config.schema import POLICY_FIELDS, QA_CHECKS, LabelsConfig, SimgenConfig
 from simgen.contract import MAX_INSTANCES
 from simgen.errors import ConfigError, closest_name
 
@@ -33,9 +34,7 @@ def load_config(data: Mapping[str, Any]) -> SimgenConfig:
 
 
 def _check_validate(config: SimgenConfig) -> None:
-    from simgen.qa import CHECKS  # names only; the checks themselves are not imported
-
-    allowed = (*CHECKS, "all", "none")
+    allowed = (*QA_CHECKS, "all", "none")
     for name in config.validate.fail_on:
         if name not in allowed:
             raise ConfigError("validate.fail_on", config.validate.fail_on,
@@ -120,8 +119,8 @@ def _check_range(value: float, f: dataclasses.Field, path: str) -> None:
 
 
 def _convert_dist(value: Any, f: dataclasses.Field, path: str) -> Distribution:
-    if isinstance(value, bool) or (not isinstance(value, (Mapping, int, float))):
-        raise ConfigError(path, value, "a number or a distribution ({uniform: [low, high]}, ...)")
+    if isinstance(value, bool) or (not isinstance(value, (Mapping, int, float, str))):
+        raise ConfigError(path, value, "a number or a distribution (uniform(low, high), {uniform: [low, high]}, ...)")
     distribution = parse_distribution(value, path)
     low, high = f.metadata["dist"]
     check_support(distribution, path, low, high)
@@ -134,8 +133,14 @@ def _convert_dist(value: Any, f: dataclasses.Field, path: str) -> Distribution:
     return distribution
 
 
+SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
 def _check_cross_fields(config: SimgenConfig) -> None:
     """Checks that involve more than one field."""
+    if not SCENARIO_NAME.fullmatch(config.scenario_name) or ".." in config.scenario_name:
+        raise ConfigError("scenario_name", config.scenario_name, "a name: letters, digits, '_', '-', '.' (at most "
+                          "128, no '..', no '/'); it names the default output.dir outputs/<scenario_name>")
     resolution = config.render.resolution
     if (len(resolution) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in resolution)
             or not all(8 <= v <= 16384 for v in resolution)):

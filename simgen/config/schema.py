@@ -14,11 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from simgen.config.distributions import format_distribution
+
 
 def dist(default: Any, low: float, high: float, *, integer: bool = False) -> Any:
-    """A distribution-valued field with its allowed value range [low, high]."""
-    factory = (lambda: dict(default)) if isinstance(default, dict) else (lambda: default)
-    return field(default_factory=factory, metadata={"dist": (low, high), "integer": integer})
+    """A distribution-valued field with its allowed value range [low, high].
+
+    A mapping default is stored in its one-value spelling ('uniform(1.3, 1.6)'), so that a
+    mapping written over it in a YAML file replaces it instead of merging into it.
+    """
+    text = format_distribution(default) if isinstance(default, dict) else default
+    return field(default=text, metadata={"dist": (low, high), "integer": integer})
 
 
 def bounded(default: Any, low: float, high: float) -> Any:
@@ -320,6 +326,11 @@ class OutputConfig:
     panoptic: bool = False
     """Write COCO panoptic output: panoptic/NNNNNN.png and panoptic.json (`simgen.writers.panoptic`)."""
     progress: bool = True
+
+
+QA_CHECKS = ("files", "ids", "categories", "rle", "boxes", "depth", "instances", "manifest", "keypoints",
+             "panoptic", "flow", "content", "maps", "json")
+"""Names of the dataset checks of `simgen.qa.validate`, as `--fail-on` and `validate.fail_on` take them."""
 
 
 @dataclass

@@ -9,6 +9,7 @@ starts and when it is preempted) and `manifest.json` (written when all its frame
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -88,3 +89,21 @@ def describe_missing(missing: Mapping[int, list[int]], frames: int, frames_per_s
     shards = ",".join(str(s) for s in sorted(missing))
     lines.append(f"rerun them with the sweep's command and 'shard={shards}' (committed frames are kept)")
     return "\n".join(lines)
+
+
+STATE_DIR_ENV = "SIMGEN_STATE_DIR"
+
+
+def launcher_state_dir(output_dir: str) -> str:
+    """This user's directory for the launcher state of sweeps into `output_dir`.
+
+    `$SIMGEN_STATE_DIR`, else `$XDG_STATE_HOME/simgen`, else `~/.local/state/simgen`, then
+    `launcher/<name>-<sha256 of the absolute output.dir, 12 hex>`: submitit's job pickles
+    (which a job unpickles, so whoever can replace them runs code as you) stay out of a shared
+    dataset directory. On a cluster it must be visible to the compute nodes (a home directory is).
+    """
+    base = os.environ.get(STATE_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"), "simgen")
+    absolute = os.path.abspath(output_dir)
+    digest = hashlib.sha256(absolute.encode("utf-8")).hexdigest()[:12]
+    return os.path.join(base, "launcher", f"{Path(absolute).name or 'root'}-{digest}")

@@ -28,7 +28,22 @@ from simgen.writers.atomic import write_bytes_atomic
 log = logging.getLogger(__name__)
 
 DISTRIBUTION_KEYS = ("uniform", "loguniform", "normal", "int_range", "choice")
-TRAFFIC_COUNTS = {"cars": "car", "pedestrians": "pedestrian", "cyclists": "cyclist", "traffic_cones": "traffic_cone"}
+TRAFFIC_COUNTS = {"cars": "car", "pedestrians": "pedestrian", "cyclists": "cyclist", "traffic_cones": "traffic_cone",
+                  "trucks": "truck", "buses": "bus", "motorcycles": "motorcycle"}
+"""traffic.<field> -> the category it places (parked cars, named parked_car_NNN, are counted apart)."""
+PARKED_PREFIX = "parked_car"
+_NIGHT_LIGHTS = ("lamp_power_w", "window_lit_probability", "window_emission_strength", "vehicle_light_strength")
+ACTIVE_WHEN = {
+    **{("lighting", name): lambda spec: bool(spec.get("lighting", {}).get("lights_on")) for name in _NIGHT_LIGHTS},
+    **{("weather", name): lambda spec: bool(spec.get("weather", {}).get("fog"))
+       for name in ("fog_visibility_m", "fog_start_m", "fog_brightness")},
+    **{("weather", name): lambda spec: bool(spec.get("weather", {}).get("rain"))
+       for name in ("rain_intensity", "puddle_coverage")},
+    **{("weather", name): lambda spec: bool(spec.get("weather", {}).get("snow"))
+       for name in ("snow_cover", "snowfall")},
+}
+"""(group, field) -> whether the field was used in a frame: night lights only with lights on, a
+phenomenon's knobs only when it is present (otherwise the spec records 0, not a drawn value)."""
 SPECIAL_FIELDS = {("camera", "height_m"): lambda spec: (spec.get("camera", {}).get("location_m") or [0, 0, None])[2]}
 
 
@@ -114,7 +129,13 @@ def coverage_rows(config: dict, specs: list[dict]) -> list[dict]:
             continue
         for name, asked in fields.items():
             if group == "traffic" and name in TRAFFIC_COUNTS:
-                values = [sum(1 for o in s.get("objects", []) if o.get("category") == TRAFFIC_COUNTS[name])
+                values = [sum(1 for o in s.get("objects", []) if o.get("category") == TRAFFIC_COUNTS[name]
+                              and not str(o.get("name", "")).startswith(PARKED_PREFIX)) for s in specs]
+            elif group == "traffic" and name == "parked_cars":
+                # an upper bound: cars that find no free curb space are left out
+                limits = asked_range(asked)
+                asked = {"int_range": [0, int(limits[1])]} if limits else asked
+                values = [sum(1 for o in s.get("objects", []) if str(o.get("name", "")).startswith(PARKED_PREFIX))
                           for s in specs]
             elif (group, name) in SPECIAL_FIELDS:
                 values = [SPECIAL_FIELDS[(group, name)](s) for s in specs]
@@ -122,17 +143,24 @@ def coverage_rows(config: dict, specs: list[dict]) -> list[dict]:
                 values = [s[group][name] for s in specs]
             else:
                 continue
-            rows.append({"field": f"{group}.{name}", "asked": asked, "values": values})
+            active = ACTIVE_WHEN.get((group, name), lambda spec: True)
+            rows.append({"field": f"{group}.{name}", "asked": asked, "values": values,
+                         "active": [active(spec) for spec in specs]})
     return rows
 
 
 def _row_summary(row: dict) -> dict:
-    numbers = [float(v) for v in row["values"] if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    """n, min, max, mean and the share inside the configured range, over the frames where the field was active."""
+    active = row.get("active") or [True] * len(row["values"])
+    values = [v for v, on in zip(row["values"], active, strict=True) if on]
+    row = {**row, "values": values}
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     limits = asked_range(row["asked"])
     inside = [limits[0] - 1e-9 <= v <= limits[1] + 1e-9 for v in numbers] if limits else []
     if isinstance(row["asked"], str):  # a fixed name (scenario, layout): the share that has it
         inside = [v == row["asked"] for v in row["values"]]
-    return {"n": len(row["values"]), "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
+    return {"n": len(row["values"]), "frames": len(active),
+            "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
             "mean": statistics.fmean(numbers) if numbers else None,
             "inside": (sum(inside) / len(inside)) if inside else None}
 
@@ -159,6 +187,10 @@ def _coverage_section(config: dict, specs: list[dict]) -> str:
     for row in rows:
         summary = _row_summary(row)
         inside = None if summary["inside"] is None else f"{100 * summary['inside']:.0f}%"
+        if not summary["n"] and summary["frames"]:
+            inside = "inactive"
+        elif summary["n"] < summary["frames"]:
+            inside = f"{inside} (active in {summary['n']} of {summary['frames']} frames)"
         table.append([row["field"], _fmt_asked(row["asked"]), summary["n"], summary["min"], summary["max"],
                       summary["mean"], inside])
         if isinstance(row["asked"], dict) and "choice" in row["asked"]:
@@ -170,7 +202,8 @@ def _coverage_section(config: dict, specs: list[dict]) -> str:
         elif summary["n"] and asked_range(row["asked"]) and summary["min"] is not None:
             low, high = asked_range(row["asked"])
             if high > low:
-                panels.append((row["values"], row["field"], "sampled value", (low, high)))
+                active = [v for v, on in zip(row["values"], row["active"], strict=True) if on]
+                panels.append((active, row["field"], "sampled value", (low, high)))
     if panels:
         images.insert(0, _img(plots.histogram_grid_png(panels, columns=3),
                               "coverage: " + ", ".join(p[1] for p in panels)))

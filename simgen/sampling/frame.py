@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simgen.catalog.entries import Catalog
+from simgen.catalog.entries import Catalog, check_catalog_categories
 from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
 from simgen.sampling.camera import sample_camera
@@ -23,7 +23,9 @@ def check_categories(cfg: SimgenConfig, catalog: Catalog) -> None:
 
     Raises:
         ConfigError: naming the missing category.
+        AssetError: a catalog entry's category is neither a label category nor a packaged one.
     """
+    check_catalog_categories(catalog, cfg.labels.categories)
     for category in map(category_of, POSE_SAMPLERS):
         if catalog.by_category(category) and category not in cfg.labels.categories:
             raise ConfigError("labels.categories", cfg.labels.categories,

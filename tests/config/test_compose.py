@@ -9,12 +9,14 @@ import pytest
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
-import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
 from simgen.catalog.entries import load_catalog
+from simgen.config.compose import register_configs
 from simgen.config.load import load_config
 from simgen.errors import ConfigError
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.obstacles import is_quota_frame
+
+register_configs()
 
 CONFIGS = Path(str(resources.files("simgen.configs")))
 CATALOG = load_catalog()

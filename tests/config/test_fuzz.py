@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-import simgen.cli  # noqa: F401  (registers the schema)
 from simgen.catalog.entries import load_catalog
+from simgen.config.compose import register_configs
 from simgen.config.load import load_config
 from simgen.errors import SimgenError
 from simgen.sampling.frame import sample_frame
+
+register_configs()
 
 CATALOG = load_catalog()
 FIELDS = [

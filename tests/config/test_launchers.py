@@ -8,7 +8,9 @@ from hydra.plugins.launcher import Launcher
 from hydra.utils import get_class
 from omegaconf import OmegaConf
 
-import simgen.cli  # noqa: F401  (registers the schema and the shard-count resolver)
+from simgen.config.compose import register_configs
+
+register_configs()
 
 
 def _hydra(overrides: list[str]):

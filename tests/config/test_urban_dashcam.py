@@ -7,10 +7,12 @@ from collections import Counter
 from hydra import compose, initialize_config_module
 from omegaconf import OmegaConf
 
-import simgen.cli  # noqa: F401  (registers the schema with Hydra's ConfigStore)
 from simgen.catalog.entries import load_catalog
+from simgen.config.compose import register_configs
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
+
+register_configs()
 
 
 def test_urban_dashcam_samples_distorting_frames_with_every_category():

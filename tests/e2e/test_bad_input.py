@@ -18,9 +18,9 @@ CATALOG_EMPTY_MESH = "crate:\n  category: car\n  recipe: slab\n  params: {length
 
 # (id, overrides, text the message must contain)
 CASES = [
-    ("unknown scenario", ["scenario=urban_dya"], "Available options in 'scenario'"),
-    ("unknown camera option", ["camera=dashcamm"], "Could not find 'camera/dashcamm'"),
-    ("typo in a key", ["camera.heigth_m=1.4"], "Key 'heigth_m' not in 'CameraConfig'"),
+    ("unknown scenario", ["scenario=urban_dya"], "scenario: got 'urban_dya'; allowed: one of"),
+    ("unknown camera option", ["camera=dashcamm"], "did you mean 'dashcam'"),
+    ("typo in a key", ["camera.heigth_m=1.4"], "camera.heigth_m: got '1.4'; allowed: a field of CameraConfig"),
     ("wrong type", ["frames=abc"], "frames"),
     ("zero frames", ["frames=0"], "frames: got 0"),
     ("negative frames", ["frames=-3"], "frames: got -3"),

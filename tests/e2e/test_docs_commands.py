@@ -59,14 +59,17 @@ def _first_sweep_value(overrides: list[str]) -> list[str]:
 
 def compose_and_validate(overrides: list[str], config_dirs: list[str]) -> None:
     """Compose as the `simgen` app does (hydra.* included) and validate the typed config."""
-    import simgen.cli  # noqa: F401  (registers the schema and the shard-count resolver)
+    from simgen.config.compose import register_configs, to_plain
+    from simgen.config.overrides import rewrite_overrides
 
+    register_configs()
+    overrides = rewrite_overrides(overrides)  # as `simgen` reads them before Hydra does
     searchpath = [f"file://{Path(d).resolve()}" for d in config_dirs]
     extra = [f"hydra.searchpath=[{','.join(searchpath)}]"] if searchpath else []
     cfg = compose(config_name="config", overrides=[*_first_sweep_value(overrides), *extra], return_hydra_config=True)
     OmegaConf.to_container(cfg.hydra.launcher)  # the launcher preset or plugin config exists
     content = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
-    load_config(OmegaConf.to_container(content, resolve=True))
+    load_config(to_plain(content))
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -164,3 +164,17 @@ def test_report_histograms_and_ignore_counts_when_present(decorated, tmp_path):
     assert "visibility" in alt and "truncation" in alt and "no <code>visibility</code>" not in text
     assert re.search(r"<td>1</td><td>car</td><td>\d+</td><td>1</td>", text)  # one car ignore region
     assert "<td>ignore regions (iscrowd=1)</td><td>1</td>" in text
+
+
+def test_report_coverage_of_a_default_render_is_all_inside_or_inactive(dataset):
+    """Issue 13: every active parameter of a default render lies 100 % inside its configured range;
+    parameters a frame did not use (night lights by day, fog knobs without fog) are inactive."""
+    from simgen.qa.report import _row_summary, collect_stats, coverage_rows
+
+    view = load_dataset(dataset)
+    rows = coverage_rows(view.run.get("config", {}), collect_stats(view).specs)
+    summaries = {row["field"]: _row_summary(row) for row in rows}
+    assert {"traffic.cars", "camera.pitch_deg", "lighting.lamp_power_w"} <= set(summaries)
+    assert summaries["lighting.lamp_power_w"]["n"] == 0  # urban_day: the lights are off
+    outside = {k: s["inside"] for k, s in summaries.items() if s["n"] and s["inside"] not in (None, 1.0)}
+    assert not outside

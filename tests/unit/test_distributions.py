@@ -67,3 +67,28 @@ def test_support_check():
         check_support(Uniform(0, 2), "f", 0, 1)
     with pytest.raises(ConfigError):
         check_support(Normal(0, 1), "f", -5, 5)  # unbounded normal without clip
+
+
+def test_the_one_value_spelling_round_trips_with_the_mapping_spelling():
+    from simgen.config.distributions import format_distribution, parse_distribution_text
+
+    for mapping in ({"uniform": [1.3, 1.6]}, {"normal": [-3.0, 1.5], "clip": [-8.0, 0.0]},
+                    {"loguniform": [14.0, 50.0]}, {"choice": [1, 2, 3], "weights": [5, 3, 1]},
+                    {"int_range": [3, 8]}, {"gauss": [0, 1]}):
+        text = format_distribution(mapping)
+        assert parse_distribution_text(text, "f") == mapping
+        assert parse_distribution(text, "f") == parse_distribution(mapping, "f") if "gauss" not in mapping else True
+    assert format_distribution({"normal": [0.0, 2.0], "clip": [-6.0, 6.0]}) == "normal(0.0, 2.0, clip=[-6.0, 6.0])"
+
+
+def test_the_one_value_spelling_evaluates_nothing():
+    from simgen.config.distributions import parse_distribution_text
+
+    with pytest.raises(ConfigError, match="camera.pitch_deg"):
+        parse_distribution_text("uniform(__import__('os').getcwd(), 1)", "camera.pitch_deg")
+    assert parse_distribution_text("not a call", "f") == "not a call"
+
+
+def test_two_merged_kinds_are_refused_with_the_one_value_spelling():
+    with pytest.raises(ConfigError, match=r"one distribution kind.*normal\(0, 1\)"):
+        parse_distribution({"uniform": [1, 2], "normal": [0, 1]}, "camera.pitch_deg")

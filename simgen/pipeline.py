@@ -24,21 +24,19 @@ import logging
 import os
 import statistics
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import simgen
 from simgen import contract
-from simgen.annotations.identity import assign_track_ids
 from simgen.blender import import_asset_mesh, make_cycles_renderer
 from simgen.catalog.entries import Catalog, load_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
-from simgen.dataset.lineage import RELEASE_DATE, content_config, dataset_command, run_lineage
+from simgen.dataset.finalize import dataset_splits, finalize_dataset
+from simgen.dataset.lineage import content_config, run_lineage
 from simgen.dataset.locking import check_frames_free, frame_lock
 from simgen.dataset.preemption import PreemptionGuard
 from simgen.dataset.shards import (
@@ -56,12 +54,7 @@ from simgen.render.streams import PostThread, SpecStream
 from simgen.render.workers import worker_processes
 from simgen.sampling.frame import check_categories, sample_frame
 from simgen.sampling.sequence import whole_sequences
-from simgen.sampling.split import sample_splits
 from simgen.specs import FrameSpec
-from simgen.writers.assembly import Assembly, assemble
-from simgen.writers.atomic import write_bytes_atomic
-from simgen.writers.card import card_text
-from simgen.writers.coco import info_entry, licenses_entry, video_header
 from simgen.writers.frame_files import (
     FlowWriter,
     FrameWriter,
@@ -71,7 +64,6 @@ from simgen.writers.frame_files import (
     RecordWriter,
 )
 from simgen.writers.frame_record import post_process
-from simgen.writers.panoptic import PanopticAssembly
 
 log = logging.getLogger(__name__)
 
@@ -401,61 +393,3 @@ def write_frame(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing
     for writer in writers:
         writer.close()
     return frame.record
-
-
-def dataset_splits(cfg: SimgenConfig) -> list[str]:
-    """The split of every frame; a sequence (`sequence.frames` consecutive frames) is never cut."""
-    return sample_splits(cfg.split, cfg.seed, cfg.frames, [i // cfg.sequence.frames for i in range(cfg.frames)])
-
-
-def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any],
-                     check: Callable[[Iterator[dict]], Iterator[dict]] | None = None) -> int:
-    """Assemble annotations.json, annotations_<split>.json and manifest.jsonl from the committed
-    frame records.
-
-    One streaming pass (`simgen.writers.assembly`): every record is read once; `check` (used by
-    `simgen merge`) may inspect each record on the way. Returns the annotation count.
-    """
-    missing = [i for i in range(cfg.frames) if not dataset.is_committed(i)]
-    if missing:
-        raise RenderError(f"cannot finalize {dataset.root}: frames {missing[:10]} are not committed")
-    records: Iterator[dict] = dataset.iter_records(cfg.frames)
-    if check is not None:
-        records = check(records)
-    panoptic = PanopticAssembly(dataset.root / contract.PANOPTIC_FILE, cfg.labels.categories) \
-        if cfg.output.panoptic else None
-    if panoptic is not None:
-        records = panoptic.collect(records)  # type: ignore[assignment]
-
-    splits = dataset_splits(cfg)
-    lineage_date = info.get("git_commit_date") or RELEASE_DATE
-
-    def make_info(result: Assembly) -> dict[str, Any]:
-        extra = {"config_sha256": config_hash(dataset_identity(plain)), "frames": cfg.frames, **info,
-                 **result.provenance_summary(), "splits": dict(Counter(splits))}
-        return info_entry(f"simgen dataset, scenario {cfg.scenario_name}", simgen.__version__, cfg.info,
-                          lineage_date, extra)
-
-    result = assemble(dataset.root / contract.ANNOTATIONS_FILE, dataset.root / contract.MANIFEST_FILE,
-                      assign_track_ids(records, cfg.frames_per_shard, cfg.sequence.frames), make_info,
-                      cfg.labels.categories, video_header(cfg.frames, cfg.sequence.frames), splits,
-                      licenses_entry(cfg.info))
-    if panoptic is not None:
-        panoptic.write(make_info(result))
-    write_card(cfg, dataset, plain, result, splits)
-    log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
-             result.frames, result.annotations, result.ignored)
-    return result.annotations
-
-
-def write_card(cfg: SimgenConfig, dataset: DatasetDir, plain: dict[str, Any], result: Assembly,
-               splits: list[str]) -> None:
-    """DATASET.md (`simgen.writers.card`) from the config and the assembly pass."""
-    identity = dataset_identity(plain)
-    facts = {"frames": cfg.frames, "seed": cfg.seed, "resolution": "x".join(map(str, cfg.render.resolution)),
-             "config_sha256": f"`{config_hash(identity)}`", "simgen": simgen.__version__,
-             "license": f"{cfg.info.license_name} ({cfg.info.license_url})", "contributor": cfg.info.contributor,
-             "annotations": f"{result.annotations} ({result.ignored} ignore regions)"}
-    text = card_text(f"simgen dataset, scenario {cfg.scenario_name}", dataset_command(identity, cfg.frames,
-                     cfg.output.dir), facts, cfg.labels, result.label_counts, Counter(splits))
-    write_bytes_atomic(dataset.root / contract.CARD_FILE, text.encode("utf-8"))

@@ -25,7 +25,7 @@ DEFAULT_SAMPLED_FRAMES = 3
 
 
 @dataclasses.dataclass(frozen=True)
-class CheckResult:
+class ScenarioCheck:
     """What `check_run` found: the typed config, sampled frame rows, and seconds it took."""
 
     config: SimgenConfig
@@ -34,7 +34,7 @@ class CheckResult:
 
 
 def check_run(overrides: Sequence[str], config_dirs: Sequence[Path] = (),
-              sampled_frames: int = DEFAULT_SAMPLED_FRAMES) -> CheckResult:
+              sampled_frames: int = DEFAULT_SAMPLED_FRAMES) -> ScenarioCheck:
     """Compose, validate, load the catalog and sample the first `sampled_frames` frames.
 
     Raises:
@@ -53,10 +53,10 @@ def check_run(overrides: Sequence[str], config_dirs: Sequence[Path] = (),
     catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
     frames = list(shard_frames(cfg))[:sampled_frames]
     rows = plan_frames(cfg, catalog, frames)
-    return CheckResult(cfg, rows, time.perf_counter() - start)
+    return ScenarioCheck(cfg, rows, time.perf_counter() - start)
 
 
-def describe(result: CheckResult) -> str:
+def describe(result: ScenarioCheck) -> str:
     """A few lines: the run, the fields that differ from the built-in defaults, the sampled frames."""
     cfg = result.config
     defaults = flatten(config_to_plain(_defaults()))

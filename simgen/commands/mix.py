@@ -1,6 +1,6 @@
 """`simgen mix OUT --real SPLIT=COCO.json ... --synthetic DATASET ... --fraction SPLIT=F ...`.
 
-Mix a real COCO dataset with simgen datasets (see `simgen.dataset.mix`). The common recipe,
+Mix a real COCO dataset with simgen datasets (see `simgen.export.mix`). The common recipe,
 synthetic images in train only and real ones in val and test:
 
     simgen mix mixed --real train=real/train.json --real val=real/val.json --real test=real/test.json \\
@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from simgen.dataset.mix import mix_datasets
 from simgen.errors import DatasetError
+from simgen.export.mix import mix_datasets
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:

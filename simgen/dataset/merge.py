@@ -3,7 +3,7 @@
 `simgen merge <output.dir>` reads the sweep's config from run.json, checks that every frame of
 every shard has a committed record (reporting exactly which shards and frames are missing),
 then streams the frame records in global frame order into annotations.json and manifest.jsonl
-(`simgen.pipeline.finalize_dataset`, the same code a single run uses, so the files do not depend
+(`simgen.dataset.finalize.finalize_dataset`, the same code a single run uses, so the files do not depend
 on how the frames were split). Memory stays bounded by one frame record. Merging again gives the
 same bytes.
 """
@@ -20,10 +20,10 @@ from typing import Any
 from simgen import contract
 from simgen.config.load import load_config
 from simgen.dataset.directory import DatasetDir
+from simgen.dataset.finalize import finalize_dataset
 from simgen.dataset.locking import ALL_FRAMES, frame_lock
 from simgen.dataset.shards import describe_missing, missing_frames, read_shard_manifest, shard_count
 from simgen.errors import OutputError
-from simgen.pipeline import finalize_dataset
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
 from simgen.qa import plots
+from simgen.sampling.motion import PARKED_PREFIX
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ DISTRIBUTION_KEYS = ("uniform", "loguniform", "normal", "int_range", "choice")
 TRAFFIC_COUNTS = {"cars": "car", "pedestrians": "pedestrian", "cyclists": "cyclist", "traffic_cones": "traffic_cone",
                   "trucks": "truck", "buses": "bus", "motorcycles": "motorcycle"}
 """traffic.<field> -> the category it places (parked cars, named parked_car_NNN, are counted apart)."""
-PARKED_PREFIX = "parked_car"
 _NIGHT_LIGHTS = ("lamp_power_w", "window_lit_probability", "window_emission_strength", "vehicle_light_strength")
 ACTIVE_WHEN = {
     **{("lighting", name): lambda spec: bool(spec.get("lighting", {}).get("lights_on")) for name in _NIGHT_LIGHTS},

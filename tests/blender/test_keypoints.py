@@ -33,8 +33,9 @@ def render_dataset_of(renderer, specs, root: Path, **overrides) -> tuple[dict, N
     with the pipeline's own `write_frame` + `finalize_dataset`; returns annotations.json."""
     from simgen.config.dump import config_to_plain
     from simgen.dataset.directory import DatasetDir
+    from simgen.dataset.finalize import finalize_dataset
     from simgen.imaging.sensor import render_spec
-    from simgen.pipeline import finalize_dataset, write_frame
+    from simgen.pipeline import write_frame
 
     cfg = tiny_config(root, frames=len(specs), **overrides)
     dataset = DatasetDir(Path(cfg.output.dir))

@@ -17,8 +17,9 @@ from simgen.catalog.classes import SKY, STUFF_CLASSES, semantic_classes, thing_c
 from simgen.catalog.entries import load_catalog
 from simgen.config.dump import config_to_plain
 from simgen.dataset.directory import DatasetDir
+from simgen.dataset.finalize import finalize_dataset
 from simgen.imaging.sensor import apply_sensor, render_spec
-from simgen.pipeline import finalize_dataset, write_frame
+from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
 from simgen.specs import MotionSpec, SensorSpec
 from tests.conftest import tiny_config

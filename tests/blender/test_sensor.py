@@ -19,10 +19,11 @@ from pycocotools import mask as mask_utils
 
 from simgen.config.dump import config_to_plain
 from simgen.dataset.directory import DatasetDir
+from simgen.dataset.finalize import finalize_dataset
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
 from simgen.geometry.mesh import box_mesh, transform_mesh
 from simgen.imaging.sensor import render_spec
-from simgen.pipeline import finalize_dataset, write_frame
+from simgen.pipeline import write_frame
 from simgen.specs import SensorSpec
 from tests.blender.scenes import box, camera, frame
 from tests.conftest import tiny_config

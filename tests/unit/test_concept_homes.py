@@ -32,7 +32,7 @@ HOMES = {
     "label_frame": "simgen.annotations.labels",
     "DatasetDir": "simgen.dataset.directory",
     "DatasetView": "simgen.dataset.view",
-    "CHECKS": "simgen.qa",
+    "QA_CHECKS": "simgen.config.schema",
 }
 
 # Same name, different things, by design: one per module of a registry.

@@ -112,6 +112,12 @@ rebuilt from scratch: 12 ms -> 76 ms per frame over 240 frames), and RSS grows w
 (`simgen.blender.build.SceneBuilder`), which now remove far fewer datablocks per frame."""
 
 
+_SESSIONS_STARTED = 0
+"""Blender sessions started in this process. Blender's data is process-global: a session started
+by another `CyclesRenderer` (tests keep several) wipes this one's persistent scene, so each
+renderer remembers which session is its own and starts a fresh one when it is not current."""
+
+
 class CyclesRenderer:
     """Owns the Blender session of one process: settings once, then one render per frame.
 
@@ -131,7 +137,10 @@ class CyclesRenderer:
     def _start_session(self, device: str, quiet: bool) -> tuple[str, list[str]]:
         """A fresh, empty Blender state with our scene settings. The reset also clears Cycles'
         device preferences, so the device is chosen after it."""
+        global _SESSIONS_STARTED
         bpy.ops.wm.read_factory_settings(use_empty=True)
+        _SESSIONS_STARTED += 1
+        self._session = _SESSIONS_STARTED
         self._configure_scene()
         self._builder = SceneBuilder(self.cfg.procedural_textures)
         return configure_device(device, quiet=quiet)
@@ -149,10 +158,18 @@ class CyclesRenderer:
 
     def _build(self, spec: FrameSpec) -> None:
         """Build the frame, first restarting the session every SESSION_FRAMES frames."""
-        if self._frames_in_session >= SESSION_FRAMES:
+        if self._frames_in_session >= SESSION_FRAMES or self._session != _SESSIONS_STARTED:
             self.restart_session()
         self._frames_in_session += 1
-        self._builder.build(spec)
+        try:
+            self._builder.build(spec)
+        except ReferenceError:
+            # Data of the persistent scene was removed behind its back (bpy is process-global:
+            # e.g. a test clearing the scene): start clean and build the frame from scratch.
+            log.warning("the persistent scene was modified outside the renderer; starting a fresh session")
+            self.restart_session()
+            self._frames_in_session = 1
+            self._builder.build(spec)
 
     def _configure_scene(self) -> None:
         scene = bpy.context.scene

@@ -14,7 +14,7 @@ CONSUMERS_VENV ?= .venv-consumers
 CBIN := $(CONSUMERS_VENV)/bin
 CONSUMERS_STAMP := $(CONSUMERS_VENV)/.installed
 
-.PHONY: render test lint venv clean consumers
+.PHONY: render test lint venv clean consumers consumers-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,8 @@ $(CONSUMERS_STAMP): tests_consumers/requirements.txt pyproject.toml
 	$(CBIN)/python -m pip install --quiet -r tests_consumers/requirements.txt
 	$(CBIN)/python -m pip install --quiet --no-deps -e .
 	touch $(CONSUMERS_STAMP)
+
+consumers-venv: $(CONSUMERS_STAMP)
 
 consumers: $(STAMP) $(CONSUMERS_STAMP)
 	SIMGEN_PYTHON=$(abspath $(BIN))/python $(CBIN)/python -m pytest -q -p no:cacheprovider -m consumers \

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from simgen.commands.plan import compose_config
+from simgen.config.compose import compose_config
 from simgen.pipeline import render_dataset
 
 STAGES = (("plan", "plan_s"), ("build", "build_s"), ("sync", "sync_s"), ("trace", "trace_s"),

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from simgen.catalog.entries import load_catalog
-from simgen.commands.plan import compose_config
+from simgen.config.compose import compose_config
 from simgen.dataset.directory import DatasetDir
 from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame

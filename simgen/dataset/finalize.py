@@ -83,6 +83,6 @@ def write_card(cfg: SimgenConfig, dataset: DatasetDir, plain: dict[str, Any], re
              "config_sha256": f"`{config_hash(identity)}`", "simgen": simgen.__version__,
              "license": f"{cfg.info.license_name} ({cfg.info.license_url})", "contributor": cfg.info.contributor,
              "annotations": f"{result.annotations} ({result.ignored} ignore regions)"}
-    text = card_text(f"simgen dataset, scenario {cfg.scenario_name}", dataset_command(identity, cfg.frames,
-                     cfg.output.dir), facts, cfg.labels, result.label_counts, Counter(splits))
+    text = card_text(f"simgen dataset, scenario {cfg.scenario_name}", dataset_command(identity, cfg.frames), facts,
+                     cfg.labels, result.label_counts, Counter(splits))
     write_bytes_atomic(dataset.root / contract.CARD_FILE, text.encode("utf-8"))

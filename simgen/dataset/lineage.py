@@ -123,10 +123,13 @@ def reproduce_argv(identity: Mapping[str, Any], frames: int, image_id: int, outp
             f"output.dir={hydra_value(output_dir)}"]
 
 
-def dataset_command(identity: Mapping[str, Any], frames: int, output_dir: str) -> str:
-    """The `simgen` command line that renders the whole dataset again into `output_dir`."""
+def dataset_command(identity: Mapping[str, Any], frames: int) -> str:
+    """The `simgen` command line that renders the whole dataset again (add `output.dir=...`).
+
+    It names no directory, so the card that shows it is the same wherever the dataset is
+    rendered, copied or merged."""
     overrides = [f"{key}={hydra_value(value)}" for key, value in flatten(dict(identity)).items()]
-    return shlex.join(["simgen", *overrides, f"frames={frames}", f"output.dir={hydra_value(output_dir)}"])
+    return shlex.join(["simgen", *overrides, f"frames={frames}"])
 
 
 def reproduce_command(identity: Mapping[str, Any], frames: int, image_id: int, output_dir: str) -> str:

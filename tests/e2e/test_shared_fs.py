@@ -243,7 +243,7 @@ def _cases():
 
 
 @pytest.mark.parametrize(("corrupt", "command"), list(_cases()))
-def test_paths_outside_the_dataset_are_refused_with_exit_2(copy, tmp_path, corrupt, command, caplog):
+def test_paths_outside_the_dataset_are_refused_with_exit_2(copy, tmp_path, corrupt, command, capsys):
     secret = tmp_path / "secret.txt"
     secret.write_bytes(b"private\n")
     corrupt(copy, secret)
@@ -253,7 +253,8 @@ def test_paths_outside_the_dataset_are_refused_with_exit_2(copy, tmp_path, corru
     argv += ["1"] if command == "lineage" else []
     argv += ["--out", str(out)] if command.startswith(("export", "preview", "report")) else []
     assert run_subcommand(argv[0], argv[1:]) == 2
-    assert corrupt.field in caplog.text, caplog.text
+    message = capsys.readouterr().err
+    assert corrupt.field in message, message
     assert tree_digest(copy) == before and not out.exists()
     assert secret.read_bytes() == b"private\n"
 
@@ -268,11 +269,11 @@ def test_export_with_a_traversal_file_name_exits_2_through_the_command(copy, tmp
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists() and tree_digest(copy) == before
 
 
-def test_two_images_exported_to_one_name_are_refused(copy, tmp_path, caplog):
+def test_two_images_exported_to_one_name_are_refused(copy, tmp_path, capsys):
     _edit_json(copy / "annotations.json",
                lambda coco: coco["images"][1].update(file_name="images/../images/000002.png"))
     assert run_subcommand("export", ["yolo", str(copy), "--out", str(tmp_path / "out")]) == 2
-    assert "images 1 and 2 would both be exported as '000002'" in caplog.text
+    assert "images 1 and 2 would both be exported as '000002'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -182,6 +182,11 @@ def panoptic_png_path(frame_index: int) -> str:
     return f"{PANOPTIC_DIR}/{frame_stem(frame_index)}.png"
 
 
+FILES_WRITTEN_BY_THE_NEXT_FRAME = ("flow_fwd", "flow_fwd_status")
+"""Keys of a frame record's `files` whose file the next frame of its sequence writes (the
+forward flow needs both frames), so the record carries no `files_sha256` entry for them."""
+
+
 def flow_path(frame_index: int, direction: str) -> str:
     """'flow/000042_fwd.npy' (direction 'fwd' or 'bwd'), a frame's optical flow."""
     return f"{FLOW_DIR}/{frame_stem(frame_index)}_{direction}.npy"

@@ -61,8 +61,9 @@ def main(argv: list[str]) -> int:
                         help="fraction of each mask that must have a surface depth (default 1.0)")
     parser.add_argument("--json", type=Path, help="also write the JSON summary to this file")
     args = parser.parse_args(argv)
+    fail_on = parse_fail_on(args.fail_on)  # the arguments first, then the dataset they are about
     check_arguments(args)
-    thresholds = Thresholds(fail_on=parse_fail_on(args.fail_on), min_area_px=args.min_area_px,
+    thresholds = Thresholds(fail_on=fail_on, min_area_px=args.min_area_px,
                             min_mask_depth_fraction=args.min_mask_depth_fraction)
     report = validate_dataset(args.dataset, thresholds)
     summary = report.summary()

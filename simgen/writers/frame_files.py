@@ -119,8 +119,10 @@ class RecordWriter:
 
     def write(self, frame: LabeledFrame) -> None:
         # Content identity, checked by `simgen validate`: the sha256 of every file the frame's
-        # writers just wrote (read back from the page cache; deterministic like the files).
-        hashes = {key: hashlib.sha256((self.root / path).read_bytes()).hexdigest() for key, path in frame.files.items()}
+        # writers just wrote (read back from the page cache; deterministic like the files). A
+        # sequence's forward flow is written with the next frame, so it has no entry.
+        hashes = {key: hashlib.sha256((self.root / path).read_bytes()).hexdigest() for key, path in frame.files.items()
+                  if key not in contract.FILES_WRITTEN_BY_THE_NEXT_FRAME}
         record = {**frame.record, "files": frame.files, "files_sha256": hashes,
                   "timing": {k: round(v, 6) for k, v in frame.timing.items()}}
         keys = ("frame_index", "image", "annotations", "label_counts", "spec", "files", "files_sha256", "obstacles",

@@ -122,7 +122,7 @@ CASES = [
     ("sweep typo with joblib", ["-m", "hydra/launcher=simgen_joblib", "seed=1,2", "framez=3"], "framez"),
     ("preview bad ids", ["preview", "{f}/dataset", "--images", "abc"], "--images: got 'abc'"),
     ("preview zero images", ["preview", "{f}/dataset", "--max-images", "0"], "--max-images"),
-    ("validate missing dataset", ["validate", "{f}/nowhere"], "no such dataset directory"),
+    ("validate missing dataset", ["validate", "{f}/nowhere"], "does not exist"),
     ("validate negative area", ["validate", "{f}/dataset", "--min-area-px", "-1"], "--min-area-px"),
     ("validate fraction", ["validate", "{f}/dataset", "--min-mask-depth-fraction", "2"], "--min-mask-depth-fraction"),
     ("validate fail-on typo", ["validate", "{f}/dataset", "--fail-on", "boxs"], "did you mean 'boxes'"),

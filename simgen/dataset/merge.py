@@ -109,7 +109,10 @@ def check_records(records: Iterator[dict], category_ids: set[int]) -> Iterator[d
 
 
 FILE_PATHS = {"image": contract.image_path, "depth_png": contract.depth_png_path, "depth_npy": contract.depth_npy_path,
-              "instance_map": contract.instance_map_path, "semantic_map": contract.semantic_map_path}
+              "instance_map": contract.instance_map_path, "semantic_map": contract.semantic_map_path,
+              "panoptic_map": contract.panoptic_png_path,
+              **{f"flow_{way}": (lambda i, way=way: contract.flow_path(i, way)) for way in ("fwd", "bwd")},
+              **{f"flow_{way}_status": (lambda i, way=way: contract.flow_status_path(i, way)) for way in ("fwd", "bwd")}}
 """The files a frame record may name, and the one path each has (`simgen.contract`)."""
 
 

@@ -10,9 +10,10 @@ same bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,11 +109,15 @@ def check_records(records: Iterator[dict], category_ids: set[int]) -> Iterator[d
         yield record
 
 
+def _flow(path: Callable[[int, str], str], direction: str, frame_index: int) -> str:
+    return path(frame_index, direction)
+
+
 FILE_PATHS = {"image": contract.image_path, "depth_png": contract.depth_png_path, "depth_npy": contract.depth_npy_path,
               "instance_map": contract.instance_map_path, "semantic_map": contract.semantic_map_path,
               "panoptic_map": contract.panoptic_png_path,
-              **{f"flow_{way}": (lambda i, way=way: contract.flow_path(i, way)) for way in ("fwd", "bwd")},
-              **{f"flow_{way}_status": (lambda i, way=way: contract.flow_status_path(i, way)) for way in ("fwd", "bwd")}}
+              **{f"flow_{way}": functools.partial(_flow, contract.flow_path, way) for way in ("fwd", "bwd")},
+              **{f"flow_{way}_status": functools.partial(_flow, contract.flow_status_path, way) for way in ("fwd", "bwd")}}
 """The files a frame record may name, and the one path each has (`simgen.contract`)."""
 
 

@@ -109,6 +109,9 @@ def check_records(records: Iterator[dict], category_ids: set[int]) -> Iterator[d
         yield record
 
 
+FLOW_DIRECTIONS = ("fwd", "bwd")
+
+
 def _flow(path: Callable[[int, str], str], direction: str, frame_index: int) -> str:
     return path(frame_index, direction)
 
@@ -116,8 +119,9 @@ def _flow(path: Callable[[int, str], str], direction: str, frame_index: int) -> 
 FILE_PATHS = {"image": contract.image_path, "depth_png": contract.depth_png_path, "depth_npy": contract.depth_npy_path,
               "instance_map": contract.instance_map_path, "semantic_map": contract.semantic_map_path,
               "panoptic_map": contract.panoptic_png_path,
-              **{f"flow_{way}": functools.partial(_flow, contract.flow_path, way) for way in ("fwd", "bwd")},
-              **{f"flow_{way}_status": functools.partial(_flow, contract.flow_status_path, way) for way in ("fwd", "bwd")}}
+              **{f"flow_{way}": functools.partial(_flow, contract.flow_path, way) for way in FLOW_DIRECTIONS},
+              **{f"flow_{way}_status": functools.partial(_flow, contract.flow_status_path, way)
+                 for way in FLOW_DIRECTIONS}}
 """The files a frame record may name, and the one path each has (`simgen.contract`)."""
 
 

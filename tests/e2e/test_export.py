@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from simgen.dataset.view import decode_segmentation
+from tests.e2e.kitti_devkit import kitti_corners
 from tests.e2e.tiny import render_tiny, run_simgen
 
 pytestmark = pytest.mark.blender
@@ -105,15 +106,6 @@ def test_yolo_segment_polygons_trace_the_masks(dataset, coco, tmp_path):
     assert checked >= 3
 
 
-def _kitti_corners(h, w, length, x, y, z, ry):
-    """The KITTI devkit's 3D box corners (camera frame) from a label's dims, location and rotation_y."""
-    xs = [length / 2, length / 2, -length / 2, -length / 2] * 2
-    ys = [0, 0, 0, 0, -h, -h, -h, -h]
-    zs = [w / 2, -w / 2, -w / 2, w / 2] * 2
-    rotation = np.array([[math.cos(ry), 0, math.sin(ry)], [0, 1, 0], [-math.sin(ry), 0, math.cos(ry)]])
-    return (rotation @ np.array([xs, ys, zs])).T + [x, y, z]
-
-
 def test_kitti_labels_fields_boxes_and_3d(dataset, coco, tmp_path):
     out = _export(dataset, tmp_path, "kitti")
     names = {c["id"]: c["name"] for c in coco["categories"]}
@@ -138,7 +130,7 @@ def test_kitti_labels_fields_boxes_and_3d(dataset, coco, tmp_path):
             assert [x1, y1, x2 - x1, y2 - y1] == ann["bbox"]  # the 2D box round-trips exactly
             assert min(h, w, length) > 0 and z > 0 and -math.pi <= ry <= math.pi
             # The projected 3D box (KITTI's own corner formula) encloses the visible box.
-            corners = _kitti_corners(h, w, length, x, y, z, ry)
+            corners = kitti_corners(h, w, length, x, y, z, ry)
             projected = (P2 @ np.hstack([corners, np.ones((8, 1))]).T).T
             uv = projected[:, :2] / projected[:, 2:]
             assert uv[:, 0].min() - 1.5 <= x1 + 0.5 and uv[:, 0].max() + 1.5 >= x2 - 0.5

@@ -13,6 +13,7 @@ import yaml
 from pycocotools.coco import COCO
 
 from simgen.export.coco_layout import COCO_ANNOTATION_KEYS, COCO_IMAGE_KEYS
+from tests.e2e.kitti_devkit import kitti_corners
 from tests.e2e.tiny import run_simgen
 
 pytestmark = [pytest.mark.blender, pytest.mark.slow]
@@ -115,15 +116,6 @@ def test_coco_layout_namespaces_extra_keys_and_copies_wide_ids(dataset, coco, tm
     assert total == len(coco["annotations"])
 
 
-def _kitti_corners(h, w, length, x, y, z, ry):
-    """The KITTI devkit's 3D box corners (rectified camera frame) from one label line."""
-    xs = [length / 2, length / 2, -length / 2, -length / 2] * 2
-    ys = [0, 0, 0, 0, -h, -h, -h, -h]
-    zs = [w / 2, -w / 2, -w / 2, w / 2] * 2
-    rotation = np.array([[math.cos(ry), 0, math.sin(ry)], [0, 1, 0], [-math.sin(ry), 0, math.cos(ry)]])
-    return (rotation @ np.array([xs, ys, zs])).T + [x, y, z]
-
-
 def _box3d_corners(box):
     """(8, 3) corners of an annotation's box3d_cam (camera frame)."""
     signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=float)
@@ -146,7 +138,7 @@ def test_kitti_tools_rebuild_our_boxes_within_1cm_on_a_pitched_camera(dataset, c
             if ann["iscrowd"]:
                 continue
             h, w, length, x, y, z, ry = (float(v) for v in line.split()[8:15])
-            rect = _kitti_corners(h, w, length, x, y, z, ry)
+            rect = kitti_corners(h, w, length, x, y, z, ry)
             cam = rect @ R0  # KITTI's rect -> reference camera: R0_rect^-1 = R0_rect^T
             ours = _box3d_corners(ann["box3d_cam"])
             errors.append(max(np.linalg.norm(ours - c, axis=1).min() for c in cam))

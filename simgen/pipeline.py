@@ -138,7 +138,8 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
     committed = DatasetDir(root).committed_frames() if reusable else set()
     workers = cfg.render.processes_per_device
     # A partly committed sequence is rendered again whole (its flow needs consecutive frames).
-    pending = iter(whole_sequences([i for i in frames if i not in committed], cfg.sequence.frames))
+    todo_frames = whole_sequences([i for i in frames if i not in committed], cfg.sequence.frames)
+    pending = iter(todo_frames)
     first = next(pending, None)
     first_spec = _sample_timed(cfg, catalog, first) if first is not None else None  # config errors surface here
     if workers > 1:  # this process renders the share of worker 0 (`simgen.render.workers`, `worker_share`)
@@ -158,14 +159,14 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
                                                                info | {"device": summary.device}, stems,
                                                                others)) as dataset:
             if renderer is not None:
-                todo = len(frames) - len(committed.intersection(frames))
+                todo = len(todo_frames)  # a partly committed sequence counts whole: it renders again
                 log.info("rendering %d of %d frames into %s (%d already committed)", todo, len(frames), root,
-                         len(frames) - todo)
+                         len(committed.intersection(frames)))
                 group = worker_processes(plain, workers) if workers > 1 else contextlib.nullcontext()
                 with group, SpecStream(lambda i: _sample_timed(cfg, catalog, i), first_spec, pending) as specs:
                     _render_guarded(cfg, specs, -(-todo // workers), renderer, dataset, summary)
                 if workers > 1:
-                    summary.frames_rendered = todo - (len(frames) - len(dataset.committed_frames() & set(frames)))
+                    summary.frames_rendered = todo - len(set(todo_frames) - dataset.committed_frames())
             else:
                 log.info("all %d frames %s already committed in %s", len(frames), _span(frames), root)
             # Still under the lock: the shard manifest, or the dataset files of a single run.

@@ -3,7 +3,8 @@
 `SceneBuilder` keeps one persistent scene in `bpy.context.scene` and re-randomizes it per
 frame: the props' mesh objects are re-used from a pool (moved, re-meshed, re-parameterized),
 their meshes come from a cache keyed by recipe parameters (identical ones are instanced), and
-flat materials are a fixed set driven by per-object attributes (`simgen.blender.materials`).
+materials are a fixed set of node trees driven by per-object attributes
+(`simgen.blender.materials`), so objects sharing a mesh may differ in every material value.
 What is cheap to rebuild (camera, world, sun, street lamps, fog volume, animation) is removed
 and built again. Caches are bounded, so memory stays flat over long runs.
 """
@@ -17,7 +18,7 @@ import bpy
 from mathutils import Matrix, Vector
 
 from simgen.blender.lights import build_street_lamps, emissive_overrides
-from simgen.blender.materials import MaterialPool, slot_attributes
+from simgen.blender.materials import MaterialPool
 from simgen.blender.motion import build_motion
 from simgen.blender.nodes import socket_by_id
 from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
@@ -62,10 +63,12 @@ class SceneBuilder:
 
     Args:
         procedural_textures: build textured materials' procedural surfaces (else flat values).
+        baked_materials: one material per spec with its values baked in, instead of the
+            attribute-driven set (the reference that tests compare the set with).
     """
 
-    def __init__(self, procedural_textures: bool = True) -> None:
-        self.materials = MaterialPool(procedural_textures)
+    def __init__(self, procedural_textures: bool = True, baked_materials: bool = False) -> None:
+        self.materials = MaterialPool(procedural_textures, baked_materials)
         self.meshes = MeshCache()
         self.objects = ObjectPool()
         self._meshes_created = 0
@@ -92,14 +95,16 @@ class SceneBuilder:
         self._trim()
 
     def _build_prop(self, prop: PropSpec, scene: bpy.types.Scene) -> bpy.types.Object:
-        """Place one prop: its (cached) mesh on a pooled object at its pose, its flat material
-        values as object attributes, its instance index as pass_index; the materials of scenery
-        carry its semantic class as theirs (the Material Index pass)."""
+        """Place one prop: its (cached) mesh on a pooled object at its pose, its material and
+        weather values as object attributes, its instance index as pass_index; the materials of
+        scenery carry its semantic class as theirs (the Material Index pass). The mesh key names
+        the materials of the prop's slots; the context adds what the materials of slots that
+        its spec does not cover (FALLBACK_MATERIAL) depend on."""
         role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
         class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0  # the Material Index pass
         chosen = tuple((slot, self.materials.get(spec, slot, role, class_id).name)
                        for slot, spec in sorted(prop.materials.items()))
-        context = (role, self.materials.weather_key(role), self.materials.weather_key("default"), class_id)
+        context = (self.materials.weather_key("default"), class_id)
         key = mesh_key(prop.recipe, prop.params, chosen, context)
         cached = self.meshes.get(key)
         if cached is None:
@@ -113,11 +118,8 @@ class SceneBuilder:
         else:
             mesh, slots = cached
         obj = self.objects.take(mesh, scene)
-        for slot in slots:
-            material = prop.materials.get(slot, FALLBACK_MATERIAL)
-            if self.materials.is_shared(material):
-                for name, value in slot_attributes(slot, material).items():
-                    obj[name] = value
+        self.materials.write_attributes(obj, ((slot, prop.materials.get(slot, FALLBACK_MATERIAL)) for slot in slots),
+                                        role)
         obj.location = prop.location_m
         obj.rotation_euler = (0.0, 0.0, math.radians(prop.yaw_deg))
         # Cycles writes pass_index into the Object Index pass; it clamps silently above 32767

@@ -1,236 +1,72 @@
-"""Materials from `MaterialSpec`s: shared flat materials driven by per-object attributes, and
-procedural (textured) materials built per spec.
+"""Materials from `MaterialSpec`s: a fixed set of node trees whose values come from the objects.
 
-A flat spec (one colour, roughness, metallic, maybe emission) does not get a material of its
-own: every mesh slot named s (e.g. 'paint') of every object uses the one shared material of
-slot s, whose
-Principled BSDF reads its values from the object's custom properties (`slot_attributes`)
-through Attribute nodes of type OBJECT. So the set of flat node trees is fixed for a run and
-Cycles compiles their shaders once; a frame only writes a few numbers per object. Emissive
-specs get their own shared variant, so that the non-emissive trees stay non-emissive for
-Cycles' light sampling (an Emission Strength fed by a node would make every triangle a lamp).
+A material's node graph depends only on its structure: the mesh slot it fills (e.g. 'paint'),
+its texture (`simgen.blender.textures.texture_structure`; 'flat' for one colour), whether it
+emits, which weather effects its surface role gets (`simgen.blender.weather.weather_structure`)
+and its pass index (the Material Index pass). Every number that varies from spec to spec or
+frame to frame (base colour, roughness, metallic, emission, texture offsets, scales, amounts
+and colours, wetness, puddle and snow thresholds) is read at render time from the object's
+custom properties through Attribute nodes of type OBJECT: `material_values` names them,
+`MaterialPool.write_attributes` sets them per object per frame. So a session builds each
+material once, objects that share a mesh may differ in every value, and Cycles compiles no new
+shader for a new frame. Emissive specs get their own variant, so that the non-emissive trees
+stay non-emissive for Cycles' light sampling (an Emission Strength fed by a node would make
+every triangle a lamp).
 
-Textured specs differ in their node values, not in their node graphs: the graph depends only
-on (texture, surface role, which weather effects apply). Their materials are pooled by that
-structure and re-parameterized per frame by replaying the builder on the existing tree
-(`_ReplayTree`): `nodes.new` hands back the node created at that step the first time and
-`links.new` does nothing, so only the values are written (creating nodes and links from Python
-is what made a material cost milliseconds).
+Property names: `simgen_{slot}_{name}` for a slot's material values, `simgen_weather_{name}`
+for the object's weather values ('*_rgb' linear RGB, '*_xyz' metres, else floats).
+
+`MaterialPool(baked=True)` bakes the same values into one material per spec instead (the node
+trees that per-spec materials had): the reference that the attribute-driven materials are
+compared with (tests/blender/test_material_attributes.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import bpy
 
-from simgen.blender.textures import build_texture
-from simgen.blender.weather import add_snow, make_wet
+from simgen.blender.nodes import AttributeInputs, Inputs, feed
+from simgen.blender.textures import build_texture, texture_structure, texture_values
+from simgen.blender.weather import build_weather, weather_structure, weather_values
 from simgen.specs import MaterialSpec, WeatherSpec
 
-TEXTURED_SPARES = 8
-"""Pooled textured materials kept per structure beyond what the last frame used."""
 ATTRIBUTE_PREFIX = "simgen_"
-"""Custom property names on objects: simgen_{slot}_{rgb|rough|metal|emit_rgb|emit}."""
+"""Custom property names on objects: simgen_{slot}_{name}, simgen_weather_{name}."""
+WEATHER_PREFIX = ATTRIBUTE_PREFIX + "weather_"
+FLAT = ("flat", 0.0)
+"""The structure of an untextured spec (`texture_structure` of textured ones)."""
 
 
-def slot_attributes(slot: str, spec: MaterialSpec) -> dict[str, float | tuple[float, ...]]:
-    """The object custom properties that the shared flat material of mesh slot `slot` reads:
-    linear RGB (3 floats), roughness and metallic in [0, 1], emission RGB and strength (W/m^2-ish
-    Blender units)."""
-    prefix = f"{ATTRIBUTE_PREFIX}{slot}_"
-    values: dict[str, float | tuple[float, ...]] = {
-        prefix + "rgb": tuple(spec.base_color_rgb), prefix + "rough": spec.roughness, prefix + "metal": spec.metallic}
+def material_values(spec: MaterialSpec, textured: bool) -> dict[str, float | tuple[float, ...]]:
+    """The named values that the material of `spec` reads (from `simgen_{slot}_{name}`): for a
+    flat one linear RGB 'rgb', 'rough' and 'metal' in [0, 1]; for a textured one (`textured`)
+    'metal' and its texture's values (`simgen.blender.textures.texture_values`); either way,
+    when it emits, emission RGB 'emit_rgb' and strength 'emit' (Blender units)."""
+    if textured:
+        values: dict[str, float | tuple[float, ...]] = {"metal": spec.metallic, **texture_values(spec)}
+    else:
+        values = {"rgb": tuple(spec.base_color_rgb), "rough": spec.roughness, "metal": spec.metallic}
     if spec.emission_strength > 0:
-        values[prefix + "emit_rgb"] = tuple(spec.emission_color_rgb)
-        values[prefix + "emit"] = spec.emission_strength
+        values["emit_rgb"] = tuple(spec.emission_color_rgb)
+        values["emit"] = spec.emission_strength
     return values
 
 
-class _RecordingNodes:
-    """`tree.nodes` that remembers the nodes it creates, in order."""
-
-    def __init__(self, nodes, created: list) -> None:
-        self._nodes, self._created = nodes, created
-
-    def new(self, node_type: str):
-        node = self._nodes.new(node_type)
-        self._created.append(node)
-        return node
-
-    def get(self, name: str, default=None):
-        return self._nodes.get(name, default)
-
-    def __getitem__(self, name: str):
-        return self._nodes[name]
-
-
-class _ReplayingNodes(_RecordingNodes):
-    """`tree.nodes` that hands back, at the n-th `new`, the n-th node recorded before."""
-
-    def __init__(self, nodes, created: list) -> None:
-        super().__init__(nodes, created)
-        self._step = 0
-
-    def new(self, node_type: str):
-        node = self._created[self._step]
-        self._step += 1
-        if node.bl_idname != node_type:
-            raise RuntimeError(f"material replay diverged: step {self._step} made {node.bl_idname}, wants {node_type}")
-        return node
-
-
-class _NoLinks:
-    @staticmethod
-    def new(*_args, **_kwargs) -> None:
-        return None
-
-
-class _ReplayTree:
-    """A material's node tree as the builders see it, recording or replaying (see the module
-    docstring); `material.node_tree` is all the builders use of a material."""
-
-    def __init__(self, material: bpy.types.Material, created: list, replay: bool) -> None:
-        tree = material.node_tree
-        self.node_tree = self
-        self.nodes = (_ReplayingNodes if replay else _RecordingNodes)(tree.nodes, created)
-        self.links = _NoLinks if replay else tree.links
-
-
-def _weather_key(weather: WeatherSpec, role: str) -> tuple:
-    """The weather values that a material of this surface role depends on (see MaterialPool)."""
-    wet = (weather.road_wetness, weather.puddle_coverage if role == "road" else 0.0,
-           weather.puddle_offset if role == "road" else 0.0) if weather.rain and role in ("road", "sidewalk") else ()
-    snow = (weather.snow_cover,) if weather.snow and weather.snow_cover > 0 else ()
-    return (role, wet, snow)
-
-
-class MaterialPool:
-    """The materials of the current frame, kept across frames where they can be.
-
-    Shared flat materials are keyed by (slot, emissive, role, the weather values that role
-    depends on) and live as long as frames use them; textured materials are keyed by their
-    spec (sampled per frame, so rarely repeated) and are removed after a frame that does not
-    use them. Roles: 'road' (wet + puddles, less snow), 'sidewalk' (wet, less snow) and
-    'default' (snow on upward faces). With `procedural_textures` off, textured specs render
-    their flat base values (`render.procedural_textures`).
-    """
-
-    def __init__(self, procedural_textures: bool = True) -> None:
-        self._textures = procedural_textures
-        self._weather = WeatherSpec()
-        self._materials: dict[tuple, bpy.types.Material] = {}
-        self._used: set[tuple] = set()
-        self._textured: dict[tuple, list[tuple[bpy.types.Material, list]]] = {}
-        """Textured materials by structure, each with the nodes its builder created."""
-        self._uses: dict[tuple, int] = {}
-        self._assigned: dict[tuple, bpy.types.Material] = {}
-        self._created = 0
-
-    def begin_frame(self, weather: WeatherSpec) -> None:
-        self._weather = weather
-        self._used = set()
-        self._uses = {}
-        self._assigned = {}
-
-    def is_shared(self, spec: MaterialSpec) -> bool:
-        """Whether `spec` renders through a shared flat material (values from object attributes)."""
-        return spec.texture == "flat" or not self._textures
-
-    def get(self, spec: MaterialSpec, slot: str, role: str = "default", pass_index: int = 0) -> bpy.types.Material:
-        """The material for the mesh slot named `slot` of an object with this spec in this role;
-        `pass_index` goes to the Material Index pass (the semantic class of the scenery using it),
-        so materials of different classes are distinct."""
-        weather = _weather_key(self._weather, role)
-        if not self.is_shared(spec):
-            return self._textured_material(spec, role, weather, pass_index)
-        key = ("flat", slot, spec.emission_strength > 0, weather, pass_index)
-        self._used.add(key)
-        material = self._materials.get(key)
-        if material is None:
-            self._created += 1
-            material = build_flat_material(f"mat_{self._created:06d}", slot, emissive=key[2])
-            material.pass_index = pass_index
-            self._apply_weather(material, role)
-            self._materials[key] = material
-        return material
-
-    def _textured_material(self, spec: MaterialSpec, role: str, weather: tuple, pass_index: int) -> bpy.types.Material:
-        """This frame's material for a textured spec: the same spec in the same role gets the
-        same material; otherwise the next pooled material of its structure, re-parameterized."""
-        assigned = self._assigned.get((spec, role, pass_index))
-        if assigned is not None:
-            return assigned
-        _, wet, snow = weather
-        puddles = bool(wet) and wet[1] > 0
-        structure = (spec.texture, spec.emission_strength > 0, role, bool(wet), puddles, bool(snow), pass_index)
-        pool = self._textured.setdefault(structure, [])
-        use = self._uses.get(structure, 0)
-        self._uses[structure] = use + 1
-        if use < len(pool):
-            material, created = pool[use]
-            self._build_textured(spec, role, _ReplayTree(material, created, replay=True))
-        else:
-            self._created += 1
-            material, created = bpy.data.materials.new(f"mat_{self._created:06d}"), []
-            material.pass_index = pass_index
-            self._build_textured(spec, role, _ReplayTree(material, created, replay=False))
-            pool.append((material, created))
-        material.diffuse_color = (*spec.base_color_rgb, 1.0)
-        self._assigned[(spec, role, pass_index)] = material
-        return material
-
-    def _build_textured(self, spec: MaterialSpec, role: str, material) -> None:
-        build_material_nodes(spec, material, True)
-        self._apply_weather(material, role)
-
-    def _apply_weather(self, material, role: str) -> None:
-        weather = self._weather
-        if weather.rain and role in ("road", "sidewalk"):
-            make_wet(material, weather, puddles=role == "road")
-        if weather.snow and weather.snow_cover > 0:
-            add_snow(material, weather.snow_cover * (0.6 if role == "road" else 1.0), on_road=role == "road")
-
-    def weather_key(self, role: str) -> tuple:
-        """What the shared materials of `role` depend on in the current frame's weather."""
-        return _weather_key(self._weather, role)
-
-    def end_frame(self) -> list[bpy.types.Material]:
-        """Forget the shared materials this frame did not use (their weather is gone) and the
-        pooled textured ones beyond this frame's need; returns them for removal (the caller
-        removes them after the meshes that use them)."""
-        unused = [key for key in self._materials if key not in self._used]
-        removed = [self._materials.pop(key) for key in unused]
-        for structure, pool in self._textured.items():
-            keep = max(self._uses.get(structure, 0), TEXTURED_SPARES)
-            removed.extend(material for material, _ in pool[keep:])
-            del pool[keep:]
-        return removed
-
-    def __len__(self) -> int:
-        return len(self._materials) + sum(len(pool) for pool in self._textured.values())
-
-
-def _attribute(tree, name: str, output: str):
-    node = tree.nodes.new("ShaderNodeAttribute")
-    node.attribute_type = "OBJECT"  # the object's custom property `name` (Cycles reads it per object)
-    node.attribute_name = name
-    return node.outputs[output]
-
-
-def build_flat_material(name: str, slot: str, emissive: bool) -> bpy.types.Material:
-    """The shared flat material of the mesh slot named `slot`: a Principled BSDF whose Base Color,
-    Roughness, Metallic (and, if `emissive`, Emission Color and Strength) come from the
-    object's custom properties named by `slot_attributes`."""
-    material = bpy.data.materials.new(name)
-    tree = material.node_tree
+def build_surface(tree, structure: tuple[str, float], emissive: bool, inputs: Inputs) -> None:
+    """The Principled BSDF of a material and, unless `structure` is FLAT, its texture graph,
+    every value read from `inputs` (names of `material_values`)."""
     bsdf = _principled(tree)
-    prefix = f"{ATTRIBUTE_PREFIX}{slot}_"
-    tree.links.new(_attribute(tree, prefix + "rgb", "Color"), bsdf.inputs["Base Color"])
-    tree.links.new(_attribute(tree, prefix + "rough", "Fac"), bsdf.inputs["Roughness"])
-    tree.links.new(_attribute(tree, prefix + "metal", "Fac"), bsdf.inputs["Metallic"])
+    feeds = {"Metallic": inputs["metal"]}
+    if structure == FLAT:
+        feeds.update({"Base Color": inputs["rgb"], "Roughness": inputs["rough"]})
+    else:
+        feeds.update(build_texture(tree, structure, inputs))
     if emissive:
-        tree.links.new(_attribute(tree, prefix + "emit_rgb", "Color"), bsdf.inputs["Emission Color"])
-        tree.links.new(_attribute(tree, prefix + "emit", "Fac"), bsdf.inputs["Emission Strength"])
-    return material
+        feeds.update({"Emission Color": inputs["emit_rgb"], "Emission Strength": inputs["emit"]})
+    for name, value in feeds.items():
+        feed(tree, bsdf.inputs[name], value)
 
 
 def _principled(tree) -> bpy.types.Node:
@@ -241,25 +77,90 @@ def _principled(tree) -> bpy.types.Node:
     return bsdf
 
 
-def build_material(spec: MaterialSpec, name: str, procedural_textures: bool = True) -> bpy.types.Material:
-    """A node material: Principled BSDF -> Material Output, with the spec's procedural
-    texture (`simgen.blender.textures`) feeding the BSDF unless it is 'flat' or textures are off."""
-    material = bpy.data.materials.new(name)
-    build_material_nodes(spec, material, procedural_textures)
-    material.diffuse_color = (*spec.base_color_rgb, 1.0)
-    return material
+class MaterialPool:
+    """The materials of a session, one per structure (see the module docstring), built on first
+    use and kept: the structures are finitely many (slots x textures x emissive x weather
+    effects x pass indices), so memory stays bounded. With `procedural_textures` off, textured
+    specs render through the flat material of their slot (`render.procedural_textures`).
 
+    With `baked`, each (slot, spec, role, weather values, pass index) of a frame gets its own
+    material with the values baked in as constants, removed after a frame that does not use it.
+    """
 
-def build_material_nodes(spec: MaterialSpec, material, procedural_textures: bool = True) -> None:
-    """Set the spec's values on the material's Principled BSDF and build its texture nodes
-    (`material` may be a `_ReplayTree`)."""
-    tree = material.node_tree
-    bsdf = _principled(tree)
-    bsdf.inputs["Base Color"].default_value = (*spec.base_color_rgb, 1.0)
-    bsdf.inputs["Roughness"].default_value = spec.roughness
-    bsdf.inputs["Metallic"].default_value = spec.metallic
-    if spec.emission_strength > 0:
-        bsdf.inputs["Emission Color"].default_value = (*spec.emission_color_rgb, 1.0)
-        bsdf.inputs["Emission Strength"].default_value = spec.emission_strength
-    if spec.texture != "flat" and procedural_textures:
-        build_texture(material, spec)
+    def __init__(self, procedural_textures: bool = True, baked: bool = False) -> None:
+        self._textures = procedural_textures
+        self._baked = baked
+        self._weather = WeatherSpec()
+        self._materials: dict[tuple, bpy.types.Material] = {}
+        self._used: set[tuple] = set()
+        self._created = 0
+
+    def begin_frame(self, weather: WeatherSpec) -> None:
+        self._weather = weather
+        self._used = set()
+
+    def is_textured(self, spec: MaterialSpec) -> bool:
+        """Whether `spec` renders with its procedural texture (else through a flat material)."""
+        return spec.texture != "flat" and self._textures
+
+    def weather_key(self, role: str) -> tuple:
+        """What the materials of surface role `role` depend on in the current frame's weather:
+        the effects (`weather_structure`), and when baked their values too."""
+        structure = weather_structure(self._weather, role)
+        if not self._baked:
+            return structure
+        return structure, tuple(sorted(weather_values(self._weather, role).items()))
+
+    def get(self, spec: MaterialSpec, slot: str, role: str = "default", pass_index: int = 0) -> bpy.types.Material:
+        """The material for the mesh slot named `slot` of an object with this spec in this role;
+        `pass_index` goes to the Material Index pass (the semantic class of the scenery using it),
+        so materials of different classes are distinct."""
+        textured = self.is_textured(spec)
+        structure = texture_structure(spec) if textured else FLAT
+        emissive = spec.emission_strength > 0
+        key = (slot, structure, emissive, self.weather_key(role), pass_index)
+        if self._baked:
+            key = (*key, spec, role)
+        self._used.add(key)
+        material = self._materials.get(key)
+        if material is None:
+            self._created += 1
+            material = bpy.data.materials.new(f"mat_{self._created:06d}")
+            material.pass_index = pass_index
+            tree = material.node_tree
+            if self._baked:
+                build_surface(tree, structure, emissive, material_values(spec, textured))
+                build_weather(tree, weather_structure(self._weather, role), weather_values(self._weather, role))
+            else:
+                build_surface(tree, structure, emissive, AttributeInputs(tree, f"{ATTRIBUTE_PREFIX}{slot}_"))
+                build_weather(tree, weather_structure(self._weather, role), AttributeInputs(tree, WEATHER_PREFIX))
+            self._materials[key] = material
+        return material
+
+    def write_attributes(self, obj: bpy.types.Object, materials: Iterable[tuple[str, MaterialSpec]],
+                         role: str) -> None:
+        """Set the custom properties that the materials of `obj` read: each (slot, spec)'s
+        `material_values` and the `weather_values` of its role and the default role (nothing
+        when baked)."""
+        if self._baked:
+            return
+        for slot, spec in materials:
+            prefix = f"{ATTRIBUTE_PREFIX}{slot}_"
+            for name, value in material_values(spec, self.is_textured(spec)).items():
+                obj[prefix + name] = value
+        weather = weather_values(self._weather, role)
+        if role != "default":  # the materials of uncovered slots have the default role
+            weather.update(weather_values(self._weather, "default"))
+        for name, value in weather.items():
+            obj[WEATHER_PREFIX + name] = value
+
+    def end_frame(self) -> list[bpy.types.Material]:
+        """The materials to remove (the caller removes them after the meshes that use them):
+        when baked, those this frame did not use; otherwise none (the set is bounded)."""
+        if not self._baked:
+            return []
+        unused = [key for key in self._materials if key not in self._used]
+        return [self._materials.pop(key) for key in unused]
+
+    def __len__(self) -> int:
+        return len(self._materials)

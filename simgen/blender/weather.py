@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bpy
 
-from simgen.blender.nodes import socket_by_id
+from simgen.blender.nodes import Inputs, feed, socket_by_id
 from simgen.specs import CameraSpec, WeatherSpec
 
 SNOW_RGB = (0.85, 0.87, 0.9)
@@ -20,21 +20,62 @@ FOG_VOLUME_NAME = "fog_volume"
 FOG_BOX_M = (800.0, 900.0, 40.0)  # x, y, z extent of the fog volume around the camera
 
 
-def _noise_mask(tree, scale: float, offset: float, coverage: float, stretch=(1.0, 1.0, 1.0),
-                softness: float = 0.03):
-    """A 0..1 mask from object-space noise: about `coverage` of the surface is 1; `stretch`
-    scales the object coordinates (a small x stretches patches along the object's x)."""
+WeatherStructure = tuple[bool, bool, bool, bool]
+"""(wet, puddles, snow, snow stretched along the road): what the node graph of a material's
+weather depends on (`weather_structure`); the amounts are values (`weather_values`)."""
+
+
+def weather_structure(weather: WeatherSpec, role: str) -> WeatherStructure:
+    """Which weather effects a material of this surface role gets: rain wets 'road' and
+    'sidewalk' and puddles the road; snow covers every role (stretched along the road)."""
+    wet = weather.rain and role in ("road", "sidewalk")
+    snow = weather.snow and weather.snow_cover > 0
+    return (wet, wet and role == "road" and weather.puddle_coverage > 0, snow, snow and role == "road")
+
+
+def weather_values(weather: WeatherSpec, role: str) -> dict[str, float | tuple[float, float, float]]:
+    """The named values that the weather nodes of a material of this role read (those of
+    `weather_structure` only): wet darkening (grey RGB factor) and roughness map, puddle mask
+    offset (metres) and thresholds, snow mask thresholds ('road_snow_*' on the road: less)."""
+    wet, puddles, snow, on_road = weather_structure(weather, role)
+    values: dict[str, float | tuple[float, float, float]] = {}
+    if wet:
+        dark = 1.0 - 0.45 * weather.road_wetness
+        values.update(wet_dark_rgb=(dark, dark, dark), wet_rough_scale=1.0 - weather.road_wetness,
+                      wet_rough_add=0.2 * weather.road_wetness)
+    if puddles:
+        values.update(puddle_xyz=(weather.puddle_offset, weather.puddle_offset * 0.7, 0.0),
+                      **_threshold_values("puddle", weather.puddle_coverage, 0.03))
+    if snow:
+        values.update(_threshold_values(_snow_name(on_road), weather.snow_cover * (0.6 if on_road else 1.0), 0.12))
+    return values
+
+
+def _snow_name(on_road: bool) -> str:
+    # Distinct names on the road: an object's fallback material has the 'default' role
+    # (simgen.blender.build), so a road object carries both.
+    return "road_snow" if on_road else "snow"
+
+
+def _threshold_values(name: str, coverage: float, softness: float) -> dict[str, float]:
+    threshold = 0.62 - 0.24 * coverage  # the noise value is about 0.5 +- 0.1
+    return {f"{name}_from": threshold, f"{name}_to": threshold + softness}
+
+
+def _noise_mask(tree, scale: float, location, from_min, from_max, stretch=(1.0, 1.0, 1.0)):
+    """A 0..1 mask from object-space noise shifted by `location`, 1 above the noise value
+    `from_max` (`_threshold_values`); `stretch` scales the object coordinates (a small x
+    stretches patches along the object's x)."""
     coords = tree.nodes.new("ShaderNodeTexCoord")
     mapping = tree.nodes.new("ShaderNodeMapping")
-    mapping.inputs["Location"].default_value = (offset, offset * 0.7, 0.0)
+    feed(tree, mapping.inputs["Location"], location)
     mapping.inputs["Scale"].default_value = stretch
     noise = tree.nodes.new("ShaderNodeTexNoise")
     noise.inputs["Scale"].default_value = scale
     noise.inputs["Detail"].default_value = 3.0
-    threshold = 0.62 - 0.24 * coverage  # the noise value is about 0.5 +- 0.1
     ramp = tree.nodes.new("ShaderNodeMapRange")
-    ramp.inputs["From Min"].default_value = threshold
-    ramp.inputs["From Max"].default_value = threshold + softness
+    feed(tree, ramp.inputs["From Min"], from_min)
+    feed(tree, ramp.inputs["From Max"], from_max)
     tree.links.new(coords.outputs["Object"], mapping.inputs["Vector"])
     tree.links.new(mapping.outputs["Vector"], noise.inputs["Vector"])
     tree.links.new(noise.outputs["Fac"], ramp.inputs["Value"])
@@ -51,35 +92,43 @@ def _source(tree, socket, node_type: str):
     return constant.outputs[0]
 
 
-def _scale_color(tree, color, factor: float):
-    """`color` times a grey `factor` (Mix, Multiply blend, factor 1)."""
+def _scale_color(tree, color, factor):
+    """`color` times a grey `factor` (an RGB input; Mix, Multiply blend, factor 1)."""
     node = tree.nodes.new("ShaderNodeMix")
     node.data_type = "RGBA"
     node.blend_type = "MULTIPLY"
     socket_by_id(node.inputs, "Factor_Float").default_value = 1.0
     tree.links.new(color, socket_by_id(node.inputs, "A_Color"))
-    socket_by_id(node.inputs, "B_Color").default_value = (factor, factor, factor, 1.0)
+    feed(tree, socket_by_id(node.inputs, "B_Color"), factor)
     return socket_by_id(node.outputs, "Result_Color")
 
 
-def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) -> None:
+def build_weather(tree, structure: WeatherStructure, inputs: Inputs) -> None:
+    """Add the weather effects of `structure` to a material's node tree, their amounts read from
+    `inputs` (`weather_values`)."""
+    wet, puddles, snow, on_road = structure
+    if wet:
+        make_wet(tree, inputs, puddles)
+    if snow:
+        add_snow(tree, inputs, on_road)
+
+
+def make_wet(tree, inputs: Inputs, puddles: bool) -> None:
     """Darker, glossier surface; with `puddles`, mirror-like dark water where the noise mask is 1
     (and no bump there: water fills the relief). Works on whatever feeds the BSDF's Base Color
-    and Roughness, constants or procedural textures (`simgen.blender.textures`)."""
-    tree = material.node_tree
+    and Roughness: attributes, constants or procedural textures (`simgen.blender.textures`)."""
     bsdf = tree.nodes["Principled BSDF"]
-    wet = weather.road_wetness
-    dark = _scale_color(tree, _source(tree, bsdf.inputs["Base Color"], "ShaderNodeRGB"), 1.0 - 0.45 * wet)
+    dark = _scale_color(tree, _source(tree, bsdf.inputs["Base Color"], "ShaderNodeRGB"), inputs["wet_dark_rgb"])
     tree.links.new(dark, bsdf.inputs["Base Color"])
     rough = tree.nodes.new("ShaderNodeMath")
     rough.operation = "MULTIPLY_ADD"  # r + (0.2 - r) * wet = r * (1 - wet) + 0.2 * wet
     tree.links.new(_source(tree, bsdf.inputs["Roughness"], "ShaderNodeValue"), rough.inputs[0])
-    rough.inputs[1].default_value = 1.0 - wet
-    rough.inputs[2].default_value = 0.2 * wet
+    feed(tree, rough.inputs[1], inputs["wet_rough_scale"])
+    feed(tree, rough.inputs[2], inputs["wet_rough_add"])
     tree.links.new(rough.outputs["Value"], bsdf.inputs["Roughness"])
-    if not puddles or weather.puddle_coverage <= 0:
+    if not puddles:
         return
-    mask = _noise_mask(tree, PUDDLE_NOISE_SCALE, weather.puddle_offset, weather.puddle_coverage)
+    mask = _noise_mask(tree, PUDDLE_NOISE_SCALE, inputs["puddle_xyz"], inputs["puddle_from"], inputs["puddle_to"])
     puddle_rough = tree.nodes.new("ShaderNodeMix")
     puddle_rough.data_type = "FLOAT"
     tree.links.new(mask, socket_by_id(puddle_rough.inputs, "Factor_Float"))
@@ -90,7 +139,7 @@ def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) 
     color.data_type = "RGBA"
     tree.links.new(mask, socket_by_id(color.inputs, "Factor_Float"))
     tree.links.new(dark, socket_by_id(color.inputs, "A_Color"))
-    tree.links.new(_scale_color(tree, dark, 0.5), socket_by_id(color.inputs, "B_Color"))
+    tree.links.new(_scale_color(tree, dark, (0.5, 0.5, 0.5)), socket_by_id(color.inputs, "B_Color"))
     tree.links.new(socket_by_id(color.outputs, "Result_Color"), bsdf.inputs["Base Color"])
     if bsdf.inputs["Normal"].is_linked and bsdf.inputs["Normal"].links[0].from_node.type == "BUMP":
         bump = bsdf.inputs["Normal"].links[0].from_node
@@ -103,10 +152,10 @@ def make_wet(material: bpy.types.Material, weather: WeatherSpec, puddles: bool) 
         tree.links.new(flatten.outputs["Value"], bump.inputs["Strength"])
 
 
-def add_snow(material: bpy.types.Material, cover: float, on_road: bool = False) -> None:
-    """Mix a white snow BSDF onto upward-facing parts (normal z > ~0.7), `cover` of them; on the
-    road the patches are stretched along it (slab x = road direction), like driven-on snow."""
-    tree = material.node_tree
+def add_snow(tree, inputs: Inputs, on_road: bool = False) -> None:
+    """Mix a white snow BSDF onto upward-facing parts (normal z > ~0.7), as much of them as the
+    mask thresholds of `weather_values` give; on the road the patches are stretched
+    along it (slab x = road direction), like driven-on snow."""
     output = tree.nodes["Material Output"]
     surface = output.inputs["Surface"].links[0].from_socket
     snow = tree.nodes.new("ShaderNodeBsdfPrincipled")
@@ -123,7 +172,10 @@ def add_snow(material: bpy.types.Material, cover: float, on_road: bool = False) 
     both.operation = "MULTIPLY"
     tree.links.new(slope.outputs["Result"], both.inputs[0])
     stretch = (0.08, 1.0, 1.0) if on_road else (1.0, 1.0, 1.0)
-    tree.links.new(_noise_mask(tree, SNOW_NOISE_SCALE, 0.0, cover, stretch, 0.12), both.inputs[1])
+    name = _snow_name(on_road)
+    mask = _noise_mask(tree, SNOW_NOISE_SCALE, (0.0, 0.0, 0.0), inputs[f"{name}_from"], inputs[f"{name}_to"],
+                       stretch)
+    tree.links.new(mask, both.inputs[1])
     mix = tree.nodes.new("ShaderNodeMixShader")
     tree.links.new(both.outputs["Value"], mix.inputs["Fac"])
     tree.links.new(surface, mix.inputs[1])

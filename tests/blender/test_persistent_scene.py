@@ -2,7 +2,8 @@
 build: 32 consecutive frames of four scenarios (weather, night lights, fog, motion blur and the
 sensor model among them) rendered in one session, each against the same spec rendered in a fresh
 session (empty scene, empty caches). Object index and depth passes must be identical to the bit,
-and so must every annotation of the frame record.
+and so must every annotation of the frame record; the RGB must be identical on all but a few
+pixels (so no material value is left over from an earlier frame).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from simgen.sampling.frame import sample_frame
 SCENARIOS = {"urban_night_rain": [], "urban_dashcam": [], "highway_fog": ["weather.fog_mode=volumetric"],
              "rural_snow": []}
 FRAMES_EACH = 8
+SAME_PIXELS = 0.99
+"""Share of pixels whose RGB must be identical: lamps and lit windows are sampled by what Cycles'
+light tree sees at sync, which may differ in the last bits between pooled and fresh builds."""
 
 pytestmark = [pytest.mark.blender, pytest.mark.slow]
 
@@ -55,6 +59,9 @@ def test_persistent_scene_labels_match_fresh_builds(tmp_path):
             fresh, fresh_timing = renderer.render(render_spec(spec))
             assert np.array_equal(passes.object_index, fresh.object_index), (name, spec.frame_index)
             assert np.array_equal(passes.depth_planar_m, fresh.depth_planar_m), (name, spec.frame_index)
+            # Material values come from object attributes set per frame: none may be stale.
+            diff = np.abs(passes.rgb.astype(int) - fresh.rgb.astype(int))
+            assert (diff.max(axis=2) == 0).mean() >= SAME_PIXELS, (name, spec.frame_index, diff.mean())
             cfg = configs[name]
             assert (_labels(cfg, spec, passes, timing, tmp_path / "a" / name)
                     == _labels(cfg, spec, fresh, fresh_timing, tmp_path / "b" / name))

@@ -90,32 +90,44 @@ class MaterialPool:
     def __init__(self, procedural_textures: bool = True, baked: bool = False) -> None:
         self._textures = procedural_textures
         self._baked = baked
-        self._weather = WeatherSpec()
         self._materials: dict[tuple, bpy.types.Material] = {}
         self._used: set[tuple] = set()
         self._created = 0
+        self.begin_frame(WeatherSpec())
 
     def begin_frame(self, weather: WeatherSpec) -> None:
         self._weather = weather
         self._used = set()
-
-    def is_textured(self, spec: MaterialSpec) -> bool:
-        """Whether `spec` renders with its procedural texture (else through a flat material)."""
-        return spec.texture != "flat" and self._textures
+        self._weather_keys: dict[str, tuple] = {}
+        self._weather_values: dict[str, dict] = {}
 
     def weather_key(self, role: str) -> tuple:
         """What the materials of surface role `role` depend on in the current frame's weather:
         the effects (`weather_structure`), and when baked their values too."""
-        structure = weather_structure(self._weather, role)
-        if not self._baked:
-            return structure
-        return structure, tuple(sorted(weather_values(self._weather, role).items()))
+        key = self._weather_keys.get(role)
+        if key is None:
+            key = weather_structure(self._weather, role)
+            if self._baked:
+                key = key, tuple(sorted(weather_values(self._weather, role).items()))
+            self._weather_keys[role] = key
+        return key
+
+    def _object_weather(self, role: str) -> dict:
+        """The weather values an object of `role` carries: its role's and, for the materials of
+        slots its spec does not cover, the default role's."""
+        values = self._weather_values.get(role)
+        if values is None:
+            values = {WEATHER_PREFIX + name: value for name, value in weather_values(self._weather, role).items()}
+            if role != "default":
+                values.update(self._object_weather("default"))
+            self._weather_values[role] = values
+        return values
 
     def get(self, spec: MaterialSpec, slot: str, role: str = "default", pass_index: int = 0) -> bpy.types.Material:
         """The material for the mesh slot named `slot` of an object with this spec in this role;
         `pass_index` goes to the Material Index pass (the semantic class of the scenery using it),
         so materials of different classes are distinct."""
-        textured = self.is_textured(spec)
+        textured = spec.texture != "flat" and self._textures
         structure = texture_structure(spec) if textured else FLAT
         emissive = spec.emission_strength > 0
         key = (slot, structure, emissive, self.weather_key(role), pass_index)
@@ -146,13 +158,10 @@ class MaterialPool:
             return
         for slot, spec in materials:
             prefix = f"{ATTRIBUTE_PREFIX}{slot}_"
-            for name, value in material_values(spec, self.is_textured(spec)).items():
+            for name, value in material_values(spec, spec.texture != "flat" and self._textures).items():
                 obj[prefix + name] = value
-        weather = weather_values(self._weather, role)
-        if role != "default":  # the materials of uncovered slots have the default role
-            weather.update(weather_values(self._weather, "default"))
-        for name, value in weather.items():
-            obj[WEATHER_PREFIX + name] = value
+        for name, value in self._object_weather(role).items():
+            obj[name] = value
 
     def end_frame(self) -> list[bpy.types.Material]:
         """The materials to remove (the caller removes them after the meshes that use them):

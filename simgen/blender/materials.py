@@ -14,7 +14,8 @@ stay non-emissive for Cycles' light sampling (an Emission Strength fed by a node
 every triangle a lamp).
 
 Property names: `simgen_{slot}_{name}` for a slot's material values, `simgen_weather_{name}`
-for the object's weather values ('*_rgb' linear RGB, '*_xyz' metres, else floats).
+for the object's weather values ('*_rgb' linear RGB, '*_xyz' metres); floats are stored three
+to a vector, `{first name}_pack_xyz` (`simgen.blender.nodes.pack_values`).
 
 `MaterialPool(baked=True)` bakes the same values into one material per spec instead (the node
 trees that per-spec materials had): the reference that the attribute-driven materials are
@@ -27,7 +28,7 @@ from collections.abc import Iterable
 
 import bpy
 
-from simgen.blender.nodes import AttributeInputs, Inputs, feed
+from simgen.blender.nodes import AttributeInputs, Inputs, feed, pack_values
 from simgen.blender.textures import build_texture, texture_structure, texture_values
 from simgen.blender.weather import build_weather, weather_structure, weather_values
 from simgen.specs import MaterialSpec, WeatherSpec
@@ -117,7 +118,8 @@ class MaterialPool:
         slots its spec does not cover, the default role's."""
         values = self._weather_values.get(role)
         if values is None:
-            values = {WEATHER_PREFIX + name: value for name, value in weather_values(self._weather, role).items()}
+            values = {WEATHER_PREFIX + name: value
+                      for name, value in pack_values(weather_values(self._weather, role)).items()}
             if role != "default":
                 values.update(self._object_weather("default"))
             self._weather_values[role] = values
@@ -140,12 +142,12 @@ class MaterialPool:
             material = bpy.data.materials.new(f"mat_{self._created:06d}")
             material.pass_index = pass_index
             tree = material.node_tree
-            if self._baked:
-                build_surface(tree, structure, emissive, material_values(spec, textured))
-                build_weather(tree, weather_structure(self._weather, role), weather_values(self._weather, role))
-            else:
-                build_surface(tree, structure, emissive, AttributeInputs(tree, f"{ATTRIBUTE_PREFIX}{slot}_"))
-                build_weather(tree, weather_structure(self._weather, role), AttributeInputs(tree, WEATHER_PREFIX))
+            values, weather = material_values(spec, textured), weather_values(self._weather, role)
+            if not self._baked:  # the same names, read from the object (pack_values)
+                values = AttributeInputs(tree, f"{ATTRIBUTE_PREFIX}{slot}_", values)
+                weather = AttributeInputs(tree, WEATHER_PREFIX, weather)
+            build_surface(tree, structure, emissive, values)
+            build_weather(tree, weather_structure(self._weather, role), weather)
             self._materials[key] = material
         return material
 
@@ -158,7 +160,7 @@ class MaterialPool:
             return
         for slot, spec in materials:
             prefix = f"{ATTRIBUTE_PREFIX}{slot}_"
-            for name, value in material_values(spec, spec.texture != "flat" and self._textures).items():
+            for name, value in pack_values(material_values(spec, spec.texture != "flat" and self._textures)).items():
                 obj[prefix + name] = value
         for name, value in self._object_weather(role).items():
             obj[name] = value

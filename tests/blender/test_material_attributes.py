@@ -3,14 +3,13 @@
 One node tree per material structure, its values read from each object's custom properties,
 must render what a material with the same values baked in renders (`baked_materials`, the node
 trees that per-spec materials had): every texture, every surface role, clear, rain and snow.
-The labels are the same to the bit. The RGB is the same on all but a few pixels: Cycles
-evaluates an input fed by an Attribute node and a constant one in float32 with different
-rounding here and there, and at a few samples such a last-bit difference flips a Monte Carlo
-decision (measured: at most 19 of 6912 pixels of the rainy street, mean difference 0.013 of
-255). Instanced meshes (objects now share more meshes) move depth by float rounding only.
-Emissive surfaces are left out: their strength fed by an attribute is unknown to Cycles' light
-tree at scene sync, so lamps are sampled differently (the same light, other noise); flat
-emissive materials were attribute-driven before textured ones became so.
+Object Index and Material Index are identical to the bit. Depth agrees to float rounding:
+objects share meshes more often now, and Cycles intersects an instanced mesh in its own frame;
+the RGB is identical to the bit but for the odd pixel whose path that rounding changes
+(measured: the wall of swatches none, the rainy street 1 of 6912 at 4 samples, 0 at 1).
+Emissive surfaces are left out: an emission strength fed by an attribute is unknown to Cycles'
+light tree at scene sync, so such lamps are sampled differently (the same light, other noise;
+flat emissive materials were attribute-driven before textured ones became so).
 """
 
 from __future__ import annotations
@@ -35,11 +34,9 @@ RAIN = WeatherSpec(condition="rain", cloudiness=0.9, rain=True, rain_intensity=1
                    puddle_coverage=0.5, puddle_offset=3.0, rain_streak_seed=7)
 SNOW = WeatherSpec(condition="snow", cloudiness=0.8, snow=True, snow_cover=0.7)
 WEATHERS = {"clear": WeatherSpec(), "rain": RAIN, "snow": SNOW}
-SAME_PIXELS = 0.995
-"""Share of pixels whose RGB must be identical (see the module docstring)."""
-MEAN_RGB_DIFF = 0.05
-"""Largest mean absolute RGB difference, 8-bit levels."""
 DEPTH_ATOL_M = 1e-5
+SAME_PIXELS = 0.999
+"""Share of pixels whose RGB must be identical (see the module docstring)."""
 
 
 def _textured(slot: str, texture: str, seed: int, **params) -> MaterialSpec:
@@ -97,8 +94,7 @@ def _assert_same_render(attributes, baked) -> None:
     assert np.array_equal(attributes.material_index, baked.material_index)
     np.testing.assert_allclose(attributes.depth_planar_m, baked.depth_planar_m, atol=DEPTH_ATOL_M, rtol=0)
     diff = np.abs(attributes.rgb.astype(int) - baked.rgb.astype(int))
-    same = (diff.max(axis=2) == 0).mean()
-    assert same >= SAME_PIXELS and diff.mean() <= MEAN_RGB_DIFF, (same, diff.mean(), diff.max())
+    assert (diff.max(axis=2) == 0).mean() >= SAME_PIXELS, ((diff.max(axis=2) > 0).sum(), diff.max())
 
 
 @pytest.mark.parametrize("weather", sorted(WEATHERS))

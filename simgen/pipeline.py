@@ -31,7 +31,7 @@ from typing import Any
 
 from simgen import contract
 from simgen.blender import import_asset_mesh, make_cycles_renderer
-from simgen.catalog.entries import Catalog, load_catalog
+from simgen.catalog.entries import Catalog, run_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
@@ -127,7 +127,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
         SimgenError: any input problem, before the first render.
         ShardPreempted: a stop signal arrived; the frames committed so far are kept.
     """
-    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    catalog = catalog or run_catalog(cfg, import_mesh=import_asset_mesh)
     check_categories(cfg, catalog)
     dataset_splits(cfg)  # bad fractions fail before the first render
     plain = config_to_plain(cfg)
@@ -195,7 +195,7 @@ def render_share(cfg: SimgenConfig, worker: int, workers: int,
     """Worker `worker` of `workers` render processes (`simgen.render.workers`): render the run's
     uncommitted frames of its share (`worker_share`) into the opened output.dir. Returns the
     number of frames rendered."""
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    catalog = run_catalog(cfg, import_mesh=import_asset_mesh)
     dataset = DatasetDir(Path(cfg.output.dir))
     committed = dataset.committed_frames()
     todo = whole_sequences([i for i in shard_frames(cfg) if i not in committed], cfg.sequence.frames)

@@ -88,6 +88,26 @@ class CameraSpec:
 
 
 @dataclass(frozen=True)
+class HdriSpec:
+    """The HDRI environment lighting a frame (`lighting.hdri_dir`), instead of the sky and sun lamp.
+
+    Attributes:
+        name: file name inside `lighting.hdri_dir`.
+        path: absolute path of the file.
+        sha256: hex digest of the file's bytes.
+        rotation_deg: rotation of the environment about world z (a feature at image azimuth a
+            appears at world azimuth a - rotation_deg; `simgen.catalog.environments`).
+        strength: the world background strength multiplying the image's radiance.
+    """
+
+    name: str
+    path: str
+    sha256: str
+    rotation_deg: float
+    strength: float
+
+
+@dataclass(frozen=True)
 class LightingSpec:
     """Sun, sky and (after dusk) artificial lights. Azimuth from world +x towards +y, degrees.
 
@@ -105,6 +125,10 @@ class LightingSpec:
         window_emission_strength: emission strength of lit window panes.
         vehicle_light_strength: emission strength of head and tail light surfaces.
         sun_color_rgb: linear RGB of the sun lamp, from `sun_color_temperature_k`.
+        hdri: the HDRI environment of the frame, or None for the procedural sky. With one, there
+            is no sun lamp (`sun_strength_w_m2` 0: the image carries the sun) and
+            `sun_elevation_deg` / `sun_azimuth_deg` are the environment's brightest direction
+            as rotated into the world (they decide `time_of_day` and the night lights).
     """
 
     sun_elevation_deg: float
@@ -125,6 +149,7 @@ class LightingSpec:
     vehicle_light_strength: float = 0.0
     sun_color_temperature_k: float = 5800.0
     sun_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    hdri: HdriSpec | None = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,6 @@ PER_MODULE_BY_DESIGN = {
 # A concept defined in more than one module today -> what unifies it. Shrinks to empty; an entry
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
-    "Box3D": "annotations/box3d.py (labels) and annotations/boxes3d.py (KITTI): one Box3D with both conversions",
     "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
     "linear_to_srgb": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
     "srgb_to_linear": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",

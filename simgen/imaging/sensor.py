@@ -3,7 +3,7 @@
 Cycles renders an ideal pinhole image. With lens distortion, the pinhole render is larger
 than the output (`render_camera`: the same focal length in pixels, an `overscan_px` border on
 each side, so barrel distortion's corners have something to show). `apply_sensor` then maps
-every output pixel to the pinhole pixel it sees (`simgen.imaging.lens.source_map`) and
+every output pixel to the pinhole pixel it sees (`simgen.geometry.lens.source_map`) and
 
 * resamples the RGB bilinearly through that map (per channel, with chromatic aberration);
 * resamples the object-index pass and depth **nearest-neighbour** through the same map, so ids
@@ -24,11 +24,12 @@ import numpy as np
 from simgen.contract import BACKGROUND_INSTANCE
 from simgen.errors import RenderError
 from simgen.geometry.camera import intrinsics_matrix, ray_depth_from_planar
-from simgen.imaging.lens import nearest_remap, overscan_px, source_map
+from simgen.geometry.lens import overscan_px, source_map
 from simgen.imaging.sensor_effects import (
     apply_photometric,
     jpeg_round_trip,
     linear_to_srgb,
+    nearest_remap,
     remap_channels,
     srgb_to_linear,
 )

@@ -23,14 +23,6 @@ KNOWN_BACK_EDGES = {
         "resolvers' arithmetic belongs in simgen.contract",
     ("simgen.specs", "simgen.geometry.footprint"):
         "LayoutSpec holds Footprints; the plain record belongs beside the specs, the overlap maths in geometry",
-    ("simgen.sampling.sensor", "simgen.imaging.lens"):
-        "the lens model is camera geometry (sampler, labels and imaging use it); move it to simgen.geometry",
-    ("simgen.annotations.lens_coverage", "simgen.imaging.lens"):
-        "the same lens model, imported by a peer stage; moves with it to simgen.geometry",
-    ("simgen.annotations.keypoints", "simgen.imaging.lens"):
-        "keypoints are projected through the same lens model; moves with it to simgen.geometry",
-    ("simgen.annotations.flow", "simgen.imaging.lens"):
-        "flow back-projects and projects through the same lens model; moves with it to simgen.geometry",
 }
 
 HYDRA_ROOTS = {"hydra", "omegaconf"}

@@ -21,8 +21,6 @@ KNOWN_BACK_EDGES = {
     ("simgen.config.compose", "simgen.dataset.shards"):
         "register_configs() registers the sweep's Hydra resolvers (shard count, launcher state dir); the "
         "resolvers' arithmetic belongs in simgen.contract",
-    ("simgen.specs", "simgen.geometry.footprint"):
-        "LayoutSpec holds Footprints; the plain record belongs beside the specs, the overlap maths in geometry",
 }
 
 HYDRA_ROOTS = {"hydra", "omegaconf"}

@@ -88,6 +88,10 @@ Conventions:
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+
 DEPTH_PNG_SCALE = 256.0
 """depth/NNNNNN.png stores round(depth_m * 256) as uint16 (KITTI); max 255.99 m."""
 
@@ -200,6 +204,37 @@ def flow_status_path(frame_index: int, direction: str) -> str:
 def shard_dir(shard: int) -> str:
     """'shards/shard_00003' for shard 3."""
     return f"{SHARDS_DIR}/shard_{shard:0{SHARD_DIGITS}d}"
+
+
+def shard_count(frames: int, frames_per_shard: int) -> int:
+    """Number of shards; 1 when frames_per_shard is 0 (no sweep)."""
+    return -(-frames // frames_per_shard) if frames_per_shard else 1
+
+
+def shard_range(shard: int, frames: int, frames_per_shard: int) -> range:
+    """Global frame indices of `shard` (all frames when frames_per_shard is 0)."""
+    if not frames_per_shard:
+        return range(frames)
+    start = shard * frames_per_shard
+    return range(start, min(start + frames_per_shard, frames))
+
+
+STATE_DIR_ENV = "SIMGEN_STATE_DIR"
+
+
+def launcher_state_dir(output_dir: str) -> str:
+    """This user's directory for the launcher state of sweeps into `output_dir`.
+
+    `$SIMGEN_STATE_DIR`, else `$XDG_STATE_HOME/simgen`, else `~/.local/state/simgen`, then
+    `launcher/<name>-<sha256 of the absolute output.dir, 12 hex>`: submitit's job pickles
+    (which a job unpickles, so whoever can replace them runs code as you) stay out of a shared
+    dataset directory. On a cluster it must be visible to the compute nodes (a home directory is).
+    """
+    base = os.environ.get(STATE_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"), "simgen")
+    absolute = os.path.abspath(output_dir)
+    digest = hashlib.sha256(absolute.encode("utf-8")).hexdigest()[:12]
+    return os.path.join(base, "launcher", f"{Path(absolute).name or 'root'}-{digest}")
 
 
 KEYPOINT_NAMES = (

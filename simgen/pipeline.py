@@ -42,7 +42,6 @@ from simgen.dataset.preemption import PreemptionGuard
 from simgen.dataset.shards import (
     process_environment,
     read_shard_manifest,
-    shard_range,
     write_shard_manifest,
     write_shard_state,
 )
@@ -282,7 +281,7 @@ def finish_shard(cfg: SimgenConfig, root: Path, summary: RunSummary, renderer: R
 
 def shard_frames(cfg: SimgenConfig) -> range:
     """Global frame indices of this run's shard (all frames when frames_per_shard is 0)."""
-    return shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
+    return contract.shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
 
 
 def _span(frames: range) -> str:

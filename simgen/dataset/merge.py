@@ -23,7 +23,7 @@ from simgen.config.load import load_config
 from simgen.dataset.directory import DatasetDir
 from simgen.dataset.finalize import finalize_dataset
 from simgen.dataset.locking import ALL_FRAMES, frame_lock
-from simgen.dataset.shards import describe_missing, missing_frames, read_shard_manifest, shard_count
+from simgen.dataset.shards import describe_missing, missing_frames, read_shard_manifest
 from simgen.errors import OutputError
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def merge_dataset(root: Path, pycocotools_check: bool | None = None) -> MergeSum
     if missing:
         raise IncompleteSweepError(missing, f"{str(root)!r} is incomplete:\n"
                                    + describe_missing(missing, cfg.frames, cfg.frames_per_shard))
-    shards = shard_count(cfg.frames, cfg.frames_per_shard)
+    shards = contract.shard_count(cfg.frames, cfg.frames_per_shard)
     without = [s for s in range(shards) if cfg.frames_per_shard and read_shard_manifest(root, s) is None]
     if without:
         log.warning("shards %s have all their frames but no manifest (stopped after their last frame); "

@@ -3,8 +3,9 @@
 A sweep splits `frames` global frame indices into shards of `frames_per_shard`; shard s holds
 frames [s * frames_per_shard, min((s + 1) * frames_per_shard, frames)) (`simgen.contract.shard_range`,
 which the Hydra sweep resolver reads too). A frame's seed and files depend only on its global
-index, so the split changes nothing in the data. Each shard keeps its bookkeeping in `shards/shard_NNNNN/` (see `simgen.contract`): `state.json` (written when it
-starts and when it is preempted) and `manifest.json` (written when all its frames are committed).
+index, so the split changes nothing in the data. Each shard keeps its bookkeeping in
+`shards/shard_NNNNN/` (see `simgen.contract`): `state.json` (written when it starts and when it
+is preempted) and `manifest.json` (written when all its frames are committed).
 """
 
 from __future__ import annotations

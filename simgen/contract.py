@@ -88,8 +88,10 @@ Conventions:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 DEPTH_PNG_SCALE = 256.0
@@ -186,7 +188,16 @@ def panoptic_png_path(frame_index: int) -> str:
     return f"{PANOPTIC_DIR}/{frame_stem(frame_index)}.png"
 
 
-FILES_WRITTEN_BY_THE_NEXT_FRAME = ("flow_fwd", "flow_fwd_status")
+FLOW_DIRECTIONS = ("fwd", "bwd")
+"""Optical flow to the next frame of the sequence ('fwd') and to the previous one ('bwd')."""
+
+
+def flow_key(direction: str, status: bool = False) -> str:
+    """The frame record `files` key of a flow ('flow_fwd') or of its status map ('flow_fwd_status')."""
+    return f"flow_{direction}_status" if status else f"flow_{direction}"
+
+
+FILES_WRITTEN_BY_THE_NEXT_FRAME = (flow_key("fwd"), flow_key("fwd", status=True))
 """Keys of a frame record's `files` whose file the next frame of its sequence writes (the
 forward flow needs both frames), so the record carries no `files_sha256` entry for them."""
 
@@ -199,6 +210,17 @@ def flow_path(frame_index: int, direction: str) -> str:
 def flow_status_path(frame_index: int, direction: str) -> str:
     """'flow/000042_fwd_status.png', the uint8 FLOW_* status of each pixel of that flow."""
     return f"{FLOW_DIR}/{frame_stem(frame_index)}_{direction}_status.png"
+
+
+FRAME_FILES: dict[str, Callable[[int], str]] = {
+    "image": image_path, "depth_png": depth_png_path, "depth_npy": depth_npy_path,
+    "instance_map": instance_map_path, "semantic_map": semantic_map_path, "panoptic_map": panoptic_png_path,
+    **{flow_key(way): functools.partial(flow_path, direction=way) for way in FLOW_DIRECTIONS},
+    **{flow_key(way, status=True): functools.partial(flow_status_path, direction=way) for way in FLOW_DIRECTIONS},
+}
+"""The files a frame record's `files` may name: key -> the one dataset-relative path of frame i's
+file. Writers name their files through it, `simgen merge` and `simgen validate` check records
+against it."""
 
 
 def shard_dir(shard: int) -> str:

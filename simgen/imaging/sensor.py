@@ -28,11 +28,10 @@ from simgen.geometry.lens import overscan_px, source_map
 from simgen.imaging.sensor_effects import (
     apply_photometric,
     jpeg_round_trip,
-    linear_to_srgb,
     nearest_remap,
     remap_channels,
-    srgb_to_linear,
 )
+from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.render.passes import RenderPasses
 from simgen.specs import CameraSpec, FrameSpec, SensorSpec
 
@@ -121,12 +120,12 @@ def render_rgb(rgb_u8: np.ndarray, camera: CameraSpec, sensor: SensorSpec, offse
     photometric = (sensor.exposure_ev or sensor.white_balance_rgb != (1.0, 1.0, 1.0) or sensor.vignetting
                    or sensor.shot_noise or sensor.read_noise)
     if maps is not None or photometric:
-        linear = srgb_to_linear(rgb_u8)
+        linear = decode_srgb_u8(rgb_u8)
         if maps is not None:
             linear = remap_channels(linear, maps)
         intrinsics = intrinsics_matrix(camera)
         linear = apply_photometric(linear, sensor, (intrinsics[0, 2], intrinsics[1, 2]))
-        rgb_u8 = linear_to_srgb(linear)
+        rgb_u8 = encode_srgb_u8(linear)
     if sensor.jpeg_quality:
         rgb_u8 = jpeg_round_trip(rgb_u8, sensor.jpeg_quality)
     return rgb_u8

@@ -2,7 +2,7 @@
 
 The render arrives as 8-bit display RGB (after the scene's view transform). Effects that are
 physical in scene-linear light (vignetting, exposure, white balance, noise) are applied after
-undoing the sRGB transfer function, an approximation of linear light for the non-sRGB view
+undoing the sRGB transfer function (`simgen.imaging.srgb`), an approximation of linear light for the non-sRGB view
 transforms (AgX, Filmic) that is close in the mid-tones; JPEG is applied last, to the 8-bit
 result, so the PNG that is written holds the JPEG-degraded pixels.
 """
@@ -13,19 +13,6 @@ import cv2
 import numpy as np
 
 from simgen.specs import SensorSpec
-
-
-def srgb_to_linear(rgb_u8: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 sRGB -> (H, W, 3) float64 linear in [0, 1] (IEC 61966-2-1)."""
-    c = rgb_u8.astype(np.float64) / 255.0
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
-    """(H, W, 3) float linear (clipped to [0, 1]) -> (H, W, 3) uint8 sRGB, rounded."""
-    c = np.clip(linear, 0.0, 1.0)
-    srgb = np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1.0 / 2.4) - 0.055)
-    return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
 
 
 def remap_channels(linear: np.ndarray, maps_px: list[np.ndarray]) -> np.ndarray:

@@ -47,8 +47,6 @@ PER_MODULE_BY_DESIGN = {
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
     "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
-    "linear_to_srgb": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
-    "srgb_to_linear": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
     "time_of_day": "sampling/lighting.py (recorded) and qa/preview.py (caption) disagree on the bands",
     "UNKNOWN": "dataset/lineage.py and writers/assembly.py: one placeholder for missing provenance",
 }

@@ -47,7 +47,6 @@ PER_MODULE_BY_DESIGN = {
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
     "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
-    "time_of_day": "sampling/lighting.py (recorded) and qa/preview.py (caption) disagree on the bands",
     "UNKNOWN": "dataset/lineage.py and writers/assembly.py: one placeholder for missing provenance",
 }
 

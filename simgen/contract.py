@@ -136,6 +136,9 @@ SPLIT_ORDER = ("train", "val", "test")
 CARD_FILE = "DATASET.md"
 MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
+PROVENANCE_UNKNOWN = "unknown"
+"""What a provenance field holds when its value cannot be known: the git commit outside a git
+checkout, a Blender version or device that a frame record does not carry."""
 QA_DIR = "qa"
 """Default home of derived files: qa/preview/, qa/report.html, qa/validate.json (cleared on overwrite)."""
 SHARDS_DIR = "shards"
@@ -239,6 +242,11 @@ def shard_range(shard: int, frames: int, frames_per_shard: int) -> range:
         return range(frames)
     start = shard * frames_per_shard
     return range(start, min(start + frames_per_shard, frames))
+
+
+def shard_of(frame_index: int, frames_per_shard: int) -> int:
+    """The shard holding global frame `frame_index` (0 when frames_per_shard is 0)."""
+    return frame_index // frames_per_shard if frames_per_shard else 0
 
 
 STATE_DIR_ENV = "SIMGEN_STATE_DIR"

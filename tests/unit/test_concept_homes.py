@@ -47,7 +47,6 @@ PER_MODULE_BY_DESIGN = {
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
     "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
-    "UNKNOWN": "dataset/lineage.py and writers/assembly.py: one placeholder for missing provenance",
 }
 
 

@@ -33,6 +33,16 @@ HOMES = {
     "DatasetDir": "simgen.dataset.directory",
     "DatasetView": "simgen.dataset.view",
     "QA_CHECKS": "simgen.config.schema",
+    "Footprint": "simgen.specs",
+    "footprints_overlap": "simgen.geometry.footprint",
+    "distort_pixels": "simgen.geometry.lens",
+    "source_map": "simgen.geometry.lens",
+    "srgb_to_linear": "simgen.imaging.srgb",
+    "linear_to_srgb": "simgen.imaging.srgb",
+    "time_of_day": "simgen.sampling.lighting",
+    "FRAME_FILES": "simgen.contract",
+    "shard_range": "simgen.contract",
+    "PROVENANCE_UNKNOWN": "simgen.contract",
 }
 
 # Same name, different things, by design: one per module of a registry.

@@ -51,6 +51,7 @@ PER_MODULE_BY_DESIGN = {
     "sample_layout": "every layout module's entry point (simgen.sampling.layouts.LAYOUTS)",
     "write_report": "the QA report and the fidelity report, two different pages",
     "COLUMNS": "grid widths of two different figures",
+    "label_line": "one label line of each export format (simgen/export/kitti.py, simgen/export/yolo.py)",
 }
 
 # A concept defined in more than one module today -> what unifies it. Shrinks to empty; an entry

@@ -37,8 +37,8 @@ from omegaconf import DictConfig, OmegaConf
 from simgen.config.compose import compose_dictconfig, register_configs, to_plain
 from simgen.config.load import load_config
 from simgen.config.overrides import rewrite_overrides, sweep_variants
+from simgen.contract import launcher_state_dir, shard_count, shard_range
 from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.dataset.shards import launcher_state_dir, shard_count, shard_range
 from simgen.errors import OutputError, ShardPreempted, SimgenError
 
 log = logging.getLogger("simgen")

@@ -42,7 +42,6 @@ from simgen.dataset.preemption import PreemptionGuard
 from simgen.dataset.shards import (
     process_environment,
     read_shard_manifest,
-    shard_range,
     write_shard_manifest,
     write_shard_state,
 )
@@ -282,7 +281,7 @@ def finish_shard(cfg: SimgenConfig, root: Path, summary: RunSummary, renderer: R
 
 def shard_frames(cfg: SimgenConfig) -> range:
     """Global frame indices of this run's shard (all frames when frames_per_shard is 0)."""
-    return shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
+    return contract.shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
 
 
 def _span(frames: range) -> str:
@@ -356,9 +355,9 @@ def _write_failure(error: OSError, frame_index: int, dataset: DatasetDir, summar
 
 def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> dict[str, Any]:
     """Who rendered a frame: its shard of this run, the device and the Blender version."""
-    shard = spec.frame_index // cfg.frames_per_shard if cfg.frames_per_shard else 0
-    return {"shard": shard, "frames_per_shard": cfg.frames_per_shard, "device": renderer.device,
-            "blender_version": getattr(renderer, "blender_version", "unknown")}
+    return {"shard": contract.shard_of(spec.frame_index, cfg.frames_per_shard),
+            "frames_per_shard": cfg.frames_per_shard, "device": renderer.device,
+            "blender_version": getattr(renderer, "blender_version", contract.PROVENANCE_UNKNOWN)}
 
 
 def _frame_writers(cfg: SimgenConfig, dataset: DatasetDir) -> list[FrameWriter]:

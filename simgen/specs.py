@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simgen.geometry.footprint import Footprint
-
 TextureParam = tuple[str, float | tuple[float, float, float]]
 """One named procedural-texture parameter: a float, or a linear RGB colour."""
 
@@ -275,6 +273,24 @@ class ParkingStripSpec:
     x_range_m: tuple[float, float]
     y_range_m: tuple[float, float]
     direction: int
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A ground footprint, an oriented rectangle on z = 0: centre (x, y) in metres, length along
+    its yaw direction, width across it, yaw in degrees from world +x. Its corners and the overlap
+    test are geometry (`simgen.geometry.footprint`)."""
+
+    center_x_m: float
+    center_y_m: float
+    length_m: float
+    width_m: float
+    yaw_deg: float
+
+    def grown(self, margin_m: float) -> Footprint:
+        """The same rectangle with `margin_m` added on every side."""
+        return Footprint(self.center_x_m, self.center_y_m, self.length_m + 2 * margin_m,
+                         self.width_m + 2 * margin_m, self.yaw_deg)
 
 
 @dataclass(frozen=True)

@@ -338,9 +338,9 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def spec_dict(value: object) -> object:
     """`dataclasses.asdict` of a spec (or any plain value), equal to it and several times faster.
 
-    Specs hold plain values only, so the recursion needs no deep copies: immutable leaves are
-    shared, dataclasses become dicts, tuples stay tuples, lists and dicts are copied. Any
-    other leaf is deep-copied, as `asdict` does.
+    Specs hold plain values only, so the recursion needs no deep copies: immutable leaves, and
+    tuples of them, are shared; dataclasses become dicts, other tuples stay tuples, lists and
+    dicts are copied. Any other leaf is deep-copied, as `asdict` does.
     """
     kind = type(value)
     if kind in _ATOMIC:
@@ -350,8 +350,14 @@ def spec_dict(value: object) -> object:
         names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in dataclasses.fields(kind)))
     if names is not None:
         return {name: spec_dict(getattr(value, name)) for name in names}
-    if kind is tuple or kind is list:
-        return kind(spec_dict(item) for item in value)  # type: ignore[attr-defined]
+    if kind is tuple:
+        for item in value:  # type: ignore[attr-defined]
+            if type(item) not in _ATOMIC:
+                return tuple(spec_dict(item) for item in value)  # type: ignore[attr-defined]
+        return value
+    if kind is list:
+        return [spec_dict(item) for item in value]  # type: ignore[attr-defined]
     if kind is dict:
-        return {spec_dict(key): spec_dict(item) for key, item in value.items()}  # type: ignore[attr-defined]
+        return {key if type(key) is str else spec_dict(key): spec_dict(item)
+                for key, item in value.items()}  # type: ignore[attr-defined]
     return copy.deepcopy(value)

@@ -22,10 +22,13 @@ def clip_near(triangles_cam: np.ndarray, near_m: float) -> np.ndarray:
         near_m: near plane distance along the optical axis, metres (> 0).
 
     Returns:
-        (T', 3, 3) float64 triangles entirely at z >= near_m.
+        (T', 3, 3) float64 triangles entirely at z >= near_m (`triangles_cam` itself when
+        every vertex is already there).
     """
     z = triangles_cam[..., 2]
     inside = z >= near_m
+    if inside.all():  # the usual case: nothing reaches the near plane
+        return triangles_cam
     count = inside.sum(axis=1)
     kept = [triangles_cam[count == 3]]
     for n_in in (1, 2):
@@ -50,8 +53,11 @@ def clip_near(triangles_cam: np.ndarray, near_m: float) -> np.ndarray:
 
 
 def project_triangles(triangles_cam: np.ndarray, intrinsics: np.ndarray) -> np.ndarray:
-    """(T, 3, 2) float64 pixel-centre coordinates (u, v) of triangles with z > 0."""
-    uvw = triangles_cam @ intrinsics.T
+    """(T, 3, 2) float64 pixel-centre coordinates (u, v) of triangles with z > 0.
+
+    One (3T, 3) matrix product: the same values as the batched (T, 3, 3) @ K^T product
+    (tests/unit/test_raster.py), without its per-triangle dispatch."""
+    uvw = (triangles_cam.reshape(-1, 3) @ intrinsics.T).reshape(triangles_cam.shape)
     return uvw[..., :2] / uvw[..., 2:3]
 
 
@@ -60,11 +66,13 @@ def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: t
     """Coverage of a union of triangles at the points of a regular sample grid.
 
     Sample (i, j) sits at pixel-centre coordinates (origin_u + stride * j, origin_v + stride * i).
-    A sample is covered when it lies inside or on the boundary of any triangle; degenerate
-    (zero-area) triangles cover nothing. Scanline method: for every (triangle, sample row)
-    the covered columns form one span, found from the triangle's edges; spans are summed into
-    a per-row difference array, so the cost grows with the triangles' heights in rows, not
-    with their areas.
+    A sample is covered when it lies inside or on the boundary of any triangle (within _EPS
+    samples); degenerate (zero-area) triangles cover nothing. Scanline method: for every
+    (triangle, sample row) the covered columns form one span, found from the triangle's edges;
+    spans are summed into a per-row difference array, so the cost grows with the triangles'
+    heights in rows, not with their areas. Triangles whose bounding box holds no sample row or
+    no sample column of the grid (most triangles of a detailed mesh seen from afar, and those
+    outside the grid) are dropped first, from per-triangle bounds computed in one pass.
 
     Args:
         triangles_px: (T, 3, 2) float64 (u, v) pixel-centre coordinates.
@@ -77,11 +85,13 @@ def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: t
     """
     rows, cols = shape
     grid = (np.asarray(triangles_px, dtype=np.float64) - np.asarray(origin_px, dtype=np.float64)) / stride
+    grid = grid[_holds_a_sample(grid, rows, cols)]
     signed_area = ((grid[:, 1, 0] - grid[:, 0, 0]) * (grid[:, 2, 1] - grid[:, 0, 1])
                    - (grid[:, 2, 0] - grid[:, 0, 0]) * (grid[:, 1, 1] - grid[:, 0, 1]))
     grid = grid[np.abs(signed_area) > 1e-12]
-    row0 = np.clip(np.ceil(grid[..., 1].min(axis=1) - _EPS), 0, rows).astype(np.int64)
-    row1 = np.clip(np.floor(grid[..., 1].max(axis=1) + _EPS) + 1, 0, rows).astype(np.int64)
+    v = grid[..., 1]
+    row0 = np.clip(np.ceil(np.minimum(np.minimum(v[:, 0], v[:, 1]), v[:, 2]) - _EPS), 0, rows).astype(np.int64)
+    row1 = np.clip(np.floor(np.maximum(np.maximum(v[:, 0], v[:, 1]), v[:, 2]) + _EPS) + 1, 0, rows).astype(np.int64)
     heights = np.maximum(row1 - row0, 0)
     owner = np.repeat(np.arange(len(grid)), heights)
     y = (row0[owner] + np.arange(int(heights.sum())) - np.repeat(np.cumsum(heights) - heights, heights))
@@ -94,6 +104,26 @@ def rasterize(triangles_px: np.ndarray, origin_px: tuple[float, float], shape: t
     delta = (np.bincount(y * width + col0, minlength=rows * width)
              - np.bincount(y * width + col1, minlength=rows * width))
     return np.cumsum(delta.reshape(rows, width)[:, :cols], axis=1) > 0
+
+
+def _holds_a_sample(grid: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """(T,) bool: the triangle's bounding box, grown by a margin, holds a sample of the
+    (rows, cols) grid (triangles in sample units, (T, 3, 2)).
+
+    Conservative: a triangle it rejects has no covered sample under the scanline rule, whose
+    spans lie within the vertex bounds up to rounding. The margin (1e-6 samples plus 1e-9 of
+    the coordinate) is far above that rounding and above _EPS.
+    """
+    u, v = grid[..., 0], grid[..., 1]
+    keep = np.ones(len(grid), dtype=bool)
+    for values, count in ((v, rows), (u, cols)):
+        low = np.minimum(np.minimum(values[:, 0], values[:, 1]), values[:, 2])
+        high = np.maximum(np.maximum(values[:, 0], values[:, 1]), values[:, 2])
+        margin = 1e-6 + 1e-9 * np.maximum(np.abs(low), np.abs(high))
+        first = np.maximum(np.ceil(low - margin), 0.0)
+        last = np.minimum(np.floor(high + margin), count - 1.0)
+        keep &= first <= last
+    return keep
 
 
 _EPS = 1e-9

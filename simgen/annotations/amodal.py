@@ -1,8 +1,10 @@
 """Amodal geometry of a labeled object: its whole projected extent, without Blender.
 
-Every object's mesh is pure numpy (`RECIPES[prop.recipe].build_mesh(prop.params)`, object
-frame) placed as `simgen.blender.build` places it: rotation about world z by `yaw_deg`, then
-translation by `location_m`. This module projects that mesh into the camera of a frame:
+Every object's mesh is pure numpy (`simgen.catalog.prop_mesh`, object frame) placed as
+`simgen.blender.build` places it: rotation about world z by `yaw_deg`, then translation by
+`location_m`. This module projects that mesh into the camera of a frame through the one
+silhouette path (`simgen.geometry.silhouette.camera_triangles_px`, then the one rasterizer,
+`simgen.geometry.raster.rasterize`):
 
 * Triangles are clipped against the camera's near plane (`clip_start_m`, OpenCV camera z),
   as Cycles clips them, before projecting, so vertices behind the camera never produce boxes.
@@ -12,7 +14,9 @@ translation by `location_m`. This module projects that mesh into the camera of a
 * Unoccluded coverage is measured by rasterizing the object's triangles alone (no z-buffer is
   needed: the union of its triangles is its silhouette) at pixel centres, the points where the
   object-index pass is sampled. The canvas extends beyond the image to hold the whole
-  projected object, so in-image versus total coverage gives the truncation.
+  projected object, so in-image versus total coverage gives the truncation. That total,
+  `Coverage.projected_px`, is the one amodal area of an object: its annotation's truncation and
+  its obstacle report (`simgen.annotations.obstacles`) both divide by it.
 
 Precision: coverage is exact at pixel centres for the polygonal mesh Cycles renders, so it
 agrees with an unoccluded object-index mask up to pixels whose centre lies within a fraction
@@ -30,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simgen.catalog.prop_mesh import prop_mesh_world, prop_triangles
-from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.geometry.raster import clip_near, project_triangles, rasterize
+from simgen.geometry.raster import rasterize
+from simgen.geometry.silhouette import camera_triangles_px
 from simgen.specs import CameraSpec, PropSpec
 
 DEFAULT_MAX_SAMPLES = 4_000_000
@@ -69,19 +73,16 @@ class Coverage:
         return float(min(1.0, max(0.0, 1.0 - self.unoccluded_px / self.projected_px)))
 
 
-def triangles_camera(prop: PropSpec, camera: CameraSpec) -> np.ndarray:
-    """(T, 3, 3) float64 triangles of the prop in OpenCV camera coordinates, metres."""
-    world = prop_mesh_world(prop).vertices_m
-    triangles = prop_triangles(prop)
-    extrinsics = extrinsics_cam_world(camera)
-    return (world @ extrinsics[:3, :3].T + extrinsics[:3, 3])[triangles]
+def prop_triangles_px(prop: PropSpec, camera: CameraSpec) -> np.ndarray:
+    """(T, 3, 2) float64 pixel-centre triangles of the prop's mesh, clipped at the camera's
+    near plane (`clip_start_m`) and projected with K (pinhole; no lens distortion)."""
+    return camera_triangles_px(camera, prop_mesh_world(prop).vertices_m, prop_triangles(prop), camera.clip_start_m)
 
 
 def _bbox_edges(triangles_px: np.ndarray) -> tuple[float, float, float, float]:
     """Extent (x0, y0, x1, y1) in pixel-edge coordinates of projected triangles."""
-    low = triangles_px.reshape(-1, 2).min(axis=0) + 0.5
-    high = triangles_px.reshape(-1, 2).max(axis=0) + 0.5
-    return float(low[0]), float(low[1]), float(high[0]), float(high[1])
+    u, v = triangles_px[..., 0], triangles_px[..., 1]
+    return float(u.min() + 0.5), float(v.min() + 0.5), float(u.max() + 0.5), float(v.max() + 0.5)
 
 
 def measure_coverage(prop: PropSpec, camera: CameraSpec, max_samples: int = DEFAULT_MAX_SAMPLES) -> Coverage:
@@ -93,11 +94,10 @@ def measure_coverage(prop: PropSpec, camera: CameraSpec, max_samples: int = DEFA
         max_samples: largest whole-extent sample grid before the outside part is strided.
     """
     width, height = camera.width_px, camera.height_px
-    triangles = clip_near(triangles_camera(prop, camera), camera.clip_start_m)
+    triangles_px = prop_triangles_px(prop, camera)
     empty = np.zeros((height, width), dtype=bool)
-    if not len(triangles):
+    if not len(triangles_px):
         return Coverage(None, None, 0, empty, 0.0, 1)
-    triangles_px = project_triangles(triangles, intrinsics_matrix(camera))
     x0, y0, x1, y1 = _bbox_edges(triangles_px)
     unclipped = (x0, y0, x1 - x0, y1 - y0)
     cx0, cy0, cx1, cy1 = max(x0, 0.0), max(y0, 0.0), min(x1, float(width)), min(y1, float(height))

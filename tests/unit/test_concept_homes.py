@@ -27,6 +27,8 @@ HOMES = {
     "LAYOUTS": "simgen.sampling.layouts",
     "sample_frame": "simgen.sampling.frame",
     "intrinsics_matrix": "simgen.geometry.camera",
+    "rasterize": "simgen.geometry.raster",
+    "camera_triangles_px": "simgen.geometry.silhouette",
     "Renderer": "simgen.render.protocol",
     "RenderPasses": "simgen.render.passes",
     "label_frame": "simgen.annotations.labels",
@@ -47,7 +49,6 @@ PER_MODULE_BY_DESIGN = {
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
     "Box3D": "annotations/box3d.py (labels) and annotations/boxes3d.py (KITTI): one Box3D with both conversions",
-    "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
     "linear_to_srgb": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
     "srgb_to_linear": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
     "time_of_day": "sampling/lighting.py (recorded) and qa/preview.py (caption) disagree on the bands",

@@ -345,19 +345,19 @@ def spec_dict(value: object) -> object:
     kind = type(value)
     if kind in _ATOMIC:
         return value
-    names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(kind):
-        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in dataclasses.fields(kind)))
-    if names is not None:
-        return {name: spec_dict(getattr(value, name)) for name in names}
     if kind is tuple:
         for item in value:  # type: ignore[attr-defined]
             if type(item) not in _ATOMIC:
                 return tuple(spec_dict(item) for item in value)  # type: ignore[attr-defined]
         return value
-    if kind is list:
-        return [spec_dict(item) for item in value]  # type: ignore[attr-defined]
     if kind is dict:
         return {key if type(key) is str else spec_dict(key): spec_dict(item)
                 for key, item in value.items()}  # type: ignore[attr-defined]
+    if kind is list:
+        return [spec_dict(item) for item in value]  # type: ignore[attr-defined]
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(kind):
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in dataclasses.fields(kind)))
+    if names is not None:
+        return {name: spec_dict(getattr(value, name)) for name in names}
     return copy.deepcopy(value)

@@ -9,12 +9,12 @@ stable id (`identity`), and applies the label policy (`policy`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.annotations.amodal import Coverage, measure_coverage
+from simgen.annotations.amodal import Coverage, measure_coverage, measure_coverages
 from simgen.annotations.box3d import object_box3d_cam
 from simgen.annotations.identity import instance_ids
 from simgen.annotations.instances import Instance, extract_instances
@@ -47,6 +47,13 @@ def object_coverage(prop: PropSpec, spec: FrameSpec) -> Coverage:
     return measure_coverage(prop, spec.camera)
 
 
+def object_coverages(props: Sequence[PropSpec], spec: FrameSpec) -> list[Coverage]:
+    """`object_coverage` of several objects of the frame (pinhole: one raster pass for all)."""
+    if spec.sensor.distorts:
+        return [measure_coverage_lens(prop, spec.camera, spec.sensor) for prop in props]
+    return measure_coverages(props, spec.camera)
+
+
 def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
                 depth_planar_m: np.ndarray | None = None,
                 fog_transmittance: Mapping[int, float] | None = None) -> FrameLabels:
@@ -64,10 +71,11 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
     """
     props = {o.instance_index: o for o in spec.labeled_objects}
     ids = instance_ids(spec.objects)
+    visible = extract_instances(object_index, spec.objects, labels.categories)
     instances = []
-    for instance in extract_instances(object_index, spec.objects, labels.categories):
+    for instance, coverage in zip(visible, object_coverages([props[i.instance_index] for i in visible], spec),
+                                  strict=True):
         prop = props[instance.instance_index]
-        coverage = object_coverage(prop, spec)
         box = object_box3d_cam(prop, spec.camera)
         unoccluded = max(coverage.unoccluded_px, instance.area_px)
         visible_fraction = instance.area_px / unoccluded

@@ -110,3 +110,18 @@ def test_project_triangles_is_the_batched_pinhole_projection():
     intrinsics = np.array([[640.2, 0.0, 319.5], [0.0, 641.7, 239.5], [0.0, 0.0, 1.0]])
     uvw = triangles @ intrinsics.T
     assert np.array_equal(project_triangles(triangles, intrinsics), uvw[..., :2] / uvw[..., 2:3])
+
+
+def test_rasterizing_several_grids_at_once_gives_each_grid_its_own_coverage():
+    from simgen.geometry.raster import rasterize_grids
+
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        sets = [_random_triangles(rng, int(rng.integers(0, 6))) for _ in range(int(rng.integers(1, 6)))]
+        origins = [tuple(float(o) for o in rng.uniform(-10, 30, 2)) for _ in sets]
+        shapes = [(int(rng.integers(1, 40)), int(rng.integers(1, 40))) for _ in sets]
+        stride = 1.0 if trial % 2 else 2.0
+        grid_index = np.concatenate([np.full(len(t), g) for g, t in enumerate(sets)])
+        together = rasterize_grids(np.concatenate(sets), grid_index, origins, shapes, stride)
+        for triangles, origin, shape, coverage in zip(sets, origins, shapes, together, strict=True):
+            assert np.array_equal(coverage, _reference_rasterize(triangles, origin, shape, stride))

@@ -3,11 +3,13 @@
 Samplers produce them (`simgen.sampling`), builders consume them (`simgen.blender`), and the
 whole `FrameSpec` is written beside each frame, so any frame can be rebuilt or diffed without
 re-sampling. Specs hold plain Python values only (floats, ints, strings, tuples, dicts), so
-`dataclasses.asdict` gives JSON directly.
+`dataclasses.asdict` gives JSON directly (`spec_dict` gives the same, faster).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 
 TextureParam = tuple[str, float | tuple[float, float, float]]
@@ -368,3 +370,35 @@ class FrameSpec:
     @property
     def labeled_objects(self) -> tuple[PropSpec, ...]:
         return tuple(o for o in self.objects if o.category is not None)
+
+
+_ATOMIC = frozenset({float, int, str, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def spec_dict(value: object) -> object:
+    """`dataclasses.asdict` of a spec (or any plain value), equal to it and several times faster.
+
+    Specs hold plain values only, so the recursion needs no deep copies: immutable leaves, and
+    tuples of them, are shared; dataclasses become dicts, other tuples stay tuples, lists and
+    dicts are copied. Any other leaf is deep-copied, as `asdict` does.
+    """
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is tuple:
+        for item in value:  # type: ignore[attr-defined]
+            if type(item) not in _ATOMIC:
+                return tuple(spec_dict(item) for item in value)  # type: ignore[attr-defined]
+        return value
+    if kind is dict:
+        return {key if type(key) is str else spec_dict(key): spec_dict(item)
+                for key, item in value.items()}  # type: ignore[attr-defined]
+    if kind is list:
+        return [spec_dict(item) for item in value]  # type: ignore[attr-defined]
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(kind):
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in dataclasses.fields(kind)))
+    if names is not None:
+        return {name: spec_dict(getattr(value, name)) for name in names}
+    return copy.deepcopy(value)

@@ -19,7 +19,6 @@ appearance, or first frame of a shard or sequence).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,7 +26,7 @@ from typing import Any
 
 from simgen.catalog.prop_mesh import resolved_params
 from simgen.contract import INSTANCE_ID_BITS
-from simgen.specs import PropSpec
+from simgen.specs import PropSpec, spec_dict
 
 ANIMATED_PARAMS = ("gait_phase", "crank_phase")
 """Recipe parameters that pose an object rather than make it (they advance along a sequence)."""
@@ -41,7 +40,7 @@ def object_identity(prop: PropSpec) -> dict[str, Any]:
         "asset": prop.asset,
         "recipe": prop.recipe,
         "params": {key: float(value) for key, value in sorted(params.items()) if key not in ANIMATED_PARAMS},
-        "materials": {slot: dataclasses.asdict(material) for slot, material in sorted(prop.materials.items())},
+        "materials": {slot: spec_dict(material) for slot, material in sorted(prop.materials.items())},
         "category": prop.category,
     }
 

@@ -17,17 +17,17 @@ Outside the image, behind the camera or beyond the lens model's fold radius: (0,
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.catalog.recipes import RECIPES
+from simgen.catalog.prop_mesh import has_recipe, prop_skeleton
+from simgen.catalog.recipes.people import Skeleton
 from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
+from simgen.geometry.lens import distort_pixels, fold_radius
 from simgen.geometry.mesh import rotation_matrix_xyz
-from simgen.imaging.lens import distort_pixels, fold_radius
 from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
 
 DEPTH_TOLERANCE_M = 1e-3
@@ -72,22 +72,23 @@ def part_radii_m(body) -> dict[str, float]:
     return {name: parts[name.split("_")[-1]] for name in KEYPOINT_NAMES}
 
 
-@functools.lru_cache(maxsize=512)
-def _skeleton_object(recipe: str, params: tuple[tuple[str, float], ...]) -> tuple[np.ndarray, np.ndarray]:
-    skeleton = RECIPES[recipe].build_skeleton(dict(params))  # type: ignore[misc]
+def _skeleton_object(skeleton: Skeleton) -> tuple[np.ndarray, np.ndarray]:
+    """(17, 3) object-frame keypoints and (17,) part radii of a skeleton, metres."""
     radii = part_radii_m(skeleton.body)
     points = np.array([skeleton.joints_m[name] for name in KEYPOINT_NAMES], dtype=np.float64)
-    points.setflags(write=False)
     return points, np.array([radii[name] for name in KEYPOINT_NAMES])
 
 
 def skeleton_world(prop: PropSpec) -> tuple[np.ndarray, np.ndarray] | None:
     """(17, 3) float64 world keypoints (metres) and (17,) part radii (metres) of a person prop,
-    or None if its recipe builds no skeleton."""
-    recipe = RECIPES.get(prop.recipe)
-    if recipe is None or recipe.build_skeleton is None:
+    or None if its recipe builds no skeleton. The skeleton is posed with the prop's mesh, once
+    (`simgen.catalog.prop_mesh.prop_skeleton`)."""
+    if not has_recipe(prop.recipe):
         return None
-    points, radii = _skeleton_object(prop.recipe, tuple(sorted(prop.params.items())))
+    skeleton = prop_skeleton(prop)
+    if skeleton is None:
+        return None
+    points, radii = _skeleton_object(skeleton)
     rotation = rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg)
     return points @ rotation.T + np.asarray(prop.location_m, dtype=np.float64), radii
 

@@ -9,12 +9,12 @@ stable id (`identity`), and applies the label policy (`policy`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.annotations.amodal import measure_coverage
+from simgen.annotations.amodal import Coverage, measure_coverage, measure_coverages
 from simgen.annotations.box3d import object_box3d_cam
 from simgen.annotations.identity import instance_ids
 from simgen.annotations.instances import Instance, extract_instances
@@ -22,7 +22,7 @@ from simgen.annotations.keypoints import frame_keypoints
 from simgen.annotations.lens_coverage import measure_coverage_lens
 from simgen.annotations.policy import ignore_reasons, label_counts, policy_for
 from simgen.config.schema import LabelsConfig
-from simgen.specs import FrameSpec
+from simgen.specs import FrameSpec, PropSpec
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,21 @@ class FrameLabels:
 
     instances: list[Instance]
     counts: dict[str, dict[str, int]]
+
+
+def object_coverage(prop: PropSpec, spec: FrameSpec) -> Coverage:
+    """The amodal boxes, unoccluded coverage and truncation of one object in the output image of
+    `spec` (through the lens model when the sensor distorts)."""
+    if spec.sensor.distorts:
+        return measure_coverage_lens(prop, spec.camera, spec.sensor)
+    return measure_coverage(prop, spec.camera)
+
+
+def object_coverages(props: Sequence[PropSpec], spec: FrameSpec) -> list[Coverage]:
+    """`object_coverage` of several objects of the frame (pinhole: one raster pass for all)."""
+    if spec.sensor.distorts:
+        return [measure_coverage_lens(prop, spec.camera, spec.sensor) for prop in props]
+    return measure_coverages(props, spec.camera)
 
 
 def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
@@ -56,11 +71,11 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
     """
     props = {o.instance_index: o for o in spec.labeled_objects}
     ids = instance_ids(spec.objects)
+    visible = extract_instances(object_index, spec.objects, labels.categories)
     instances = []
-    for instance in extract_instances(object_index, spec.objects, labels.categories):
+    for instance, coverage in zip(visible, object_coverages([props[i.instance_index] for i in visible], spec),
+                                  strict=True):
         prop = props[instance.instance_index]
-        coverage = (measure_coverage_lens(prop, spec.camera, spec.sensor) if spec.sensor.distorts
-                    else measure_coverage(prop, spec.camera))
         box = object_box3d_cam(prop, spec.camera)
         unoccluded = max(coverage.unoccluded_px, instance.area_px)
         visible_fraction = instance.area_px / unoccluded

@@ -3,7 +3,7 @@ distorted image (`simgen.imaging.sensor`).
 
 The distorted object-index map shows, at output pixel p, the pinhole render's pixel
 round(undistort(p)). The object's unoccluded coverage in the distorted image is therefore the
-pinhole rasterization (`simgen.annotations.amodal.rasterize`, pixel centres) looked up at the
+pinhole rasterization (`simgen.geometry.raster.rasterize`, pixel centres) looked up at the
 same rounded source pixels, so the unoccluded mask agrees with an unoccluded warped index map
 pixel for pixel, as it does without distortion. The amodal box is the extent of the
 distorted projection: every projected, near-clipped triangle edge is sampled densely (at most
@@ -11,7 +11,7 @@ distorted projection: every projected, near-clipped triangle edge is sampled den
 straight edges and the extreme of a curved edge is generally not at a vertex.
 
 Limit: far outside the image a barrel polynomial folds back (the distorted radius stops
-growing, `simgen.imaging.lens.fold_radius`); no lens images anything past that radius, so edge
+growing, `simgen.geometry.lens.fold_radius`); no lens images anything past that radius, so edge
 samples beyond it are moved onto it before distorting, and `bbox_amodal_unclipped` of an
 object that reaches past it ends at the fold's image. Inside the image the sensor sampler
 guarantees an invertible map (`simgen.sampling.sensor.check_distortion`).
@@ -23,16 +23,10 @@ import math
 
 import numpy as np
 
-from simgen.annotations.amodal import (
-    DEFAULT_MAX_SAMPLES,
-    Coverage,
-    clip_near,
-    project_triangles,
-    rasterize,
-    triangles_camera,
-)
+from simgen.annotations.amodal import DEFAULT_MAX_SAMPLES, Coverage, prop_triangles_px
 from simgen.geometry.camera import intrinsics_matrix
-from simgen.imaging.lens import clamp_to_fold, distort_pixels, pixel_grid, undistort_pixels
+from simgen.geometry.lens import clamp_to_fold, distort_pixels, pixel_grid, undistort_pixels
+from simgen.geometry.raster import rasterize
 from simgen.specs import CameraSpec, PropSpec, SensorSpec
 
 _EDGE_SPACING_PX = 0.25
@@ -84,12 +78,11 @@ def measure_coverage_lens(prop: PropSpec, camera: CameraSpec, sensor: SensorSpec
     """`simgen.annotations.amodal.measure_coverage` in the distorted image of `sensor`."""
     width, height = camera.width_px, camera.height_px
     empty = np.zeros((height, width), dtype=bool)
-    triangles = clip_near(triangles_camera(prop, camera), camera.clip_start_m)
-    if not len(triangles):
+    triangles_px = prop_triangles_px(prop, camera)
+    if not len(triangles_px):
         return Coverage(None, None, 0, empty, 0.0, 1)
     intrinsics = intrinsics_matrix(camera)
     coeffs = sensor.dist_coeffs
-    triangles_px = project_triangles(triangles, intrinsics)
     x0, y0, x1, y1 = distorted_extent(triangles_px, intrinsics, coeffs)
     unclipped = (x0, y0, x1 - x0, y1 - y0)
     cx0, cy0, cx1, cy1 = max(x0, 0.0), max(y0, 0.0), min(x1, float(width)), min(y1, float(height))

@@ -1,8 +1,11 @@
 """Rare-obstacle visibility after rendering: planned vs measured visible fraction.
 
 The measured visible fraction of an obstacle is its rendered mask area (from the object-index
-pass) over the pixel area of its amodal silhouette (`simgen.geometry.silhouette`), clipped to
-1 (edge pixels of the first-sample index pass and of the rasterized silhouette can differ).
+pass) over its amodal area: the labels' one measure of it, `Coverage.projected_px` of
+`simgen.annotations.labels.object_coverage` (the whole projected mesh inside and outside the
+image, through the lens model when the sensor distorts; the denominator of the annotation's
+truncation too), clipped to 1 (edge pixels of the first-sample index pass and of the
+rasterized silhouette can differ).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import logging
 from collections.abc import Sequence
 
 from simgen.annotations.instances import Instance
-from simgen.geometry.silhouette import amodal_area_px
+from simgen.annotations.labels import object_coverage
 from simgen.specs import FrameSpec
 
 log = logging.getLogger(__name__)
@@ -24,7 +27,7 @@ def obstacle_report(spec: FrameSpec, instances: Sequence[Instance], quota_min_vi
     props = {prop.name: prop for prop in spec.objects}
     report = []
     for obstacle in spec.obstacles:
-        amodal = amodal_area_px(spec.camera, props[obstacle.name])
+        amodal = int(round(object_coverage(props[obstacle.name], spec).projected_px))
         measured = min(1.0, visible_px.get(obstacle.name, 0) / amodal) if amodal else 0.0
         report.append({"name": obstacle.name, "category": obstacle.category,
                        "distance_m": round(obstacle.distance_m, 3), "quota": obstacle.quota,

@@ -25,25 +25,28 @@ STUFF_SEGMENT_BASE = 1 << 16
 
 _STUFF_BITS = np.zeros(1 << 16, dtype=np.uint32)
 _STUFF_BITS[[c.id for c in STUFF_CLASSES]] = [1 << c.id for c in STUFF_CLASSES]  # every stuff id is < 32
+_STUFF_IDS = np.array([c.id for c in STUFF_CLASSES], dtype=np.int64)
 
 
 def _stuff_extents(semantic: np.ndarray, scenery: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     """class id -> (pixel count, tight XYWH box) of the scenery pixels of each class.
 
     Each scenery pixel holds one bit (1 << class id); OR-reducing the rows and the columns gives
-    every class's rows and columns in two passes, and one bincount its area.
+    every class's rows and columns in two passes, one (classes, rows) and one (classes, cols)
+    table of those bits their first and last row and column, and one bincount their areas.
     """
     bits = np.where(scenery, _STUFF_BITS[semantic], np.uint32(0))
     row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
-    areas = np.bincount(np.where(scenery, semantic, 0).ravel())
-    extents = {}
-    for cls in STUFF_CLASSES:
-        bit = np.uint32(1 << cls.id)
-        rows, cols = np.flatnonzero(row_bits & bit), np.flatnonzero(col_bits & bit)
-        if len(rows):
-            extents[cls.id] = (int(areas[cls.id]), [int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1),
-                                                     int(rows[-1] - rows[0] + 1)])
-    return extents
+    areas = np.bincount(np.where(scenery, semantic, 0).ravel(), minlength=_STUFF_IDS.max() + 1)
+    in_rows = ((row_bits[None, :] >> _STUFF_IDS[:, None].astype(np.uint32)) & 1) == 1  # (C, H)
+    in_cols = ((col_bits[None, :] >> _STUFF_IDS[:, None].astype(np.uint32)) & 1) == 1  # (C, W)
+    present = in_rows.any(axis=1)
+    first_row, last_row = in_rows.argmax(axis=1), in_rows.shape[1] - 1 - in_rows[:, ::-1].argmax(axis=1)
+    first_col, last_col = in_cols.argmax(axis=1), in_cols.shape[1] - 1 - in_cols[:, ::-1].argmax(axis=1)
+    return {int(_STUFF_IDS[k]): (int(areas[_STUFF_IDS[k]]), [int(first_col[k]), int(first_row[k]),
+                                                            int(last_col[k] - first_col[k] + 1),
+                                                            int(last_row[k] - first_row[k] + 1)])
+            for k in np.flatnonzero(present)}
 
 
 def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances: Sequence[Instance],

@@ -19,6 +19,18 @@ from simgen.errors import RenderError
 from simgen.specs import FrameSpec
 
 
+def _stuff_lookup() -> np.ndarray:
+    """(65536,) uint16 material index -> stuff class id (unknown ids -> 0), read-only."""
+    stuff = np.zeros(1 << 16, dtype=np.uint16)
+    stuff[[c.id for c in STUFF_CLASSES]] = [c.id for c in STUFF_CLASSES]
+    stuff[0] = SKY.id  # no surface hit: Cycles writes material index 0
+    stuff.setflags(write=False)
+    return stuff
+
+
+_STUFF = _stuff_lookup()
+
+
 def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
                  spec: FrameSpec, categories: Mapping[str, int]) -> np.ndarray:
     """(H, W) uint16 class id of every pixel (see the module docstring).
@@ -38,11 +50,8 @@ def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     for prop in spec.labeled_objects:
         if 0 < prop.instance_index < len(lookup):
             lookup[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
-    stuff = np.zeros(1 << 16, dtype=np.uint16)  # material index -> class; unknown ids -> 0
-    stuff[[c.id for c in STUFF_CLASSES]] = [c.id for c in STUFF_CLASSES]
-    stuff[0] = SKY.id  # no surface hit: Cycles writes material index 0
     scenery = object_index == 0
-    classes = np.where(scenery, stuff[material_index], lookup[object_index])
+    classes = np.where(scenery, _STUFF[material_index], lookup[object_index])
     known = classes != 0
     surfaceless = scenery & (material_index == 0)
     known[surfaceless] = ~np.isfinite(depth_planar_m[surfaceless])  # a surface without a class is not sky

@@ -9,9 +9,10 @@ Recipes come from two registries, both read-only to everyone but their owner:
 recipes that the catalog loader registers here (`register_file_recipe`, named ``file:<entry>``).
 
 Frames: `prop_mesh` is in the prop's object frame (metres, z up, origin at the centre of the
-ground footprint); `prop_mesh_world` is posed in the world frame exactly as the builder poses
-it (rotation about world z by `yaw_deg`, then translation by `location_m`). Returned meshes and
-arrays are shared through the cache: never modify them in place.
+ground footprint), and so is a person's `prop_skeleton` (posed with the mesh, one cache entry);
+`prop_mesh_world` is posed in the world frame exactly as the builder poses it (rotation about
+world z by `yaw_deg`, then translation by `location_m`). Returned meshes and arrays are shared
+through the cache: never modify them in place.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from simgen.catalog.recipes import RECIPES, Recipe
+from simgen.catalog.recipes.people import Skeleton
 from simgen.errors import closest_name
 from simgen.geometry.mesh import MeshData, transform_mesh, triangle_indices
 
@@ -65,9 +67,15 @@ def params_key(params: Mapping[str, float]) -> ParamsKey:
 
 
 @lru_cache(maxsize=1024)
-def _recipe_mesh(recipe: str, key: ParamsKey) -> tuple[MeshData, np.ndarray]:
-    mesh = get_recipe(recipe).build_mesh(dict(key))
-    return mesh, triangle_indices(mesh.faces)
+def _recipe_mesh(recipe: str, key: ParamsKey) -> tuple[MeshData, np.ndarray, Any]:
+    """(mesh, triangles, skeleton or None): a person's recipe poses its mesh and its skeleton
+    once, together (`Recipe.build_posed`), so the labels never re-pose a person."""
+    found = get_recipe(recipe)
+    if found.build_posed is not None:
+        mesh, skeleton = found.build_posed(dict(key))
+    else:
+        mesh, skeleton = found.build_mesh(dict(key)), None
+    return mesh, triangle_indices(mesh.faces), skeleton
 
 
 def recipe_mesh(recipe: str, params: Mapping[str, float]) -> MeshData:
@@ -95,6 +103,13 @@ def prop_triangles(prop: Any) -> np.ndarray:
     """(T, 3) int vertex indices of the prop mesh's triangles (polygons fanned), cached."""
     recipe, params = _recipe_and_params(prop)
     return _recipe_mesh(recipe, params_key(params))[1]
+
+
+def prop_skeleton(prop: Any) -> Skeleton | None:
+    """The posed skeleton of a person prop (the same pose as `prop_mesh`, object frame, metres;
+    `simgen.catalog.recipes.people.Skeleton`), cached with the mesh; None for other recipes."""
+    recipe, params = _recipe_and_params(prop)
+    return _recipe_mesh(recipe, params_key(params))[2]
 
 
 def prop_mesh_world(prop: Any) -> MeshData:

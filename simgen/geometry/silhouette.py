@@ -1,9 +1,10 @@
-"""Silhouettes: where a prop's mesh lands in the image, without rendering (pure numpy + cv2).
+"""Silhouettes: where a prop's mesh lands in the image, without rendering (pure numpy).
 
-Used to plan visibility (is a rare obstacle hidden by traffic?) before rendering and to measure
-it after: the visible fraction of an object is its rendered mask area over the area of its
-amodal silhouette (the whole projected mesh, as if nothing were in front of it, including the
-part outside the image).
+The one path from a mesh to its image: `camera_triangles_px` moves a world-frame mesh into the
+camera, clips it at a near plane and projects it; `simgen.geometry.raster.rasterize` (the one
+rasterizer) counts the pixel centres it covers. The labels' amodal boxes, visibility and
+truncation (`simgen.annotations.amodal`, through the lens too) and visibility planning here
+(is a rare obstacle hidden by traffic?, `visible_fraction`) both use them.
 
 Frames: props are posed in the world frame (metres, z up) by `location_m` and `yaw_deg`;
 pixels follow `simgen.contract` (integer values at pixel centres).
@@ -16,11 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
-from simgen.geometry.footprint import Footprint
 from simgen.geometry.mesh import MeshData, rotation_matrix_xyz, triangle_indices
-from simgen.geometry.raster import clip_near, project_triangles
-from simgen.geometry.raster import rasterize as rasterize_triangles
-from simgen.specs import CameraSpec, PropSpec
+from simgen.geometry.raster import clip_near, project_triangles, rasterize
+from simgen.specs import CameraSpec, Footprint, PropSpec
 
 _NEAR_M = 0.05
 
@@ -52,10 +51,28 @@ def pose_prop(prop: PropSpec) -> PosedMesh:
     return pose_mesh(prop_mesh(prop), prop.location_m, prop.yaw_deg)
 
 
-def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
-              window: tuple[int, int, int, int] | None = None) -> np.ndarray:
+def camera_triangles_px(camera: CameraSpec, vertices_world_m: np.ndarray, triangles: np.ndarray,
+                        near_m: float) -> np.ndarray:
+    """The triangles of a world-frame mesh in the image: moved into the OpenCV camera frame,
+    clipped at z = near_m (`simgen.geometry.raster.clip_near`) and projected with K.
+
+    Args:
+        vertices_world_m: (V, 3) float64 world-frame vertices, metres.
+        triangles: (T, 3) int vertex indices (`simgen.geometry.mesh.triangle_indices`).
+        near_m: near plane, metres (> 0).
+
+    Returns:
+        (T', 3, 2) float64 pixel-centre coordinates (u, v); T' = 0 when nothing is in front.
+    """
+    extrinsics = extrinsics_cam_world(camera)
+    vertices_cam = vertices_world_m @ extrinsics[:3, :3].T + extrinsics[:3, 3]
+    return project_triangles(clip_near(vertices_cam[triangles], near_m), intrinsics_matrix(camera))
+
+
+def silhouette_mask(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
+                    window: tuple[int, int, int, int] | None = None) -> np.ndarray:
     """The silhouette of a posed mesh as a bool mask, sampled at pixel centres like Cycles'
-    object-index pass (the labels' rasterizer, `simgen.annotations.amodal.rasterize`).
+    object-index pass.
 
     Args:
         camera: the camera.
@@ -73,15 +90,12 @@ def rasterize(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
     if window is None:
         window = (0, 0, int(round(camera.width_px * scale)), int(round(camera.height_px * scale)))
     x0, y0, width, height = window
-    extrinsics = extrinsics_cam_world(camera)
-    vertices_cam = posed.vertices_world_m @ extrinsics[:3, :3].T + extrinsics[:3, 3]
-    triangles = clip_near(vertices_cam[triangle_indices(posed.faces)], _NEAR_M)
-    if not len(triangles):
+    triangles_px = camera_triangles_px(camera, posed.vertices_world_m, triangle_indices(posed.faces), _NEAR_M)
+    if not len(triangles_px):
         return np.zeros((height, width), dtype=bool)
     # Scaled pixel (x, y) has its centre at full-resolution pixel-centre (x + 0.5) / scale - 0.5.
     origin = ((x0 + 0.5) / scale - 0.5, (y0 + 0.5) / scale - 0.5)
-    return rasterize_triangles(project_triangles(triangles, intrinsics_matrix(camera)), origin, (height, width),
-                               stride=1.0 / scale)
+    return rasterize(triangles_px, origin, (height, width), stride=1.0 / scale)
 
 
 def silhouette_window(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0) -> tuple[int, int, int, int]:
@@ -115,7 +129,7 @@ def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[Pose
     matter for a silhouette.
     """
     window = silhouette_window(camera, target, scale)
-    amodal = rasterize(camera, target, scale, window)
+    amodal = silhouette_mask(camera, target, scale, window)
     total = int(amodal.sum())
     if total == 0:
         return 0.0, 0.0
@@ -134,7 +148,7 @@ def visible_fraction(camera: CameraSpec, target: PosedMesh, occluders: list[Pose
         pixels, z = project_points(camera, occluder.vertices_world_m)
         if (z <= _NEAR_M).all() or not _boxes_meet((pixels[z > _NEAR_M] + 0.5) * scale - 0.5, window):
             continue
-        visible &= ~rasterize(camera, occluder, scale, window)
+        visible &= ~silhouette_mask(camera, occluder, scale, window)
     return float(visible.sum()) / total, float(visible.sum()) / scale**2
 
 
@@ -142,10 +156,3 @@ def _boxes_meet(pixels: np.ndarray, window: tuple[int, int, int, int]) -> bool:
     x0, y0, width, height = window
     return bool(pixels[:, 0].max() >= x0 - 1 and pixels[:, 0].min() <= x0 + width
                 and pixels[:, 1].max() >= y0 - 1 and pixels[:, 1].min() <= y0 + height)
-
-
-def amodal_area_px(camera: CameraSpec, prop: PropSpec) -> int:
-    """Pixel count of a prop's whole silhouette at the camera's resolution, inside the image
-    or not (the denominator of the measured visible fraction)."""
-    posed = pose_prop(prop)
-    return int(rasterize(camera, posed, 1.0, silhouette_window(camera, posed)).sum())

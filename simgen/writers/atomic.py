@@ -12,11 +12,13 @@ through it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
 import socket
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,21 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = False) -> Non
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """A file a frame's writer wrote: its dataset-relative path and the sha256 (hex) of its bytes."""
+
+    path: str
+    sha256: str
+
+
+def write_file(root: Path, path: str, data: bytes) -> WrittenFile:
+    """Write `data` atomically to `root / path`; the content hash is taken from the bytes written,
+    so nothing is read back."""
+    write_bytes_atomic(root / path, data)
+    return WrittenFile(path, hashlib.sha256(data).hexdigest())
 
 
 def dumps_json(value: Any) -> bytes:

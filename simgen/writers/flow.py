@@ -19,7 +19,7 @@ from simgen.annotations.flow import frame_flow
 from simgen.errors import RenderError
 from simgen.sampling.sequence import sequence_position
 from simgen.specs import FrameSpec
-from simgen.writers.atomic import write_bytes_atomic
+from simgen.writers.atomic import WrittenFile, write_file
 from simgen.writers.images import encode_npy
 
 
@@ -29,6 +29,12 @@ def encode_status_png(status: np.ndarray) -> bytes:
     if not ok:
         raise ValueError("PNG encoding failed")
     return data.tobytes()
+
+
+def _record_files(frame_index: int, direction: str) -> dict[str, str]:
+    """The frame record `files` entries of one flow of a frame and its status map."""
+    keys = (contract.flow_key(direction), contract.flow_key(direction, status=True))
+    return {key: contract.FRAME_FILES[key](frame_index) for key in keys}
 
 
 @dataclass
@@ -50,8 +56,10 @@ class SequenceFlow:
         self._previous: _Frame | None = None
 
     def add(self, spec: FrameSpec, depth_planar_m: np.ndarray, object_index: np.ndarray,
-            root: Path) -> dict[str, str]:
-        """Take the next rendered frame (output-image passes); returns the flow files of its record.
+            root: Path) -> dict[str, str | WrittenFile]:
+        """Take the next rendered frame (output-image passes); returns the flow files of its record:
+        the backward flow written now (path and sha256), the forward flow the next frame writes
+        (path only).
 
         Raises:
             RenderError: frame k > 0 of a sequence arrives without frame k - 1 just before it.
@@ -66,15 +74,16 @@ class SequenceFlow:
                                   "rendered just before it (sequences are rendered whole)")
             pairs = ((previous, _Frame(spec, depth_planar_m, object_index), previous.spec.frame_index, "fwd"),
                      (_Frame(spec, depth_planar_m, object_index), previous, index, "bwd"))
+            written = {}
             for a, b, frame, direction in pairs:
                 flow, status = frame_flow(a.spec, a.depth_planar_m, a.object_index, b.spec, b.depth_planar_m,
                                           b.object_index)
-                write_bytes_atomic(root / contract.flow_path(frame, direction), encode_npy(flow))
-                write_bytes_atomic(root / contract.flow_status_path(frame, direction), encode_status_png(status))
-            files |= {"flow_bwd": contract.flow_path(index, "bwd"),
-                      "flow_bwd_status": contract.flow_status_path(index, "bwd")}
+                written[direction] = (write_file(root, contract.flow_path(frame, direction), encode_npy(flow)),
+                                      write_file(root, contract.flow_status_path(frame, direction),
+                                                 encode_status_png(status)))
+            keys = (contract.flow_key("bwd"), contract.flow_key("bwd", status=True))
+            files |= dict(zip(keys, written["bwd"], strict=True))
         if k < self.frames_per_sequence - 1:
-            files |= {"flow_fwd": contract.flow_path(index, "fwd"),
-                      "flow_fwd_status": contract.flow_status_path(index, "fwd")}
+            files |= _record_files(index, "fwd")
         self._previous = _Frame(spec, depth_planar_m, object_index) if k < self.frames_per_sequence - 1 else None
         return files

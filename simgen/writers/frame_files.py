@@ -7,7 +7,6 @@ marker of the frame (`simgen.dataset.DatasetDir.is_committed`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from simgen.annotations.instances import Instance
 from simgen.config.schema import OutputConfig
 from simgen.render.passes import RenderPasses
 from simgen.specs import FrameSpec
-from simgen.writers.atomic import write_bytes_atomic, write_json_atomic
+from simgen.writers.atomic import WrittenFile, write_file, write_json_atomic
 from simgen.writers.flow import SequenceFlow
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png
 from simgen.writers.label_maps import write_label_maps
@@ -39,6 +38,9 @@ class LabeledFrame:
         instances: the frame's labeled instances (`label_frame(...).instances`).
         record: the frame record without "files" and "timing" (the record writer adds them).
         timing: seconds per stage (the pipeline's clock; the record writer stores it).
+        files: key -> dataset-relative path of each file the writers wrote for the frame.
+        files_sha256: key -> sha256 of those files' bytes, taken as they are written (files
+            written by the next frame have a path but no hash yet).
     """
 
     spec: FrameSpec
@@ -49,6 +51,15 @@ class LabeledFrame:
     record: dict[str, Any]
     timing: dict[str, float]
     files: dict[str, str] = field(default_factory=dict)
+    files_sha256: dict[str, str] = field(default_factory=dict)
+
+    def add_files(self, written: Mapping[str, str | WrittenFile]) -> None:
+        """Record files the writers wrote (`WrittenFile`: path and hash) or will write (a path)."""
+        for key, item in written.items():
+            if isinstance(item, WrittenFile):
+                self.files[key], self.files_sha256[key] = item.path, item.sha256
+            else:
+                self.files[key] = item
 
 
 class FrameWriter(Protocol):
@@ -65,14 +76,11 @@ class ImageFilesWriter:
 
     def write(self, frame: LabeledFrame) -> None:
         index = frame.spec.frame_index
-        outputs = [("image", contract.image_path(index), lambda: encode_rgb_png(frame.rgb)),
-                   ("depth_png", contract.depth_png_path(index), lambda: encode_depth_png(frame.depth_m))]
+        outputs = [("image", lambda: encode_rgb_png(frame.rgb)), ("depth_png", lambda: encode_depth_png(frame.depth_m))]
         if self.depth_float == "npy":
-            outputs.append(("depth_npy", contract.depth_npy_path(index),
-                            lambda: encode_npy(frame.depth_m.astype(np.float32))))
-        for key, path, encode in outputs:
-            write_bytes_atomic(self.root / path, encode())
-            frame.files[key] = path
+            outputs.append(("depth_npy", lambda: encode_npy(frame.depth_m.astype(np.float32))))
+        frame.add_files({key: write_file(self.root, contract.FRAME_FILES[key](index), encode())
+                         for key, encode in outputs})
 
     def close(self) -> None:
         pass
@@ -88,7 +96,7 @@ class LabelMapsWriter:
     def write(self, frame: LabeledFrame) -> None:
         files, panoptic = write_label_maps(self.output, frame.spec, frame.passes, frame.instances, self.categories,
                                            self.root)
-        frame.files.update(files)
+        frame.add_files(files)
         if panoptic is not None:
             frame.record["panoptic"] = panoptic
 
@@ -104,8 +112,7 @@ class FlowWriter:
         self.root, self.flow = root, SequenceFlow(frames_per_sequence)
 
     def write(self, frame: LabeledFrame) -> None:
-        frame.files.update(self.flow.add(frame.spec, frame.passes.depth_planar_m, frame.passes.object_index,
-                                         self.root))
+        frame.add_files(self.flow.add(frame.spec, frame.passes.depth_planar_m, frame.passes.object_index, self.root))
 
     def close(self) -> None:
         pass
@@ -119,9 +126,9 @@ class RecordWriter:
 
     def write(self, frame: LabeledFrame) -> None:
         # Content identity, checked by `simgen validate`: the sha256 of every file the frame's
-        # writers just wrote (read back from the page cache; deterministic like the files). A
+        # writers wrote, taken from the bytes as they were written (nothing is read back). A
         # sequence's forward flow is written with the next frame, so it has no entry.
-        hashes = {key: hashlib.sha256((self.root / path).read_bytes()).hexdigest() for key, path in frame.files.items()
+        hashes = {key: frame.files_sha256[key] for key in frame.files
                   if key not in contract.FILES_WRITTEN_BY_THE_NEXT_FRAME}
         record = {**frame.record, "files": frame.files, "files_sha256": hashes,
                   "timing": {k: round(v, 6) for k, v in frame.timing.items()}}

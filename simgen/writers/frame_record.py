@@ -20,7 +20,7 @@ from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.imaging.atmosphere import apply_weather, mean_per_instance
 from simgen.imaging.sensor import apply_sensor, render_spec
 from simgen.render.passes import RenderPasses
-from simgen.specs import FrameSpec, PropSpec
+from simgen.specs import FrameSpec, PropSpec, spec_dict
 from simgen.writers.coco import annotation_entry, image_entry, video_fields
 from simgen.writers.frame_files import LabeledFrame
 
@@ -49,7 +49,7 @@ def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timin
     props = {prop.instance_index: prop for prop in spec.labeled_objects}
     record = {"frame_index": index, "image": image,
               "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
-              "label_counts": labels.counts, "spec": dataclasses.asdict(spec),
+              "label_counts": labels.counts, "spec": spec_dict(spec),
               "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
               "provenance": provenance or {}}
     return LabeledFrame(spec, passes.rgb, depth, passes, tuple(labels.instances), record, timing)

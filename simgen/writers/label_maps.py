@@ -17,12 +17,12 @@ from simgen.config.schema import OutputConfig
 from simgen.errors import RenderError
 from simgen.render.passes import RenderPasses
 from simgen.specs import FrameSpec
-from simgen.writers.atomic import write_bytes_atomic
+from simgen.writers.atomic import WrittenFile, write_file
 from simgen.writers.images import encode_rgb_png, encode_uint16_png
 
 
 def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses, instances: Sequence[Instance],
-                     categories: Mapping[str, int], root: Path) -> tuple[dict[str, str], dict | None]:
+                     categories: Mapping[str, int], root: Path) -> tuple[dict[str, WrittenFile], dict | None]:
     """Write the label maps `output` asks for into dataset `root`.
 
     Args:
@@ -30,9 +30,10 @@ def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses
         instances: the frame's labeled instances (`label_frame(...).instances`).
 
     Returns:
-        the dataset-relative paths written ({"instance_map": ..., "semantic_map": ...,
-        "panoptic_map": ...}), and the frame's COCO panoptic annotation (image_id, file_name
-        relative to panoptic/, segments_info) or None without `output.panoptic`.
+        the files written ({"instance_map": ..., "semantic_map": ..., "panoptic_map": ...}: each
+        its dataset-relative path and the sha256 of its bytes), and the frame's COCO panoptic
+        annotation (image_id, file_name relative to panoptic/, segments_info) or None without
+        `output.panoptic`.
 
     Raises:
         RenderError: semantic or panoptic output without a Material Index pass.
@@ -40,8 +41,8 @@ def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses
     index = spec.frame_index
     files = {}
     if output.instance_maps:
-        files["instance_map"] = contract.instance_map_path(index)
-        write_bytes_atomic(root / files["instance_map"], encode_uint16_png(passes.object_index))
+        files["instance_map"] = write_file(root, contract.FRAME_FILES["instance_map"](index),
+                                           encode_uint16_png(passes.object_index))
     if not (output.semantic_maps or output.panoptic):
         return files, None
     if passes.material_index is None:
@@ -49,11 +50,11 @@ def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses
                           "renderer did not write")
     semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec, categories)
     if output.semantic_maps:
-        files["semantic_map"] = contract.semantic_map_path(index)
-        write_bytes_atomic(root / files["semantic_map"], encode_uint16_png(semantic))
+        files["semantic_map"] = write_file(root, contract.FRAME_FILES["semantic_map"](index),
+                                           encode_uint16_png(semantic))
     if not output.panoptic:
         return files, None
     ids, segments = panoptic_segments(passes.object_index, semantic, instances, categories)
-    files["panoptic_map"] = contract.panoptic_png_path(index)
-    write_bytes_atomic(root / files["panoptic_map"], encode_rgb_png(encode_segment_ids(ids)))
-    return files, {"image_id": index, "file_name": Path(files["panoptic_map"]).name, "segments_info": segments}
+    files["panoptic_map"] = write_file(root, contract.FRAME_FILES["panoptic_map"](index),
+                                       encode_rgb_png(encode_segment_ids(ids)))
+    return files, {"image_id": index, "file_name": Path(files["panoptic_map"].path).name, "segments_info": segments}

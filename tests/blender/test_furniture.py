@@ -9,11 +9,9 @@ import numpy as np
 import pytest
 import yaml
 
-from simgen.annotations.amodal import measure_coverage, triangles_camera
+from simgen.annotations.amodal import measure_coverage, prop_triangles_px
 from simgen.annotations.labels import label_frame
 from simgen.catalog.entries import load_catalog
-from simgen.geometry.camera import intrinsics_matrix
-from simgen.geometry.raster import clip_near, project_triangles
 from simgen.sampling.frame import sample_frame
 from tests.conftest import tiny_config
 
@@ -24,8 +22,7 @@ LIGHT_INDEX = 999  # a spare instance index to make the (unlabeled) traffic ligh
 
 def _edge_distance_px(prop, camera, pixel_xy) -> float:
     """Distance in pixels from a pixel centre to the nearest edge of the prop's projected mesh."""
-    triangles = project_triangles(clip_near(triangles_camera(prop, camera), camera.clip_start_m),
-                                  intrinsics_matrix(camera))[..., :2]
+    triangles = prop_triangles_px(prop, camera)
     a, b = triangles, np.roll(triangles, -1, axis=1)
     ab, ap = b - a, np.asarray(pixel_xy, dtype=np.float64) - a
     t = np.clip((ap * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0.0, 1.0)

@@ -10,7 +10,7 @@ from simgen.annotations.instances import extract_instances
 from simgen.annotations.obstacles import obstacle_report
 from simgen.catalog.entries import load_catalog, sample_asset_params
 from simgen.config.schema import LabelsConfig
-from simgen.geometry.silhouette import pose_prop, rasterize
+from simgen.geometry.silhouette import pose_prop, silhouette_mask
 from simgen.sampling.materials import sample_materials
 from simgen.specs import ObstacleSpec, PropSpec
 from tests.blender.scenes import box, camera, frame
@@ -64,7 +64,7 @@ def test_every_obstacle_class_renders_with_its_mask_and_category(renderer, half)
         inst = instances[prop.name]
         assert inst.category == prop.category and inst.category_id == CATEGORY_IDS[prop.category]
         rendered = passes.object_index == prop.instance_index
-        silhouette = rasterize(spec.camera, pose_prop(prop))
+        silhouette = silhouette_mask(spec.camera, pose_prop(prop))
         iou = (rendered & silhouette).sum() / (rendered | silhouette).sum()
         assert iou > 0.75, (prop.category, iou, rendered.sum(), silhouette.sum())
         assert report[prop.name]["measured_visible_fraction"] > 0.8, report[prop.name]

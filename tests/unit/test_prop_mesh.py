@@ -66,3 +66,24 @@ def test_file_recipes_register_by_name_and_replace_cleanly():
 def test_unknown_recipes_name_the_closest_one():
     with pytest.raises(KeyError, match="'car'"):
         get_recipe("cra")
+
+
+@pytest.mark.parametrize(("recipe", "params"), [("pedestrian", {"gait_phase": 0.3}), ("cyclist", {"crank_phase": 0.7})])
+def test_a_persons_skeleton_is_posed_with_its_mesh_and_cached_beside_it(recipe, params):
+    from simgen.catalog.prop_mesh import prop_skeleton
+
+    prop = {"recipe": recipe, "params": params}
+    skeleton, again = prop_skeleton(prop), prop_skeleton(prop)
+    assert skeleton is again  # one posing, cached with the mesh
+    fresh_mesh, fresh_skeleton = RECIPES[recipe].build_mesh(params), RECIPES[recipe].build_skeleton(params)
+    np.testing.assert_array_equal(prop_mesh(prop).vertices_m, fresh_mesh.vertices_m)
+    assert prop_mesh(prop).faces == fresh_mesh.faces
+    assert skeleton.body == fresh_skeleton.body and skeleton.joints_m.keys() == fresh_skeleton.joints_m.keys()
+    for name, point in fresh_skeleton.joints_m.items():
+        np.testing.assert_array_equal(skeleton.joints_m[name], point)
+
+
+def test_props_that_are_not_people_have_no_skeleton():
+    from simgen.catalog.prop_mesh import prop_skeleton
+
+    assert prop_skeleton({"recipe": "car", "params": {}}) is None

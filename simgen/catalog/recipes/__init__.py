@@ -29,6 +29,7 @@ MATERIAL_SLOTS: tuple[str, ...] = (
 
 Builder = Callable[[Mapping[str, float]], MeshData]
 SkeletonBuilder = Callable[[Mapping[str, float]], people.Skeleton]
+PosedBuilder = Callable[[Mapping[str, float]], tuple[MeshData, people.Skeleton]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Recipe:
         description: one line on what the recipe builds.
         build_skeleton: params -> the posed person's `people.Skeleton` (the joints of the same
             pose the mesh gets), for the recipes that build a person; None for the others.
+        build_posed: params -> (`build_mesh(params)`, `build_skeleton(params)`) from one posing
+            (half the work of calling both), for the recipes that build a person.
     """
 
     name: str
@@ -50,6 +53,7 @@ class Recipe:
     param_defaults: Mapping[str, float]
     description: str
     build_skeleton: SkeletonBuilder | None = None
+    build_posed: PosedBuilder | None = None
 
 
 def _is_size(key: str) -> bool:
@@ -72,8 +76,9 @@ def _resolve(recipe: str, params: Mapping[str, float], defaults: Mapping[str, fl
 
 
 def _recipe(name: str, builder: Builder, defaults: Mapping[str, float],
-            skeleton: SkeletonBuilder | None = None) -> Recipe:
-    """Wraps `builder` (and `skeleton`, which expect complete, valid params) with defaults and validation."""
+            skeleton: SkeletonBuilder | None = None, posed: PosedBuilder | None = None) -> Recipe:
+    """Wraps `builder` (and `skeleton` and `posed`, which expect complete, valid params) with
+    defaults and validation."""
     frozen_defaults = MappingProxyType(dict(defaults))
 
     def build_mesh(params: Mapping[str, float]) -> MeshData:
@@ -82,17 +87,23 @@ def _recipe(name: str, builder: Builder, defaults: Mapping[str, float],
     def build_skeleton(params: Mapping[str, float]) -> people.Skeleton:
         return skeleton(_resolve(name, params, frozen_defaults))  # type: ignore[misc]
 
+    def build_posed(params: Mapping[str, float]) -> tuple[MeshData, people.Skeleton]:
+        return posed(_resolve(name, params, frozen_defaults))  # type: ignore[misc]
+
     build_mesh.__doc__ = builder.__doc__
     description = (inspect.getdoc(builder) or name).splitlines()[0]
-    return Recipe(name, build_mesh, frozen_defaults, description, build_skeleton if skeleton else None)
+    return Recipe(name, build_mesh, frozen_defaults, description, build_skeleton if skeleton else None,
+                  build_posed if posed else None)
 
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe in (
     _recipe("car", vehicles.build_car, vehicles.CAR_DEFAULTS),
     _recipe("van", vehicles.build_van, vehicles.VAN_DEFAULTS),
     _recipe("bicycle", vehicles.build_bicycle, vehicles.BICYCLE_DEFAULTS),
-    _recipe("pedestrian", people.build_pedestrian, people.PEDESTRIAN_DEFAULTS, people.pedestrian_skeleton),
-    _recipe("cyclist", people.build_cyclist, people.CYCLIST_DEFAULTS, people.cyclist_skeleton),
+    _recipe("pedestrian", people.build_pedestrian, people.PEDESTRIAN_DEFAULTS, people.pedestrian_skeleton,
+            people.pedestrian_mesh_and_skeleton),
+    _recipe("cyclist", people.build_cyclist, people.CYCLIST_DEFAULTS, people.cyclist_skeleton,
+            people.cyclist_mesh_and_skeleton),
     _recipe("traffic_cone", street.build_traffic_cone, street.TRAFFIC_CONE_DEFAULTS),
     _recipe("pole", street.build_pole, street.POLE_DEFAULTS),
     _recipe("building", street.build_building, street.BUILDING_DEFAULTS),

@@ -137,6 +137,12 @@ def pedestrian_skeleton(params: Mapping[str, float]) -> Skeleton:
     return Skeleton(_with_face(joints, body), body)
 
 
+def pedestrian_mesh_and_skeleton(params: Mapping[str, float]) -> tuple[MeshData, Skeleton]:
+    """`build_pedestrian(params)` and `pedestrian_skeleton(params)` from one posing (same params)."""
+    mesh, joints, body = _posed_pedestrian(params)
+    return mesh, Skeleton(_with_face(joints, body), body)
+
+
 def pedestrian_stride_m(params: Mapping[str, float]) -> float:
     """Distance a pedestrian covers per gait cycle (`gait_phase` 0 -> 1), metres; 0 standing.
     Takes complete params (as the builders do)."""
@@ -244,6 +250,11 @@ def cyclist_skeleton(params: Mapping[str, float]) -> Skeleton:
     """The rider's skeleton in `build_cyclist(params)`, face points included (same params)."""
     _, skeleton = _posed_cyclist(params)
     return skeleton
+
+
+def cyclist_mesh_and_skeleton(params: Mapping[str, float]) -> tuple[MeshData, Skeleton]:
+    """`build_cyclist(params)` and `cyclist_skeleton(params)` from one posing (same params)."""
+    return _posed_cyclist(params)
 
 
 def _posed_cyclist(params: Mapping[str, float]) -> tuple[MeshData, Skeleton]:

@@ -4,10 +4,11 @@ Samples `--frames` frames of the default scenario (seed 0), collects every prop 
 (layout scenery, traffic, obstacles: anything with a `recipe` and `params`), then builds each
 prop's mesh from its recipe without the cache (every frame's props have continuous parameters,
 so in a run every mesh is new), fans it into triangles (what the labels project) and turns it into
-a Blender mesh (`simgen.blender.scene_pool.build_mesh`). Prints, per recipe, meshes per frame and
-milliseconds per mesh; then milliseconds per frame of recipe meshes, triangle fans and Blender
-meshes. Runs at any commit since 5402ee8, so the ratio of two commits is measured by running it at
-both (the same frames, the same meshes).
+a Blender mesh (`simgen.blender.scene_pool.build_mesh`, without materials; the meshes are kept).
+Prints, per recipe, meshes per frame and milliseconds per mesh; then milliseconds per frame of
+recipe meshes, triangle fans and Blender meshes (the best of `--repeats` passes). Runs at any
+commit since 5402ee8, so the ratio of two commits is measured by running it at both (the same
+frames, the same meshes).
 Run by hand: `.venv/bin/python bench/recipe_meshes.py [--frames 10] [--repeats 3]`.
 """
 
@@ -61,8 +62,6 @@ def measure(props: list[list[tuple[str, dict[str, float]]]], with_blender: bool)
     """Seconds and counts per recipe: {recipe: {"count", "mesh_s", "fan_s", "blender_s"}}."""
     build_blender = None
     if with_blender:
-        import bpy
-
         from simgen.blender.scene_pool import build_mesh as build_blender
     totals: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KEYS, 0.0))
     for frame in props:
@@ -76,12 +75,10 @@ def measure(props: list[list[tuple[str, dict[str, float]]]], with_blender: bool)
             row["count"] += 1
             row["mesh_s"] += built - start
             row["fan_s"] += fanned - built
-            if build_blender is not None:
-                materials = [bpy.data.materials.get(n) or bpy.data.materials.new(n) for n in mesh.materials]
+            if build_blender is not None:  # without materials: their slots cost the same at every commit
                 start = time.perf_counter()
-                block = build_blender("bench", mesh, materials)
+                build_blender("bench", mesh, [])
                 row["blender_s"] += time.perf_counter() - start
-                bpy.data.meshes.remove(block)
     return totals
 
 

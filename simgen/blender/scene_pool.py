@@ -32,22 +32,21 @@ def mesh_key(recipe: str, params: Mapping[str, float], materials: tuple[str, ...
 def build_mesh(name: str, mesh_data: MeshData, materials: list[bpy.types.Material]) -> bpy.types.Mesh:
     """A Blender mesh from pure `MeshData` (object frame, metres), one material slot per entry."""
     mesh = bpy.data.meshes.new(name)
-    vertices = mesh_data.vertices_m.astype(np.float32)
-    loop_counts = np.array([len(face) for face in mesh_data.faces], dtype=np.int32)
-    loop_vertices = np.fromiter((i for face in mesh_data.faces for i in face), dtype=np.int32)
-    loop_starts = np.concatenate([[0], np.cumsum(loop_counts)[:-1]]).astype(np.int32)
-    mesh.vertices.add(len(vertices))
-    mesh.vertices.foreach_set("co", vertices.ravel())
-    mesh.loops.add(len(loop_vertices))
-    mesh.loops.foreach_set("vertex_index", loop_vertices)
-    mesh.polygons.add(len(loop_counts))
-    mesh.polygons.foreach_set("loop_start", loop_starts)
-    mesh.polygons.foreach_set("loop_total", loop_counts)
+    mesh.vertices.add(len(mesh_data.vertices_m))
+    mesh.vertices.foreach_set("co", mesh_data.vertices_m.astype(np.float32).ravel())
+    mesh.loops.add(len(mesh_data.loop_vertices))
+    mesh.loops.foreach_set("vertex_index", mesh_data.loop_vertices)
+    mesh.polygons.add(mesh_data.face_count)
+    mesh.polygons.foreach_set("loop_start", mesh_data.loop_starts)
+    mesh.polygons.foreach_set("loop_total", mesh_data.loop_counts)
     for material in materials:
         mesh.materials.append(material)
-    mesh.polygons.foreach_set("material_index", np.asarray(mesh_data.face_material, dtype=np.int32))
+    mesh.polygons.foreach_set("material_index", mesh_data.face_slots)
+    # No `mesh.validate()`: MeshData polygons are valid by construction (>= 3 distinct in-range
+    # corners, no repeated polygon; tests/unit/test_mesh_regression.py checks every recipe, and
+    # tests/blender/test_scene_pool.py that validate() finds nothing to fix), and validate() cost
+    # more than building the mesh. update() derives the edges.
     mesh.update()
-    mesh.validate()
     return mesh
 
 

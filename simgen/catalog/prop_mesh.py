@@ -67,7 +67,7 @@ def params_key(params: Mapping[str, float]) -> ParamsKey:
 @lru_cache(maxsize=1024)
 def _recipe_mesh(recipe: str, key: ParamsKey) -> tuple[MeshData, np.ndarray]:
     mesh = get_recipe(recipe).build_mesh(dict(key))
-    return mesh, triangle_indices(mesh.faces)
+    return mesh, triangle_indices(mesh)
 
 
 def recipe_mesh(recipe: str, params: Mapping[str, float]) -> MeshData:

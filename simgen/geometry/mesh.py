@@ -12,33 +12,86 @@ the object's forward direction (a car drives along +x when `yaw_deg` = 0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import chain
 
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MeshData:
-    """A polygon mesh with one material slot per polygon.
+    """A polygon mesh with one material slot per polygon, stored as flat arrays.
+
+    Polygons are stored as Blender stores them: their corners (loops) one after another in
+    `loop_vertices`, with `loop_counts` corners each, so merging is concatenation plus an index
+    offset, triangle fans are vectorized and the Blender builder feeds `foreach_set` directly.
 
     Attributes:
         vertices_m: (V, 3) float64, object frame, metres.
-        faces: tuple of polygons; each a tuple of >= 3 vertex indices, counter-clockwise seen
-            from outside (outward normals).
-        face_material: (F,) int tuple, index into `materials` for each face.
+        loop_vertices: (L,) int32 vertex index of every polygon corner, polygon after polygon;
+            each polygon's corners run counter-clockwise seen from outside (outward normals).
+        loop_counts: (F,) int32 corners per polygon (>= 3); sums to L.
+        face_slots: (F,) int32 index into `materials` of every polygon.
         materials: slot names, e.g. ("paint", "glass", "tire"); the builder maps each slot name
             to a material described in the object's spec.
+
+    Meshes are shared through caches and their arrays with the meshes derived from them
+    (`with_vertices`, `transform_mesh`): never modify the arrays in place.
     """
 
     vertices_m: np.ndarray
-    faces: tuple[tuple[int, ...], ...]
-    face_material: tuple[int, ...]
+    loop_vertices: np.ndarray
+    loop_counts: np.ndarray
+    face_slots: np.ndarray
     materials: tuple[str, ...]
 
     def __post_init__(self) -> None:
         if self.vertices_m.ndim != 2 or self.vertices_m.shape[1] != 3:
             raise ValueError(f"vertices_m must be (V, 3), got {self.vertices_m.shape}")
-        if len(self.faces) != len(self.face_material):
-            raise ValueError("faces and face_material differ in length")
+        for name in ("loop_vertices", "loop_counts", "face_slots"):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray) or value.dtype != np.int32:
+                object.__setattr__(self, name, np.asarray(value, dtype=np.int32).reshape(-1))
+        if len(self.loop_counts) != len(self.face_slots):
+            raise ValueError("loop_counts and face_slots differ in length")
+        if int(self.loop_counts.sum()) != len(self.loop_vertices):
+            raise ValueError("loop_counts do not sum to the number of loop_vertices")
+
+    @classmethod
+    def from_faces(cls, vertices_m: np.ndarray, faces, face_material, materials) -> MeshData:
+        """A mesh from polygons given as sequences of vertex indices and one slot index per polygon."""
+        counts = np.fromiter(map(len, faces), dtype=np.int32, count=len(faces))
+        loops = np.fromiter(chain.from_iterable(faces), dtype=np.int32, count=int(counts.sum()))
+        return cls(np.asarray(vertices_m, dtype=np.float64), loops, counts,
+                   np.asarray(face_material, dtype=np.int32), tuple(materials))
+
+    def with_vertices(self, vertices_m: np.ndarray) -> MeshData:
+        """The same polygons and slots on new (V, 3) vertices (metres)."""
+        return MeshData(vertices_m, self.loop_vertices, self.loop_counts, self.face_slots, self.materials)
+
+    @property
+    def face_count(self) -> int:
+        """F, the number of polygons."""
+        return len(self.loop_counts)
+
+    @cached_property
+    def loop_starts(self) -> np.ndarray:
+        """(F,) int32 index into `loop_vertices` of every polygon's first corner."""
+        starts = np.zeros(len(self.loop_counts), dtype=np.int32)
+        np.cumsum(self.loop_counts[:-1], out=starts[1:])
+        return starts
+
+    @cached_property
+    def faces(self) -> tuple[tuple[int, ...], ...]:
+        """The polygons as tuples of vertex indices (slow: for tests and small meshes)."""
+        loops = self.loop_vertices.tolist()
+        return tuple(tuple(loops[start:start + count])
+                     for start, count in zip(self.loop_starts.tolist(), self.loop_counts.tolist(), strict=True))
+
+    @cached_property
+    def face_material(self) -> tuple[int, ...]:
+        """`face_slots` as a tuple of ints."""
+        return tuple(self.face_slots.tolist())
 
     @property
     def bounds_m(self) -> tuple[np.ndarray, np.ndarray]:
@@ -47,36 +100,36 @@ class MeshData:
 
 
 def merge_meshes(parts: list[MeshData]) -> MeshData:
-    """Concatenate meshes into one; material slots with the same name are shared."""
-    materials: list[str] = []
-    vertices: list[np.ndarray] = []
-    faces: list[tuple[int, ...]] = []
-    face_material: list[int] = []
+    """Concatenate meshes into one, polygons in part order; material slots with the same name are
+    shared, in order of first appearance."""
+    materials: dict[str, int] = {}
+    slots, offsets = [], []
     offset = 0
     for part in parts:
-        slot_map = []
-        for name in part.materials:
-            if name not in materials:
-                materials.append(name)
-            slot_map.append(materials.index(name))
-        vertices.append(part.vertices_m)
-        faces.extend(tuple(i + offset for i in face) for face in part.faces)
-        face_material.extend(slot_map[m] for m in part.face_material)
+        slot_map = np.array([materials.setdefault(name, len(materials)) for name in part.materials], dtype=np.int32)
+        slots.append(slot_map[part.face_slots] if len(slot_map) else part.face_slots)
+        offsets.append(offset)
         offset += len(part.vertices_m)
-    return MeshData(
-        vertices_m=np.concatenate(vertices, axis=0),
-        faces=tuple(faces),
-        face_material=tuple(face_material),
-        materials=tuple(materials),
-    )
+    loops = np.concatenate([part.loop_vertices for part in parts])
+    loops += np.repeat(np.array(offsets, dtype=np.int32), [len(part.loop_vertices) for part in parts])
+    return MeshData(np.concatenate([part.vertices_m for part in parts], axis=0), loops,
+                    np.concatenate([part.loop_counts for part in parts]), np.concatenate(slots), tuple(materials))
 
 
 def transform_mesh(mesh: MeshData, translation_m=(0.0, 0.0, 0.0), yaw_deg: float = 0.0,
                    pitch_deg: float = 0.0, roll_deg: float = 0.0) -> MeshData:
     """Rotate (roll about x, then pitch about y, then yaw about z) and translate a mesh."""
     rotation = rotation_matrix_xyz(roll_deg, pitch_deg, yaw_deg)
-    vertices = mesh.vertices_m @ rotation.T + np.asarray(translation_m, dtype=np.float64)
-    return MeshData(vertices, mesh.faces, mesh.face_material, mesh.materials)
+    return mesh.with_vertices(mesh.vertices_m @ rotation.T + np.asarray(translation_m, dtype=np.float64))
+
+
+def flip_faces(mesh: MeshData) -> MeshData:
+    """The mesh with every polygon's corners in reverse order (normals flipped), first corner last."""
+    owner = np.repeat(np.arange(mesh.face_count), mesh.loop_counts)
+    last = (mesh.loop_starts + mesh.loop_counts - 1)[owner]
+    corner = np.arange(len(mesh.loop_vertices)) - mesh.loop_starts[owner]
+    return MeshData(mesh.vertices_m, mesh.loop_vertices[last - corner], mesh.loop_counts, mesh.face_slots,
+                    mesh.materials)
 
 
 def rotation_matrix_xyz(roll_deg: float, pitch_deg: float, yaw_deg: float) -> np.ndarray:
@@ -87,6 +140,20 @@ def rotation_matrix_xyz(roll_deg: float, pitch_deg: float, yaw_deg: float) -> np
     rot_y = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
     rot_z = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
     return rot_z @ rot_y @ rot_x
+
+
+def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The int32 arrays, read-only (topology templates are shared by every mesh built from them)."""
+    out = []
+    for array in arrays:
+        array = np.ascontiguousarray(array, dtype=np.int32).reshape(-1)
+        array.flags.writeable = False
+        out.append(array)
+    return tuple(out)
+
+
+_BOX_TOPOLOGY = _frozen(np.array([0, 3, 2, 1, 4, 5, 6, 7, 0, 1, 5, 4, 1, 2, 6, 5, 2, 3, 7, 6, 3, 0, 4, 7]),
+                        np.full(6, 4), np.zeros(6))
 
 
 def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
@@ -105,8 +172,17 @@ def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
         [-sx, -sy, -sz], [sx, -sy, -sz], [sx, sy, -sz], [-sx, sy, -sz],
         [-sx * tx, -sy * ty, sz], [sx * tx, -sy * ty, sz], [sx * tx, sy * ty, sz], [-sx * tx, sy * ty, sz],
     ]) + np.asarray(center_m, dtype=np.float64)
-    faces = ((0, 3, 2, 1), (4, 5, 6, 7), (0, 1, 5, 4), (1, 2, 6, 5), (2, 3, 7, 6), (3, 0, 4, 7))
-    return MeshData(vertices, faces, (0,) * 6, (material,))
+    return MeshData(vertices, *_BOX_TOPOLOGY, (material,))
+
+
+@lru_cache(maxsize=64)
+def _cylinder_topology(segments: int) -> tuple[np.ndarray, ...]:
+    """(loops, counts, slots) of `cylinder_mesh`: bottom cap, top cap, then the side quads."""
+    ring = np.arange(segments)
+    following = (ring + 1) % segments
+    sides = np.stack([ring, following, segments + following, segments + ring], axis=1)
+    loops = np.concatenate([ring[::-1], segments + ring, sides.ravel()])
+    return _frozen(loops, np.array([segments, segments] + [4] * segments), np.zeros(segments + 2))
 
 
 def cylinder_mesh(radius_m: float, height_m: float, center_m=(0.0, 0.0, 0.0), axis: str = "z",
@@ -119,10 +195,6 @@ def cylinder_mesh(radius_m: float, height_m: float, center_m=(0.0, 0.0, 0.0), ax
     bottom_ring = np.column_stack([ring * radius_m, np.full(segments, -half)])
     top_ring = np.column_stack([ring * top, np.full(segments, half)])
     vertices = np.concatenate([bottom_ring, top_ring], axis=0)
-    faces = [tuple(range(segments - 1, -1, -1)), tuple(range(segments, 2 * segments))]
-    for i in range(segments):
-        j = (i + 1) % segments
-        faces.append((i, j, segments + j, segments + i))
     if axis == "x":
         vertices = vertices[:, [2, 0, 1]]
     elif axis == "y":
@@ -130,34 +202,50 @@ def cylinder_mesh(radius_m: float, height_m: float, center_m=(0.0, 0.0, 0.0), ax
     elif axis != "z":
         raise ValueError(f"axis must be 'x', 'y' or 'z', got {axis!r}")
     vertices = vertices + np.asarray(center_m, dtype=np.float64)
-    return MeshData(vertices, tuple(faces), (0,) * len(faces), (material,))
+    return MeshData(vertices, *_cylinder_topology(segments), (material,))
+
+
+@lru_cache(maxsize=64)
+def _sphere_template(rings: int, segments: int) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """((cos theta, sin theta) per inner ring, (cos phi, sin phi) per segment), and the topology
+    (loops, counts, slots) of `sphere_mesh`: the bottom fan, the ring quads, the top fan."""
+    theta = [np.pi * r / rings - np.pi / 2 for r in range(1, rings)]
+    phi = [2 * np.pi * s / segments for s in range(segments)]
+    # Scalar np.cos / np.sin, as the per-vertex loop of the original builder evaluated them, so the
+    # vertices stay bit-identical (vectorized ufuncs may round differently in the last place).
+    angles = tuple(np.array([function(value) for value in values])
+                   for values in (theta, phi) for function in (np.cos, np.sin))
+    ring = np.arange(segments)
+    following = (ring + 1) % segments
+    top = 1 + (rings - 1) * segments
+    bottom = np.stack([np.zeros(segments, dtype=np.int64), 1 + following, 1 + ring], axis=1)
+    bases = 1 + segments * np.arange(rings - 2)[:, None]
+    quads = np.stack([bases + ring, bases + following, bases + following + segments, bases + ring + segments], axis=2)
+    last = 1 + (rings - 2) * segments
+    cap = np.stack([last + ring, last + following, np.full(segments, top)], axis=1)
+    loops = np.concatenate([bottom.ravel(), quads.ravel(), cap.ravel()])
+    counts = np.array([3] * segments + [4] * (segments * (rings - 2)) + [3] * segments)
+    return angles, _frozen(loops, counts, np.zeros(len(counts)))
 
 
 def sphere_mesh(radius_m: float, center_m=(0.0, 0.0, 0.0), rings: int = 8, segments: int = 12,
                 material: str = "default", scale=(1.0, 1.0, 1.0)) -> MeshData:
-    """A UV sphere (an ellipsoid with `scale`), poles on the z axis."""
-    vertices = [[0.0, 0.0, -radius_m]]
-    for r in range(1, rings):
-        theta = np.pi * r / rings - np.pi / 2
-        for s in range(segments):
-            phi = 2 * np.pi * s / segments
-            vertices.append([radius_m * np.cos(theta) * np.cos(phi),
-                             radius_m * np.cos(theta) * np.sin(phi), radius_m * np.sin(theta)])
-    vertices.append([0.0, 0.0, radius_m])
-    top_index = len(vertices) - 1
-    faces: list[tuple[int, ...]] = []
-    for s in range(segments):
-        faces.append((0, 1 + (s + 1) % segments, 1 + s))
-    for r in range(rings - 2):
-        base = 1 + r * segments
-        for s in range(segments):
-            a, b = base + s, base + (s + 1) % segments
-            faces.append((a, b, b + segments, a + segments))
-    last = 1 + (rings - 2) * segments
-    for s in range(segments):
-        faces.append((last + s, last + (s + 1) % segments, top_index))
-    array = np.asarray(vertices) * np.asarray(scale, dtype=np.float64) + np.asarray(center_m, dtype=np.float64)
-    return MeshData(array, tuple(faces), (0,) * len(faces), (material,))
+    """A UV sphere (an ellipsoid with `scale`), poles on the z axis.
+
+    Vertices: the bottom pole, `rings` - 1 rings of `segments` (bottom to top, counter-clockwise
+    about +z from +x), the top pole.
+    """
+    (cos_theta, sin_theta, cos_phi, sin_phi), topology = _sphere_template(rings, segments)
+    vertices = np.empty((2 + (rings - 1) * segments, 3))
+    vertices[0] = (0.0, 0.0, -radius_m)
+    vertices[-1] = (0.0, 0.0, radius_m)
+    ring_radius = radius_m * cos_theta
+    inner = vertices[1:-1].reshape(rings - 1, segments, 3)
+    inner[:, :, 0] = ring_radius[:, None] * cos_phi
+    inner[:, :, 1] = ring_radius[:, None] * sin_phi
+    inner[:, :, 2] = (radius_m * sin_theta)[:, None]
+    vertices = vertices * np.asarray(scale, dtype=np.float64) + np.asarray(center_m, dtype=np.float64)
+    return MeshData(vertices, *topology, (material,))
 
 
 def tube_mesh(start_m, end_m, radius_m: float, segments: int = 8, material: str = "default",
@@ -173,8 +261,7 @@ def tube_mesh(start_m, end_m, radius_m: float, segments: int = 8, material: str 
     if length <= 0.0:
         raise ValueError("tube_mesh: start_m and end_m coincide")
     tube = cylinder_mesh(radius_m, length, (0.0, 0.0, length / 2), "z", segments, material, end_radius_m)
-    vertices = tube.vertices_m @ _rotation_z_to(axis / length).T + start
-    return MeshData(vertices, tube.faces, tube.face_material, tube.materials)
+    return tube.with_vertices(tube.vertices_m @ _rotation_z_to(axis / length).T + start)
 
 
 def _rotation_z_to(direction: np.ndarray) -> np.ndarray:
@@ -187,11 +274,32 @@ def _rotation_z_to(direction: np.ndarray) -> np.ndarray:
     return np.eye(3) + skew + skew @ skew / (1.0 + cos_angle)
 
 
-def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
-    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
-    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
-    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+def triangle_indices(mesh: MeshData) -> np.ndarray:
+    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles from its first
+    corner, polygon after polygon (exact for the convex polygons the recipes build;
+    tests/unit checks that every recipe's faces are)."""
+    fans = mesh.loop_counts.astype(np.int64) - 2
+    starts = np.repeat(mesh.loop_starts.astype(np.int64), fans)
+    # corner k of triangle t in its polygon's fan: 0, then t - (first triangle of the polygon) + 1, + 2
+    step = np.arange(len(starts), dtype=np.int64) - np.repeat(np.cumsum(fans) - fans, fans) + 1
+    loops = mesh.loop_vertices.astype(np.int64)
+    return np.stack([loops[starts], loops[starts + step], loops[starts + step + 1]], axis=1).reshape(-1, 3)
+
+
+@lru_cache(maxsize=128)
+def _sweep_topology(count: int, segments: int) -> tuple[np.ndarray, np.ndarray]:
+    """(loops, counts) of `sweep_mesh`: the band quads ring after ring, then the caps' triangles
+    interleaved (start, end) per segment."""
+    ring = np.arange(segments)
+    following = (ring + 1) % segments
+    base = segments * np.arange(count - 1)[:, None]
+    quads = np.stack([base + ring, base + following, base + segments + following, base + segments + ring], axis=2)
+    start, end, last = count * segments, count * segments + 1, (count - 1) * segments
+    caps = np.stack([np.full(segments, start), following, ring,
+                     np.full(segments, end), last + ring, last + following], axis=1)
+    loops, counts, _ = _frozen(np.concatenate([quads.ravel(), caps.ravel()]),
+                               np.array([4] * (segments * (count - 1)) + [3] * (2 * segments)), np.zeros(0))
+    return loops, counts
 
 
 def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10,
@@ -226,28 +334,28 @@ def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10
     across_side = side - tangents * (tangents @ side)[:, None]
     across_side /= np.linalg.norm(across_side, axis=1, keepdims=True)
     across = np.cross(across_side, tangents)
-    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
-    cos, sin = np.cos(angles), np.sin(angles)
-    power = 2.0 / exponent
-    unit = np.stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power], axis=1)
+    unit = _superellipse(segments, float(exponent))
     rings = (points[:, None, :] + unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :])
              + unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :]))
     poles = np.array([points[0] - tangents[0] * 0.3 * radii[0].min(),
                       points[-1] + tangents[-1] * 0.3 * radii[-1].min()])
     vertices = np.concatenate([rings.reshape(-1, 3), poles])
     slots = tuple(dict.fromkeys(materials))
-    faces: list[tuple[int, ...]] = []
-    face_material: list[int] = []
-    for k in range(count - 1):
-        for s in range(segments):
-            t = (s + 1) % segments
-            faces.append((k * segments + s, k * segments + t, (k + 1) * segments + t, (k + 1) * segments + s))
-            face_material.append(slots.index(materials[k]))
-    start, end, last = count * segments, count * segments + 1, (count - 1) * segments
-    for s in range(segments):
-        t = (s + 1) % segments
-        faces += [(start, t, s), (end, last + s, last + t)]
-        face_material += [slots.index(materials[0]), slots.index(materials[-1])]
+    band_slots = np.array([slots.index(name) for name in materials], dtype=np.int32)
+    caps = np.empty(2 * segments, dtype=np.int32)
+    caps[0::2], caps[1::2] = band_slots[0], band_slots[-1]
     # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
-    # the band quads above face outwards.
-    return MeshData(vertices, tuple(faces), tuple(face_material), slots)
+    # the band quads face outwards.
+    face_slots = np.concatenate([np.repeat(band_slots, segments), caps])
+    return MeshData(vertices, *_sweep_topology(count, segments), face_slots, slots)
+
+
+@lru_cache(maxsize=64)
+def _superellipse(segments: int, exponent: float) -> np.ndarray:
+    """(segments, 2) read-only points of |u|^e + |v|^e = 1, counter-clockwise from (1, 0)."""
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    cos, sin = np.cos(angles), np.sin(angles)
+    power = 2.0 / exponent
+    unit = np.stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power], axis=1)
+    unit.flags.writeable = False
+    return unit

@@ -83,7 +83,7 @@ def _grounded(mesh: MeshData, joints: dict[str, np.ndarray]) -> tuple[MeshData, 
     """Shifts mesh and joints so the footprint is centred on the origin and the lowest point is z = 0."""
     low, high = mesh.bounds_m
     shift = np.array([-(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2, -low[2]])
-    moved = MeshData(mesh.vertices_m + shift, mesh.faces, mesh.face_material, mesh.materials)
+    moved = mesh.with_vertices(mesh.vertices_m + shift)
     return moved, {name: point + shift for name, point in joints.items()}
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, sphere_mesh, tube_mesh
+from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, flip_faces, merge_meshes, sphere_mesh, tube_mesh
 
 TRAFFIC_CONE_DEFAULTS: Mapping[str, float] = {"height_m": 0.7, "base_width_m": 0.38}
 POLE_DEFAULTS: Mapping[str, float] = {"height_m": 8.0, "radius_m": 0.1, "has_arm": 1.0, "arm_length_m": 1.8}
@@ -111,8 +111,7 @@ def build_building(params: Mapping[str, float]) -> MeshData:
 
 def _swap_xy(mesh: MeshData) -> MeshData:
     """Mirrors a mesh across the plane x = y (swaps x and y), reversing faces to keep them outward."""
-    faces = tuple(tuple(reversed(face)) for face in mesh.faces)
-    return MeshData(mesh.vertices_m[:, [1, 0, 2]], faces, mesh.face_material, mesh.materials)
+    return flip_faces(mesh.with_vertices(mesh.vertices_m[:, [1, 0, 2]]))
 
 
 def build_tree(params: Mapping[str, float]) -> MeshData:

@@ -6,7 +6,9 @@ prop's mesh from its recipe without the cache (every frame's props have continuo
 so in a run every mesh is new), fans it into triangles (what the labels project) and turns it into
 a Blender mesh (`simgen.blender.scene_pool.build_mesh`, without materials; the meshes are kept).
 Prints, per recipe, meshes per frame and milliseconds per mesh; then milliseconds per frame of
-recipe meshes, triangle fans and Blender meshes (the best of `--repeats` passes). Runs at any
+recipe meshes, triangle fans and Blender meshes (the best of `--repeats` passes). Times are the
+process's CPU time (`time.process_time`), so that a machine shared with other work still gives
+comparable figures (wall time is higher there by the load). Runs at any
 commit since 5402ee8, so the ratio of two commits is measured by running it at both (the same
 frames, the same meshes).
 Run by hand: `.venv/bin/python bench/recipe_meshes.py [--frames 10] [--repeats 3]`.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import sys
 import time
 from collections import defaultdict
@@ -61,33 +64,36 @@ def _triangles(mesh):
 def measure(props: list[list[tuple[str, dict[str, float]]]], with_blender: bool) -> dict[str, dict[str, float]]:
     """Seconds and counts per recipe: {recipe: {"count", "mesh_s", "fan_s", "blender_s"}}."""
     build_blender = None
+    names = itertools.count()
     if with_blender:
         from simgen.blender.scene_pool import build_mesh as build_blender
     totals: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KEYS, 0.0))
     for frame in props:
         for recipe, params in frame:
             row = totals[recipe]
-            start = time.perf_counter()
+            start = time.process_time()
             mesh = get_recipe(recipe).build_mesh(params)
-            built = time.perf_counter()
+            built = time.process_time()
             _triangles(mesh)
-            fanned = time.perf_counter()
+            fanned = time.process_time()
             row["count"] += 1
             row["mesh_s"] += built - start
             row["fan_s"] += fanned - built
             if build_blender is not None:  # without materials: their slots cost the same at every commit
-                start = time.perf_counter()
-                build_blender("bench", mesh, [])
-                row["blender_s"] += time.perf_counter() - start
+                start = time.process_time()
+                build_blender(f"mesh_{next(names):06d}", mesh, [])  # unique names, as the builder gives
+                row["blender_s"] += time.process_time() - start
     return totals
 
 
 def report(totals: dict[str, dict[str, float]], frames: int, with_blender: bool) -> str:
     """The printed table and per-frame totals (milliseconds)."""
-    lines = [f"{'recipe':<22}{'meshes/frame':>13}{'ms/mesh':>9}{'ms/frame':>10}"]
+    lines = [f"{'recipe':<22}{'meshes/frame':>13}{'ms/mesh':>9}{'ms/frame':>10}"
+             + (f"{'Blender ms/mesh':>17}" if with_blender else "")]
     for recipe, row in sorted(totals.items(), key=lambda item: -item[1]["mesh_s"]):
         lines.append(f"{recipe:<22}{row['count'] / frames:>13.1f}{row['mesh_s'] / row['count'] * 1000:>9.2f}"
-                     f"{row['mesh_s'] / frames * 1000:>10.2f}")
+                     f"{row['mesh_s'] / frames * 1000:>10.2f}"
+                     + (f"{row['blender_s'] / row['count'] * 1000:>17.3f}" if with_blender else ""))
     per_frame = {key: sum(row[key] for row in totals.values()) / frames * 1000 for key in KEYS}
     lines.append(f"per frame: recipe meshes {per_frame['mesh_s']:.1f} ms, triangle fans {per_frame['fan_s']:.1f} ms"
                  + (f", Blender meshes {per_frame['blender_s']:.1f} ms" if with_blender else ""))

@@ -17,6 +17,8 @@ from itertools import chain
 
 import numpy as np
 
+_INDEX = np.dtype(np.int32)
+
 
 @dataclass(frozen=True, eq=False)
 class MeshData:
@@ -46,22 +48,25 @@ class MeshData:
     materials: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        # Cheap checks only: meshes are built by the thousand per frame. Index ranges, polygon
+        # sizes and `loop_counts` summing to L are checked for every recipe by
+        # tests/unit/test_mesh_regression.py.
         if self.vertices_m.ndim != 2 or self.vertices_m.shape[1] != 3:
             raise ValueError(f"vertices_m must be (V, 3), got {self.vertices_m.shape}")
-        for name in ("loop_vertices", "loop_counts", "face_slots"):
-            value = getattr(self, name)
-            if not isinstance(value, np.ndarray) or value.dtype != np.int32:
+        for name, value in (("loop_vertices", self.loop_vertices), ("loop_counts", self.loop_counts),
+                            ("face_slots", self.face_slots)):
+            if type(value) is not np.ndarray or value.dtype != _INDEX or value.ndim != 1:
                 object.__setattr__(self, name, np.asarray(value, dtype=np.int32).reshape(-1))
         if len(self.loop_counts) != len(self.face_slots):
             raise ValueError("loop_counts and face_slots differ in length")
-        if int(self.loop_counts.sum()) != len(self.loop_vertices):
-            raise ValueError("loop_counts do not sum to the number of loop_vertices")
 
     @classmethod
     def from_faces(cls, vertices_m: np.ndarray, faces, face_material, materials) -> MeshData:
         """A mesh from polygons given as sequences of vertex indices and one slot index per polygon."""
         counts = np.fromiter(map(len, faces), dtype=np.int32, count=len(faces))
         loops = np.fromiter(chain.from_iterable(faces), dtype=np.int32, count=int(counts.sum()))
+        if len(counts) != len(face_material):
+            raise ValueError("faces and face_material differ in length")
         return cls(np.asarray(vertices_m, dtype=np.float64), loops, counts,
                    np.asarray(face_material, dtype=np.int32), tuple(materials))
 
@@ -103,16 +108,18 @@ def merge_meshes(parts: list[MeshData]) -> MeshData:
     """Concatenate meshes into one, polygons in part order; material slots with the same name are
     shared, in order of first appearance."""
     materials: dict[str, int] = {}
-    slots, offsets = [], []
-    offset = 0
+    slots, offsets, loop_lengths = [], [0], []
     for part in parts:
-        slot_map = np.array([materials.setdefault(name, len(materials)) for name in part.materials], dtype=np.int32)
-        slots.append(slot_map[part.face_slots] if len(slot_map) else part.face_slots)
-        offsets.append(offset)
-        offset += len(part.vertices_m)
+        slot_map = [materials.setdefault(name, len(materials)) for name in part.materials]
+        if slot_map == list(range(len(slot_map))):
+            slots.append(part.face_slots)  # its slots keep their indices
+        else:
+            slots.append(np.array(slot_map, dtype=np.int32)[part.face_slots])
+        offsets.append(offsets[-1] + len(part.vertices_m))
+        loop_lengths.append(len(part.loop_vertices))
     loops = np.concatenate([part.loop_vertices for part in parts])
-    loops += np.repeat(np.array(offsets, dtype=np.int32), [len(part.loop_vertices) for part in parts])
-    return MeshData(np.concatenate([part.vertices_m for part in parts], axis=0), loops,
+    loops += np.repeat(np.array(offsets[:-1], dtype=np.int32), loop_lengths)
+    return MeshData(np.concatenate([part.vertices_m for part in parts]), loops,
                     np.concatenate([part.loop_counts for part in parts]), np.concatenate(slots), tuple(materials))
 
 
@@ -134,11 +141,11 @@ def flip_faces(mesh: MeshData) -> MeshData:
 
 def rotation_matrix_xyz(roll_deg: float, pitch_deg: float, yaw_deg: float) -> np.ndarray:
     """(3, 3) float64 rotation R = Rz(yaw) @ Ry(pitch) @ Rx(roll) (Blender's XYZ Euler order)."""
-    rx, ry, rz = np.deg2rad([roll_deg, pitch_deg, yaw_deg])
-    cx, sx, cy, sy, cz, sz = np.cos(rx), np.sin(rx), np.cos(ry), np.sin(ry), np.cos(rz), np.sin(rz)
-    rot_x = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
-    rot_y = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-    rot_z = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
+    angles = np.deg2rad([roll_deg, pitch_deg, yaw_deg])
+    (cx, cy, cz), (sx, sy, sz) = np.cos(angles).tolist(), np.sin(angles).tolist()
+    rot_x = np.array([[1.0, 0.0, 0.0], [0.0, cx, -sx], [0.0, sx, cx]])
+    rot_y = np.array([[cy, 0.0, sy], [0.0, 1.0, 0.0], [-sy, 0.0, cy]])
+    rot_z = np.array([[cz, -sz, 0.0], [sz, cz, 0.0], [0.0, 0.0, 1.0]])
     return rot_z @ rot_y @ rot_x
 
 
@@ -175,6 +182,24 @@ def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
     return MeshData(vertices, *_BOX_TOPOLOGY, (material,))
 
 
+def boxes_mesh(size_m, centers_m: np.ndarray, material: str = "default") -> MeshData:
+    """N axis-aligned boxes of one size in one mesh: exactly `merge_meshes` of the N
+    `box_mesh(size_m, centers_m[i], material)`, built at once.
+
+    Args:
+        size_m: (length x, width y, height z) of every box, metres.
+        centers_m: (N, 3) box centres in the object frame, metres; N >= 1.
+        material: material slot name for every face.
+    """
+    centers = np.asarray(centers_m, dtype=np.float64).reshape(-1, 3)
+    count = len(centers)
+    unit = box_mesh(size_m).vertices_m  # centred at the origin: + 0.0 leaves it exact
+    loops, counts, slots = _BOX_TOPOLOGY
+    loops = (loops[None, :] + 8 * np.arange(count, dtype=np.int32)[:, None]).ravel()
+    return MeshData((unit[None, :, :] + centers[:, None, :]).reshape(-1, 3), loops, np.tile(counts, count),
+                    np.tile(slots, count), (material,))
+
+
 @lru_cache(maxsize=64)
 def _cylinder_topology(segments: int) -> tuple[np.ndarray, ...]:
     """(loops, counts, slots) of `cylinder_mesh`: bottom cap, top cap, then the side quads."""
@@ -189,20 +214,33 @@ def cylinder_mesh(radius_m: float, height_m: float, center_m=(0.0, 0.0, 0.0), ax
                   segments: int = 16, material: str = "default", top_radius_m: float | None = None) -> MeshData:
     """A closed cylinder (or truncated cone with `top_radius_m`) along `axis` ('x', 'y' or 'z')."""
     top = radius_m if top_radius_m is None else top_radius_m
+    ring = _unit_ring(segments)
+    half = height_m / 2
+    if axis not in _AXIS_COLUMNS:
+        raise ValueError(f"axis must be 'x', 'y' or 'z', got {axis!r}")
+    (cos, sin), along = _AXIS_COLUMNS[axis]  # the columns of the ring's cos and sin, and of the height
+    vertices = np.empty((2 * segments, 3))
+    vertices[:segments, cos] = ring[:, 0] * radius_m
+    vertices[:segments, sin] = ring[:, 1] * radius_m
+    vertices[segments:, cos] = ring[:, 0] * top
+    vertices[segments:, sin] = ring[:, 1] * top
+    vertices[:segments, along] = -half
+    vertices[segments:, along] = half
+    vertices += np.asarray(center_m, dtype=np.float64)
+    return MeshData(vertices, *_cylinder_topology(segments), (material,))
+
+
+_AXIS_COLUMNS = {"z": ((0, 1), 2), "x": ((1, 2), 0), "y": ((2, 0), 1)}
+"""Cylinder axis -> (columns of the ring's cos and sin, column of the height)."""
+
+
+@lru_cache(maxsize=64)
+def _unit_ring(segments: int) -> np.ndarray:
+    """(segments, 2) read-only (cos, sin) of `segments` angles evenly spaced from 0, counter-clockwise."""
     angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
     ring = np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    half = height_m / 2
-    bottom_ring = np.column_stack([ring * radius_m, np.full(segments, -half)])
-    top_ring = np.column_stack([ring * top, np.full(segments, half)])
-    vertices = np.concatenate([bottom_ring, top_ring], axis=0)
-    if axis == "x":
-        vertices = vertices[:, [2, 0, 1]]
-    elif axis == "y":
-        vertices = vertices[:, [1, 2, 0]]
-    elif axis != "z":
-        raise ValueError(f"axis must be 'x', 'y' or 'z', got {axis!r}")
-    vertices = vertices + np.asarray(center_m, dtype=np.float64)
-    return MeshData(vertices, *_cylinder_topology(segments), (material,))
+    ring.flags.writeable = False
+    return ring
 
 
 @lru_cache(maxsize=64)
@@ -326,28 +364,51 @@ def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10
     count = len(points)
     if count < 2 or radii.shape != (count, 2) or len(materials) != count - 1:
         raise ValueError(f"sweep_mesh: {count} points need ({count}, 2) radii and {count - 1} band materials")
-    steps = np.diff(points, axis=0)
-    steps /= np.linalg.norm(steps, axis=1, keepdims=True)
+    steps = points[1:] - points[:-1]
+    steps /= _norms(steps)
     tangents = np.concatenate([steps[:1], steps[:-1] + steps[1:], steps[-1:]])
-    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    tangents /= _norms(tangents)
     side = np.asarray(side_m, dtype=np.float64)
     across_side = side - tangents * (tangents @ side)[:, None]
-    across_side /= np.linalg.norm(across_side, axis=1, keepdims=True)
-    across = np.cross(across_side, tangents)
+    across_side /= _norms(across_side)
+    across = _cross(across_side, tangents)
     unit = _superellipse(segments, float(exponent))
-    rings = (points[:, None, :] + unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :])
-             + unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :]))
-    poles = np.array([points[0] - tangents[0] * 0.3 * radii[0].min(),
-                      points[-1] + tangents[-1] * 0.3 * radii[-1].min()])
-    vertices = np.concatenate([rings.reshape(-1, 3), poles])
+    vertices = np.empty((count * segments + 2, 3))
+    rings = vertices[:-2].reshape(count, segments, 3)
+    np.add(points[:, None, :], unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :]), out=rings)
+    rings += unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :])
+    ends = radii[[0, -1]].min(axis=1)
+    vertices[-2] = points[0] - tangents[0] * 0.3 * ends[0]
+    vertices[-1] = points[-1] + tangents[-1] * 0.3 * ends[1]
+    # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
+    # the band quads face outwards.
+    slots, face_slots = _sweep_slots(tuple(materials), segments)
+    return MeshData(vertices, *_sweep_topology(count, segments), face_slots, slots)
+
+
+@lru_cache(maxsize=256)
+def _sweep_slots(materials: tuple[str, ...], segments: int) -> tuple[tuple[str, ...], np.ndarray]:
+    """(slot names, (F,) read-only slot of every `sweep_mesh` polygon): band by band, then the
+    caps interleaved (start cap: the first band's slot, end cap: the last band's)."""
     slots = tuple(dict.fromkeys(materials))
     band_slots = np.array([slots.index(name) for name in materials], dtype=np.int32)
     caps = np.empty(2 * segments, dtype=np.int32)
     caps[0::2], caps[1::2] = band_slots[0], band_slots[-1]
-    # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
-    # the band quads face outwards.
-    face_slots = np.concatenate([np.repeat(band_slots, segments), caps])
-    return MeshData(vertices, *_sweep_topology(count, segments), face_slots, slots)
+    return slots, _frozen(np.concatenate([np.repeat(band_slots, segments), caps]))[0]
+
+
+def _norms(vectors: np.ndarray) -> np.ndarray:
+    """(N, 1) Euclidean norms of (N, 3) vectors, rounded as `np.linalg.norm(v, axis=1, keepdims=True)`."""
+    return np.sqrt(np.add.reduce(vectors * vectors, axis=1, keepdims=True))
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 3) row-wise cross products of (N, 3) arrays, rounded as `np.cross` (which is slower)."""
+    out = np.empty_like(a)
+    out[:, 0] = a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1]
+    out[:, 1] = a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2]
+    out[:, 2] = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    return out
 
 
 @lru_cache(maxsize=64)

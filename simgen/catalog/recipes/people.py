@@ -57,8 +57,9 @@ def _arm_joints(body: Body, shoulder_m: np.ndarray, shoulder_deg: float,
     return elbow, elbow + body.forearm_length_m * segment_direction(shoulder_deg + elbow_deg)
 
 
-def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[MeshData, dict[str, np.ndarray]]:
-    """The posed mesh and its joints (names like 'left_knee'), before grounding; hips at x = 0."""
+def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """The posed mesh's parts (merged in this order) and its joints (names like 'left_knee'),
+    before grounding; hips at x = 0."""
     hip = np.array([0.0, 0.0, body.shoe_height_m + body.leg_length_m])
     lean = pose.torso_lean_deg
     neck_base = shoulder_center(body, hip, lean)
@@ -76,7 +77,7 @@ def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[MeshData, di
                   hand_part(body, wrist, pose.shoulder_deg[index] + pose.elbow_deg[index])]
         joints.update({f"{name}_hip": hip_joint, f"{name}_knee": knee, f"{name}_ankle": ankle,
                        f"{name}_shoulder": shoulder_joint, f"{name}_elbow": elbow, f"{name}_wrist": wrist})
-    return merge_meshes(parts), joints
+    return parts, joints
 
 
 def _grounded(mesh: MeshData, joints: dict[str, np.ndarray]) -> tuple[MeshData, dict[str, np.ndarray]]:
@@ -114,10 +115,11 @@ def _posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, 
     outfit = Outfit.of(params["bottom_style"], params["coat"], params["sleeves"], params["hair_style"], params["bag"])
     nominal = Body.of(height, shoulders)
     pose = gait_pose(params["speed_m_s"], params["gait_phase"], nominal.shoe_height_m + nominal.leg_length_m)
-    probe, _ = _grounded(*_pose_body(nominal, pose, outfit))
-    stature = height * height / float(probe.vertices_m[:, 2].max())
+    probe = np.concatenate([part.vertices_m[:, 2] for part in _pose_body(nominal, pose, outfit)[0]])
+    stature = height * height / float((probe - probe.min()).max())  # the grounded probe's top
     body = Body.of(stature, shoulders, proportions_stature_m=height)
-    return (*_grounded(*_pose_body(body, pose, outfit)), body)
+    parts, joints = _pose_body(body, pose, outfit)
+    return (*_grounded(merge_meshes(parts), joints), body)
 
 
 def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray]]:

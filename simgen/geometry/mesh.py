@@ -377,9 +377,10 @@ def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10
     rings = vertices[:-2].reshape(count, segments, 3)
     np.add(points[:, None, :], unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :]), out=rings)
     rings += unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :])
-    ends = radii[[0, -1]].min(axis=1)
-    vertices[-2] = points[0] - tangents[0] * 0.3 * ends[0]
-    vertices[-1] = points[-1] + tangents[-1] * 0.3 * ends[1]
+    end_radii = radii[_ENDS]
+    reach = tangents[_ENDS] * 0.3 * np.minimum(end_radii[:, :1], end_radii[:, 1:])  # poles beyond the end rings
+    np.subtract(points[0], reach[0], out=vertices[-2])
+    np.add(points[-1], reach[1], out=vertices[-1])
     # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
     # the band quads face outwards.
     slots, face_slots = _sweep_slots(tuple(materials), segments)
@@ -402,12 +403,15 @@ def _norms(vectors: np.ndarray) -> np.ndarray:
     return np.sqrt(np.add.reduce(vectors * vectors, axis=1, keepdims=True))
 
 
+_NEXT, _AFTER = np.array([1, 2, 0]), np.array([2, 0, 1])
+_ENDS = np.array([0, -1])
+
+
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, 3) row-wise cross products of (N, 3) arrays, rounded as `np.cross` (which is slower)."""
-    out = np.empty_like(a)
-    out[:, 0] = a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1]
-    out[:, 1] = a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2]
-    out[:, 2] = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    """(N, 3) row-wise cross products of (N, 3) arrays, rounded as `np.cross` (which is slower):
+    component i is a[i+1] b[i+2] - a[i+2] b[i+1]."""
+    out = a[:, _NEXT] * b[:, _AFTER]
+    out -= a[:, _AFTER] * b[:, _NEXT]
     return out
 
 

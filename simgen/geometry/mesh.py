@@ -55,7 +55,7 @@ class MeshData:
             raise ValueError(f"vertices_m must be (V, 3), got {self.vertices_m.shape}")
         for name, value in (("loop_vertices", self.loop_vertices), ("loop_counts", self.loop_counts),
                             ("face_slots", self.face_slots)):
-            if type(value) is not np.ndarray or value.dtype != _INDEX or value.ndim != 1:
+            if type(value) is not np.ndarray or value.dtype is not _INDEX or value.ndim != 1:
                 object.__setattr__(self, name, np.asarray(value, dtype=np.int32).reshape(-1))
         if len(self.loop_counts) != len(self.face_slots):
             raise ValueError("loop_counts and face_slots differ in length")
@@ -108,19 +108,23 @@ def merge_meshes(parts: list[MeshData]) -> MeshData:
     """Concatenate meshes into one, polygons in part order; material slots with the same name are
     shared, in order of first appearance."""
     materials: dict[str, int] = {}
-    slots, offsets, loop_lengths = [], [0], []
+    slot_maps: list[int] = []  # every part's local slot -> merged slot, part after part
+    map_starts, vertex_offsets, loop_lengths, face_counts = [], [], [], []
+    vertex_count = 0
     for part in parts:
-        slot_map = [materials.setdefault(name, len(materials)) for name in part.materials]
-        if slot_map == list(range(len(slot_map))):
-            slots.append(part.face_slots)  # its slots keep their indices
-        else:
-            slots.append(np.array(slot_map, dtype=np.int32)[part.face_slots])
-        offsets.append(offsets[-1] + len(part.vertices_m))
+        map_starts.append(len(slot_maps))
+        slot_maps.extend([materials.setdefault(name, len(materials)) for name in part.materials])
+        vertex_offsets.append(vertex_count)
+        vertex_count += len(part.vertices_m)
         loop_lengths.append(len(part.loop_vertices))
+        face_counts.append(len(part.face_slots))
     loops = np.concatenate([part.loop_vertices for part in parts])
-    loops += np.repeat(np.array(offsets[:-1], dtype=np.int32), loop_lengths)
+    loops += np.repeat(np.array(vertex_offsets, dtype=np.int32), loop_lengths)
+    local_slots = np.concatenate([part.face_slots for part in parts])
+    local_slots += np.repeat(np.array(map_starts, dtype=np.int32), face_counts)
     return MeshData(np.concatenate([part.vertices_m for part in parts]), loops,
-                    np.concatenate([part.loop_counts for part in parts]), np.concatenate(slots), tuple(materials))
+                    np.concatenate([part.loop_counts for part in parts]),
+                    np.array(slot_maps, dtype=np.int32)[local_slots], tuple(materials))
 
 
 def transform_mesh(mesh: MeshData, translation_m=(0.0, 0.0, 0.0), yaw_deg: float = 0.0,
@@ -159,6 +163,8 @@ def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
+_BOX_SIGNS = np.array([[[-1, -1, -1], [1, -1, -1], [1, 1, -1], [-1, 1, -1]],
+                       [[-1, -1, 1], [1, -1, 1], [1, 1, 1], [-1, 1, 1]]], dtype=np.float64)
 _BOX_TOPOLOGY = _frozen(np.array([0, 3, 2, 1, 4, 5, 6, 7, 0, 1, 5, 4, 1, 2, 6, 5, 2, 3, 7, 6, 3, 0, 4, 7]),
                         np.full(6, 4), np.zeros(6))
 
@@ -175,10 +181,10 @@ def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
     """
     sx, sy, sz = (float(v) / 2 for v in size_m)
     tx, ty = top_scale
-    vertices = np.array([
-        [-sx, -sy, -sz], [sx, -sy, -sz], [sx, sy, -sz], [-sx, sy, -sz],
-        [-sx * tx, -sy * ty, sz], [sx * tx, -sy * ty, sz], [sx * tx, sy * ty, sz], [-sx * tx, sy * ty, sz],
-    ]) + np.asarray(center_m, dtype=np.float64)
+    # corners (+-sx, +-sy, -sz) then (+-sx tx, +-sy ty, sz): a sign times a half extent is exact
+    vertices = _BOX_SIGNS * np.array([sx, sy, sz, sx * tx, sy * ty, sz]).reshape(2, 1, 3)
+    vertices = vertices.reshape(8, 3)
+    vertices += np.asarray(center_m, dtype=np.float64)
     return MeshData(vertices, *_BOX_TOPOLOGY, (material,))
 
 
@@ -216,22 +222,21 @@ def cylinder_mesh(radius_m: float, height_m: float, center_m=(0.0, 0.0, 0.0), ax
     top = radius_m if top_radius_m is None else top_radius_m
     ring = _unit_ring(segments)
     half = height_m / 2
-    if axis not in _AXIS_COLUMNS:
+    if axis not in ("x", "y", "z"):
         raise ValueError(f"axis must be 'x', 'y' or 'z', got {axis!r}")
-    (cos, sin), along = _AXIS_COLUMNS[axis]  # the columns of the ring's cos and sin, and of the height
     vertices = np.empty((2 * segments, 3))
-    vertices[:segments, cos] = ring[:, 0] * radius_m
-    vertices[:segments, sin] = ring[:, 1] * radius_m
-    vertices[segments:, cos] = ring[:, 0] * top
-    vertices[segments:, sin] = ring[:, 1] * top
-    vertices[:segments, along] = -half
-    vertices[segments:, along] = half
+    np.multiply(ring, radius_m, out=vertices[:segments, :2])
+    np.multiply(ring, top, out=vertices[segments:, :2])
+    vertices[:segments, 2] = -half
+    vertices[segments:, 2] = half
+    if axis != "z":
+        vertices = vertices[:, _AXIS_COLUMNS[axis]]
     vertices += np.asarray(center_m, dtype=np.float64)
     return MeshData(vertices, *_cylinder_topology(segments), (material,))
 
 
-_AXIS_COLUMNS = {"z": ((0, 1), 2), "x": ((1, 2), 0), "y": ((2, 0), 1)}
-"""Cylinder axis -> (columns of the ring's cos and sin, column of the height)."""
+_AXIS_COLUMNS = {"x": [2, 0, 1], "y": [1, 2, 0]}
+"""Cylinder axis -> the columns of a z-axis cylinder that become x, y, z."""
 
 
 @lru_cache(maxsize=64)

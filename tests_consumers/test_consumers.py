@@ -114,6 +114,22 @@ def test_ultralytics_trains_one_epoch_on_real_splits(dataset, tmp_path, monkeypa
     assert np.isfinite(float(trainer.metrics["metrics/mAP50-95(B)"]))
 
 
+def test_ultralytics_trains_pose_one_epoch_on_the_pose_export(dataset, tmp_path, monkeypatch):
+    monkeypatch.setenv("YOLO_OFFLINE", "1")
+    from ultralytics import YOLO
+
+    out = tmp_path / "pose"
+    result = simgen("export", "yolo", str(dataset), "--out", str(out), "--task", "pose", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    model = YOLO("yolov8n-pose.yaml")  # from scratch: no weights to download
+    model.train(data=str(out / "data.yaml"), epochs=1, imgsz=160, batch=4, device="cpu", workers=0, amp=False,
+                plots=False, pretrained=False, project=str(tmp_path / "runs"), name="p", exist_ok=True, verbose=False)
+    trainer = model.trainer
+    labels = trainer.train_loader.dataset.labels
+    assert labels and all(label["keypoints"].shape[1:] == (17, 3) for label in labels if len(label["cls"]))
+    assert np.isfinite(float(trainer.metrics["metrics/mAP50-95(P)"]))
+
+
 def test_example_trains_both_detectors_and_prints_ap(dataset, tmp_path):
     result = subprocess.run([sys.executable, str(REPO / "examples" / "train_detectors.py"), str(dataset), "--epochs",
                              "1"], cwd=tmp_path, capture_output=True, text=True, timeout=1200,

@@ -1,8 +1,8 @@
 """`simgen export FORMAT DATASET`: convert a finished dataset for other trainers, without re-rendering.
 
 Formats:
-    yolo   Ultralytics layout (images/, labels/, data.yaml); --task detect (boxes, default) or
-           segment (polygons)
+    yolo   Ultralytics layout (images/, labels/, data.yaml); --task detect (boxes, default),
+           segment (polygons) or pose (boxes + 17 COCO keypoints of pedestrians and cyclists)
     kitti  KITTI object layout (image_2/, label_2/, calib/, ImageSets/<split>.txt) with
            truncation, occlusion levels and 3D boxes, in KITTI's rectified camera frame
     coco-layout  annotations/instances_<split>.json + images/<split>/ (datumaro, CVAT,
@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("format", choices=("yolo", "kitti", "coco-layout"))
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--out", type=Path, help="output folder (default DATASET/export/FORMAT)")
-    parser.add_argument("--task", choices=TASKS, default="detect", help="yolo only: detect (default) or segment")
+    parser.add_argument("--task", choices=TASKS, default="detect", help="yolo only: detect (default), segment or pose")
     args = parser.parse_args(argv)
     out = args.out or args.dataset / "export" / args.format
     if args.format == "yolo":

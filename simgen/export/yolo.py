@@ -1,20 +1,29 @@
-"""Ultralytics YOLO export of a finished dataset (detection or segmentation), from the COCO file.
+"""Ultralytics YOLO export of a finished dataset (detection, segmentation or pose), from the COCO file.
 
-Layout (https://docs.ultralytics.com/datasets/detect/ and /datasets/segment/)::
+Layout (https://docs.ultralytics.com/datasets/detect/, /datasets/segment/, /datasets/pose/)::
 
     OUT/images/<split>/NNNNNN.png   the rendered images (copied), split = the image's split
                                     (train, val, test: `simgen.sampling.split`)
     OUT/labels/<split>/NNNNNN.txt   one line per instance; empty file for an image without any
-    OUT/data.yaml                   train, val, test folders, names {class index: name}
+    OUT/data.yaml                   train, val, test folders, names {class index: name};
+                                    for pose also kpt_shape [17, 3] and flip_idx
 
 data.yaml has no `path`: Ultralytics then resolves the folders against data.yaml's own
 folder, so the export can be moved or copied anywhere. A split without images is left out of
 data.yaml; a dataset assembled before splits existed has only train, and val names it too.
 
-Detection lines are `class cx cy w h`, segmentation lines `class x1 y1 x2 y2 ...`, every
-coordinate normalised by the image width/height to [0, 1], with pixel-edge coordinates (the
-COCO box [x, y, w, h] gives cx = (x + w/2) / W). Class indices are 0-based in COCO category
-id order. Ignore regions (`iscrowd=1`) have no YOLO equivalent and are left out.
+Detection lines are `class cx cy w h`, segmentation lines `class x1 y1 x2 y2 ...`, pose lines
+`class cx cy w h x1 y1 v1 ... x17 y17 v17`, every coordinate normalised by the image
+width/height to [0, 1], with pixel-edge coordinates (the COCO box [x, y, w, h] gives
+cx = (x + w/2) / W; keypoints are in the same convention). Class indices are 0-based in COCO
+category id order. Ignore regions (`iscrowd=1`) have no YOLO equivalent and are left out.
+
+Pose exports only the keypoint categories (`contract.KEYPOINT_CATEGORIES`: one pose head shares
+one keypoint layout); their class indices are 0-based in category id order among them, and the
+other objects are not labelled (an image without a person gets an empty label file, a
+background image). Visibility keeps COCO's flags (0 not labelled, 1 occluded, 2 visible), as
+Ultralytics' own COCO converter does; a keypoint with v = 0 is written as `0 0 0`. `flip_idx`
+pairs each `left_*` keypoint with its `right_*` twin (for horizontal-flip augmentation).
 
 Segment polygons trace the mask's outer boundary (OpenCV contours of the mask upsampled 4x,
 within 1/8 px of the pixel edges, so a one-pixel object still gets a 4-corner polygon); a mask
@@ -31,20 +40,32 @@ import cv2
 import numpy as np
 import yaml
 
-from simgen.contract import SPLIT_ORDER
+from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES, SPLIT_ORDER
 from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
+from simgen.errors import DatasetError
 from simgen.export import plan_copies
 from simgen.writers.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
-TASKS = ("detect", "segment")
+TASKS = ("detect", "segment", "pose")
 UPSAMPLE = 4
 
 
-def class_indices(view: DatasetView) -> dict[int, int]:
-    """COCO category id -> 0-based YOLO class index (ids in increasing order)."""
-    return {cid: index for index, cid in enumerate(sorted(view.category_names))}
+def class_indices(view: DatasetView, task: str = "detect") -> dict[int, int]:
+    """COCO category id -> 0-based YOLO class index (ids in increasing order); for `pose`, only
+    the keypoint categories (`contract.KEYPOINT_CATEGORIES`)."""
+    ids = sorted(cid for cid, name in view.category_names.items() if task != "pose" or name in KEYPOINT_CATEGORIES)
+    return {cid: index for index, cid in enumerate(ids)}
+
+
+def flip_index() -> list[int]:
+    """For each keypoint (KEYPOINT_NAMES order), the index of its mirror image: `left_x` <->
+    `right_x`, the others themselves."""
+    def mirror(name: str) -> str:
+        side, _, part = name.partition("_")
+        return {"left": "right_", "right": "left_"}[side] + part if side in ("left", "right") and part else name
+    return [KEYPOINT_NAMES.index(mirror(name)) for name in KEYPOINT_NAMES]
 
 
 def detection_line(class_index: int, bbox_xywh: list[float], width_px: int, height_px: int) -> str:
@@ -80,11 +101,41 @@ def mask_polygon_px(mask: np.ndarray) -> np.ndarray:
     return joined
 
 
+def pose_line(class_index: int, bbox_xywh: list[float], keypoints: list[float], width_px: int,
+              height_px: int) -> str:
+    """`class cx cy w h x1 y1 v1 ...`, normalised, from a COCO box and its 17 keypoint triplets
+    (pixel-edge x, y; v in {0, 1, 2}); a v = 0 keypoint is written `0 0 0`."""
+    values = []
+    for x, y, v in np.asarray(keypoints, dtype=np.float64).reshape(-1, 3):
+        values.extend((x / width_px, y / height_px, v) if v > 0 else (0.0, 0.0, 0.0))
+    coords = " ".join(f"{v:.6f}" if i % 3 != 2 else str(int(v)) for i, v in enumerate(values))
+    return f"{detection_line(class_index, bbox_xywh, width_px, height_px)} {coords}"
+
+
+def _keypoints_of(ann: dict, image: dict) -> list[float]:
+    keypoints = ann.get("keypoints")
+    if not isinstance(keypoints, list) or len(keypoints) != 3 * len(KEYPOINT_NAMES):
+        raise DatasetError(f"annotation {ann.get('id')} of image {image.get('file_name')!r} has no "
+                           f"{len(KEYPOINT_NAMES)} keypoint triplets; `--task pose` needs a dataset rendered with "
+                           "keypoints (simgen 0.9 or later)")
+    return keypoints
+
+
 def segment_line(class_index: int, segmentation: dict, width_px: int, height_px: int) -> str:
     """`class x1 y1 x2 y2 ...`, normalised, from a COCO RLE."""
     polygon = mask_polygon_px(decode_segmentation(segmentation))
     normalised = np.clip(polygon / np.array([width_px, height_px]), 0.0, 1.0)
     return f"{class_index} " + " ".join(f"{v:.6f}" for v in normalised.reshape(-1))
+
+
+def label_line(task: str, class_index: int, ann: dict, image: dict) -> str:
+    """The label line of one annotation for `task` (detect, segment or pose)."""
+    width, height = image["width"], image["height"]
+    if task == "detect":
+        return detection_line(class_index, ann["bbox"], width, height)
+    if task == "pose":
+        return pose_line(class_index, ann["bbox"], _keypoints_of(ann, image), width, height)
+    return segment_line(class_index, ann["segmentation"], width, height)
 
 
 def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
@@ -99,7 +150,15 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
         raise ValueError(f"task {task!r}; allowed: {', '.join(TASKS)}")
     view = load_dataset(dataset)
     out_dir = Path(out_dir)
-    classes = class_indices(view)
+    classes = class_indices(view, task)
+    if not classes:
+        raise DatasetError(f"{dataset}: no category with keypoints ({', '.join(KEYPOINT_CATEGORIES)}) to export "
+                           "with --task pose")
+    if task == "pose":  # check every annotation before anything is written
+        for image in view.images:
+            for ann in view.annotations_of(image["id"]):
+                if not ann.get("iscrowd", 0) and ann["category_id"] in classes:
+                    _keypoints_of(ann, image)
     used = set()
     for image, source, stem in plan_copies(view, lambda source: source.stem):
         split = view.split_of(image["id"])
@@ -107,18 +166,11 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
         target = out_dir / "images" / split / f"{stem}{source.suffix}"
         target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(target, source.read_bytes())
-        lines = []
-        for ann in view.annotations_of(image["id"]):
-            if ann.get("iscrowd", 0):
-                continue
-            index = classes[ann["category_id"]]
-            if task == "detect":
-                lines.append(detection_line(index, ann["bbox"], image["width"], image["height"]))
-            else:
-                lines.append(segment_line(index, ann["segmentation"], image["width"], image["height"]))
+        lines = [label_line(task, classes[ann["category_id"]], ann, image) for ann in view.annotations_of(image["id"])
+                 if not ann.get("iscrowd", 0) and ann["category_id"] in classes]
         label = out_dir / "labels" / split / f"{stem}.txt"
         write_bytes_atomic(label, "".join(f"{line}\n" for line in lines).encode("ascii"))
-    names = {classes[cid]: name for cid, name in view.category_names.items()}
+    names = {classes[cid]: name for cid, name in view.category_names.items() if cid in classes}
     data_yaml = out_dir / "data.yaml"
     write_bytes_atomic(data_yaml, data_yaml_text(used, dict(sorted(names.items())), task).encode("utf-8"))
     log.info("YOLO %s export of %d images written to %s", task, len(view.images), out_dir)
@@ -135,4 +187,5 @@ def data_yaml_text(splits: set[str], names: dict[int, str], task: str) -> str:
     data = {"train": folders["train"], "val": folders["val"]} | ({"test": folders["test"]} if "test" in folders else {})
     header = (f"# simgen YOLO {task} export. No `path` key: Ultralytics resolves train/val/test against this\n"
               "# file's folder, so the export can be moved. Class indices = COCO category ids in increasing order.\n")
-    return header + yaml.safe_dump(data | {"names": names}, sort_keys=False)
+    pose = {"kpt_shape": [len(KEYPOINT_NAMES), 3], "flip_idx": flip_index()} if task == "pose" else {}
+    return header + yaml.safe_dump(data | pose | {"names": names}, sort_keys=False)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 
 import cv2
 import numpy as np
 import pytest
 import yaml
 
+from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES
 from simgen.dataset.view import decode_segmentation
 from tests.e2e.kitti_devkit import kitti_corners
 from tests.e2e.tiny import render_tiny, run_simgen
@@ -104,6 +106,50 @@ def test_yolo_segment_polygons_trace_the_masks(dataset, coco, tmp_path):
                 assert all(inside)
                 checked += 1
     assert checked >= 3
+
+
+def test_yolo_pose_lines_carry_the_coco_keypoints_of_people(dataset, coco, tmp_path):
+    out = _export(dataset, tmp_path, "yolo", "--task", "pose")
+    data = yaml.safe_load((out / "data.yaml").read_text())
+    people = sorted((c for c in coco["categories"] if c["name"] in KEYPOINT_CATEGORIES), key=lambda c: c["id"])
+    assert data["names"] == {i: c["name"] for i, c in enumerate(people)}
+    assert data["kpt_shape"] == [17, 3] and "path" not in data
+    flip = data["flip_idx"]
+    assert [flip[flip[i]] for i in range(17)] == list(range(17))  # an involution
+    assert [KEYPOINT_NAMES[flip[i]] for i in (0, 1, 5, 16)] == ["nose", "right_eye", "right_shoulder", "left_ankle"]
+    classes = {c["id"]: i for i, c in enumerate(people)}
+    visible = 0
+    for image in coco["images"]:
+        W, H = image["width"], image["height"]
+        anns = [a for a in _by_image(coco)[image["id"]] if a["category_id"] in classes and not a["iscrowd"]]
+        lines = _yolo_file(out, "labels", image["id"], ".txt").read_text().splitlines()
+        assert len(lines) == len(anns)
+        for line, ann in zip(lines, anns, strict=True):
+            fields = line.split()
+            assert len(fields) == 5 + 51 and int(fields[0]) == classes[ann["category_id"]]
+            cx, cy, w, h = (float(v) for v in fields[1:5])
+            assert np.allclose([(cx - w / 2) * W, (cy - h / 2) * H, w * W, h * H], ann["bbox"], atol=1e-3)
+            points = np.array([float(v) for v in fields[5:]]).reshape(17, 3)
+            truth = np.array(ann["keypoints"], dtype=float).reshape(17, 3)
+            assert (points[:, 2] == truth[:, 2]).all()
+            shown = truth[:, 2] > 0
+            assert np.allclose(points[shown, :2] * [W, H], truth[shown, :2], atol=1e-4)
+            assert (points[~shown] == 0).all()
+            visible += int((truth[:, 2] == 2).sum())
+    assert visible > 0, "the tiny dataset has no visible keypoint to check"
+
+
+def test_yolo_pose_refuses_a_dataset_without_keypoints_before_writing(dataset, tmp_path):
+    copy = tmp_path / "old"
+    shutil.copytree(dataset, copy)
+    coco = json.loads((copy / "annotations.json").read_text())
+    for ann in coco["annotations"]:
+        ann.pop("keypoints", None)
+    (copy / "annotations.json").write_text(json.dumps(coco))
+    out = tmp_path / "out"
+    result = run_simgen("export", "yolo", str(copy), "--out", str(out), "--task", "pose", cwd=tmp_path)
+    assert result.returncode == 2 and "keypoint" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 def test_kitti_labels_fields_boxes_and_3d(dataset, coco, tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -209,11 +210,16 @@ def _rider(body: Body, rig: BicycleRig) -> tuple[list[MeshData], dict[str, np.nd
 def _rider_top_per_stature(proportions_stature_m: float) -> float:
     """Height of the rider's top above the saddle per metre of stature, for fixed proportions
     (the geometry is then linear in the stature)."""
-    unit = Body.of(1.0, 0.26, proportions_stature_m)
+    return _unit_rider_top(Body.of(1.0, 0.26, proportions_stature_m))
+
+
+@lru_cache(maxsize=256)
+def _unit_rider_top(unit: Body) -> float:
+    """`_rider_top_per_stature` of a body of stature 1 m (cached: all adults share one body)."""
     hip = np.array([0.0, 0.0, 0.03])
     neck_base = shoulder_center(unit, hip, _CYCLIST_LEAN_DEG)
     head = head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG, _RIDER_OUTFIT.hair)
-    return float(merge_meshes(head).vertices_m[:, 2].max())
+    return max(float(part.vertices_m[:, 2].max()) for part in head)
 
 
 def _rider_stature_m(height_m: float) -> tuple[float, float]:

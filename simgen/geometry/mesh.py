@@ -321,12 +321,16 @@ def triangle_indices(mesh: MeshData) -> np.ndarray:
     """(T, 3) int64 vertex indices: each polygon split into a fan of triangles from its first
     corner, polygon after polygon (exact for the convex polygons the recipes build;
     tests/unit checks that every recipe's faces are)."""
-    fans = mesh.loop_counts.astype(np.int64) - 2
-    starts = np.repeat(mesh.loop_starts.astype(np.int64), fans)
-    # corner k of triangle t in its polygon's fan: 0, then t - (first triangle of the polygon) + 1, + 2
-    step = np.arange(len(starts), dtype=np.int64) - np.repeat(np.cumsum(fans) - fans, fans) + 1
-    loops = mesh.loop_vertices.astype(np.int64)
-    return np.stack([loops[starts], loops[starts + step], loops[starts + step + 1]], axis=1).reshape(-1, 3)
+    fans = mesh.loop_counts - 2
+    first_corner = mesh.loop_starts
+    # triangle t of a polygon whose fan starts at triangle t0 uses its corners 0, t - t0 + 1, t - t0 + 2
+    second_corner = np.arange(int(fans.sum()), dtype=np.int32)
+    second_corner += np.repeat(first_corner - (np.cumsum(fans) - fans) + 1, fans)
+    triangles = np.empty((len(second_corner), 3), dtype=np.int64)
+    triangles[:, 0] = mesh.loop_vertices[np.repeat(first_corner, fans)]
+    triangles[:, 1] = mesh.loop_vertices[second_corner]
+    triangles[:, 2] = mesh.loop_vertices[second_corner + 1]
+    return triangles
 
 
 @lru_cache(maxsize=128)

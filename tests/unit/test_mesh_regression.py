@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from simgen.catalog.recipes import RECIPES
-from simgen.geometry.mesh import MeshData
+from simgen.geometry.mesh import MeshData, triangle_indices
 from tests.unit.recipe_mesh_hashes import DATA_PATH, mesh_hash
 
 RECORDED: dict[str, list[list]] = json.loads(DATA_PATH.read_text())
@@ -49,3 +49,12 @@ def _check_valid(mesh: MeshData) -> None:
 def test_recipe_meshes_are_valid_by_construction(name: str) -> None:
     for params, _ in RECORDED[name]:
         _check_valid(RECIPES[name].build_mesh(params))
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED))
+def test_triangle_fans_fan_every_polygon_from_its_first_corner(name: str) -> None:
+    mesh = RECIPES[name].build_mesh(RECORDED[name][1][0])
+    expected = [(face[0], face[i], face[i + 1]) for face in mesh.faces for i in range(1, len(face) - 1)]
+    triangles = triangle_indices(mesh)
+    assert triangles.dtype == np.int64
+    assert triangles.tolist() == [list(t) for t in expected]

@@ -37,8 +37,8 @@ from omegaconf import DictConfig, OmegaConf
 from simgen.config.compose import compose_dictconfig, register_configs, to_plain
 from simgen.config.load import load_config
 from simgen.config.overrides import rewrite_overrides, sweep_variants
+from simgen.contract import launcher_state_dir, shard_count, shard_range
 from simgen.dataset.preemption import EXIT_INTERRUPTED, EXIT_PREEMPTED
-from simgen.dataset.shards import launcher_state_dir, shard_count, shard_range
 from simgen.errors import OutputError, ShardPreempted, SimgenError
 
 log = logging.getLogger("simgen")
@@ -183,11 +183,10 @@ def preflight(argv: list[str]) -> list[str]:
             config = load_config(to_plain(composed))
             if multirun and index == 0:  # what each job checks first, checked once before any job starts
                 from simgen.blender import import_asset_mesh
-                from simgen.catalog.entries import load_catalog
+                from simgen.catalog.entries import run_catalog
                 from simgen.sampling.frame import check_categories
 
-                catalog = load_catalog(extra=Path(config.catalog) if config.catalog else None,
-                                       import_mesh=import_asset_mesh)
+                catalog = run_catalog(config, import_mesh=import_asset_mesh)
                 check_categories(config, catalog)
     replaced = dict(zip(args.overrides, rewritten, strict=True))
     return [replaced.get(a, a) for a in argv]

@@ -88,6 +88,12 @@ Conventions:
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
 DEPTH_PNG_SCALE = 256.0
 """depth/NNNNNN.png stores round(depth_m * 256) as uint16 (KITTI); max 255.99 m."""
 
@@ -130,6 +136,9 @@ SPLIT_ORDER = ("train", "val", "test")
 CARD_FILE = "DATASET.md"
 MANIFEST_FILE = "manifest.jsonl"
 RUN_FILE = "run.json"
+PROVENANCE_UNKNOWN = "unknown"
+"""What a provenance field holds when its value cannot be known: the git commit outside a git
+checkout, a Blender version or device that a frame record does not carry."""
 QA_DIR = "qa"
 """Default home of derived files: qa/preview/, qa/report.html, qa/validate.json (cleared on overwrite)."""
 SHARDS_DIR = "shards"
@@ -182,7 +191,16 @@ def panoptic_png_path(frame_index: int) -> str:
     return f"{PANOPTIC_DIR}/{frame_stem(frame_index)}.png"
 
 
-FILES_WRITTEN_BY_THE_NEXT_FRAME = ("flow_fwd", "flow_fwd_status")
+FLOW_DIRECTIONS = ("fwd", "bwd")
+"""Optical flow to the next frame of the sequence ('fwd') and to the previous one ('bwd')."""
+
+
+def flow_key(direction: str, status: bool = False) -> str:
+    """The frame record `files` key of a flow ('flow_fwd') or of its status map ('flow_fwd_status')."""
+    return f"flow_{direction}_status" if status else f"flow_{direction}"
+
+
+FILES_WRITTEN_BY_THE_NEXT_FRAME = (flow_key("fwd"), flow_key("fwd", status=True))
 """Keys of a frame record's `files` whose file the next frame of its sequence writes (the
 forward flow needs both frames), so the record carries no `files_sha256` entry for them."""
 
@@ -197,9 +215,56 @@ def flow_status_path(frame_index: int, direction: str) -> str:
     return f"{FLOW_DIR}/{frame_stem(frame_index)}_{direction}_status.png"
 
 
+FRAME_FILES: dict[str, Callable[[int], str]] = {
+    "image": image_path, "depth_png": depth_png_path, "depth_npy": depth_npy_path,
+    "instance_map": instance_map_path, "semantic_map": semantic_map_path, "panoptic_map": panoptic_png_path,
+    **{flow_key(way): functools.partial(flow_path, direction=way) for way in FLOW_DIRECTIONS},
+    **{flow_key(way, status=True): functools.partial(flow_status_path, direction=way) for way in FLOW_DIRECTIONS},
+}
+"""The files a frame record's `files` may name: key -> the one dataset-relative path of frame i's
+file. Writers name their files through it, `simgen merge` and `simgen validate` check records
+against it."""
+
+
 def shard_dir(shard: int) -> str:
     """'shards/shard_00003' for shard 3."""
     return f"{SHARDS_DIR}/shard_{shard:0{SHARD_DIGITS}d}"
+
+
+def shard_count(frames: int, frames_per_shard: int) -> int:
+    """Number of shards; 1 when frames_per_shard is 0 (no sweep)."""
+    return -(-frames // frames_per_shard) if frames_per_shard else 1
+
+
+def shard_range(shard: int, frames: int, frames_per_shard: int) -> range:
+    """Global frame indices of `shard` (all frames when frames_per_shard is 0)."""
+    if not frames_per_shard:
+        return range(frames)
+    start = shard * frames_per_shard
+    return range(start, min(start + frames_per_shard, frames))
+
+
+def shard_of(frame_index: int, frames_per_shard: int) -> int:
+    """The shard holding global frame `frame_index` (0 when frames_per_shard is 0)."""
+    return frame_index // frames_per_shard if frames_per_shard else 0
+
+
+STATE_DIR_ENV = "SIMGEN_STATE_DIR"
+
+
+def launcher_state_dir(output_dir: str) -> str:
+    """This user's directory for the launcher state of sweeps into `output_dir`.
+
+    `$SIMGEN_STATE_DIR`, else `$XDG_STATE_HOME/simgen`, else `~/.local/state/simgen`, then
+    `launcher/<name>-<sha256 of the absolute output.dir, 12 hex>`: submitit's job pickles
+    (which a job unpickles, so whoever can replace them runs code as you) stay out of a shared
+    dataset directory. On a cluster it must be visible to the compute nodes (a home directory is).
+    """
+    base = os.environ.get(STATE_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"), "simgen")
+    absolute = os.path.abspath(output_dir)
+    digest = hashlib.sha256(absolute.encode("utf-8")).hexdigest()[:12]
+    return os.path.join(base, "launcher", f"{Path(absolute).name or 'root'}-{digest}")
 
 
 KEYPOINT_NAMES = (

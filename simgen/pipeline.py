@@ -31,7 +31,7 @@ from typing import Any
 
 from simgen import contract
 from simgen.blender import import_asset_mesh, make_cycles_renderer
-from simgen.catalog.entries import Catalog, load_catalog
+from simgen.catalog.entries import Catalog, run_catalog
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
@@ -42,7 +42,6 @@ from simgen.dataset.preemption import PreemptionGuard
 from simgen.dataset.shards import (
     process_environment,
     read_shard_manifest,
-    shard_range,
     write_shard_manifest,
     write_shard_state,
 )
@@ -127,7 +126,7 @@ def render_dataset(cfg: SimgenConfig, renderer_factory: Callable[[RenderConfig],
         SimgenError: any input problem, before the first render.
         ShardPreempted: a stop signal arrived; the frames committed so far are kept.
     """
-    catalog = catalog or load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    catalog = catalog or run_catalog(cfg, import_mesh=import_asset_mesh)
     check_categories(cfg, catalog)
     dataset_splits(cfg)  # bad fractions fail before the first render
     plain = config_to_plain(cfg)
@@ -195,7 +194,7 @@ def render_share(cfg: SimgenConfig, worker: int, workers: int,
     """Worker `worker` of `workers` render processes (`simgen.render.workers`): render the run's
     uncommitted frames of its share (`worker_share`) into the opened output.dir. Returns the
     number of frames rendered."""
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    catalog = run_catalog(cfg, import_mesh=import_asset_mesh)
     dataset = DatasetDir(Path(cfg.output.dir))
     committed = dataset.committed_frames()
     todo = whole_sequences([i for i in shard_frames(cfg) if i not in committed], cfg.sequence.frames)
@@ -282,7 +281,7 @@ def finish_shard(cfg: SimgenConfig, root: Path, summary: RunSummary, renderer: R
 
 def shard_frames(cfg: SimgenConfig) -> range:
     """Global frame indices of this run's shard (all frames when frames_per_shard is 0)."""
-    return shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
+    return contract.shard_range(cfg.shard, cfg.frames, cfg.frames_per_shard)
 
 
 def _span(frames: range) -> str:
@@ -356,9 +355,9 @@ def _write_failure(error: OSError, frame_index: int, dataset: DatasetDir, summar
 
 def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> dict[str, Any]:
     """Who rendered a frame: its shard of this run, the device and the Blender version."""
-    shard = spec.frame_index // cfg.frames_per_shard if cfg.frames_per_shard else 0
-    return {"shard": shard, "frames_per_shard": cfg.frames_per_shard, "device": renderer.device,
-            "blender_version": getattr(renderer, "blender_version", "unknown")}
+    return {"shard": contract.shard_of(spec.frame_index, cfg.frames_per_shard),
+            "frames_per_shard": cfg.frames_per_shard, "device": renderer.device,
+            "blender_version": getattr(renderer, "blender_version", contract.PROVENANCE_UNKNOWN)}
 
 
 def _frame_writers(cfg: SimgenConfig, dataset: DatasetDir) -> list[FrameWriter]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simgen.geometry.footprint import Footprint
-
 TextureParam = tuple[str, float | tuple[float, float, float]]
 """One named procedural-texture parameter: a float, or a linear RGB colour."""
 
@@ -88,6 +86,26 @@ class CameraSpec:
 
 
 @dataclass(frozen=True)
+class HdriSpec:
+    """The HDRI environment lighting a frame (`lighting.hdri_dir`), instead of the sky and sun lamp.
+
+    Attributes:
+        name: file name inside `lighting.hdri_dir`.
+        path: absolute path of the file.
+        sha256: hex digest of the file's bytes.
+        rotation_deg: rotation of the environment about world z (a feature at image azimuth a
+            appears at world azimuth a - rotation_deg; `simgen.catalog.environments`).
+        strength: the world background strength multiplying the image's radiance.
+    """
+
+    name: str
+    path: str
+    sha256: str
+    rotation_deg: float
+    strength: float
+
+
+@dataclass(frozen=True)
 class LightingSpec:
     """Sun, sky and (after dusk) artificial lights. Azimuth from world +x towards +y, degrees.
 
@@ -105,6 +123,10 @@ class LightingSpec:
         window_emission_strength: emission strength of lit window panes.
         vehicle_light_strength: emission strength of head and tail light surfaces.
         sun_color_rgb: linear RGB of the sun lamp, from `sun_color_temperature_k`.
+        hdri: the HDRI environment of the frame, or None for the procedural sky. With one, there
+            is no sun lamp (`sun_strength_w_m2` 0: the image carries the sun) and
+            `sun_elevation_deg` / `sun_azimuth_deg` are the environment's brightest direction
+            as rotated into the world (they decide `time_of_day` and the night lights).
     """
 
     sun_elevation_deg: float
@@ -125,6 +147,7 @@ class LightingSpec:
     vehicle_light_strength: float = 0.0
     sun_color_temperature_k: float = 5800.0
     sun_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    hdri: HdriSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +273,24 @@ class ParkingStripSpec:
     x_range_m: tuple[float, float]
     y_range_m: tuple[float, float]
     direction: int
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A ground footprint, an oriented rectangle on z = 0: centre (x, y) in metres, length along
+    its yaw direction, width across it, yaw in degrees from world +x. Its corners and the overlap
+    test are geometry (`simgen.geometry.footprint`)."""
+
+    center_x_m: float
+    center_y_m: float
+    length_m: float
+    width_m: float
+    yaw_deg: float
+
+    def grown(self, margin_m: float) -> Footprint:
+        """The same rectangle with `margin_m` added on every side."""
+        return Footprint(self.center_x_m, self.center_y_m, self.length_m + 2 * margin_m,
+                         self.width_m + 2 * margin_m, self.yaw_deg)
 
 
 @dataclass(frozen=True)

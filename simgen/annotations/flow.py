@@ -2,7 +2,7 @@
 
 For each pixel p of frame a (pixel-centre coordinates, the output image: distorted if the lens
 distorts), the depth pass gives the planar depth z of its surface point, which is back-projected
-through p's own ray (the lens inverted exactly, `simgen.imaging.lens.source_map`) to a world
+through p's own ray (the lens inverted exactly, `simgen.geometry.lens.source_map`) to a world
 point X. The object-index pass says what X belongs to:
 
     * scenery (index 0): static, X' = X;
@@ -27,7 +27,7 @@ import numpy as np
 from simgen.annotations.keypoints import skeleton_world
 from simgen.contract import FLOW_OCCLUDED, FLOW_OUT_OF_VIEW, FLOW_SKY, FLOW_VALID, KEYPOINT_NAMES
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, pose_world_cam
-from simgen.imaging.lens import distort_pixels, pixel_grid, source_map
+from simgen.geometry.lens import distort_pixels, pixel_grid, source_map
 from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
 
 OCCLUSION_TOLERANCE = (0.05, 0.05)

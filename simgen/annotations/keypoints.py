@@ -26,8 +26,8 @@ import numpy as np
 from simgen.catalog.recipes import RECIPES
 from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
+from simgen.geometry.lens import distort_pixels, fold_radius
 from simgen.geometry.mesh import rotation_matrix_xyz
-from simgen.imaging.lens import distort_pixels, fold_radius
 from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
 
 DEPTH_TOLERANCE_M = 1e-3

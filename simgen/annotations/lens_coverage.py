@@ -11,7 +11,7 @@ distorted projection: every projected, near-clipped triangle edge is sampled den
 straight edges and the extreme of a curved edge is generally not at a vertex.
 
 Limit: far outside the image a barrel polynomial folds back (the distorted radius stops
-growing, `simgen.imaging.lens.fold_radius`); no lens images anything past that radius, so edge
+growing, `simgen.geometry.lens.fold_radius`); no lens images anything past that radius, so edge
 samples beyond it are moved onto it before distorting, and `bbox_amodal_unclipped` of an
 object that reaches past it ends at the fold's image. Inside the image the sensor sampler
 guarantees an invertible map (`simgen.sampling.sensor.check_distortion`).
@@ -32,7 +32,7 @@ from simgen.annotations.amodal import (
     triangles_camera,
 )
 from simgen.geometry.camera import intrinsics_matrix
-from simgen.imaging.lens import clamp_to_fold, distort_pixels, pixel_grid, undistort_pixels
+from simgen.geometry.lens import clamp_to_fold, distort_pixels, pixel_grid, undistort_pixels
 from simgen.specs import CameraSpec, PropSpec, SensorSpec
 
 _EDGE_SPACING_PX = 0.25

@@ -25,7 +25,7 @@ from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
 from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
-from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
+from simgen.specs import CameraSpec, FrameSpec, HdriSpec, LightingSpec, MaterialSpec, PropSpec
 
 NIGHT_SKY_RGB = (0.004, 0.006, 0.014)
 """Linear RGB of the flat sky once the sun is 6 deg below the horizon (times sky_strength)."""
@@ -177,13 +177,41 @@ def _mix_rgb(tree, factor: float):
     return node
 
 
+def build_hdri_world(hdri: HdriSpec, scene: bpy.types.Scene) -> None:
+    """The world of an HDRI frame: Generated coordinates (the view direction) rotated about z by
+    `rotation_deg` look up the equirectangular image (loaded once per session), times `strength`.
+    A world direction of azimuth a sees the image at azimuth a + rotation_deg
+    (`simgen.catalog.environments` states the convention; tests/blender/test_hdri.py pins it)."""
+    world = bpy.data.worlds.new("world")
+    scene.world = world
+    tree = world.node_tree
+    background = tree.nodes.get("Background") or tree.nodes.new("ShaderNodeBackground")
+    coords = tree.nodes.new("ShaderNodeTexCoord")
+    mapping = tree.nodes.new("ShaderNodeMapping")
+    mapping.inputs["Rotation"].default_value = (0.0, 0.0, math.radians(hdri.rotation_deg))
+    texture = tree.nodes.new("ShaderNodeTexEnvironment")
+    texture.image = bpy.data.images.load(hdri.path, check_existing=True)
+    tree.links.new(coords.outputs["Generated"], mapping.inputs["Vector"])
+    tree.links.new(mapping.outputs["Vector"], texture.inputs["Vector"])
+    tree.links.new(texture.outputs["Color"], background.inputs["Color"])
+    background.inputs["Strength"].default_value = hdri.strength
+    output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
+    tree.links.new(background.outputs["Background"], output.inputs["Surface"])
+
+
 def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float = 0.0) -> None:
     """The sky world plus a sun lamp pointing along the same direction.
 
     Above the horizon the world is a Hosek-Wilkie sky; below it, the sky fades (over 6 deg) into
     a flat night-blue background of strength `sky_strength`. Clouds (`cloudiness` in [0, 1],
     from the weather) dim the sun lamp by up to 85 % and grey the sky.
+    With an HDRI (`spec.hdri`) the world is that image instead, rotated about world z, and there
+    is no sun lamp (`build_hdri_world`).
     """
+    if spec.hdri is not None:
+        build_hdri_world(spec.hdri, scene)
+        scene.view_settings.exposure = spec.exposure_ev
+        return
     direction = sun_direction(max(spec.sun_elevation_deg, 0.5), spec.sun_azimuth_deg)
     world = bpy.data.worlds.new("world")
     scene.world = world

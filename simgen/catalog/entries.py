@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 import yaml
 
+from simgen.catalog.environments import Environment, environments_sha256, load_environments
 from simgen.catalog.file_entry import MeshImporter, register_file_asset
 from simgen.catalog.prop_mesh import get_recipe, has_recipe, known_recipes, recipe_mesh
+from simgen.config.schema import SimgenConfig
 from simgen.errors import AssetError, closest_name
 from simgen.geometry.mesh import MeshData
 
@@ -51,8 +53,13 @@ class AssetEntry:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The assets of a run: catalog entries and the HDRI environments of `lighting.hdri_dir`.
+
+    `sha256` covers both (the catalog files' bytes, file assets, environment files)."""
+
     entries: Mapping[str, AssetEntry]
     sha256: str
+    environments: tuple[Environment, ...] = ()
 
     def by_category(self, category: str) -> tuple[AssetEntry, ...]:
         """Entries of one category, in catalog order."""
@@ -70,17 +77,18 @@ def default_catalog_path() -> Path:
 
 
 def load_catalog(path: Path | None = None, extra: Path | None = None,
-                 import_mesh: MeshImporter | None = None) -> Catalog:
+                 import_mesh: MeshImporter | None = None, hdri_dir: str | Path | None = None) -> Catalog:
     """Read and validate a catalog YAML file (the packaged one by default).
 
     `extra` is a user catalog whose entries are added to (or replace, by name) those of `path`;
     this is what the `catalog` config field points at. `import_mesh` reads the meshes of file
     entries (`simgen.blender.import_asset_mesh`, Blender's importers); without it a file
-    entry is an AssetError.
+    entry is an AssetError. `hdri_dir` is `lighting.hdri_dir` (`simgen.catalog.environments`).
 
     Raises:
         AssetError: unreadable file, unknown recipe or parameter, bad range, empty or
             implausible geometry; the message names the entry and the file.
+        ConfigError: a bad `hdri_dir` or HDRI file.
     """
     digest = hashlib.sha256()
     entries: dict[str, AssetEntry] = {}
@@ -97,7 +105,17 @@ def load_catalog(path: Path | None = None, extra: Path | None = None,
         digest.update(raw_bytes)
         for name, body in raw.items():
             entries[str(name)] = _parse_entry(str(name), body, source, digest, import_mesh)
-    return Catalog(entries=entries, sha256=digest.hexdigest())
+    environments = load_environments(hdri_dir)
+    if environments:
+        digest.update(environments_sha256(environments).encode())
+    return Catalog(entries=entries, sha256=digest.hexdigest(), environments=environments)
+
+
+def run_catalog(cfg: SimgenConfig, import_mesh: MeshImporter | None = None) -> Catalog:
+    """The catalog of a run of `cfg`: the packaged one plus `cfg.catalog`, and the environments
+    of `cfg.lighting.hdri_dir`."""
+    return load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_mesh,
+                        hdri_dir=cfg.lighting.hdri_dir or None)
 
 
 def _parse_entry(name: str, body: Any, path: Path, digest: Any, import_mesh: MeshImporter | None) -> AssetEntry:

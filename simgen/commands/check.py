@@ -41,7 +41,7 @@ def check_run(overrides: Sequence[str], config_dirs: Sequence[Path] = (),
         SimgenError: ConfigError, AssetError or PlacementError, as the render would raise it.
     """
     from simgen.blender import import_asset_mesh
-    from simgen.catalog.entries import load_catalog
+    from simgen.catalog.entries import run_catalog
     from simgen.config.compose import compose_config
     from simgen.pipeline import shard_frames
     from simgen.plan.planner import plan_frames
@@ -50,7 +50,7 @@ def check_run(overrides: Sequence[str], config_dirs: Sequence[Path] = (),
     if sampled_frames < 0:
         raise ConfigError("--sample", sampled_frames, "an integer >= 0")
     cfg = compose_config(list(overrides), list(config_dirs))
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    catalog = run_catalog(cfg, import_mesh=import_asset_mesh)
     frames = list(shard_frames(cfg))[:sampled_frames]
     rows = plan_frames(cfg, catalog, frames)
     return ScenarioCheck(cfg, rows, time.perf_counter() - start)

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from simgen.blender import import_asset_mesh
-from simgen.catalog.entries import load_catalog
+from simgen.catalog.entries import run_catalog
 from simgen.config.compose import compose_config
 from simgen.plan.figure import draw_plan_figure
 from simgen.plan.planner import columns, format_summary, summarize_plan, timed_plan
@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     from simgen.pipeline import shard_frames
 
     frames = shard_frames(cfg)
-    catalog = load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_asset_mesh)
+    catalog = run_catalog(cfg, import_mesh=import_asset_mesh)
     rows, seconds = timed_plan(cfg, catalog, frames, args.jobs)
     summary = summarize_plan(cfg, rows, frames.start)  # no timing in the files: same input, same bytes
     text = format_summary(summary)

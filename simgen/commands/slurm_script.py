@@ -15,9 +15,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from simgen.contract import SWEEP_LOG_DIR
+from simgen.contract import SWEEP_LOG_DIR, shard_count
 from simgen.dataset.preemption import EXIT_PREEMPTED
-from simgen.dataset.shards import shard_count
 from simgen.errors import ConfigError
 
 SLURM_LOG_DIR = f"{SWEEP_LOG_DIR}/slurm"

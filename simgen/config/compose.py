@@ -36,7 +36,7 @@ def register_configs() -> None:
     from hydra.core.config_store import ConfigStore
     from omegaconf import OmegaConf
 
-    from simgen.dataset.shards import launcher_state_dir, shard_count
+    from simgen.contract import launcher_state_dir, shard_count
 
     ConfigStore.instance().store(name="simgen_schema", node=SimgenConfig)
     if not OmegaConf.has_resolver("simgen_shard_count"):

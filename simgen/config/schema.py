@@ -71,6 +71,15 @@ class LightingConfig:
     vehicle_light_strength: Any = dist({"uniform": [20.0, 60.0]}, 0.0, 10000.0)
     sun_color_temperature_k: Any = dist(5800.0, 1000.0, 12000.0)
     """The sun lamp's colour as a black-body temperature (lower at dusk: warmer light)."""
+    hdri_dir: str = ""
+    """A folder of equirectangular .hdr / .exr environments (docs/realism.md). When set, a frame
+    is lit by one of them (drawn uniformly) instead of the procedural sky and sun lamp, with
+    probability `hdri_probability`; empty: always the procedural sky."""
+    hdri_probability: Any = dist(1.0, 0.0, 1.0)
+    hdri_rotation_deg: Any = dist({"uniform": [0.0, 360.0]}, -360.0, 360.0)
+    """Rotation of the environment about world z."""
+    hdri_strength: Any = dist(1.0, 0.0, 100.0)
+    """World background strength multiplying the image's radiance."""
 
 
 @dataclass

@@ -24,8 +24,8 @@ import yaml
 
 import simgen
 from simgen.config.dump import flatten
+from simgen.contract import PROVENANCE_UNKNOWN
 
-UNKNOWN = "unknown"
 RELEASE_DATE = "2026/12/01"
 """Release date of this simgen version (YYYY/MM/DD): the COCO `date_created` when the source is
 not a git checkout and `info.date_created` is empty."""
@@ -37,11 +37,11 @@ def source_commit() -> dict[str, Any]:
     """The git commit of the simgen source tree, when simgen runs from a git checkout.
 
     Returns:
-        {"git_commit": sha or "unknown", "git_dirty": bool or None, "git_commit_date": "YYYY/MM/DD"
-        (the committer date) or None}; dirty means tracked files under simgen/, assets/ or
-        configs/ differ from the commit.
+        {"git_commit": sha or PROVENANCE_UNKNOWN ("unknown"), "git_dirty": bool or None,
+        "git_commit_date": "YYYY/MM/DD" (the committer date) or None}; dirty means tracked files
+        under simgen/, assets/ or configs/ differ from the commit.
     """
-    unknown = {"git_commit": UNKNOWN, "git_dirty": None, "git_commit_date": None}
+    unknown = {"git_commit": PROVENANCE_UNKNOWN, "git_dirty": None, "git_commit_date": None}
     tree = Path(simgen.__file__).resolve().parent.parent
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tree, capture_output=True, text=True,

@@ -10,10 +10,9 @@ same bytes.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from simgen.config.load import load_config
 from simgen.dataset.directory import DatasetDir
 from simgen.dataset.finalize import finalize_dataset
 from simgen.dataset.locking import ALL_FRAMES, frame_lock
-from simgen.dataset.shards import describe_missing, missing_frames, read_shard_manifest, shard_count
+from simgen.dataset.shards import describe_missing, missing_frames, read_shard_manifest
 from simgen.errors import OutputError
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def merge_dataset(root: Path, pycocotools_check: bool | None = None) -> MergeSum
     if missing:
         raise IncompleteSweepError(missing, f"{str(root)!r} is incomplete:\n"
                                    + describe_missing(missing, cfg.frames, cfg.frames_per_shard))
-    shards = shard_count(cfg.frames, cfg.frames_per_shard)
+    shards = contract.shard_count(cfg.frames, cfg.frames_per_shard)
     without = [s for s in range(shards) if cfg.frames_per_shard and read_shard_manifest(root, s) is None]
     if without:
         log.warning("shards %s have all their frames but no manifest (stopped after their last frame); "
@@ -109,31 +108,15 @@ def check_records(records: Iterator[dict], category_ids: set[int]) -> Iterator[d
         yield record
 
 
-FLOW_DIRECTIONS = ("fwd", "bwd")
-
-
-def _flow(path: Callable[[int, str], str], direction: str, frame_index: int) -> str:
-    return path(frame_index, direction)
-
-
-FILE_PATHS = {"image": contract.image_path, "depth_png": contract.depth_png_path, "depth_npy": contract.depth_npy_path,
-              "instance_map": contract.instance_map_path, "semantic_map": contract.semantic_map_path,
-              "panoptic_map": contract.panoptic_png_path,
-              **{f"flow_{way}": functools.partial(_flow, contract.flow_path, way) for way in FLOW_DIRECTIONS},
-              **{f"flow_{way}_status": functools.partial(_flow, contract.flow_status_path, way)
-                 for way in FLOW_DIRECTIONS}}
-"""The files a frame record may name, and the one path each has (`simgen.contract`)."""
-
-
 def _check_file_names(index: int, record: dict) -> None:
     """A record names only its own frame's files, at their contract paths (never a path that
     a reader of the merged dataset would follow outside it)."""
     named = {**record.get("files", {}), "depth_file": record.get("image", {}).get("depth_file")}
     for key, value in named.items():
-        expected = FILE_PATHS.get("depth_png" if key == "depth_file" else key)
+        expected = contract.FRAME_FILES.get("depth_png" if key == "depth_file" else key)
         if expected is None or value != expected(index):
             raise OutputError(f"frame record {contract.frame_record_path(index)}: files.{key} is {value!r}; allowed: "
-                              f"{expected(index) if expected else 'one of ' + ', '.join(FILE_PATHS)}")
+                              f"{expected(index) if expected else 'one of ' + ', '.join(contract.FRAME_FILES)}")
 
 
 def check_with_pycocotools(path: Path, frames: int, annotations: int) -> None:

@@ -1,15 +1,15 @@
-"""Shards of a sweep: frame ranges, per-shard state and manifest, and completeness checks.
+"""Shards of a sweep: per-shard state and manifest, and completeness checks.
 
 A sweep splits `frames` global frame indices into shards of `frames_per_shard`; shard s holds
-frames [s * frames_per_shard, min((s + 1) * frames_per_shard, frames)). A frame's seed and files
-depend only on its global index, so the split changes nothing in the data. Each shard keeps its
-bookkeeping in `shards/shard_NNNNN/` (see `simgen.contract`): `state.json` (written when it
-starts and when it is preempted) and `manifest.json` (written when all its frames are committed).
+frames [s * frames_per_shard, min((s + 1) * frames_per_shard, frames)) (`simgen.contract.shard_range`,
+which the Hydra sweep resolver reads too). A frame's seed and files depend only on its global
+index, so the split changes nothing in the data. Each shard keeps its bookkeeping in
+`shards/shard_NNNNN/` (see `simgen.contract`): `state.json` (written when it starts and when it
+is preempted) and `manifest.json` (written when all its frames are committed).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -18,29 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from simgen import contract
+from simgen.contract import shard_count, shard_range
 from simgen.dataset.directory import DatasetDir
 from simgen.writers.atomic import write_json_atomic
 
 ENV_KEYS = ("CUDA_VISIBLE_DEVICES", "SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID",
             "SLURM_RESTART_COUNT", "SLURM_PROCID")
 """Environment variables recorded per shard (None when unset; '' is not the same as unset)."""
-
-
-def shard_count(frames: int, frames_per_shard: int) -> int:
-    """Number of shards; 1 when frames_per_shard is 0 (no sweep)."""
-    return -(-frames // frames_per_shard) if frames_per_shard else 1
-
-
-def shard_range(shard: int, frames: int, frames_per_shard: int) -> range:
-    """Global frame indices of `shard` (all frames when frames_per_shard is 0)."""
-    if not frames_per_shard:
-        return range(frames)
-    start = shard * frames_per_shard
-    return range(start, min(start + frames_per_shard, frames))
-
-
-def shard_of(frame_index: int, frames_per_shard: int) -> int:
-    return frame_index // frames_per_shard if frames_per_shard else 0
 
 
 def process_environment() -> dict[str, Any]:
@@ -89,21 +73,3 @@ def describe_missing(missing: Mapping[int, list[int]], frames: int, frames_per_s
     shards = ",".join(str(s) for s in sorted(missing))
     lines.append(f"rerun them with the sweep's command and 'shard={shards}' (committed frames are kept)")
     return "\n".join(lines)
-
-
-STATE_DIR_ENV = "SIMGEN_STATE_DIR"
-
-
-def launcher_state_dir(output_dir: str) -> str:
-    """This user's directory for the launcher state of sweeps into `output_dir`.
-
-    `$SIMGEN_STATE_DIR`, else `$XDG_STATE_HOME/simgen`, else `~/.local/state/simgen`, then
-    `launcher/<name>-<sha256 of the absolute output.dir, 12 hex>`: submitit's job pickles
-    (which a job unpickles, so whoever can replace them runs code as you) stay out of a shared
-    dataset directory. On a cluster it must be visible to the compute nodes (a home directory is).
-    """
-    base = os.environ.get(STATE_DIR_ENV) or os.path.join(
-        os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"), "simgen")
-    absolute = os.path.abspath(output_dir)
-    digest = hashlib.sha256(absolute.encode("utf-8")).hexdigest()[:12]
-    return os.path.join(base, "launcher", f"{Path(absolute).name or 'root'}-{digest}")

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simgen.annotations.boxes3d import object_box_3d, observation_angle_rad
+from simgen.annotations.box3d import object_box3d
 from simgen.contract import SPLIT_ORDER
 from simgen.dataset.view import DatasetView, load_dataset
 from simgen.export import plan_copies
@@ -79,14 +79,18 @@ def _box2d(ann: dict) -> str:
     return f"{x:.2f} {y:.2f} {x + w:.2f} {y + h:.2f}"
 
 
-def label_line(ann: dict, category: str, prop: dict | None, image: dict) -> str:
-    """One KITTI label line for a COCO annotation and its object's spec entry."""
+def label_line(ann: dict, category: str, prop: dict | None, image: dict, camera_yaw_deg: float) -> str:
+    """One KITTI label line for a COCO annotation and its object's spec entry.
+
+    `camera_yaw_deg` (the frame's `spec.camera.yaw_deg`) only sets the box's label-frame yaw,
+    which no KITTI field reads; the KITTI heading comes from the box's rotation.
+    """
     if ann.get("iscrowd", 0):
         return f"DontCare -1 -1 -10 {_box2d(ann)} {PLACEHOLDER_3D}"
     kitti_type = KITTI_TYPES.get(category, "Misc")
     if prop is None:
         return f"{kitti_type} -1 3 -10 {_box2d(ann)} {PLACEHOLDER_3D}"
-    box = object_box_3d(prop, T_rect_world(np.asarray(image["T_cam_world"])))
+    box = object_box3d(prop, T_rect_world(np.asarray(image["T_cam_world"])), camera_yaw_deg)
     # Truncation and visibility come from the labels (simgen.annotations.amodal), which every
     # annotation carries; a box-based truncation is the fallback for foreign COCO files.
     if ann.get("truncation") is not None:
@@ -96,11 +100,10 @@ def label_line(ann: dict, category: str, prop: dict | None, image: dict) -> str:
         full_box = (full[0], full[1], full[0] + full[2], full[1] + full[3]) if full else None
         truncated = truncation_from_box(full_box, image["width"], image["height"])
     visible = ann.get("visible_fraction")
-    h, w, length = box.dims_hwl_m
-    x, y, z = box.bottom_center_cam_m
-    alpha = observation_angle_rad(box.rotation_y_rad, box.bottom_center_cam_m)
-    return (f"{kitti_type} {truncated:.2f} {occlusion_level(visible)} {alpha:.2f} {_box2d(ann)} "
-            f"{h:.4f} {w:.4f} {length:.4f} {x:.4f} {y:.4f} {z:.4f} {box.rotation_y_rad:.4f}")
+    h, w, length = box.kitti_dims_hwl_m()
+    x, y, z = box.kitti_bottom_center_m()
+    return (f"{kitti_type} {truncated:.2f} {occlusion_level(visible)} {box.kitti_alpha_rad():.2f} {_box2d(ann)} "
+            f"{h:.4f} {w:.4f} {length:.4f} {x:.4f} {y:.4f} {z:.4f} {box.kitti_rotation_y_rad():.4f}")
 
 
 def rectification(T_cam_world: np.ndarray) -> np.ndarray:
@@ -147,9 +150,11 @@ def export_kitti(dataset: Path, out_dir: Path) -> Path:
     names = view.category_names
     for image, source, stem in plan_copies(view, lambda source: source.stem):
         write_bytes_atomic(out_dir / "image_2" / f"{stem}.png", source.read_bytes())
-        objects = {o["name"]: o for o in view.record(image["id"]).get("spec", {}).get("objects", [])}
-        lines = [label_line(ann, names.get(ann["category_id"], "?"), objects.get(ann.get("object_name")), image)
-                 for ann in view.annotations_of(image["id"])]
+        spec = view.record(image["id"]).get("spec", {})
+        objects = {o["name"]: o for o in spec.get("objects", [])}
+        camera_yaw_deg = float(spec.get("camera", {}).get("yaw_deg", 0.0))
+        lines = [label_line(ann, names.get(ann["category_id"], "?"), objects.get(ann.get("object_name")), image,
+                            camera_yaw_deg) for ann in view.annotations_of(image["id"])]
         write_bytes_atomic(out_dir / "label_2" / f"{stem}.txt", "".join(f"{x}\n" for x in lines).encode("ascii"))
         calib = calib_text(np.asarray(image["K"]), np.asarray(image["T_cam_world"]))
         write_bytes_atomic(out_dir / "calib" / f"{stem}.txt", calib.encode("ascii"))

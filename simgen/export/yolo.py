@@ -128,7 +128,7 @@ def segment_line(class_index: int, segmentation: dict, width_px: int, height_px:
     return f"{class_index} " + " ".join(f"{v:.6f}" for v in normalised.reshape(-1))
 
 
-def label_line(task: str, class_index: int, ann: dict, image: dict) -> str:
+def yolo_line(task: str, class_index: int, ann: dict, image: dict) -> str:
     """The label line of one annotation for `task` (detect, segment or pose)."""
     width, height = image["width"], image["height"]
     if task == "detect":
@@ -166,7 +166,7 @@ def export_yolo(dataset: Path, out_dir: Path, task: str = "detect") -> Path:
         target = out_dir / "images" / split / f"{stem}{source.suffix}"
         target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(target, source.read_bytes())
-        lines = [label_line(task, classes[ann["category_id"]], ann, image) for ann in view.annotations_of(image["id"])
+        lines = [yolo_line(task, classes[ann["category_id"]], ann, image) for ann in view.annotations_of(image["id"])
                  if not ann.get("iscrowd", 0) and ann["category_id"] in classes]
         label = out_dir / "labels" / split / f"{stem}.txt"
         write_bytes_atomic(label, "".join(f"{line}\n" for line in lines).encode("ascii"))

@@ -1,40 +1,26 @@
-"""Ground footprints: oriented rectangles on the z = 0 plane, and their overlap test.
+"""Ground footprints' geometry: the corners of a `simgen.specs.Footprint`, and the overlap test.
 
 Placement keeps objects from interpenetrating by keeping their footprints (plus a clearance)
-disjoint; a separating-axis test on two oriented rectangles is exact for that.
+disjoint; a separating-axis test on two oriented rectangles is exact for that. The record itself
+(centre, length, width, yaw) is a spec, `simgen.specs.Footprint`, since layouts carry it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
+from simgen.specs import Footprint
 
-@dataclass(frozen=True)
-class Footprint:
-    """An oriented rectangle: centre (x, y) in metres, length along its yaw direction, width
-    across it, yaw in degrees from world +x."""
 
-    center_x_m: float
-    center_y_m: float
-    length_m: float
-    width_m: float
-    yaw_deg: float
-
-    def corners(self) -> np.ndarray:
-        """(4, 2) float64 corner coordinates, counter-clockwise, metres."""
-        c, s = np.cos(np.deg2rad(self.yaw_deg)), np.sin(np.deg2rad(self.yaw_deg))
-        half_l, half_w = self.length_m / 2, self.width_m / 2
-        local = np.array([[-half_l, -half_w], [half_l, -half_w], [half_l, half_w], [-half_l, half_w]])
-        rotation = np.array([[c, -s], [s, c]])
-        return local @ rotation.T + np.array([self.center_x_m, self.center_y_m])
-
-    def grown(self, margin_m: float) -> Footprint:
-        """The same rectangle with `margin_m` added on every side."""
-        return Footprint(self.center_x_m, self.center_y_m, self.length_m + 2 * margin_m,
-                         self.width_m + 2 * margin_m, self.yaw_deg)
+def footprint_corners(footprint: Footprint) -> np.ndarray:
+    """(4, 2) float64 corner (x, y) coordinates of the rectangle, counter-clockwise, metres."""
+    c, s = np.cos(np.deg2rad(footprint.yaw_deg)), np.sin(np.deg2rad(footprint.yaw_deg))
+    half_l, half_w = footprint.length_m / 2, footprint.width_m / 2
+    local = np.array([[-half_l, -half_w], [half_l, -half_w], [half_l, half_w], [-half_l, half_w]])
+    rotation = np.array([[c, -s], [s, c]])
+    return local @ rotation.T + np.array([footprint.center_x_m, footprint.center_y_m])
 
 
 def footprints_overlap(a: Footprint, b: Footprint) -> bool:
@@ -42,7 +28,7 @@ def footprints_overlap(a: Footprint, b: Footprint) -> bool:
     reach = (math.hypot(a.length_m, a.width_m) + math.hypot(b.length_m, b.width_m)) / 2
     if math.hypot(a.center_x_m - b.center_x_m, a.center_y_m - b.center_y_m) >= reach:
         return False  # their circumscribed circles do not meet
-    corners_a, corners_b = a.corners(), b.corners()
+    corners_a, corners_b = footprint_corners(a), footprint_corners(b)
     for corners in (corners_a, corners_b):
         for i in range(2):
             edge = corners[i + 1] - corners[i]

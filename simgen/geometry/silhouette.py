@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
-from simgen.geometry.footprint import Footprint
 from simgen.geometry.mesh import MeshData, rotation_matrix_xyz, triangle_indices
 from simgen.geometry.raster import clip_near, project_triangles
 from simgen.geometry.raster import rasterize as rasterize_triangles
-from simgen.specs import CameraSpec, PropSpec
+from simgen.specs import CameraSpec, Footprint, PropSpec
 
 _NEAR_M = 0.05
 

@@ -3,7 +3,7 @@ falling-rain streaks and snowflakes. Labels (masks, boxes, depth) are never touc
 
 Colour space: the renderer returns display-referred sRGB (after the view transform, AgX by
 default). Fog is blended in *display-linear* light: the 8-bit values are decoded with the sRGB
-transfer function, mixed with the fog colour by the Koschmieder law, and encoded again:
+transfer function (`simgen.imaging.srgb`), mixed with the fog colour by the Koschmieder law, and encoded again:
 
     I = I0 * t + A * (1 - t),   t = exp(-beta * max(0, d - fog_start_m))
 
@@ -19,18 +19,8 @@ import cv2
 import numpy as np
 
 from simgen.geometry.camera import ray_depth_from_planar
+from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.specs import LightingSpec, WeatherSpec
-
-
-def srgb_to_linear(srgb: np.ndarray) -> np.ndarray:
-    """(..., 3) values in [0, 1], sRGB-encoded -> linear light (IEC 61966-2-1)."""
-    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
-    """Inverse of `srgb_to_linear`, for values in [0, 1]."""
-    linear = np.clip(linear, 0.0, 1.0)
-    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
 
 
 def fog_transmittance(depth_planar_m: np.ndarray, intrinsics: np.ndarray, weather: WeatherSpec) -> np.ndarray:
@@ -50,10 +40,9 @@ def fog_transmittance(depth_planar_m: np.ndarray, intrinsics: np.ndarray, weathe
 
 def apply_fog(rgb: np.ndarray, transmittance: np.ndarray, brightness: float) -> np.ndarray:
     """(H, W, 3) uint8 display sRGB fogged towards a grey of display-linear `brightness`."""
-    linear = srgb_to_linear(rgb.astype(np.float64) / 255.0)
+    linear = decode_srgb_u8(rgb)
     t = transmittance.astype(np.float64)[..., None]
-    fogged = linear * t + brightness * (1.0 - t)
-    return np.rint(linear_to_srgb(fogged) * 255.0).astype(np.uint8)
+    return encode_srgb_u8(linear * t + brightness * (1.0 - t))
 
 
 def apply_rain_streaks(rgb: np.ndarray, weather: WeatherSpec) -> np.ndarray:

@@ -3,7 +3,7 @@
 Cycles renders an ideal pinhole image. With lens distortion, the pinhole render is larger
 than the output (`render_camera`: the same focal length in pixels, an `overscan_px` border on
 each side, so barrel distortion's corners have something to show). `apply_sensor` then maps
-every output pixel to the pinhole pixel it sees (`simgen.imaging.lens.source_map`) and
+every output pixel to the pinhole pixel it sees (`simgen.geometry.lens.source_map`) and
 
 * resamples the RGB bilinearly through that map (per channel, with chromatic aberration);
 * resamples the object-index pass and depth **nearest-neighbour** through the same map, so ids
@@ -24,14 +24,14 @@ import numpy as np
 from simgen.contract import BACKGROUND_INSTANCE
 from simgen.errors import RenderError
 from simgen.geometry.camera import intrinsics_matrix, ray_depth_from_planar
-from simgen.imaging.lens import nearest_remap, overscan_px, source_map
+from simgen.geometry.lens import overscan_px, source_map
 from simgen.imaging.sensor_effects import (
     apply_photometric,
     jpeg_round_trip,
-    linear_to_srgb,
+    nearest_remap,
     remap_channels,
-    srgb_to_linear,
 )
+from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.render.passes import RenderPasses
 from simgen.specs import CameraSpec, FrameSpec, SensorSpec
 
@@ -120,12 +120,12 @@ def render_rgb(rgb_u8: np.ndarray, camera: CameraSpec, sensor: SensorSpec, offse
     photometric = (sensor.exposure_ev or sensor.white_balance_rgb != (1.0, 1.0, 1.0) or sensor.vignetting
                    or sensor.shot_noise or sensor.read_noise)
     if maps is not None or photometric:
-        linear = srgb_to_linear(rgb_u8)
+        linear = decode_srgb_u8(rgb_u8)
         if maps is not None:
             linear = remap_channels(linear, maps)
         intrinsics = intrinsics_matrix(camera)
         linear = apply_photometric(linear, sensor, (intrinsics[0, 2], intrinsics[1, 2]))
-        rgb_u8 = linear_to_srgb(linear)
+        rgb_u8 = encode_srgb_u8(linear)
     if sensor.jpeg_quality:
         rgb_u8 = jpeg_round_trip(rgb_u8, sensor.jpeg_quality)
     return rgb_u8

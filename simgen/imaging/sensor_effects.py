@@ -1,8 +1,8 @@
-"""RGB effects of the sensor model, pure numpy/OpenCV.
+"""RGB effects of the sensor model and the remaps through the lens map, pure numpy/OpenCV.
 
 The render arrives as 8-bit display RGB (after the scene's view transform). Effects that are
 physical in scene-linear light (vignetting, exposure, white balance, noise) are applied after
-undoing the sRGB transfer function, an approximation of linear light for the non-sRGB view
+undoing the sRGB transfer function (`simgen.imaging.srgb`), an approximation of linear light for the non-sRGB view
 transforms (AgX, Filmic) that is close in the mid-tones; JPEG is applied last, to the 8-bit
 result, so the PNG that is written holds the JPEG-degraded pixels.
 """
@@ -13,19 +13,6 @@ import cv2
 import numpy as np
 
 from simgen.specs import SensorSpec
-
-
-def srgb_to_linear(rgb_u8: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 sRGB -> (H, W, 3) float64 linear in [0, 1] (IEC 61966-2-1)."""
-    c = rgb_u8.astype(np.float64) / 255.0
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
-    """(H, W, 3) float linear (clipped to [0, 1]) -> (H, W, 3) uint8 sRGB, rounded."""
-    c = np.clip(linear, 0.0, 1.0)
-    srgb = np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1.0 / 2.4) - 0.055)
-    return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
 
 
 def remap_channels(linear: np.ndarray, maps_px: list[np.ndarray]) -> np.ndarray:
@@ -83,3 +70,26 @@ def jpeg_round_trip(rgb_u8: np.ndarray, quality: int) -> np.ndarray:
     if not ok:
         raise ValueError(f"JPEG encoding failed at quality {quality}")
     return np.ascontiguousarray(cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1])
+
+
+def nearest_remap(source: np.ndarray, map_px: np.ndarray, offset_px: tuple[int, int], fill: float | int) -> np.ndarray:
+    """Nearest-neighbour lookup of a label array (ids, depth): never interpolates values.
+
+    Args:
+        source: (Hs, Ws) array (e.g. int32 ids or float32 depth) of the pinhole render.
+        map_px: (H, W, 2) pinhole coordinates (u, v) to read, in the output camera's K.
+        offset_px: (dx, dy) where output pinhole pixel (0, 0) lies in `source` (overscan).
+        fill: value where the map points outside `source` or is NaN.
+
+    Returns:
+        (H, W) array of source's dtype. Pixel (i, j) = source[round(v) + dy, round(u) + dx],
+        rounding halves up (floor(x + 0.5)).
+    """
+    finite = np.isfinite(map_px).all(axis=-1)
+    safe = np.where(finite[..., None], map_px, -1e9)
+    cols = np.floor(safe[..., 0] + 0.5).astype(np.int64) + offset_px[0]
+    rows = np.floor(safe[..., 1] + 0.5).astype(np.int64) + offset_px[1]
+    inside = finite & (cols >= 0) & (cols < source.shape[1]) & (rows >= 0) & (rows < source.shape[0])
+    out = np.full(map_px.shape[:2], fill, dtype=source.dtype)
+    out[inside] = source[rows[inside], cols[inside]]
+    return out

@@ -52,6 +52,11 @@ def flatten_frame(spec: FrameSpec) -> dict[str, Value]:
             for key, item in dataclasses.asdict(value).items():
                 if isinstance(item, (int, float, str, bool)):
                     row[f"{group}.{key}"] = item
+    hdri = spec.lighting.hdri
+    if hdri is not None:  # absent (not recorded) in frames lit by the procedural sky
+        row["lighting.hdri"] = hdri.name
+        row["lighting.hdri_rotation_deg"] = hdri.rotation_deg
+        row["lighting.hdri_strength"] = hdri.strength
     row["layout.name"] = spec.layout.name
     row["layout.lanes"] = len(spec.layout.lanes)
     row["layout.road_half_width_m"] = spec.layout.road_half_width_m

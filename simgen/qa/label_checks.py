@@ -124,7 +124,8 @@ def check_flow(report, root: Path, images: list[dict]) -> None:
             continue  # the manifest check reports missing records
         files = record.get("files", {})
         size = (record.get("image", {}).get("height"), record.get("image", {}).get("width"))
-        for key in ("flow_fwd", "flow_bwd"):
+        for key, status_key in ((contract.flow_key(way), contract.flow_key(way, status=True))
+                                for way in contract.FLOW_DIRECTIONS):
             if key not in files:
                 continue
             name = f"frame {record.get('frame_index')} {key}"
@@ -135,7 +136,7 @@ def check_flow(report, root: Path, images: list[dict]) -> None:
                 continue
             if flow.dtype != np.float32 or flow.shape != (*size, 2) or not np.isfinite(flow).all():
                 report.add("flow", f"{name}: not finite float32 of shape {(*size, 2)}")
-            status_name = files.get(f"{key}_status")
+            status_name = files.get(status_key)
             status = None if status_name is None else cv2.imread(
                 str(resolve_inside(root, status_name, f"{name}_status path")), cv2.IMREAD_UNCHANGED)
             allowed = (contract.FLOW_VALID, contract.FLOW_OCCLUDED, contract.FLOW_OUT_OF_VIEW, contract.FLOW_SKY)

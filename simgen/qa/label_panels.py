@@ -17,7 +17,7 @@ import numpy as np
 
 from simgen.annotations.panoptic import STUFF_SEGMENT_BASE, decode_segment_ids
 from simgen.catalog.classes import STUFF_CLASSES, THING_CLASSES
-from simgen.contract import FLOW_SKY, FLOW_VALID
+from simgen.contract import FLOW_DIRECTIONS, FLOW_SKY, FLOW_VALID, flow_key
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _CLASS_RGB = {c.id: c.color for c in (*STUFF_CLASSES, *THING_CLASSES.values())}
@@ -78,8 +78,9 @@ def label_panels(root: Path, record: dict, scale: int) -> list[np.ndarray]:
         png = cv2.imread(str(root / files["panoptic_map"]), cv2.IMREAD_COLOR)
         if png is not None:
             panels.append(colorize_panoptic(png[..., ::-1], record["panoptic"]["segments_info"], scale))
-    key = "flow_fwd" if "flow_fwd" in files else "flow_bwd" if "flow_bwd" in files else None
+    way = next((way for way in FLOW_DIRECTIONS if flow_key(way) in files), None)  # forward first
+    key = None if way is None else flow_key(way)
     if key and (root / files[key]).exists():
-        status = cv2.imread(str(root / files[f"{key}_status"]), cv2.IMREAD_UNCHANGED)
+        status = cv2.imread(str(root / files[flow_key(way, status=True)]), cv2.IMREAD_UNCHANGED)
         panels.append(colorize_flow(np.load(root / files[key]), status, scale))
     return panels

@@ -11,6 +11,7 @@ the pixels are deterministic for a given dataset.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from simgen.dataset.view import DatasetView, decode_segmentation, load_dataset
 from simgen.qa.label_panels import draw_skeletons, label_panels
+from simgen.sampling.lighting import time_of_day
 from simgen.writers.atomic import write_bytes_atomic
 from simgen.writers.images import encode_rgb_png
 
@@ -122,12 +124,13 @@ def colorize_depth(depth_m: np.ndarray, scale: int) -> np.ndarray:
     return big
 
 
-def time_of_day(sun_elevation_deg: float) -> str:
-    """A label for the sun's elevation: night (< -6 deg), twilight (< 0), low sun (< 15), day."""
-    if not sun_elevation_deg == sun_elevation_deg:  # NaN: no lighting in the spec
-        return "?"
-    return ("night" if sun_elevation_deg < -6 else "twilight" if sun_elevation_deg < 0
-            else "low sun" if sun_elevation_deg < 15 else "day")
+def _time_of_day(lighting: dict) -> str:
+    """The frame's recorded time of day (`simgen.sampling.lighting.time_of_day`'s bands); from
+    the sun elevation for a record without it; '?' without lighting."""
+    if "time_of_day" in lighting:
+        return str(lighting["time_of_day"])
+    elevation = lighting.get("sun_elevation_deg")
+    return "?" if elevation is None or not math.isfinite(elevation) else time_of_day(elevation)
 
 
 def key_params(record: dict, annotations: Sequence[dict]) -> list[str]:
@@ -137,7 +140,7 @@ def key_params(record: dict, annotations: Sequence[dict]) -> list[str]:
     crowd = sum(1 for a in annotations if a.get("iscrowd", 0))
     elevation = lighting.get("sun_elevation_deg", float("nan"))
     lines = [f"frame {record.get('frame_index')}  scenario {spec.get('scenario', '?')}",
-             f"{time_of_day(elevation)}: sun elev {elevation:.1f} deg  "
+             f"{_time_of_day(lighting)}: sun elev {elevation:.1f} deg  "
              f"az {lighting.get('sun_azimuth_deg', float('nan')):.0f} deg",
              f"sun {lighting.get('sun_strength_w_m2', float('nan')):.2f} W/m2  "
              f"sky {lighting.get('sky_strength', float('nan')):.2f}",

@@ -53,7 +53,8 @@ def sample_single_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -
     layout = get_layout(cfg.layout.name)(cfg.layout, catalog, concern_rng(seed, frame_index, "layout"))
     resolution = (cfg.render.resolution[0], cfg.render.resolution[1])
     camera = sample_camera(cfg.camera, resolution, layout, concern_rng(seed, frame_index, "camera"))
-    lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"), layout)
+    lighting = sample_lighting(cfg.lighting, concern_rng(seed, frame_index, "lighting"), layout,
+                               catalog.environments)
     weather = sample_weather(cfg.weather, concern_rng(seed, frame_index, "weather"))
     objects = sample_traffic(cfg.traffic, layout, catalog, concern_rng(seed, frame_index, "placement"),
                              concern_rng(seed, frame_index, "materials"), camera.location_m[0])

@@ -18,10 +18,10 @@ import numpy as np
 from simgen.catalog.entries import Catalog, build_asset_mesh, sample_asset_params
 from simgen.config.distributions import Distribution
 from simgen.config.schema import LayoutConfig
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprint_corners, footprints_overlap
 from simgen.geometry.mesh import MeshData
 from simgen.sampling.materials import sample_materials
-from simgen.specs import PropSpec
+from simgen.specs import Footprint, PropSpec
 
 CLEARANCE_M = 0.2
 """Free space kept between a furniture item and anything taken before it, metres."""
@@ -82,7 +82,7 @@ def _half_extent_x_m(mesh: MeshData, yaw_deg: float) -> float:
 
 def _fits(footprint: Footprint, side: int, strip_m: tuple[float, float], taken: list[Footprint]) -> bool:
     """The footprint lies inside the strip on its side and overlaps nothing taken (grown)."""
-    distances = side * footprint.corners()[:, 0]
+    distances = side * footprint_corners(footprint)[:, 0]
     if distances.min() < strip_m[0] - 1e-6 or distances.max() > strip_m[1] + 1e-6:
         return False
     grown = footprint.grown(CLEARANCE_M)

@@ -12,8 +12,9 @@ import math
 
 import numpy as np
 
+from simgen.catalog.environments import Environment
 from simgen.config.schema import LightingConfig
-from simgen.specs import LayoutSpec, LightingSpec, PropSpec
+from simgen.specs import HdriSpec, LayoutSpec, LightingSpec, PropSpec
 
 DAY_MIN_ELEVATION_DEG = 6.0
 NIGHT_MAX_ELEVATION_DEG = -6.0  # civil twilight ends
@@ -54,8 +55,26 @@ def lamp_head_m(prop: PropSpec) -> tuple[float, float, float]:
     return (x + reach * math.cos(yaw), y + reach * math.sin(yaw), z + height - 2.5 * radius - 0.25)
 
 
-def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: LayoutSpec | None = None) -> LightingSpec:
-    """Draw sun, sky, exposure and the night lights (lamps on the layout's poles, lit windows)."""
+def sample_hdri(cfg: LightingConfig, rng: np.random.Generator,
+                environments: tuple[Environment, ...]) -> tuple[HdriSpec | None, Environment | None]:
+    """Whether this frame is lit by an HDRI, which one, its rotation and strength. Draws only when
+    `environments` is not empty (i.e. `lighting.hdri_dir` is set), and then always the same four."""
+    if not environments:
+        return None, None
+    use = rng.uniform() < float(cfg.hdri_probability.sample(rng))
+    env = environments[int(rng.integers(len(environments)))]
+    rotation = float(cfg.hdri_rotation_deg.sample(rng)) % 360.0
+    strength = float(cfg.hdri_strength.sample(rng))
+    if not use:
+        return None, None
+    return HdriSpec(name=env.name, path=env.path, sha256=env.sha256, rotation_deg=rotation, strength=strength), env
+
+
+def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: LayoutSpec | None = None,
+                    environments: tuple[Environment, ...] = ()) -> LightingSpec:
+    """Draw sun, sky, exposure and the night lights (lamps on the layout's poles, lit windows);
+    with `environments` (`lighting.hdri_dir`), maybe an HDRI that replaces the sky and sun lamp
+    (its brightest direction is then the recorded sun)."""
     elevation = float(cfg.sun_elevation_deg.sample(rng))
     azimuth = float(cfg.sun_azimuth_deg.sample(rng)) % 360.0
     strength = float(cfg.sun_strength_w_m2.sample(rng))
@@ -72,6 +91,10 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
     buildings = [p.name for p in scenery if p.recipe == "building"]
     window_draws = rng.uniform(size=len(buildings))
     sun_temperature = float(cfg.sun_color_temperature_k.sample(rng))
+    hdri, env = sample_hdri(cfg, rng, environments)
+    if env is not None:
+        azimuth, elevation = env.sun_deg(hdri.rotation_deg)
+        strength = 0.0  # the image carries the sun: no sun lamp
     lights_on = elevation < cfg.lights_on_below_deg
     fade = min(1.0, max(0.0, (elevation - SUN_FADE_DEG[0]) / (SUN_FADE_DEG[1] - SUN_FADE_DEG[0])))
     lit = tuple(n for n, u in zip(buildings, window_draws, strict=True) if lights_on and u < window_probability)
@@ -85,5 +108,5 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
         lit_windows=lit,
         window_emission_strength=window_strength if lights_on else 0.0,
         vehicle_light_strength=vehicle_strength if lights_on else 0.0,
-        sun_color_temperature_k=sun_temperature, sun_color_rgb=kelvin_to_rgb(sun_temperature),
+        sun_color_temperature_k=sun_temperature, sun_color_rgb=kelvin_to_rgb(sun_temperature), hdri=hdri,
     )

@@ -24,11 +24,11 @@ import numpy as np
 from simgen.catalog.entries import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
 from simgen.config.schema import LabelsConfig, ObstaclesConfig
 from simgen.errors import ConfigError, PlacementError
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprints_overlap
 from simgen.geometry.silhouette import PosedMesh, pose_mesh, pose_prop, visible_fraction
 from simgen.sampling.materials import sample_materials
 from simgen.sampling.traffic import EGO_VEHICLE
-from simgen.specs import CameraSpec, LayoutSpec, ObstacleSpec, PropSpec
+from simgen.specs import CameraSpec, Footprint, LayoutSpec, ObstacleSpec, PropSpec
 
 PLANNING_WIDTH_PX = 320
 """Visibility is planned on a copy of the image scaled down to at most this width (speed)."""

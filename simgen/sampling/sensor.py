@@ -7,7 +7,7 @@ import numpy as np
 from simgen.config.schema import SensorConfig
 from simgen.errors import ConfigError
 from simgen.geometry.camera import intrinsics_matrix
-from simgen.imaging.lens import overscan_px
+from simgen.geometry.lens import overscan_px
 from simgen.specs import CameraSpec, SensorSpec
 
 MAX_OVERSCAN_FRACTION = 0.5

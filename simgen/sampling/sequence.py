@@ -28,9 +28,9 @@ from simgen.catalog.prop_mesh import has_recipe, prop_mesh
 from simgen.catalog.recipes import RECIPES
 from simgen.catalog.recipes.people import cyclist_development_m, pedestrian_stride_m
 from simgen.config.schema import SimgenConfig
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprints_overlap
 from simgen.seeds import cycles_seed
-from simgen.specs import FrameSpec, MotionSpec, PropSpec
+from simgen.specs import Footprint, FrameSpec, MotionSpec, PropSpec
 
 SLOWDOWN_STEPS = tuple(1.0 - i / 20 for i in range(1, 21))
 """Velocity factors tried, in order, for a mover that would collide (0.95 ... 0)."""

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simgen.catalog.entries import Catalog, sample_asset_params
-from simgen.geometry.footprint import Footprint
 from simgen.sampling.materials import sample_material, sample_materials
-from simgen.specs import LaneSpec, MaterialSpec, ParkingStripSpec, PropSpec
+from simgen.specs import Footprint, LaneSpec, MaterialSpec, ParkingStripSpec, PropSpec
 
 SLAB_THICKNESS_M = 0.1
 GROUND_DROP_M = 0.005  # the wide ground slab sits just below the road to avoid z-fighting

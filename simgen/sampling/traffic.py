@@ -16,9 +16,9 @@ import numpy as np
 from simgen.catalog.entries import AssetEntry, Catalog, build_asset_mesh, pick_entry, sample_asset_params
 from simgen.config.schema import TrafficConfig
 from simgen.errors import ConfigError, PlacementError
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprints_overlap
 from simgen.sampling.materials import sample_materials
-from simgen.specs import LayoutSpec, PropSpec
+from simgen.specs import Footprint, LayoutSpec, PropSpec
 
 EGO_VEHICLE = Footprint(0.0, -1.0, 4.8, 2.0, 90.0)  # centred on the ego lane at run time
 

@@ -22,11 +22,9 @@ from typing import Any
 
 import orjson
 
-from simgen.contract import SPLIT_ORDER, split_annotations_file
+from simgen.contract import PROVENANCE_UNKNOWN, SPLIT_ORDER, split_annotations_file
 from simgen.writers.atomic import open_exclusive, temp_path
 from simgen.writers.coco import categories_entry
-
-UNKNOWN = "unknown"
 
 
 @dataclass
@@ -42,7 +40,7 @@ class Assembly:
 
     def provenance_summary(self) -> dict[str, str]:
         """{"device": "CPU", "blender_version": "5.0.1"}; several values joined with ", "."""
-        return {key: ", ".join(sorted(values)) or UNKNOWN for key, values in self.provenance.items()}
+        return {key: ", ".join(sorted(values)) or PROVENANCE_UNKNOWN for key, values in self.provenance.items()}
 
 
 def manifest_line(record: Mapping[str, Any], split: str | None = None) -> dict[str, Any]:
@@ -120,7 +118,7 @@ def assemble(coco_path: Path, manifest_path: Path, records: Iterable[Mapping[str
                             total[key] += counts.get(key, 0)
                         result.ignored += counts.get("ignored", 0)
                     for key, values in result.provenance.items():
-                        values.add(str(record.get("provenance", {}).get(key, UNKNOWN)))
+                        values.add(str(record.get("provenance", {}).get(key, PROVENANCE_UNKNOWN)))
                     result.frames += 1
             for part in parts.values():
                 part.images.flush()

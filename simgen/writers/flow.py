@@ -31,6 +31,12 @@ def encode_status_png(status: np.ndarray) -> bytes:
     return data.tobytes()
 
 
+def _record_files(frame_index: int, direction: str) -> dict[str, str]:
+    """The frame record `files` entries of one flow of a frame and its status map."""
+    keys = (contract.flow_key(direction), contract.flow_key(direction, status=True))
+    return {key: contract.FRAME_FILES[key](frame_index) for key in keys}
+
+
 @dataclass
 class _Frame:
     spec: FrameSpec
@@ -71,10 +77,8 @@ class SequenceFlow:
                                           b.object_index)
                 write_bytes_atomic(root / contract.flow_path(frame, direction), encode_npy(flow))
                 write_bytes_atomic(root / contract.flow_status_path(frame, direction), encode_status_png(status))
-            files |= {"flow_bwd": contract.flow_path(index, "bwd"),
-                      "flow_bwd_status": contract.flow_status_path(index, "bwd")}
+            files |= _record_files(index, "bwd")
         if k < self.frames_per_sequence - 1:
-            files |= {"flow_fwd": contract.flow_path(index, "fwd"),
-                      "flow_fwd_status": contract.flow_status_path(index, "fwd")}
+            files |= _record_files(index, "fwd")
         self._previous = _Frame(spec, depth_planar_m, object_index) if k < self.frames_per_sequence - 1 else None
         return files

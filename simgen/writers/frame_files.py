@@ -65,12 +65,11 @@ class ImageFilesWriter:
 
     def write(self, frame: LabeledFrame) -> None:
         index = frame.spec.frame_index
-        outputs = [("image", contract.image_path(index), lambda: encode_rgb_png(frame.rgb)),
-                   ("depth_png", contract.depth_png_path(index), lambda: encode_depth_png(frame.depth_m))]
+        outputs = [("image", lambda: encode_rgb_png(frame.rgb)), ("depth_png", lambda: encode_depth_png(frame.depth_m))]
         if self.depth_float == "npy":
-            outputs.append(("depth_npy", contract.depth_npy_path(index),
-                            lambda: encode_npy(frame.depth_m.astype(np.float32))))
-        for key, path, encode in outputs:
+            outputs.append(("depth_npy", lambda: encode_npy(frame.depth_m.astype(np.float32))))
+        for key, encode in outputs:
+            path = contract.FRAME_FILES[key](index)
             write_bytes_atomic(self.root / path, encode())
             frame.files[key] = path
 

@@ -40,7 +40,7 @@ def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses
     index = spec.frame_index
     files = {}
     if output.instance_maps:
-        files["instance_map"] = contract.instance_map_path(index)
+        files["instance_map"] = contract.FRAME_FILES["instance_map"](index)
         write_bytes_atomic(root / files["instance_map"], encode_uint16_png(passes.object_index))
     if not (output.semantic_maps or output.panoptic):
         return files, None
@@ -49,11 +49,11 @@ def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses
                           "renderer did not write")
     semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec, categories)
     if output.semantic_maps:
-        files["semantic_map"] = contract.semantic_map_path(index)
+        files["semantic_map"] = contract.FRAME_FILES["semantic_map"](index)
         write_bytes_atomic(root / files["semantic_map"], encode_uint16_png(semantic))
     if not output.panoptic:
         return files, None
     ids, segments = panoptic_segments(passes.object_index, semantic, instances, categories)
-    files["panoptic_map"] = contract.panoptic_png_path(index)
+    files["panoptic_map"] = contract.FRAME_FILES["panoptic_map"](index)
     write_bytes_atomic(root / files["panoptic_map"], encode_rgb_png(encode_segment_ids(ids)))
     return files, {"image_id": index, "file_name": Path(files["panoptic_map"]).name, "segments_info": segments}

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from simgen import cli
@@ -114,6 +116,9 @@ CASES = [
     ("cli delete a field", ["~camera.pitch_deg"], "camera"),
     ("catalog unknown category", ["catalog={f}/unicorn.yaml"], "category: got 'unicorn'"),
     ("catalog tiny unit scale", ["catalog={f}/tiny.yaml"], "unit_scale_m: got 1e-09"),
+    ("hdri missing folder", ["lighting.hdri_dir={f}/nowhere"], "lighting.hdri_dir: got"),
+    ("hdri folder without images", ["lighting.hdri_dir={f}/no_hdri"], "holds none"),
+    ("hdri not equirectangular", ["lighting.hdri_dir={f}/square_hdri"], "32x32 px, not equirectangular"),
     ("sweep bad value", ["-m", "camera.pitch_deg=1,120"], "camera.pitch_deg: got 120"),
     ("sweep bad frames", ["-m", "frames=2,0"], "frames: got 0"),
     ("sweep typo with submitit", ["-m", "hydra/launcher=simgen_local", "weather.fog_densty=0.1,0.2"],
@@ -146,6 +151,10 @@ def files(tmp_path_factory) -> Path:
     (root / "unicorn.yaml").write_text("pony:\n  category: unicorn\n  recipe: slab\n")
     (root / "model.obj").write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
     (root / "tiny.yaml").write_text("speck:\n  category: car\n  file: model.obj\n  unit_scale_m: 1.0e-9\n")
+    (root / "no_hdri").mkdir()
+    (root / "no_hdri" / "sky.png").write_bytes(b"not an HDRI")
+    (root / "square_hdri").mkdir()
+    cv2.imwrite(str(root / "square_hdri" / "square.hdr"), np.ones((32, 32, 3), np.float32))
     (root / "dataset").mkdir()
     return root
 

@@ -26,7 +26,7 @@ import pytest
 
 from simgen.cli import run_subcommand
 from simgen.config.load import load_config
-from simgen.dataset.shards import shard_range
+from simgen.contract import shard_range
 from simgen.errors import OutputError
 from simgen.pipeline import render_dataset
 from tests.e2e.tiny import TINY, copy_dataset, render_tiny, run_simgen

@@ -71,7 +71,7 @@ def state_dir(tmp_path_factory) -> Path:
 
 
 def submitit_folder(out: Path) -> Path:
-    from simgen.dataset.shards import launcher_state_dir
+    from simgen.contract import launcher_state_dir
 
     return Path(launcher_state_dir(str(out))) / "submitit"
 

@@ -10,10 +10,9 @@ from simgen.imaging.atmosphere import (
     apply_fog,
     apply_weather,
     fog_transmittance,
-    linear_to_srgb,
     mean_per_instance,
-    srgb_to_linear,
 )
+from simgen.imaging.srgb import linear_to_srgb, srgb_to_linear
 from simgen.sampling.weather import KOSCHMIEDER_CONTRAST
 from simgen.specs import CameraSpec, WeatherSpec
 

@@ -33,6 +33,16 @@ HOMES = {
     "DatasetDir": "simgen.dataset.directory",
     "DatasetView": "simgen.dataset.view",
     "QA_CHECKS": "simgen.config.schema",
+    "Footprint": "simgen.specs",
+    "footprints_overlap": "simgen.geometry.footprint",
+    "distort_pixels": "simgen.geometry.lens",
+    "source_map": "simgen.geometry.lens",
+    "srgb_to_linear": "simgen.imaging.srgb",
+    "linear_to_srgb": "simgen.imaging.srgb",
+    "time_of_day": "simgen.sampling.lighting",
+    "FRAME_FILES": "simgen.contract",
+    "shard_range": "simgen.contract",
+    "PROVENANCE_UNKNOWN": "simgen.contract",
 }
 
 # Same name, different things, by design: one per module of a registry.
@@ -41,17 +51,13 @@ PER_MODULE_BY_DESIGN = {
     "sample_layout": "every layout module's entry point (simgen.sampling.layouts.LAYOUTS)",
     "write_report": "the QA report and the fidelity report, two different pages",
     "COLUMNS": "grid widths of two different figures",
+    "label_line": "one label line of each export format (simgen/export/kitti.py, simgen/export/yolo.py)",
 }
 
 # A concept defined in more than one module today -> what unifies it. Shrinks to empty; an entry
 # that no longer duplicates fails `test_every_known_duplicate_still_occurs`.
 KNOWN_DUPLICATES = {
-    "Box3D": "annotations/box3d.py (labels) and annotations/boxes3d.py (KITTI): one Box3D with both conversions",
     "rasterize": "geometry/silhouette.py wraps geometry/raster.py under the same name: one rasterizer",
-    "linear_to_srgb": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
-    "srgb_to_linear": "imaging/atmosphere.py and imaging/sensor_effects.py: one colour transfer",
-    "time_of_day": "sampling/lighting.py (recorded) and qa/preview.py (caption) disagree on the bands",
-    "UNKNOWN": "dataset/lineage.py and writers/assembly.py: one placeholder for missing provenance",
 }
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprints_overlap
+from simgen.specs import Footprint
 
 
 def test_overlap_and_separation():

@@ -11,7 +11,7 @@ from simgen.catalog.entries import build_asset_mesh, load_catalog
 from simgen.config.load import load_config
 from simgen.errors import ConfigError
 from simgen.geometry.camera import project_points
-from simgen.geometry.footprint import footprints_overlap
+from simgen.geometry.footprint import footprint_corners, footprints_overlap
 from simgen.geometry.silhouette import pose_prop
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.furniture import footprint_of
@@ -58,14 +58,15 @@ def test_furniture_stays_off_the_road_is_blocked_and_overlaps_nothing(layout):
         blocked = list(spec.layout.blocked_footprints)
         feet = [_footprint(p) for p in items]
         for prop, foot in zip(items, feet, strict=True):
-            assert np.abs(foot.corners()[:, 0]).min() >= spec.layout.road_half_width_m, prop.name
+            assert np.abs(footprint_corners(foot)[:, 0]).min() >= spec.layout.road_half_width_m, prop.name
             assert foot in blocked, prop.name
             others = [b for b in blocked if b != foot]
             assert not any(footprints_overlap(foot, other) for other in others), prop.name
         if spec.layout.curb_height_m > 0:  # city furniture stands on the sidewalks
             outer = max(x1 for _, x1 in spec.layout.sidewalks_x_m)
             for prop, foot in zip(items, feet, strict=True):
-                assert np.abs(foot.corners()[:, 0]).max() <= outer and prop.location_m[2] == spec.layout.curb_height_m
+                assert np.abs(footprint_corners(foot)[:, 0]).max() <= outer
+                assert prop.location_m[2] == spec.layout.curb_height_m
 
 
 def test_traffic_avoids_the_furniture():
@@ -150,7 +151,7 @@ def test_parked_cars_stand_in_the_parking_strips_parallel_to_the_curb():
             for car in parked:
                 assert car.category == "car" and car.instance_index > 0 and car.location_m[2] == 0.0
                 foot = pose_prop(car).footprint
-                corners = foot.corners()
+                corners = footprint_corners(foot)
                 strip = next(s for s in spec.layout.parking_strips
                              if s.x_range_m[0] <= car.location_m[0] <= s.x_range_m[1]
                              and s.y_range_m[0] <= car.location_m[1] <= s.y_range_m[1])

@@ -17,21 +17,7 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 # (importing module prefix, imported module prefix) -> why it is still there and what removes it.
 # An entry that matches no edge fails `test_every_known_back_edge_still_occurs`.
-KNOWN_BACK_EDGES = {
-    ("simgen.config.compose", "simgen.dataset.shards"):
-        "register_configs() registers the sweep's Hydra resolvers (shard count, launcher state dir); the "
-        "resolvers' arithmetic belongs in simgen.contract",
-    ("simgen.specs", "simgen.geometry.footprint"):
-        "LayoutSpec holds Footprints; the plain record belongs beside the specs, the overlap maths in geometry",
-    ("simgen.sampling.sensor", "simgen.imaging.lens"):
-        "the lens model is camera geometry (sampler, labels and imaging use it); move it to simgen.geometry",
-    ("simgen.annotations.lens_coverage", "simgen.imaging.lens"):
-        "the same lens model, imported by a peer stage; moves with it to simgen.geometry",
-    ("simgen.annotations.keypoints", "simgen.imaging.lens"):
-        "keypoints are projected through the same lens model; moves with it to simgen.geometry",
-    ("simgen.annotations.flow", "simgen.imaging.lens"):
-        "flow back-projects and projects through the same lens model; moves with it to simgen.geometry",
-}
+KNOWN_BACK_EDGES: dict[tuple[str, str], str] = {}
 
 HYDRA_ROOTS = {"hydra", "omegaconf"}
 HYDRA_UNITS = ("simgen.cli", "simgen.commands", "simgen.config.compose", "simgen.config.overrides",

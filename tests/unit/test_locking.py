@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from simgen.contract import shard_range
 from simgen.dataset.locking import GUARD_NAME, LOCK_PREFIX, check_frames_free, frame_lock, read_holders
-from simgen.dataset.shards import shard_range
 from simgen.errors import OutputError
 from simgen.writers.atomic import host_name, process_token, remove_partials, temp_path, write_bytes_atomic
 

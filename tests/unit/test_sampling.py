@@ -9,9 +9,9 @@ import pytest
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.errors import PlacementError
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprints_overlap
 from simgen.sampling.frame import sample_frame
-from simgen.specs import FrameSpec
+from simgen.specs import Footprint, FrameSpec
 
 CATALOG = load_catalog()
 

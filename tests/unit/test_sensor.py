@@ -12,8 +12,9 @@ import yaml
 from simgen.catalog.entries import load_catalog
 from simgen.errors import ConfigError
 from simgen.geometry.camera import intrinsics_matrix
-from simgen.imaging.lens import distort_pixels, nearest_remap, source_map, undistort_pixels
+from simgen.geometry.lens import distort_pixels, source_map, undistort_pixels
 from simgen.imaging.sensor import apply_sensor, render_camera, render_spec
+from simgen.imaging.sensor_effects import nearest_remap
 from simgen.render.passes import RenderPasses
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.sensor import check_distortion, sample_sensor
@@ -130,7 +131,7 @@ def test_bad_sensor_values_are_config_errors(make_config):
 
 def test_amodal_box_of_an_object_past_the_fold_stays_finite_and_bounded():
     from simgen.annotations.lens_coverage import measure_coverage_lens
-    from simgen.imaging.lens import fold_radius
+    from simgen.geometry.lens import fold_radius
     from tests.blender.scenes import box
 
     sensor = SensorSpec((-0.1, 0.0, 0.0, 0.0, 0.0))

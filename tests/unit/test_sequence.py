@@ -11,9 +11,10 @@ import pytest
 from simgen.annotations.identity import assign_track_ids, instance_ids
 from simgen.catalog.entries import load_catalog
 from simgen.errors import ConfigError
-from simgen.geometry.footprint import Footprint, footprints_overlap
+from simgen.geometry.footprint import footprints_overlap
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.sequence import EGO_FOOTPRINT_M, _footprint, sequence_position, whole_sequences
+from simgen.specs import Footprint
 from simgen.writers.coco import video_fields, video_header
 from tests.conftest import tiny_config
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from simgen.contract import shard_count, shard_range
 from simgen.dataset.directory import check_output_dir, open_output_dir
 from simgen.dataset.merge import IncompleteSweepError, merge_dataset
 from simgen.dataset.preemption import PreemptionGuard
-from simgen.dataset.shards import describe_missing, shard_count, shard_range
+from simgen.dataset.shards import describe_missing
 from simgen.errors import OutputError, ShardPreempted
 from simgen.pipeline import render_dataset
 from simgen.writers.atomic import remove_partials, temp_path

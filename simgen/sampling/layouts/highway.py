@@ -7,7 +7,6 @@ import numpy as np
 
 from simgen.catalog.entries import Catalog
 from simgen.config.schema import LayoutConfig
-from simgen.geometry.footprint import Footprint
 from simgen.sampling.furniture import sample_roadside_furniture
 from simgen.sampling.street import (
     sample_barriers,
@@ -16,7 +15,7 @@ from simgen.sampling.street import (
     sample_open_road_surfaces,
     sample_row_of,
 )
-from simgen.specs import LayoutSpec
+from simgen.specs import Footprint, LayoutSpec
 
 
 def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator) -> LayoutSpec:

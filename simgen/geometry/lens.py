@@ -11,6 +11,10 @@ Pixel coordinates follow `simgen.contract`: integer values at pixel centres, `K`
 (`cv2.projectPoints` with `distCoeffs = (k1, k2, p1, p2, k3)`). `distort_pixels` is this map;
 `undistort_pixels` inverts it by fixed-point iteration, as `cv2.undistortPoints` does, until
 the residual is below 1e-6 px.
+
+This is camera geometry, shared by the sensor sampler (the overscan a render needs), the labels
+(coverage, keypoints, flow) and the imaging stage; warping arrays through `source_map` is the
+imaging stage's (`simgen.imaging.sensor_effects`).
 """
 
 from __future__ import annotations
@@ -148,29 +152,6 @@ def _source_map(width_px: int, height_px: int, intrinsics_key: tuple[float, ...]
     sources = undistort_pixels(points, intrinsics, coeffs) if any(coeffs) else points
     sources.setflags(write=False)
     return sources
-
-
-def nearest_remap(source: np.ndarray, map_px: np.ndarray, offset_px: tuple[int, int], fill: float | int) -> np.ndarray:
-    """Nearest-neighbour lookup of a label array (ids, depth): never interpolates values.
-
-    Args:
-        source: (Hs, Ws) array (e.g. int32 ids or float32 depth) of the pinhole render.
-        map_px: (H, W, 2) pinhole coordinates (u, v) to read, in the output camera's K.
-        offset_px: (dx, dy) where output pinhole pixel (0, 0) lies in `source` (overscan).
-        fill: value where the map points outside `source` or is NaN.
-
-    Returns:
-        (H, W) array of source's dtype. Pixel (i, j) = source[round(v) + dy, round(u) + dx],
-        rounding halves up (floor(x + 0.5)).
-    """
-    finite = np.isfinite(map_px).all(axis=-1)
-    safe = np.where(finite[..., None], map_px, -1e9)
-    cols = np.floor(safe[..., 0] + 0.5).astype(np.int64) + offset_px[0]
-    rows = np.floor(safe[..., 1] + 0.5).astype(np.int64) + offset_px[1]
-    inside = finite & (cols >= 0) & (cols < source.shape[1]) & (rows >= 0) & (rows < source.shape[0])
-    out = np.full(map_px.shape[:2], fill, dtype=source.dtype)
-    out[inside] = source[rows[inside], cols[inside]]
-    return out
 
 
 def overscan_px(width_px: int, height_px: int, intrinsics: np.ndarray, coeffs: tuple[float, ...]) -> tuple[int, int]:

@@ -14,7 +14,7 @@ import bpy
 import numpy as np
 
 from simgen.errors import AssetError
-from simgen.geometry.mesh import MeshData
+from simgen.geometry.mesh import MeshData, merge_meshes
 
 FORMATS = {".obj": "obj", ".gltf": "gltf", ".glb": "gltf", ".fbx": "fbx", ".blend": "blend"}
 _ADDONS = {"gltf": "io_scene_gltf2", "fbx": "io_scene_fbx"}
@@ -75,40 +75,38 @@ def import_mesh_file(path: str, unit_scale_m: float, up_axis: str, where: str) -
                 bpy.data.batch_remove(created)
 
 
+def _evaluated_mesh(obj, depsgraph) -> MeshData:
+    """One mesh object's evaluated geometry in the world frame (file units), its slots by material name."""
+    evaluated = obj.evaluated_get(depsgraph)
+    mesh = evaluated.to_mesh()
+    try:
+        coords = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
+        mesh.vertices.foreach_get("co", coords)
+        loops = np.empty(len(mesh.loops), dtype=np.int32)
+        mesh.loops.foreach_get("vertex_index", loops)
+        counts = np.empty(len(mesh.polygons), dtype=np.int32)
+        mesh.polygons.foreach_get("loop_total", counts)
+        starts = np.empty(len(mesh.polygons), dtype=np.int32)
+        mesh.polygons.foreach_get("loop_start", starts)
+        slots = np.empty(len(mesh.polygons), dtype=np.int32)
+        mesh.polygons.foreach_get("material_index", slots)
+    finally:
+        evaluated.to_mesh_clear()
+    matrix = np.array(obj.matrix_world, dtype=np.float64)
+    names = [slot.material.name if slot.material else "default" for slot in obj.material_slots] or ["default"]
+    # polygons in polygon order, whatever order their loops are stored in
+    loops = loops[np.repeat(starts, counts) + np.arange(len(loops)) - np.repeat(np.cumsum(counts) - counts, counts)]
+    return MeshData(coords.reshape(-1, 3) @ matrix[:3, :3].T + matrix[:3, 3], loops, counts,
+                    np.minimum(slots, len(names) - 1), tuple(names))
+
+
 def _merge_evaluated(objects: list, unit_scale_m: float, path: str, where: str) -> MeshData:
     depsgraph = bpy.context.evaluated_depsgraph_get()
-    vertices: list[np.ndarray] = []
-    faces: list[tuple[int, ...]] = []
-    face_material: list[int] = []
-    slots: list[str] = []
-    offset = 0
-    for obj in objects:
-        if obj.type != "MESH":
-            continue
-        evaluated = obj.evaluated_get(depsgraph)
-        mesh = evaluated.to_mesh()
-        try:
-            coords = np.empty(len(mesh.vertices) * 3, dtype=np.float64)
-            mesh.vertices.foreach_get("co", coords)
-            matrix = np.array(obj.matrix_world, dtype=np.float64)
-            local = coords.reshape(-1, 3)
-            vertices.append(local @ matrix[:3, :3].T + matrix[:3, 3])
-            names = [slot.material.name if slot.material else "default" for slot in obj.material_slots] or ["default"]
-            slot_index = []
-            for name in names:
-                if name not in slots:
-                    slots.append(name)
-                slot_index.append(slots.index(name))
-            for polygon in mesh.polygons:
-                faces.append(tuple(offset + v for v in polygon.vertices))
-                face_material.append(slot_index[min(polygon.material_index, len(slot_index) - 1)])
-            offset += len(mesh.vertices)
-        finally:
-            evaluated.to_mesh_clear()
-    if not faces:
+    parts = [_evaluated_mesh(obj, depsgraph) for obj in objects if obj.type == "MESH"]
+    if not sum(part.face_count for part in parts):
         kinds = sorted({obj.type for obj in objects}) or ["nothing"]
         raise AssetError(f"{where}: {path!r} holds no mesh geometry (found: {', '.join(kinds)})")
-    merged = np.concatenate(vertices, axis=0) * unit_scale_m
-    low, high = merged.min(axis=0), merged.max(axis=0)
-    merged -= np.array([(low[0] + high[0]) / 2, (low[1] + high[1]) / 2, low[2]])
-    return MeshData(merged, tuple(faces), tuple(face_material), tuple(slots))
+    merged = merge_meshes(parts)
+    vertices = merged.vertices_m * unit_scale_m
+    low, high = vertices.min(axis=0), vertices.max(axis=0)
+    return merged.with_vertices(vertices - np.array([(low[0] + high[0]) / 2, (low[1] + high[1]) / 2, low[2]]))

@@ -183,7 +183,7 @@ def _corner_params(entry: AssetEntry, corner: str) -> dict[str, float]:
 
 
 def _check_geometry(mesh: MeshData, where: str) -> None:
-    if len(mesh.vertices_m) == 0 or len(mesh.faces) == 0:
+    if len(mesh.vertices_m) == 0 or mesh.face_count == 0:
         raise AssetError(f"{where}: the mesh is empty")
     low, high = mesh.bounds_m
     size = high - low

@@ -19,6 +19,7 @@ that slot; unmapped ones render neutral grey.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -75,7 +76,7 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
                          "catalog without it")
     mesh = import_mesh(str(file_path), float(scale), up_axis, where)
     slots = tuple(str(mapping.get(slot, slot)) for slot in mesh.materials)
-    mesh = MeshData(mesh.vertices_m, mesh.faces, mesh.face_material, slots)
+    mesh = dataclasses.replace(mesh, materials=slots)
     recipe_name = f"file:{name}"
 
     def build_mesh(params: Mapping[str, float]) -> MeshData:
@@ -85,7 +86,7 @@ def register_file_asset(name: str, body: Mapping[str, Any], catalog_path: Path, 
         factor = float(params.get("scale", 1.0))
         if not np.isfinite(factor) or factor <= 0:
             raise ValueError(f"asset file {name!r}: parameter 'scale' must be positive, got {factor}")
-        return MeshData(mesh.vertices_m * factor, mesh.faces, mesh.face_material, mesh.materials)
+        return mesh.with_vertices(mesh.vertices_m * factor)
 
     register_file_recipe(Recipe(recipe_name, build_mesh, {"scale": 1.0}, f"user asset file {file_path.name}"))
     return recipe_name, digest

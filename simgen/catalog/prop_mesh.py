@@ -75,7 +75,7 @@ def _recipe_mesh(recipe: str, key: ParamsKey) -> tuple[MeshData, np.ndarray, Any
         mesh, skeleton = found.build_posed(dict(key))
     else:
         mesh, skeleton = found.build_mesh(dict(key)), None
-    return mesh, triangle_indices(mesh.faces), skeleton
+    return mesh, triangle_indices(mesh), skeleton
 
 
 def recipe_mesh(recipe: str, params: Mapping[str, float]) -> MeshData:

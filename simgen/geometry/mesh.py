@@ -12,33 +12,91 @@ the object's forward direction (a car drives along +x when `yaw_deg` = 0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import chain
 
 import numpy as np
 
+_INDEX = np.dtype(np.int32)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class MeshData:
-    """A polygon mesh with one material slot per polygon.
+    """A polygon mesh with one material slot per polygon, stored as flat arrays.
+
+    Polygons are stored as Blender stores them: their corners (loops) one after another in
+    `loop_vertices`, with `loop_counts` corners each, so merging is concatenation plus an index
+    offset, triangle fans are vectorized and the Blender builder feeds `foreach_set` directly.
 
     Attributes:
         vertices_m: (V, 3) float64, object frame, metres.
-        faces: tuple of polygons; each a tuple of >= 3 vertex indices, counter-clockwise seen
-            from outside (outward normals).
-        face_material: (F,) int tuple, index into `materials` for each face.
+        loop_vertices: (L,) int32 vertex index of every polygon corner, polygon after polygon;
+            each polygon's corners run counter-clockwise seen from outside (outward normals).
+        loop_counts: (F,) int32 corners per polygon (>= 3); sums to L.
+        face_slots: (F,) int32 index into `materials` of every polygon.
         materials: slot names, e.g. ("paint", "glass", "tire"); the builder maps each slot name
             to a material described in the object's spec.
+
+    Meshes are shared through caches and their arrays with the meshes derived from them
+    (`with_vertices`, `transform_mesh`): never modify the arrays in place.
     """
 
     vertices_m: np.ndarray
-    faces: tuple[tuple[int, ...], ...]
-    face_material: tuple[int, ...]
+    loop_vertices: np.ndarray
+    loop_counts: np.ndarray
+    face_slots: np.ndarray
     materials: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        # Cheap checks only: meshes are built by the thousand per frame. Index ranges, polygon
+        # sizes and `loop_counts` summing to L are checked for every recipe by
+        # tests/unit/test_mesh_regression.py.
         if self.vertices_m.ndim != 2 or self.vertices_m.shape[1] != 3:
             raise ValueError(f"vertices_m must be (V, 3), got {self.vertices_m.shape}")
-        if len(self.faces) != len(self.face_material):
+        for name, value in (("loop_vertices", self.loop_vertices), ("loop_counts", self.loop_counts),
+                            ("face_slots", self.face_slots)):
+            if type(value) is not np.ndarray or value.dtype is not _INDEX or value.ndim != 1:
+                object.__setattr__(self, name, np.asarray(value, dtype=np.int32).reshape(-1))
+        if len(self.loop_counts) != len(self.face_slots):
+            raise ValueError("loop_counts and face_slots differ in length")
+
+    @classmethod
+    def from_faces(cls, vertices_m: np.ndarray, faces, face_material, materials) -> MeshData:
+        """A mesh from polygons given as sequences of vertex indices and one slot index per polygon."""
+        counts = np.fromiter(map(len, faces), dtype=np.int32, count=len(faces))
+        loops = np.fromiter(chain.from_iterable(faces), dtype=np.int32, count=int(counts.sum()))
+        if len(counts) != len(face_material):
             raise ValueError("faces and face_material differ in length")
+        return cls(np.asarray(vertices_m, dtype=np.float64), loops, counts,
+                   np.asarray(face_material, dtype=np.int32), tuple(materials))
+
+    def with_vertices(self, vertices_m: np.ndarray) -> MeshData:
+        """The same polygons and slots on new (V, 3) vertices (metres)."""
+        return MeshData(vertices_m, self.loop_vertices, self.loop_counts, self.face_slots, self.materials)
+
+    @property
+    def face_count(self) -> int:
+        """F, the number of polygons."""
+        return len(self.loop_counts)
+
+    @cached_property
+    def loop_starts(self) -> np.ndarray:
+        """(F,) int32 index into `loop_vertices` of every polygon's first corner."""
+        starts = np.zeros(len(self.loop_counts), dtype=np.int32)
+        np.cumsum(self.loop_counts[:-1], out=starts[1:])
+        return starts
+
+    @cached_property
+    def faces(self) -> tuple[tuple[int, ...], ...]:
+        """The polygons as tuples of vertex indices (slow: for tests and small meshes)."""
+        loops = self.loop_vertices.tolist()
+        return tuple(tuple(loops[start:start + count])
+                     for start, count in zip(self.loop_starts.tolist(), self.loop_counts.tolist(), strict=True))
+
+    @cached_property
+    def face_material(self) -> tuple[int, ...]:
+        """`face_slots` as a tuple of ints."""
+        return tuple(self.face_slots.tolist())
 
     @property
     def bounds_m(self) -> tuple[np.ndarray, np.ndarray]:
@@ -47,46 +105,68 @@ class MeshData:
 
 
 def merge_meshes(parts: list[MeshData]) -> MeshData:
-    """Concatenate meshes into one; material slots with the same name are shared."""
-    materials: list[str] = []
-    vertices: list[np.ndarray] = []
-    faces: list[tuple[int, ...]] = []
-    face_material: list[int] = []
-    offset = 0
+    """Concatenate meshes into one, polygons in part order; material slots with the same name are
+    shared, in order of first appearance."""
+    materials: dict[str, int] = {}
+    slot_maps: list[int] = []  # every part's local slot -> merged slot, part after part
+    map_starts, vertex_offsets, loop_lengths, face_counts = [], [], [], []
+    vertex_count = 0
     for part in parts:
-        slot_map = []
-        for name in part.materials:
-            if name not in materials:
-                materials.append(name)
-            slot_map.append(materials.index(name))
-        vertices.append(part.vertices_m)
-        faces.extend(tuple(i + offset for i in face) for face in part.faces)
-        face_material.extend(slot_map[m] for m in part.face_material)
-        offset += len(part.vertices_m)
-    return MeshData(
-        vertices_m=np.concatenate(vertices, axis=0),
-        faces=tuple(faces),
-        face_material=tuple(face_material),
-        materials=tuple(materials),
-    )
+        map_starts.append(len(slot_maps))
+        slot_maps.extend([materials.setdefault(name, len(materials)) for name in part.materials])
+        vertex_offsets.append(vertex_count)
+        vertex_count += len(part.vertices_m)
+        loop_lengths.append(len(part.loop_vertices))
+        face_counts.append(len(part.face_slots))
+    loops = np.concatenate([part.loop_vertices for part in parts])
+    loops += np.repeat(np.array(vertex_offsets, dtype=np.int32), loop_lengths)
+    local_slots = np.concatenate([part.face_slots for part in parts])
+    local_slots += np.repeat(np.array(map_starts, dtype=np.int32), face_counts)
+    return MeshData(np.concatenate([part.vertices_m for part in parts]), loops,
+                    np.concatenate([part.loop_counts for part in parts]),
+                    np.array(slot_maps, dtype=np.int32)[local_slots], tuple(materials))
 
 
 def transform_mesh(mesh: MeshData, translation_m=(0.0, 0.0, 0.0), yaw_deg: float = 0.0,
                    pitch_deg: float = 0.0, roll_deg: float = 0.0) -> MeshData:
     """Rotate (roll about x, then pitch about y, then yaw about z) and translate a mesh."""
     rotation = rotation_matrix_xyz(roll_deg, pitch_deg, yaw_deg)
-    vertices = mesh.vertices_m @ rotation.T + np.asarray(translation_m, dtype=np.float64)
-    return MeshData(vertices, mesh.faces, mesh.face_material, mesh.materials)
+    return mesh.with_vertices(mesh.vertices_m @ rotation.T + np.asarray(translation_m, dtype=np.float64))
+
+
+def flip_faces(mesh: MeshData) -> MeshData:
+    """The mesh with every polygon's corners in reverse order (normals flipped), first corner last."""
+    owner = np.repeat(np.arange(mesh.face_count), mesh.loop_counts)
+    last = (mesh.loop_starts + mesh.loop_counts - 1)[owner]
+    corner = np.arange(len(mesh.loop_vertices)) - mesh.loop_starts[owner]
+    return MeshData(mesh.vertices_m, mesh.loop_vertices[last - corner], mesh.loop_counts, mesh.face_slots,
+                    mesh.materials)
 
 
 def rotation_matrix_xyz(roll_deg: float, pitch_deg: float, yaw_deg: float) -> np.ndarray:
     """(3, 3) float64 rotation R = Rz(yaw) @ Ry(pitch) @ Rx(roll) (Blender's XYZ Euler order)."""
-    rx, ry, rz = np.deg2rad([roll_deg, pitch_deg, yaw_deg])
-    cx, sx, cy, sy, cz, sz = np.cos(rx), np.sin(rx), np.cos(ry), np.sin(ry), np.cos(rz), np.sin(rz)
-    rot_x = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
-    rot_y = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-    rot_z = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
+    angles = np.deg2rad([roll_deg, pitch_deg, yaw_deg])
+    (cx, cy, cz), (sx, sy, sz) = np.cos(angles).tolist(), np.sin(angles).tolist()
+    rot_x = np.array([[1.0, 0.0, 0.0], [0.0, cx, -sx], [0.0, sx, cx]])
+    rot_y = np.array([[cy, 0.0, sy], [0.0, 1.0, 0.0], [-sy, 0.0, cy]])
+    rot_z = np.array([[cz, -sz, 0.0], [sz, cz, 0.0], [0.0, 0.0, 1.0]])
     return rot_z @ rot_y @ rot_x
+
+
+def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The int32 arrays, read-only (topology templates are shared by every mesh built from them)."""
+    out = []
+    for array in arrays:
+        array = np.ascontiguousarray(array, dtype=np.int32).reshape(-1)
+        array.flags.writeable = False
+        out.append(array)
+    return tuple(out)
+
+
+_BOX_SIGNS = np.array([[[-1, -1, -1], [1, -1, -1], [1, 1, -1], [-1, 1, -1]],
+                       [[-1, -1, 1], [1, -1, 1], [1, 1, 1], [-1, 1, 1]]], dtype=np.float64)
+_BOX_TOPOLOGY = _frozen(np.array([0, 3, 2, 1, 4, 5, 6, 7, 0, 1, 5, 4, 1, 2, 6, 5, 2, 3, 7, 6, 3, 0, 4, 7]),
+                        np.full(6, 4), np.zeros(6))
 
 
 def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
@@ -101,63 +181,114 @@ def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
     """
     sx, sy, sz = (float(v) / 2 for v in size_m)
     tx, ty = top_scale
-    vertices = np.array([
-        [-sx, -sy, -sz], [sx, -sy, -sz], [sx, sy, -sz], [-sx, sy, -sz],
-        [-sx * tx, -sy * ty, sz], [sx * tx, -sy * ty, sz], [sx * tx, sy * ty, sz], [-sx * tx, sy * ty, sz],
-    ]) + np.asarray(center_m, dtype=np.float64)
-    faces = ((0, 3, 2, 1), (4, 5, 6, 7), (0, 1, 5, 4), (1, 2, 6, 5), (2, 3, 7, 6), (3, 0, 4, 7))
-    return MeshData(vertices, faces, (0,) * 6, (material,))
+    # corners (+-sx, +-sy, -sz) then (+-sx tx, +-sy ty, sz): a sign times a half extent is exact
+    vertices = _BOX_SIGNS * np.array([sx, sy, sz, sx * tx, sy * ty, sz]).reshape(2, 1, 3)
+    vertices = vertices.reshape(8, 3)
+    vertices += np.asarray(center_m, dtype=np.float64)
+    return MeshData(vertices, *_BOX_TOPOLOGY, (material,))
+
+
+def boxes_mesh(size_m, centers_m: np.ndarray, material: str = "default") -> MeshData:
+    """N axis-aligned boxes of one size in one mesh: exactly `merge_meshes` of the N
+    `box_mesh(size_m, centers_m[i], material)`, built at once.
+
+    Args:
+        size_m: (length x, width y, height z) of every box, metres.
+        centers_m: (N, 3) box centres in the object frame, metres; N >= 1.
+        material: material slot name for every face.
+    """
+    centers = np.asarray(centers_m, dtype=np.float64).reshape(-1, 3)
+    count = len(centers)
+    unit = box_mesh(size_m).vertices_m  # centred at the origin: + 0.0 leaves it exact
+    loops, counts, slots = _BOX_TOPOLOGY
+    loops = (loops[None, :] + 8 * np.arange(count, dtype=np.int32)[:, None]).ravel()
+    return MeshData((unit[None, :, :] + centers[:, None, :]).reshape(-1, 3), loops, np.tile(counts, count),
+                    np.tile(slots, count), (material,))
+
+
+@lru_cache(maxsize=64)
+def _cylinder_topology(segments: int) -> tuple[np.ndarray, ...]:
+    """(loops, counts, slots) of `cylinder_mesh`: bottom cap, top cap, then the side quads."""
+    ring = np.arange(segments)
+    following = (ring + 1) % segments
+    sides = np.stack([ring, following, segments + following, segments + ring], axis=1)
+    loops = np.concatenate([ring[::-1], segments + ring, sides.ravel()])
+    return _frozen(loops, np.array([segments, segments] + [4] * segments), np.zeros(segments + 2))
 
 
 def cylinder_mesh(radius_m: float, height_m: float, center_m=(0.0, 0.0, 0.0), axis: str = "z",
                   segments: int = 16, material: str = "default", top_radius_m: float | None = None) -> MeshData:
     """A closed cylinder (or truncated cone with `top_radius_m`) along `axis` ('x', 'y' or 'z')."""
     top = radius_m if top_radius_m is None else top_radius_m
+    ring = _unit_ring(segments)
+    half = height_m / 2
+    if axis not in ("x", "y", "z"):
+        raise ValueError(f"axis must be 'x', 'y' or 'z', got {axis!r}")
+    vertices = np.empty((2 * segments, 3))
+    np.multiply(ring, radius_m, out=vertices[:segments, :2])
+    np.multiply(ring, top, out=vertices[segments:, :2])
+    vertices[:segments, 2] = -half
+    vertices[segments:, 2] = half
+    if axis != "z":
+        vertices = vertices[:, _AXIS_COLUMNS[axis]]
+    vertices += np.asarray(center_m, dtype=np.float64)
+    return MeshData(vertices, *_cylinder_topology(segments), (material,))
+
+
+_AXIS_COLUMNS = {"x": [2, 0, 1], "y": [1, 2, 0]}
+"""Cylinder axis -> the columns of a z-axis cylinder that become x, y, z."""
+
+
+@lru_cache(maxsize=64)
+def _unit_ring(segments: int) -> np.ndarray:
+    """(segments, 2) read-only (cos, sin) of `segments` angles evenly spaced from 0, counter-clockwise."""
     angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
     ring = np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    half = height_m / 2
-    bottom_ring = np.column_stack([ring * radius_m, np.full(segments, -half)])
-    top_ring = np.column_stack([ring * top, np.full(segments, half)])
-    vertices = np.concatenate([bottom_ring, top_ring], axis=0)
-    faces = [tuple(range(segments - 1, -1, -1)), tuple(range(segments, 2 * segments))]
-    for i in range(segments):
-        j = (i + 1) % segments
-        faces.append((i, j, segments + j, segments + i))
-    if axis == "x":
-        vertices = vertices[:, [2, 0, 1]]
-    elif axis == "y":
-        vertices = vertices[:, [1, 2, 0]]
-    elif axis != "z":
-        raise ValueError(f"axis must be 'x', 'y' or 'z', got {axis!r}")
-    vertices = vertices + np.asarray(center_m, dtype=np.float64)
-    return MeshData(vertices, tuple(faces), (0,) * len(faces), (material,))
+    ring.flags.writeable = False
+    return ring
+
+
+@lru_cache(maxsize=64)
+def _sphere_template(rings: int, segments: int) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """((cos theta, sin theta) per inner ring, (cos phi, sin phi) per segment), and the topology
+    (loops, counts, slots) of `sphere_mesh`: the bottom fan, the ring quads, the top fan."""
+    theta = [np.pi * r / rings - np.pi / 2 for r in range(1, rings)]
+    phi = [2 * np.pi * s / segments for s in range(segments)]
+    # Scalar np.cos / np.sin, as the per-vertex loop of the original builder evaluated them, so the
+    # vertices stay bit-identical (vectorized ufuncs may round differently in the last place).
+    angles = tuple(np.array([function(value) for value in values])
+                   for values in (theta, phi) for function in (np.cos, np.sin))
+    ring = np.arange(segments)
+    following = (ring + 1) % segments
+    top = 1 + (rings - 1) * segments
+    bottom = np.stack([np.zeros(segments, dtype=np.int64), 1 + following, 1 + ring], axis=1)
+    bases = 1 + segments * np.arange(rings - 2)[:, None]
+    quads = np.stack([bases + ring, bases + following, bases + following + segments, bases + ring + segments], axis=2)
+    last = 1 + (rings - 2) * segments
+    cap = np.stack([last + ring, last + following, np.full(segments, top)], axis=1)
+    loops = np.concatenate([bottom.ravel(), quads.ravel(), cap.ravel()])
+    counts = np.array([3] * segments + [4] * (segments * (rings - 2)) + [3] * segments)
+    return angles, _frozen(loops, counts, np.zeros(len(counts)))
 
 
 def sphere_mesh(radius_m: float, center_m=(0.0, 0.0, 0.0), rings: int = 8, segments: int = 12,
                 material: str = "default", scale=(1.0, 1.0, 1.0)) -> MeshData:
-    """A UV sphere (an ellipsoid with `scale`), poles on the z axis."""
-    vertices = [[0.0, 0.0, -radius_m]]
-    for r in range(1, rings):
-        theta = np.pi * r / rings - np.pi / 2
-        for s in range(segments):
-            phi = 2 * np.pi * s / segments
-            vertices.append([radius_m * np.cos(theta) * np.cos(phi),
-                             radius_m * np.cos(theta) * np.sin(phi), radius_m * np.sin(theta)])
-    vertices.append([0.0, 0.0, radius_m])
-    top_index = len(vertices) - 1
-    faces: list[tuple[int, ...]] = []
-    for s in range(segments):
-        faces.append((0, 1 + (s + 1) % segments, 1 + s))
-    for r in range(rings - 2):
-        base = 1 + r * segments
-        for s in range(segments):
-            a, b = base + s, base + (s + 1) % segments
-            faces.append((a, b, b + segments, a + segments))
-    last = 1 + (rings - 2) * segments
-    for s in range(segments):
-        faces.append((last + s, last + (s + 1) % segments, top_index))
-    array = np.asarray(vertices) * np.asarray(scale, dtype=np.float64) + np.asarray(center_m, dtype=np.float64)
-    return MeshData(array, tuple(faces), (0,) * len(faces), (material,))
+    """A UV sphere (an ellipsoid with `scale`), poles on the z axis.
+
+    Vertices: the bottom pole, `rings` - 1 rings of `segments` (bottom to top, counter-clockwise
+    about +z from +x), the top pole.
+    """
+    (cos_theta, sin_theta, cos_phi, sin_phi), topology = _sphere_template(rings, segments)
+    vertices = np.empty((2 + (rings - 1) * segments, 3))
+    vertices[0] = (0.0, 0.0, -radius_m)
+    vertices[-1] = (0.0, 0.0, radius_m)
+    ring_radius = radius_m * cos_theta
+    inner = vertices[1:-1].reshape(rings - 1, segments, 3)
+    inner[:, :, 0] = ring_radius[:, None] * cos_phi
+    inner[:, :, 1] = ring_radius[:, None] * sin_phi
+    inner[:, :, 2] = (radius_m * sin_theta)[:, None]
+    vertices = vertices * np.asarray(scale, dtype=np.float64) + np.asarray(center_m, dtype=np.float64)
+    return MeshData(vertices, *topology, (material,))
 
 
 def tube_mesh(start_m, end_m, radius_m: float, segments: int = 8, material: str = "default",
@@ -173,8 +304,7 @@ def tube_mesh(start_m, end_m, radius_m: float, segments: int = 8, material: str 
     if length <= 0.0:
         raise ValueError("tube_mesh: start_m and end_m coincide")
     tube = cylinder_mesh(radius_m, length, (0.0, 0.0, length / 2), "z", segments, material, end_radius_m)
-    vertices = tube.vertices_m @ _rotation_z_to(axis / length).T + start
-    return MeshData(vertices, tube.faces, tube.face_material, tube.materials)
+    return tube.with_vertices(tube.vertices_m @ _rotation_z_to(axis / length).T + start)
 
 
 def _rotation_z_to(direction: np.ndarray) -> np.ndarray:
@@ -187,11 +317,36 @@ def _rotation_z_to(direction: np.ndarray) -> np.ndarray:
     return np.eye(3) + skew + skew @ skew / (1.0 + cos_angle)
 
 
-def triangle_indices(faces: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles (exact for the
-    convex polygons the recipes build; tests/unit checks that every recipe's faces are)."""
-    triangles = [(face[0], face[i], face[i + 1]) for face in faces for i in range(1, len(face) - 1)]
-    return np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
+def triangle_indices(mesh: MeshData) -> np.ndarray:
+    """(T, 3) int64 vertex indices: each polygon split into a fan of triangles from its first
+    corner, polygon after polygon (exact for the convex polygons the recipes build;
+    tests/unit checks that every recipe's faces are)."""
+    fans = mesh.loop_counts - 2
+    first_corner = mesh.loop_starts
+    # triangle t of a polygon whose fan starts at triangle t0 uses its corners 0, t - t0 + 1, t - t0 + 2
+    second_corner = np.arange(int(fans.sum()), dtype=np.int32)
+    second_corner += np.repeat(first_corner - (np.cumsum(fans) - fans) + 1, fans)
+    triangles = np.empty((len(second_corner), 3), dtype=np.int64)
+    triangles[:, 0] = mesh.loop_vertices[np.repeat(first_corner, fans)]
+    triangles[:, 1] = mesh.loop_vertices[second_corner]
+    triangles[:, 2] = mesh.loop_vertices[second_corner + 1]
+    return triangles
+
+
+@lru_cache(maxsize=128)
+def _sweep_topology(count: int, segments: int) -> tuple[np.ndarray, np.ndarray]:
+    """(loops, counts) of `sweep_mesh`: the band quads ring after ring, then the caps' triangles
+    interleaved (start, end) per segment."""
+    ring = np.arange(segments)
+    following = (ring + 1) % segments
+    base = segments * np.arange(count - 1)[:, None]
+    quads = np.stack([base + ring, base + following, base + segments + following, base + segments + ring], axis=2)
+    start, end, last = count * segments, count * segments + 1, (count - 1) * segments
+    caps = np.stack([np.full(segments, start), following, ring,
+                     np.full(segments, end), last + ring, last + following], axis=1)
+    loops, counts, _ = _frozen(np.concatenate([quads.ravel(), caps.ravel()]),
+                               np.array([4] * (segments * (count - 1)) + [3] * (2 * segments)), np.zeros(0))
+    return loops, counts
 
 
 def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10,
@@ -218,36 +373,63 @@ def sweep_mesh(points_m, radii_m, materials: tuple[str, ...], segments: int = 10
     count = len(points)
     if count < 2 or radii.shape != (count, 2) or len(materials) != count - 1:
         raise ValueError(f"sweep_mesh: {count} points need ({count}, 2) radii and {count - 1} band materials")
-    steps = np.diff(points, axis=0)
-    steps /= np.linalg.norm(steps, axis=1, keepdims=True)
+    steps = points[1:] - points[:-1]
+    steps /= _norms(steps)
     tangents = np.concatenate([steps[:1], steps[:-1] + steps[1:], steps[-1:]])
-    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    tangents /= _norms(tangents)
     side = np.asarray(side_m, dtype=np.float64)
     across_side = side - tangents * (tangents @ side)[:, None]
-    across_side /= np.linalg.norm(across_side, axis=1, keepdims=True)
-    across = np.cross(across_side, tangents)
+    across_side /= _norms(across_side)
+    across = _cross(across_side, tangents)
+    unit = _superellipse(segments, float(exponent))
+    vertices = np.empty((count * segments + 2, 3))
+    rings = vertices[:-2].reshape(count, segments, 3)
+    np.add(points[:, None, :], unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :]), out=rings)
+    rings += unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :])
+    end_radii = radii[_ENDS]
+    reach = tangents[_ENDS] * 0.3 * np.minimum(end_radii[:, :1], end_radii[:, 1:])  # poles beyond the end rings
+    np.subtract(points[0], reach[0], out=vertices[-2])
+    np.add(points[-1], reach[1], out=vertices[-1])
+    # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
+    # the band quads face outwards.
+    slots, face_slots = _sweep_slots(tuple(materials), segments)
+    return MeshData(vertices, *_sweep_topology(count, segments), face_slots, slots)
+
+
+@lru_cache(maxsize=256)
+def _sweep_slots(materials: tuple[str, ...], segments: int) -> tuple[tuple[str, ...], np.ndarray]:
+    """(slot names, (F,) read-only slot of every `sweep_mesh` polygon): band by band, then the
+    caps interleaved (start cap: the first band's slot, end cap: the last band's)."""
+    slots = tuple(dict.fromkeys(materials))
+    band_slots = np.array([slots.index(name) for name in materials], dtype=np.int32)
+    caps = np.empty(2 * segments, dtype=np.int32)
+    caps[0::2], caps[1::2] = band_slots[0], band_slots[-1]
+    return slots, _frozen(np.concatenate([np.repeat(band_slots, segments), caps]))[0]
+
+
+def _norms(vectors: np.ndarray) -> np.ndarray:
+    """(N, 1) Euclidean norms of (N, 3) vectors, rounded as `np.linalg.norm(v, axis=1, keepdims=True)`."""
+    return np.sqrt(np.add.reduce(vectors * vectors, axis=1, keepdims=True))
+
+
+_NEXT, _AFTER = np.array([1, 2, 0]), np.array([2, 0, 1])
+_ENDS = np.array([0, -1])
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 3) row-wise cross products of (N, 3) arrays, rounded as `np.cross` (which is slower):
+    component i is a[i+1] b[i+2] - a[i+2] b[i+1]."""
+    out = a[:, _NEXT] * b[:, _AFTER]
+    out -= a[:, _AFTER] * b[:, _NEXT]
+    return out
+
+
+@lru_cache(maxsize=64)
+def _superellipse(segments: int, exponent: float) -> np.ndarray:
+    """(segments, 2) read-only points of |u|^e + |v|^e = 1, counter-clockwise from (1, 0)."""
     angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
     cos, sin = np.cos(angles), np.sin(angles)
     power = 2.0 / exponent
     unit = np.stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power], axis=1)
-    rings = (points[:, None, :] + unit[None, :, 0, None] * (radii[:, 0, None, None] * across[:, None, :])
-             + unit[None, :, 1, None] * (radii[:, 1, None, None] * across_side[:, None, :]))
-    poles = np.array([points[0] - tangents[0] * 0.3 * radii[0].min(),
-                      points[-1] + tangents[-1] * 0.3 * radii[-1].min()])
-    vertices = np.concatenate([rings.reshape(-1, 3), poles])
-    slots = tuple(dict.fromkeys(materials))
-    faces: list[tuple[int, ...]] = []
-    face_material: list[int] = []
-    for k in range(count - 1):
-        for s in range(segments):
-            t = (s + 1) % segments
-            faces.append((k * segments + s, k * segments + t, (k + 1) * segments + t, (k + 1) * segments + s))
-            face_material.append(slots.index(materials[k]))
-    start, end, last = count * segments, count * segments + 1, (count - 1) * segments
-    for s in range(segments):
-        t = (s + 1) % segments
-        faces += [(start, t, s), (end, last + s, last + t)]
-        face_material += [slots.index(materials[0]), slots.index(materials[-1])]
-    # (across, side, tangent) is right-handed, so rings run counter-clockwise about the tangent and
-    # the band quads above face outwards.
-    return MeshData(vertices, tuple(faces), tuple(face_material), slots)
+    unit.flags.writeable = False
+    return unit

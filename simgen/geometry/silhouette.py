@@ -26,29 +26,32 @@ _NEAR_M = 0.05
 
 @dataclass(frozen=True)
 class PosedMesh:
-    """A prop's mesh in the world frame: (V, 3) float64 vertices (metres) and its polygons."""
+    """A prop's mesh in the world frame: (V, 3) float64 vertices (metres), the (T, 3) int64 vertex
+    indices of its triangles (`simgen.geometry.mesh.triangle_indices`) and its footprint."""
 
     vertices_world_m: np.ndarray
-    faces: tuple[tuple[int, ...], ...]
+    triangles: np.ndarray
     footprint: Footprint
 
 
-def pose_mesh(mesh: MeshData, location_m: tuple[float, float, float], yaw_deg: float) -> PosedMesh:
-    """Move an object-frame mesh to its world pose; the footprint is its rotated xy bounds."""
+def pose_mesh(mesh: MeshData, location_m: tuple[float, float, float], yaw_deg: float,
+              triangles: np.ndarray | None = None) -> PosedMesh:
+    """Move an object-frame mesh to its world pose; the footprint is its rotated xy bounds.
+    `triangles` are the mesh's (T, 3) triangle fans when already at hand (computed otherwise)."""
     vertices = mesh.vertices_m @ rotation_matrix_xyz(0.0, 0.0, yaw_deg).T + np.asarray(location_m, dtype=np.float64)
     low, high = mesh.bounds_m
     c, s = np.cos(np.deg2rad(yaw_deg)), np.sin(np.deg2rad(yaw_deg))
     center = (low[:2] + high[:2]) / 2
     footprint = Footprint(location_m[0] + c * center[0] - s * center[1], location_m[1] + s * center[0] + c * center[1],
                           float(high[0] - low[0]), float(high[1] - low[1]), yaw_deg)
-    return PosedMesh(vertices, mesh.faces, footprint)
+    return PosedMesh(vertices, triangle_indices(mesh) if triangles is None else triangles, footprint)
 
 
 def pose_prop(prop: PropSpec) -> PosedMesh:
     """The world-frame mesh of a prop (`simgen.catalog.prop_mesh`, cached), posed with its footprint."""
-    from simgen.catalog.prop_mesh import prop_mesh
+    from simgen.catalog.prop_mesh import prop_mesh, prop_triangles
 
-    return pose_mesh(prop_mesh(prop), prop.location_m, prop.yaw_deg)
+    return pose_mesh(prop_mesh(prop), prop.location_m, prop.yaw_deg, prop_triangles(prop))
 
 
 def camera_triangles_px(camera: CameraSpec, vertices_world_m: np.ndarray, triangles: np.ndarray,
@@ -90,7 +93,7 @@ def silhouette_mask(camera: CameraSpec, posed: PosedMesh, scale: float = 1.0,
     if window is None:
         window = (0, 0, int(round(camera.width_px * scale)), int(round(camera.height_px * scale)))
     x0, y0, width, height = window
-    triangles_px = camera_triangles_px(camera, posed.vertices_world_m, triangle_indices(posed.faces), _NEAR_M)
+    triangles_px = camera_triangles_px(camera, posed.vertices_world_m, posed.triangles, _NEAR_M)
     if not len(triangles_px):
         return np.zeros((height, width), dtype=bool)
     # Scaled pixel (x, y) has its centre at full-resolution pixel-centre (x + 0.5) / scale - 0.5.

@@ -152,7 +152,7 @@ def _slot_boxes(mesh: MeshData, slot: str) -> list[tuple[np.ndarray, np.ndarray]
     """Component boxes of the faces in material slot `slot`."""
     index = mesh.materials.index(slot)
     faces = [face for face, material in zip(mesh.faces, mesh.face_material, strict=True) if material == index]
-    return _component_boxes(MeshData(mesh.vertices_m, tuple(faces), (0,) * len(faces), (slot,)))
+    return _component_boxes(MeshData.from_faces(mesh.vertices_m, faces, (0,) * len(faces), (slot,)))
 
 
 @pytest.mark.parametrize(("name", "plates"), [("car", 2), ("van", 2), ("truck", 2), ("bus", 2), ("motorcycle", 1)])

@@ -52,7 +52,7 @@ def test_file_recipes_register_by_name_and_replace_cleanly():
 
         v = np.array([[x, y, z] for x in (0, scale) for y in (0, scale) for z in (0, scale)], dtype=np.float64)
         faces = ((0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3))
-        return lambda params: MeshData(v * params.get("scale", 1.0), faces, (0,) * 6, ("surface",))
+        return lambda params: MeshData.from_faces(v * params.get("scale", 1.0), faces, (0,) * 6, ("surface",))
 
     register_file_recipe(Recipe("file:test_cube", cube(1.0), {"scale": 1.0}, "a test cube"))
     assert "file:test_cube" in known_recipes()

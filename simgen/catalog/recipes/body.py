@@ -14,6 +14,8 @@ import numpy as np
 
 from simgen.geometry.mesh import MeshData, box_mesh, sphere_mesh, transform_mesh
 
+from .gait import clamp
+
 _ADULT_FRACTIONS: Mapping[str, float] = {
     "head_radius_m": 0.065, "neck_length_m": 0.035, "neck_radius_m": 0.028, "torso_length_m": 0.30,
     "torso_depth_m": 0.12, "hip_width_m": 0.17, "arm_radius_m": 0.026, "upper_arm_length_m": 0.18,
@@ -60,8 +62,8 @@ class Body:
         Proportions follow `proportions_stature_m` (default `stature_m`): below 1.6 m the head
         grows relative to the height (1.35x at 1.0 m) and legs and torso shorten to make room.
         """
-        youth = float(np.clip((_ADULT_STATURE_M - (proportions_stature_m or stature_m))
-                              / (_ADULT_STATURE_M - _CHILD_STATURE_M), 0.0, 1.0))
+        youth = clamp((_ADULT_STATURE_M - (proportions_stature_m or stature_m))
+                      / (_ADULT_STATURE_M - _CHILD_STATURE_M), 0.0, 1.0)
         fractions = dict(_ADULT_FRACTIONS)
         head_gain = _CHILD_HEAD_GAIN * youth
         extra = _HEAD_TOP_PER_RADIUS * fractions["head_radius_m"] * head_gain
@@ -154,7 +156,7 @@ def two_bone_joint(root_m: np.ndarray, end_m: np.ndarray, first_m: float, second
     offset = end_m - root_m
     distance = float(np.linalg.norm(offset))
     axis = offset / distance
-    reach = float(np.clip(distance, abs(first_m - second_m) + 1e-6, first_m + second_m - 1e-6))
+    reach = clamp(distance, abs(first_m - second_m) + 1e-6, first_m + second_m - 1e-6)
     along = (first_m**2 - second_m**2 + reach**2) / (2 * reach)
     bend = bend_direction - axis * float(np.dot(bend_direction, axis))
     bend /= np.linalg.norm(bend)

@@ -16,6 +16,7 @@ import numpy as np
 from simgen.geometry.mesh import MeshData, sphere_mesh, sweep_mesh, transform_mesh
 
 from .body import Body
+from .gait import clamp
 
 BOTTOMS: tuple[tuple[str, float], ...] = (("trousers", 0.55), ("shorts", 0.72), ("skirt", 1.0))
 """(style, upper threshold of the `bottom_style` selector)."""
@@ -33,7 +34,7 @@ _WAIST_RING = 3  # bands below this ring belong to the bottom garment
 
 def style_of(selector: float, table: tuple[tuple[str, float], ...]) -> str:
     """The style whose threshold band holds `selector` (clipped to [0, 1])."""
-    value = float(np.clip(selector, 0.0, 1.0))
+    value = clamp(selector, 0.0, 1.0)
     return next(name for name, upper in table if value <= upper)
 
 

@@ -41,7 +41,7 @@ def _fit(mesh: MeshData, length_m: float | None, width_m: float | None, height_m
                       height_m / size[2] if height_m else 1.0])
     vertices = (mesh.vertices_m - low) * scale
     vertices -= np.array([vertices[:, 0].max() / 2, vertices[:, 1].max() / 2, 0.0])
-    return MeshData(vertices, mesh.faces, mesh.face_material, mesh.materials)
+    return mesh.with_vertices(vertices)
 
 
 def _quadruped(body_length_m: float, leg_m: float, neck_m: float, head_turn_deg: float, tail: bool,
@@ -158,7 +158,7 @@ def build_rock(params: Mapping[str, float]) -> MeshData:
     lumps = 1.0 + 0.12 * np.sin(3 * theta + phase) * np.cos(2 * phi) + 0.08 * np.cos(5 * theta - 2 * phase)
     flattened = v * lumps[:, None]
     flattened[:, 2] = np.maximum(flattened[:, 2], -0.4)  # a flat underside resting on the road
-    mesh = MeshData(flattened, sphere.faces, sphere.face_material, sphere.materials)
+    mesh = sphere.with_vertices(flattened)
     return _fit(mesh, params["length_m"], params["width_m"], params["height_m"])
 
 

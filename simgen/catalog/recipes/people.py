@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,8 +58,9 @@ def _arm_joints(body: Body, shoulder_m: np.ndarray, shoulder_deg: float,
     return elbow, elbow + body.forearm_length_m * segment_direction(shoulder_deg + elbow_deg)
 
 
-def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[MeshData, dict[str, np.ndarray]]:
-    """The posed mesh and its joints (names like 'left_knee'), before grounding; hips at x = 0."""
+def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """The posed mesh's parts (merged in this order) and its joints (names like 'left_knee'),
+    before grounding; hips at x = 0."""
     hip = np.array([0.0, 0.0, body.shoe_height_m + body.leg_length_m])
     lean = pose.torso_lean_deg
     neck_base = shoulder_center(body, hip, lean)
@@ -76,14 +78,14 @@ def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[MeshData, di
                   hand_part(body, wrist, pose.shoulder_deg[index] + pose.elbow_deg[index])]
         joints.update({f"{name}_hip": hip_joint, f"{name}_knee": knee, f"{name}_ankle": ankle,
                        f"{name}_shoulder": shoulder_joint, f"{name}_elbow": elbow, f"{name}_wrist": wrist})
-    return merge_meshes(parts), joints
+    return parts, joints
 
 
 def _grounded(mesh: MeshData, joints: dict[str, np.ndarray]) -> tuple[MeshData, dict[str, np.ndarray]]:
     """Shifts mesh and joints so the footprint is centred on the origin and the lowest point is z = 0."""
     low, high = mesh.bounds_m
     shift = np.array([-(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2, -low[2]])
-    moved = MeshData(mesh.vertices_m + shift, mesh.faces, mesh.face_material, mesh.materials)
+    moved = mesh.with_vertices(mesh.vertices_m + shift)
     return moved, {name: point + shift for name, point in joints.items()}
 
 
@@ -114,10 +116,11 @@ def _posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, 
     outfit = Outfit.of(params["bottom_style"], params["coat"], params["sleeves"], params["hair_style"], params["bag"])
     nominal = Body.of(height, shoulders)
     pose = gait_pose(params["speed_m_s"], params["gait_phase"], nominal.shoe_height_m + nominal.leg_length_m)
-    probe, _ = _grounded(*_pose_body(nominal, pose, outfit))
-    stature = height * height / float(probe.vertices_m[:, 2].max())
+    probe = np.concatenate([part.vertices_m[:, 2] for part in _pose_body(nominal, pose, outfit)[0]])
+    stature = height * height / float((probe - probe.min()).max())  # the grounded probe's top
     body = Body.of(stature, shoulders, proportions_stature_m=height)
-    return (*_grounded(*_pose_body(body, pose, outfit)), body)
+    parts, joints = _pose_body(body, pose, outfit)
+    return (*_grounded(merge_meshes(parts), joints), body)
 
 
 def posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, np.ndarray]]:
@@ -213,11 +216,16 @@ def _rider(body: Body, rig: BicycleRig) -> tuple[list[MeshData], dict[str, np.nd
 def _rider_top_per_stature(proportions_stature_m: float) -> float:
     """Height of the rider's top above the saddle per metre of stature, for fixed proportions
     (the geometry is then linear in the stature)."""
-    unit = Body.of(1.0, 0.26, proportions_stature_m)
+    return _unit_rider_top(Body.of(1.0, 0.26, proportions_stature_m))
+
+
+@lru_cache(maxsize=256)
+def _unit_rider_top(unit: Body) -> float:
+    """`_rider_top_per_stature` of a body of stature 1 m (cached: all adults share one body)."""
     hip = np.array([0.0, 0.0, 0.03])
     neck_base = shoulder_center(unit, hip, _CYCLIST_LEAN_DEG)
     head = head_parts(unit, neck_base, 0.5 * _CYCLIST_LEAN_DEG, _RIDER_OUTFIT.hair)
-    return float(merge_meshes(head).vertices_m[:, 2].max())
+    return max(float(part.vertices_m[:, 2].max()) for part in head)
 
 
 def _rider_stature_m(height_m: float) -> tuple[float, float]:

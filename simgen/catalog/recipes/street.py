@@ -11,7 +11,16 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, sphere_mesh, tube_mesh
+from simgen.geometry.mesh import (
+    MeshData,
+    box_mesh,
+    boxes_mesh,
+    cylinder_mesh,
+    flip_faces,
+    merge_meshes,
+    sphere_mesh,
+    tube_mesh,
+)
 
 TRAFFIC_CONE_DEFAULTS: Mapping[str, float] = {"height_m": 0.7, "base_width_m": 0.38}
 POLE_DEFAULTS: Mapping[str, float] = {"height_m": 8.0, "radius_m": 0.1, "has_arm": 1.0, "arm_length_m": 1.8}
@@ -75,15 +84,19 @@ def build_pole(params: Mapping[str, float]) -> MeshData:
     return merge_meshes(parts)
 
 
-def _window_panes(length_m: float, width_m: float, facade_height_m: float, floors: int) -> list[MeshData]:
-    """Thin window boxes (window) proud of the two facades at y = +-width_m / 2, one per bay and floor."""
+def _window_panes(length_m: float, width_m: float, facade_height_m: float, floors: int) -> MeshData:
+    """Thin window boxes (window) proud of the two facades at y = +-width_m / 2, one per bay and
+    floor (facade +y first, then -y; floors bottom up; bays along +x), in one mesh."""
     bays = max(1, int(length_m // _BAY_WIDTH_M))
     bay_width, floor_height = length_m / bays, facade_height_m / floors
     pane = (0.5 * bay_width, 2 * _WINDOW_PROUD_M, 0.55 * floor_height)
     xs = -0.5 * length_m + bay_width * (np.arange(bays) + 0.5)
     zs = floor_height * (np.arange(floors) + 0.55)
-    return [box_mesh(pane, (x, side * (0.5 * width_m), z), "window")
-            for side in (1.0, -1.0) for z in zs for x in xs]
+    centers = np.empty((2, floors, bays, 3))
+    centers[..., 0] = xs
+    centers[..., 1] = np.array([1.0, -1.0])[:, None, None] * (0.5 * width_m)
+    centers[..., 2] = zs[:, None]
+    return boxes_mesh(pane, centers.reshape(-1, 3), "window")
 
 
 def build_building(params: Mapping[str, float]) -> MeshData:
@@ -101,18 +114,17 @@ def build_building(params: Mapping[str, float]) -> MeshData:
     long_x = length >= width
     panes = _window_panes(length if long_x else width, width if long_x else length, facade_height, floor_count)
     if not long_x:
-        panes = [_swap_xy(pane) for pane in panes]
+        panes = _swap_xy(panes)
     return merge_meshes([
         box_mesh((length, width, facade_height), (0.0, 0.0, facade_height / 2), "facade"),
         box_mesh((length, width, roof_thickness), (0.0, 0.0, facade_height + roof_thickness / 2), "roof"),
-        *panes,
+        panes,
     ])
 
 
 def _swap_xy(mesh: MeshData) -> MeshData:
     """Mirrors a mesh across the plane x = y (swaps x and y), reversing faces to keep them outward."""
-    faces = tuple(tuple(reversed(face)) for face in mesh.faces)
-    return MeshData(mesh.vertices_m[:, [1, 0, 2]], faces, mesh.face_material, mesh.materials)
+    return flip_faces(mesh.with_vertices(mesh.vertices_m[:, [1, 0, 2]]))
 
 
 def build_tree(params: Mapping[str, float]) -> MeshData:

@@ -68,8 +68,7 @@ class _Frustum:
             [xb0, -hb, z0], [xb1, -hb, z0], [xb1, hb, z0], [xb0, hb, z0],
             [xt0, -ht, z1], [xt1, -ht, z1], [xt1, ht, z1], [xt0, ht, z1],
         ], dtype=np.float64)
-        template = box_mesh((1.0, 1.0, 1.0), material=material)
-        return MeshData(vertices, template.faces, template.face_material, template.materials)
+        return box_mesh((1.0, 1.0, 1.0), material=material).with_vertices(vertices)
 
 
 @dataclass(frozen=True)
@@ -232,15 +231,18 @@ def _ring_mesh(center_m: np.ndarray, outer_radius_m: float, inner_radius_m: floa
                material: str, segments: int = _TIRE_SEGMENTS) -> MeshData:
     """A closed annulus (tyre) about an axis along y through `center_m`: square cross-section."""
     angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
-    profile = ((outer_radius_m, -0.5), (outer_radius_m, 0.5), (inner_radius_m, 0.5), (inner_radius_m, -0.5))
-    vertices = np.array([[r * np.cos(a), y * width_m, r * np.sin(a)] for a in angles for r, y in profile])
-    faces = []
-    for i in range(segments):
-        a, b = 4 * i, 4 * ((i + 1) % segments)
-        for k in range(4):
-            k1 = (k + 1) % 4
-            faces.append((a + k, a + k1, b + k1, b + k))
-    return MeshData(vertices + center_m, tuple(faces), (0,) * len(faces), (material,))
+    radii = np.array([outer_radius_m, outer_radius_m, inner_radius_m, inner_radius_m])
+    vertices = np.empty((segments, 4, 3))  # 4 profile corners per angle: (r, y) outer -+, inner +-
+    vertices[:, :, 0] = radii * np.cos(angles)[:, None]
+    vertices[:, :, 1] = np.array([-0.5, 0.5, 0.5, -0.5]) * width_m
+    vertices[:, :, 2] = radii * np.sin(angles)[:, None]
+    vertices = vertices.reshape(-1, 3)
+    a = 4 * np.arange(segments)[:, None]
+    b = 4 * ((np.arange(segments) + 1) % segments)[:, None]
+    k, k1 = np.arange(4), (np.arange(4) + 1) % 4
+    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2)  # (segment, side, corner)
+    count = 4 * segments
+    return MeshData(vertices + center_m, loops.ravel(), np.full(count, 4), np.zeros(count), (material,))
 
 
 def _bicycle_wheel(center_m: np.ndarray, radius_m: float, tube_radius_m: float) -> list[MeshData]:

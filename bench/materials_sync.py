@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--scenario", default="urban_day")
     parser.add_argument("--persistent-data", action="store_true",
-                        help="turn on Cycles' persistent data (render.use_persistent_data; simgen leaves it off)")
+                        help="turn on Cycles' persistent data (render.persistent_data=true; off by default)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     from simgen.blender import materials
@@ -82,13 +82,10 @@ def main(argv: list[str]) -> int:
         if hasattr(materials.MaterialPool, name):
             setattr(materials.MaterialPool, name, clock.wrap(getattr(materials.MaterialPool, name)))
     cfg = compose_config([f"scenario={args.scenario}", f"frames={args.frames}", "seed=0",
-                          "render.resolution=[160,120]", "render.samples=1", "render.denoise=false"])
+                          "render.resolution=[160,120]", "render.samples=1", "render.denoise=false",
+                          f"render.persistent_data={str(args.persistent_data).lower()}"])
     catalog = load_catalog()
     renderer = CyclesRenderer(cfg.render)
-    if args.persistent_data:
-        import bpy
-
-        bpy.context.scene.render.use_persistent_data = True
     rows = []
     try:
         for index in range(args.frames):

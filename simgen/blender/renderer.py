@@ -182,7 +182,7 @@ class CyclesRenderer:
         cycles.max_bounces = self.cfg.max_bounces
         cycles.transparent_max_bounces = self.cfg.max_bounces
         scene.render.film_transparent = False
-        scene.render.use_persistent_data = False
+        scene.render.use_persistent_data = self.cfg.persistent_data
         if self.cfg.threads:
             scene.render.threads_mode = "FIXED"
             scene.render.threads = self.cfg.threads

@@ -318,6 +318,10 @@ class RenderConfig:
     procedural_textures: bool = True
     """Build the procedural PBR surfaces recorded in textured `MaterialSpec`s (asphalt cracks,
     paving joints, bricks, vehicle wear); off renders their flat base values (same specs)."""
+    persistent_data: bool = False
+    """Cycles' persistent data (`scene.render.use_persistent_data`): keep the device scene between
+    frames and sync only what changed. Off by default: measured no sync gain while most meshes
+    change every frame (docs/performance.md); labels are the same either way."""
 
 
 @dataclass

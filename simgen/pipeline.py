@@ -32,6 +32,7 @@ from typing import Any
 from simgen import contract
 from simgen.blender import import_asset_mesh, make_cycles_renderer
 from simgen.catalog.entries import Catalog, run_catalog
+from simgen.catalog.prop_mesh import warm_prop_meshes
 from simgen.config.dump import config_hash, config_to_plain
 from simgen.config.schema import RenderConfig, SimgenConfig
 from simgen.dataset.directory import RUN_ONLY_FIELDS, DatasetDir, check_output_dir, dataset_identity, open_output_dir
@@ -228,9 +229,12 @@ def _create(root: Path) -> None:
 
 
 def _sample_timed(cfg: SimgenConfig, catalog: Catalog, index: int) -> tuple[FrameSpec, float]:
-    """(spec of frame `index`, seconds its sampling took)."""
+    """(spec of frame `index`, seconds its sampling took, including building the meshes of all
+    its props into the mesh cache: on the sampler thread, ahead of the renderer)."""
     start = time.perf_counter()
-    return sample_frame(cfg, catalog, index), time.perf_counter() - start
+    spec = sample_frame(cfg, catalog, index)
+    warm_prop_meshes((*spec.layout.scenery, *spec.objects))
+    return spec, time.perf_counter() - start
 
 
 def _render_guarded(cfg: SimgenConfig, specs: Iterable[tuple[FrameSpec, float]], todo: int, renderer: Renderer,

@@ -17,7 +17,7 @@ through the cache: never modify them in place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -66,7 +66,13 @@ def params_key(params: Mapping[str, float]) -> ParamsKey:
     return tuple(sorted((str(key), float(value)) for key, value in params.items()))
 
 
-@lru_cache(maxsize=1024)
+MESH_CACHE_SIZE = 2048
+"""Meshes kept per process: a frame has about 120 distinct ones and the sampler runs up to 8
+frames ahead of the renderer (`simgen.render.streams.SAMPLE_AHEAD`), so what it builds is still
+cached when the builder and the labels ask."""
+
+
+@lru_cache(maxsize=MESH_CACHE_SIZE)
 def _recipe_mesh(recipe: str, key: ParamsKey) -> tuple[MeshData, np.ndarray, Any]:
     """(mesh, triangles, skeleton or None): a person's recipe poses its mesh and its skeleton
     once, together (`Recipe.build_posed`), so the labels never re-pose a person."""
@@ -91,6 +97,16 @@ def _recipe_and_params(prop: Any) -> tuple[str, Mapping[str, float]]:
     if isinstance(prop, Mapping):  # a PropSpec read back from a frame record
         return str(prop["recipe"]), prop["params"]
     return prop.recipe, prop.params
+
+
+def warm_prop_meshes(props: Iterable[Any]) -> None:
+    """Build (and cache) the meshes of `props` now: the sampler thread calls it for every prop of
+    a frame it samples, so the renderer's thread finds them built (Cycles renders with the GIL
+    released, so this work overlaps the render of earlier frames)."""
+    for prop in props:
+        recipe, params = _recipe_and_params(prop)
+        if has_recipe(recipe):
+            _recipe_mesh(recipe, params_key(params))
 
 
 def prop_mesh(prop: Any) -> MeshData:

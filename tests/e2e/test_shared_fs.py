@@ -102,7 +102,10 @@ def test_overlapping_runs_are_refused_whatever_their_frames_per_shard(copy, hold
 
 def test_issue_reproduction_a_shard_run_is_refused_while_a_single_run_renders_its_frames(tmp_path):
     out = tmp_path / "D"
-    common = ["seed=41", f"frames={FRAMES}", *TINY, "render.resolution=[64,48]", "render.samples=1",
+    # Frames slow enough (about 1 s each here) that the single run still holds frames 4..7 when the
+    # shard run has started up: a faster render would finish them first and the shard run would
+    # rightly find them committed.
+    common = ["seed=41", f"frames={FRAMES}", *TINY, "render.resolution=[128,96]", "render.samples=256",
               "traffic.pedestrians=0", f"output.dir={out}"]
     first = subprocess.Popen([sys.executable, "-m", "simgen", *common], cwd=tmp_path, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})

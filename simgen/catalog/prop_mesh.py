@@ -66,13 +66,13 @@ def params_key(params: Mapping[str, float]) -> ParamsKey:
     return tuple(sorted((str(key), float(value)) for key, value in params.items()))
 
 
-MESH_CACHE_SIZE = 2048
+PROP_MESH_CACHE_SIZE = 2048
 """Meshes kept per process: a frame has about 120 distinct ones and the sampler runs up to 8
 frames ahead of the renderer (`simgen.render.streams.SAMPLE_AHEAD`), so what it builds is still
 cached when the builder and the labels ask."""
 
 
-@lru_cache(maxsize=MESH_CACHE_SIZE)
+@lru_cache(maxsize=PROP_MESH_CACHE_SIZE)
 def _recipe_mesh(recipe: str, key: ParamsKey) -> tuple[MeshData, np.ndarray, Any]:
     """(mesh, triangles, skeleton or None): a person's recipe poses its mesh and its skeleton
     once, together (`Recipe.build_posed`), so the labels never re-pose a person."""

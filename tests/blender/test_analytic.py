@@ -12,7 +12,8 @@ import pytest
 
 from simgen.annotations.instances import extract_instances
 from simgen.geometry.camera import intrinsics_matrix, project_points, ray_depth_from_planar
-from simgen.geometry.mesh import box_mesh, transform_mesh
+from simgen.geometry.mesh import transform_mesh
+from simgen.geometry.primitives import box_mesh
 from tests.blender.scenes import box, camera, frame
 
 pytestmark = pytest.mark.blender

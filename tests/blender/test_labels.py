@@ -26,7 +26,8 @@ from simgen.config.dump import config_to_plain
 from simgen.dataset.directory import DatasetDir
 from simgen.dataset.finalize import finalize_dataset
 from simgen.geometry.camera import intrinsics_matrix, pose_world_cam, project_points
-from simgen.geometry.mesh import box_mesh, transform_mesh
+from simgen.geometry.mesh import transform_mesh
+from simgen.geometry.primitives import box_mesh
 from simgen.pipeline import write_frame
 from simgen.specs import MaterialSpec
 from tests.blender.scenes import box, camera, frame

@@ -21,7 +21,8 @@ from simgen.config.dump import config_to_plain
 from simgen.dataset.directory import DatasetDir
 from simgen.dataset.finalize import finalize_dataset
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
-from simgen.geometry.mesh import box_mesh, transform_mesh
+from simgen.geometry.mesh import transform_mesh
+from simgen.geometry.primitives import box_mesh
 from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.specs import SensorSpec

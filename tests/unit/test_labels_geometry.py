@@ -15,7 +15,8 @@ from simgen.catalog.recipes import RECIPES
 from simgen.config.load import load_config
 from simgen.errors import ConfigError
 from simgen.geometry.camera import project_points
-from simgen.geometry.mesh import box_mesh, transform_mesh
+from simgen.geometry.mesh import transform_mesh
+from simgen.geometry.primitives import box_mesh
 from simgen.geometry.raster import clip_near, rasterize
 from tests.blender.scenes import box, camera
 

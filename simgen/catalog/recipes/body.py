@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, sphere_mesh, transform_mesh
+from simgen.geometry.mesh import MeshData, transform_mesh
+from simgen.geometry.primitives import box_mesh, sphere_mesh
 
 from .gait import clamp
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, sphere_mesh, sweep_mesh, transform_mesh
+from simgen.geometry.mesh import MeshData, transform_mesh
+from simgen.geometry.primitives import sphere_mesh, sweep_mesh
 
 from .body import Body
 from .gait import clamp

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes
+from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.primitives import box_mesh, cylinder_mesh
 
 WHEELIE_BIN_DEFAULTS: Mapping[str, float] = {"length_m": 0.74, "width_m": 0.58, "height_m": 1.07}
 LITTER_BIN_DEFAULTS: Mapping[str, float] = {"radius_m": 0.28, "height_m": 0.9}

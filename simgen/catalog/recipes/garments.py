@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, sweep_mesh, transform_mesh
+from simgen.geometry.mesh import MeshData, transform_mesh
+from simgen.geometry.primitives import sweep_mesh
 
 from .body import Body
 from .figure import Outfit, torso_rings

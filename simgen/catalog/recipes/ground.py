@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, merge_meshes
+from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.primitives import box_mesh
 
 SLAB_DEFAULTS: Mapping[str, float] = {"length_m": 10.0, "width_m": 10.0, "height_m": 0.1}
 LINE_DEFAULTS: Mapping[str, float] = {"length_m": 100.0, "width_m": 0.12, "height_m": 0.004, "dash_m": 3.0,

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, tube_mesh
+from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.primitives import box_mesh, cylinder_mesh, tube_mesh
 
 from .vehicles import number_plate
 

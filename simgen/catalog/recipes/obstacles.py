@@ -16,7 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, sphere_mesh, transform_mesh, tube_mesh
+from simgen.geometry.mesh import MeshData, merge_meshes, transform_mesh
+from simgen.geometry.primitives import box_mesh, cylinder_mesh, sphere_mesh, tube_mesh
 
 from .street import build_traffic_cone
 

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, merge_meshes, sphere_mesh
+from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.primitives import sphere_mesh
 
 from .body import (
     Body,

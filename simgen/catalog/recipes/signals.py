@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, transform_mesh
+from simgen.geometry.mesh import MeshData, merge_meshes, transform_mesh
+from simgen.geometry.primitives import box_mesh, cylinder_mesh
 
 TRAFFIC_SIGN_DEFAULTS: Mapping[str, float] = {"height_m": 2.6, "plate_size_m": 0.7, "pole_radius_m": 0.035,
                                               "sides": 8.0, "face_style": 0.0}

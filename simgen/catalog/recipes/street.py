@@ -11,16 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import (
-    MeshData,
-    box_mesh,
-    boxes_mesh,
-    cylinder_mesh,
-    flip_faces,
-    merge_meshes,
-    sphere_mesh,
-    tube_mesh,
-)
+from simgen.geometry.mesh import MeshData, flip_faces, merge_meshes
+from simgen.geometry.primitives import box_mesh, boxes_mesh, cylinder_mesh, sphere_mesh, tube_mesh
 
 TRAFFIC_CONE_DEFAULTS: Mapping[str, float] = {"height_m": 0.7, "base_width_m": 0.38}
 POLE_DEFAULTS: Mapping[str, float] = {"height_m": 8.0, "radius_m": 0.1, "has_arm": 1.0, "arm_length_m": 1.8}

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, box_mesh, cylinder_mesh, merge_meshes, tube_mesh
+from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.primitives import box_mesh, cylinder_mesh, tube_mesh
 
 CAR_DEFAULTS: Mapping[str, float] = {"length_m": 4.5, "width_m": 1.8, "height_m": 1.5, "wheel_radius_m": 0.33}
 VAN_DEFAULTS: Mapping[str, float] = {"length_m": 5.2, "width_m": 2.0, "height_m": 2.3, "wheel_radius_m": 0.36}

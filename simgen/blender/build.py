@@ -179,15 +179,24 @@ def _mix_rgb(tree, factor: float):
     return node
 
 
+def new_world(scene: bpy.types.Scene) -> tuple[bpy.types.NodeTree, bpy.types.Node]:
+    """A new world for the scene, its Background node linked to the World Output; returns (its
+    node tree, the Background node) for the caller to feed colour and strength."""
+    world = bpy.data.worlds.new("world")
+    scene.world = world
+    tree = world.node_tree
+    background = tree.nodes.get("Background") or tree.nodes.new("ShaderNodeBackground")
+    output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
+    tree.links.new(background.outputs["Background"], output.inputs["Surface"])
+    return tree, background
+
+
 def build_hdri_world(hdri: HdriSpec, scene: bpy.types.Scene) -> None:
     """The world of an HDRI frame: Generated coordinates (the view direction) rotated about z by
     `rotation_deg` look up the equirectangular image (loaded once per session), times `strength`.
     A world direction of azimuth a sees the image at azimuth a + rotation_deg
     (`simgen.catalog.environments` states the convention; tests/blender/test_hdri.py pins it)."""
-    world = bpy.data.worlds.new("world")
-    scene.world = world
-    tree = world.node_tree
-    background = tree.nodes.get("Background") or tree.nodes.new("ShaderNodeBackground")
+    tree, background = new_world(scene)
     coords = tree.nodes.new("ShaderNodeTexCoord")
     mapping = tree.nodes.new("ShaderNodeMapping")
     mapping.inputs["Rotation"].default_value = (0.0, 0.0, math.radians(hdri.rotation_deg))
@@ -197,8 +206,6 @@ def build_hdri_world(hdri: HdriSpec, scene: bpy.types.Scene) -> None:
     tree.links.new(mapping.outputs["Vector"], texture.inputs["Vector"])
     tree.links.new(texture.outputs["Color"], background.inputs["Color"])
     background.inputs["Strength"].default_value = hdri.strength
-    output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
-    tree.links.new(background.outputs["Background"], output.inputs["Surface"])
 
 
 def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float = 0.0) -> None:
@@ -215,10 +222,7 @@ def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float
         scene.view_settings.exposure = spec.exposure_ev
         return
     direction = sun_direction(max(spec.sun_elevation_deg, 0.5), spec.sun_azimuth_deg)
-    world = bpy.data.worlds.new("world")
-    scene.world = world
-    tree = world.node_tree
-    background = tree.nodes.get("Background") or tree.nodes.new("ShaderNodeBackground")
+    tree, background = new_world(scene)
     sky = tree.nodes.new("ShaderNodeTexSky")
     sky.sky_type = "HOSEK_WILKIE"
     sky.turbidity = spec.sky_turbidity
@@ -232,8 +236,6 @@ def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float
     tree.links.new(socket_by_id(overcast.outputs, "Result_Color"), socket_by_id(night.inputs, "B_Color"))
     tree.links.new(socket_by_id(night.outputs, "Result_Color"), background.inputs["Color"])
     background.inputs["Strength"].default_value = spec.sky_strength
-    output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
-    tree.links.new(background.outputs["Background"], output.inputs["Surface"])
 
     light = bpy.data.lights.new("sun", type="SUN")
     light.energy = spec.sun_strength_w_m2 * (1.0 - 0.85 * cloudiness)

@@ -142,7 +142,8 @@ class CyclesRenderer:
         _SESSIONS_STARTED += 1
         self._session = _SESSIONS_STARTED
         self._configure_scene()
-        self._builder = SceneBuilder(self.cfg.procedural_textures)
+        self._builder = SceneBuilder(self.cfg.procedural_textures,
+                                     sky_importance_map_px=self.cfg.sky_importance_map_px)
         return configure_device(device, quiet=quiet)
 
     def denoise_settings(self) -> dict[str, object]:

@@ -81,7 +81,7 @@ class Habit:
 
 HABITS: Mapping[str, Habit] = {
     "round": Habit(0.38, 0.72, (7, 9), (28.0, 72.0), 0.06, 2, 0, 0.34, 0.8, False, (0.6, 0.42)),
-    "conical": Habit(0.12, 0.97, (11, 14), (-12.0, 25.0), 0.10, 0, 0, 0.24, 0.55, True, (0.42, 0.42)),
+    "conical": Habit(0.12, 0.97, (11, 14), (-12.0, 25.0), 0.10, 0, 0, 0.3, 0.5, True, (0.8, 0.0)),
     "columnar": Habit(0.16, 0.9, (9, 12), (62.0, 80.0), 0.02, 1, 0, 0.45, 1.5, False, (0.62, 0.45)),
     "bare": Habit(0.38, 0.72, (6, 8), (30.0, 68.0), 0.08, 3, 2, 0.0, 1.0, False, (0.0, 0.0)),
 }
@@ -213,14 +213,34 @@ def _leaf_clusters(trunk: Branches, levels: list[Branches], habit: Habit, crown:
         scale.append(scale[0])
     centers = np.concatenate(tips)
     radius = habit.blob * crown * np.maximum(np.concatenate(scale), 0.45) * rng.uniform(0.8, 1.15, len(centers))
-    base = habit.crown_base * height
-    core_r, core_depth = habit.core
-    core_center = np.array([[0.0, 0.0, base + (0.42 if species == "conical" else 0.5) * (height - base)]])
-    centers = np.concatenate([centers, core_center])
     radii = np.stack([radius, radius, radius * habit.blob_stretch], axis=1)
-    radii = np.concatenate([radii, [[core_r * crown, core_r * crown, core_depth * (height - base)]]])
-    bumps = rng.uniform(-0.22, 0.22, (len(centers), _BLOB_VERTICES))
-    return blobs_mesh(centers, radii, bumps, "foliage", _BLOB_SUBDIVISIONS)
+    bumps = rng.uniform(-0.22, 0.22, (len(centers) + 1, _BLOB_VERTICES))
+    clusters = blobs_mesh(centers, radii, bumps[:-1], "foliage", _BLOB_SUBDIVISIONS)
+    return merge_meshes([clusters, _core(habit, crown, height, species, bumps[-1:])])
+
+
+def _core(habit: Habit, crown: float, height: float, species: str, bumps: np.ndarray) -> MeshData:
+    """The crown's core blob: an ellipsoid in the middle of the crown; for conifers a lumpy
+    cone (a tube of 6 rings narrowing to the tip, every ring vertex displaced radially)."""
+    base = habit.crown_base * height
+    depth = height - base
+    core_r, core_depth = habit.core
+    if species != "conical":
+        center = np.array([[0.0, 0.0, base + 0.5 * depth]])
+        radii = np.array([[core_r * crown, core_r * crown, core_depth * depth]])
+        return blobs_mesh(center, radii, bumps, "foliage", _BLOB_SUBDIVISIONS)
+    t = np.linspace(0.0, 1.0, _CONE_RINGS)
+    points = np.zeros((1, _CONE_RINGS, 3))
+    points[0, :, 2] = base + depth * (0.05 + 0.85 * t)
+    cone = tubes_mesh(points, core_r * crown * (1.0 - 0.9 * t)[None, :], _CONE_SEGMENTS, "foliage")
+    lumps = 1.0 + bumps[0, :_CONE_RINGS * _CONE_SEGMENTS].reshape(_CONE_RINGS, _CONE_SEGMENTS)
+    vertices = cone.vertices_m.copy()
+    rings = vertices[:-2].reshape(_CONE_RINGS, _CONE_SEGMENTS, 3)
+    rings[..., :2] *= lumps[..., None]
+    return cone.with_vertices(vertices)
+
+
+_CONE_RINGS, _CONE_SEGMENTS = 6, 7  # 42 ring vertices: one blob's bumps
 
 
 def _bounds(vertices_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -168,6 +168,12 @@ class LayoutConfig:
     """Chance that a slot holds a fire hydrant near the kerb."""
     delineator_probability: Any = dist(0.0, 0.0, 1.0)
     """rural_road: chance that a slot holds a delineator post at the edge of the verge."""
+    vegetation_spacing_m: Any = dist({"uniform": [10.0, 25.0]}, 1.0, 500.0)
+    """Distance between the slots of the hedge row and of the bush row along each side."""
+    hedge_probability: Any = dist(0.2, 0.0, 1.0)
+    """Chance that a slot holds a hedge (2.5-8 m long) at the building or field side."""
+    bush_probability: Any = dist(0.3, 0.0, 1.0)
+    """Chance that a slot holds a group of 1-3 bushes at the building or field side."""
     traffic_light_probability: Any = dist(0.85, 0.0, 1.0)
     """intersection: chance that the junction is signalised (a traffic light on every corner)."""
     stop_sign_probability: Any = dist(1.0, 0.0, 1.0)

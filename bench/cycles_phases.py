@@ -28,7 +28,6 @@ import bpy
 from simgen.blender.renderer import CyclesRenderer
 from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
-from simgen.imaging.sensor import render_spec
 from simgen.sampling.frame import sample_frame
 
 BASE = ["seed=0", "render.resolution=[160,120]", "render.samples=1", "render.denoise=false", "render.device=cpu"]
@@ -79,7 +78,7 @@ def main() -> None:
     if args.ab:
         configs["B"] = compose_config(BASE + args.overrides + args.ab)
     catalog, log = load_catalog(), StatusLog()
-    specs = [render_spec(sample_frame(cfg_a, catalog, index)) for index in range(args.frames + 2)]
+    specs = [sample_frame(cfg_a, catalog, index) for index in range(args.frames + 2)]
     renderers = {name: CyclesRenderer(cfg.render) for name, cfg in configs.items()}
     per_phase: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in configs}
     for index, spec in enumerate(specs):

@@ -17,7 +17,6 @@ import numpy as np
 from simgen.blender.renderer import CyclesRenderer
 from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
-from simgen.imaging.sensor import render_spec
 from simgen.sampling.frame import sample_frame
 
 BASE = ["seed=3", "render.resolution=[160,120]", "render.denoise=false", "render.device=cpu"]
@@ -39,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     cfg, catalog = compose_config(BASE), load_catalog()
     for index in args.frames:
-        spec = render_spec(sample_frame(cfg, catalog, index))
+        spec = sample_frame(cfg, catalog, index)
         reference = render_rgb(spec, args.reference_samples, 512)
         print(f"frame {index}: sun elevation {spec.lighting.sun_elevation_deg:.1f} deg")
         for side in args.sides:

@@ -9,7 +9,6 @@ import pytest
 
 from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
-from simgen.imaging.sensor import render_spec
 from simgen.sampling.frame import sample_frame
 
 pytestmark = pytest.mark.blender
@@ -25,7 +24,7 @@ def _render(*overrides: str):
 
     cfg = compose_config([*TINY, *overrides])
     renderer = CyclesRenderer(cfg.render)
-    passes, _ = renderer.render(render_spec(sample_frame(cfg, load_catalog(), 0)))
+    passes, _ = renderer.render(sample_frame(cfg, load_catalog(), 0))
     world = bpy.context.scene.world.cycles
     return passes, world.sampling_method, world.sample_map_resolution
 

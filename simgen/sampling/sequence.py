@@ -10,7 +10,7 @@ never changed).
 
 Nothing passes through anything: before advancing, each mover's velocity is checked against
 every other object's and the ego vehicle's ground footprint (and the scenery's) at every frame
-time of the sequence; a mover that would run into something is slowed (the same factor on
+time of the sequence, walkers and riders posed at that time (a stride lengthens the footprint); a mover that would run into something is slowed (the same factor on
 its whole velocity, the largest of SLOWDOWN_STEPS that keeps clear, down to standing still)
 for the whole sequence. Pedestrians keep their gait's pose speed; their phase follows the
 distance actually walked. Per-frame seeds (Cycles' sampling, sensor noise, rain streaks) come
@@ -64,38 +64,60 @@ def _moved(footprint: Footprint, velocity: tuple[float, ...], t: float) -> Footp
                                center_y_m=footprint.center_y_m + velocity[1] * t)
 
 
-def _collides(a: Footprint, va: tuple[float, ...], b: Footprint, vb: tuple[float, ...], times: list[float]) -> bool:
-    """Whether two footprints moving at va, vb overlap at some t > 0 of `times` (not already at 0)."""
-    if footprints_overlap(a, b):
+POSE_REACH_PER_HEIGHT = 0.7
+"""Bound on how far a walker's or rider's footprint can reach beyond its first pose's, as a
+share of its `height_m` (a leg plus a foot; strides lengthen the footprint as the gait turns)."""
+
+
+class _Track:
+    """A body's footprint at each time of the sequence, moving at `velocity`: translated, and for
+    walkers and riders posed at that time (`_advanced`: the stride changes the footprint), the
+    posed footprints built only when a coarse test (the first pose grown by its reach) says
+    they may matter."""
+
+    def __init__(self, footprint: Footprint, velocity: tuple[float, ...], times: list[float],
+                 prop: PropSpec | None = None) -> None:
+        self.velocity, self.times, self._prop = velocity, times, prop
+        posed = prop is not None and prop.recipe in _PHASE_ADVANCE and any(velocity)
+        margin = POSE_REACH_PER_HEIGHT * float(prop.params.get("height_m", 2.0)) if posed else 0.0
+        self.first = footprint
+        self.coarse = [_moved(footprint.grown(margin), velocity, t) for t in times]
+        self._exact: list[Footprint] | None = None if posed else [_moved(footprint, velocity, t) for t in times]
+
+    @property
+    def exact(self) -> list[Footprint]:
+        if self._exact is None:
+            self._exact = [self.first] + [_footprint(_advanced(self._prop, self.velocity, t)) for t in self.times[1:]]
+        return self._exact
+
+
+def _collides(a: _Track, b: _Track) -> bool:
+    """Whether two tracks overlap at some time t > 0 (not if they already do at t = 0)."""
+    if footprints_overlap(a.first, b.first):
         return False  # placed touching (e.g. an obstacle on a lane line): not this module's business
-    reach = (math.hypot(a.length_m, a.width_m) + math.hypot(b.length_m, b.width_m)) / 2
-    dx, dy = a.center_x_m - b.center_x_m, a.center_y_m - b.center_y_m
-    rx, ry = va[0] - vb[0], va[1] - vb[1]
-    speed2 = rx * rx + ry * ry
-    t_close = 0.0 if speed2 == 0 else min(max(-(dx * rx + dy * ry) / speed2, 0.0), times[-1])
-    if math.hypot(dx + rx * t_close, dy + ry * t_close) >= reach:
-        return False  # even the closest approach keeps the circumscribed circles apart
-    return any(footprints_overlap(_moved(a, va, t), _moved(b, vb, t)) for t in times[1:])
+    if not any(footprints_overlap(x, y) for x, y in zip(a.coarse[1:], b.coarse[1:], strict=True)):
+        return False
+    return any(footprints_overlap(x, y) for x, y in zip(a.exact[1:], b.exact[1:], strict=True))
 
 
 def resolve_motion(spec: FrameSpec, times: list[float]) -> MotionSpec:
     """`spec.motion` with every mover slowed as needed so no footprints meet during `times`."""
     camera = spec.camera.location_m
     length, width, offset = EGO_FOOTPRINT_M
+    props = {p.name: p for p in spec.objects}
     bodies: dict[str, Footprint] = {EGO: Footprint(camera[0], camera[1] + offset, length, width, 90.0)}
     bodies.update({p.name: fp for p in spec.objects if (fp := _footprint(p)) is not None})
-    static = list(spec.layout.blocked_footprints)
     velocity = {name: spec.motion.velocity_of(name) for name in bodies}
     velocity[EGO] = spec.motion.ego_velocity_m_s
-    movers = [name for name in bodies if any(velocity[name])]
-    for name in movers:  # in spec order, the ego first: earlier movers keep right of way
-        others = [(bodies[o], velocity[o]) for o in bodies if o != name] + [(f, (0.0, 0.0, 0.0)) for f in static]
-        base = velocity[name]
+    tracks = {name: _Track(fp, velocity[name], times, props.get(name)) for name, fp in bodies.items()}
+    static = [_Track(f, (0.0, 0.0, 0.0), times) for f in spec.layout.blocked_footprints]
+    for name in [name for name in bodies if any(velocity[name])]:  # in spec order, the ego first: right of way
+        others = [tracks[o] for o in bodies if o != name] + static
         for factor in (1.0, *SLOWDOWN_STEPS):
-            trial = tuple(v * factor for v in base)
-            if not any(_collides(bodies[name], trial, other, v, times) for other, v in others):
+            trial = _Track(bodies[name], tuple(v * factor for v in velocity[name]), times, props.get(name))
+            if not any(_collides(trial, other) for other in others):
                 break
-        velocity[name] = trial
+        velocity[name], tracks[name] = trial.velocity, trial
     objects = {name: v for name, v in velocity.items() if name != EGO and any(v)}
     return MotionSpec(ego_velocity_m_s=velocity[EGO], object_velocities_m_s=objects)
 

@@ -1,11 +1,13 @@
-"""Contact sheet of the vegetation recipes: docs/vegetation.png.
+"""Turntable contact sheets of the catalog's assets: docs/assets.png and docs/vegetation.png.
 
-One row per tree catalog entry (round `tree`, `conifer`, `columnar_tree`, `bare_tree`), each
-four trees drawn from the entry's parameter ranges (growth seeds, heights, crowns) on a grey
-ground plane, then a row of bushes and hedges; real Cycles renders in daylight, one caption
-per row.
+One row per catalog entry (or group of entries), four props drawn from the entry's parameter
+ranges, each turned a further quarter (yaw 0, 90, 180, 270 deg plus a small jitter), so a row
+shows both the variety of the entry and its sides, on a grey ground plane; real Cycles renders
+in daylight, one caption per row. `--sheet assets`: every vehicle, person, tree and rare-obstacle
+variety; `--sheet vegetation`: the trees, bushes and hedges.
 
-    .venv/bin/python bench/vegetation_sheet.py --out docs/vegetation.png
+    .venv/bin/python bench/assets_sheet.py --sheet assets --out docs/assets.png
+    .venv/bin/python bench/assets_sheet.py --sheet vegetation --out docs/vegetation.png
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from simgen.sampling.materials import sample_materials
 from simgen.sampling.street import TREE_ASSETS
 from simgen.specs import CameraSpec, FrameSpec, LayoutSpec, LightingSpec, MaterialSpec, PropSpec
 
-log = logging.getLogger("vegetation_sheet")
+log = logging.getLogger("assets_sheet")
 LIGHT = LightingSpec(sun_elevation_deg=40.0, sun_azimuth_deg=150.0, sun_strength_w_m2=3.0, sun_angle_deg=0.5,
                      sky_strength=1.0, sky_turbidity=3.0, exposure_ev=0.0)
 
@@ -41,8 +43,25 @@ def _row(assets: tuple[str, ...], rng: np.random.Generator, distance_m: float) -
         mesh = build_asset_mesh(entry, params)
         props.append(PropSpec(name=f"{entry.name}_{k}", asset=entry.name, recipe=entry.recipe, params=params,
                               location_m=((k - 1.5) * distance_m * 0.28, distance_m, 0.0),
-                              yaw_deg=float(rng.uniform(0.0, 360.0)), materials=sample_materials(mesh.materials, rng)))
+                              yaw_deg=90.0 * k + float(rng.uniform(-15.0, 15.0)),
+                              materials=sample_materials(mesh.materials, rng)))
     return props
+
+
+VEHICLES = (("sedan", 14.0), ("hatchback", 14.0), ("suv", 14.0), ("van", 16.0), ("box_truck", 26.0),
+            ("city_bus", 32.0), ("motorcycle", 9.0), ("cyclist", 9.0))
+PEOPLE = (("pedestrian_adult", 7.0), ("pedestrian_child", 5.0), ("pedestrian_runner", 7.0))
+OBSTACLES = (("deer", 9.0), ("dog", 5.0), ("stroller", 5.0), ("tire", 4.0), ("tree_trunk", 12.0), ("mattress", 8.0),
+             ("rock", 6.0), ("cardboard_box", 4.0), ("construction_barrier", 8.0), ("cone_cluster", 8.0))
+
+
+def sheet_rows(sheet: str) -> list[tuple[tuple[str, ...], float, str]]:
+    """(catalog entries, camera distance m, caption) per row of `sheet`."""
+    vegetation = [((name,), 34.0, name) for name in TREE_ASSETS] + [(("bush", "hedge"), 12.0, "bush, hedge")]
+    if sheet == "vegetation":
+        return vegetation
+    return [((name,), distance, name) for name, distance in (*VEHICLES, *PEOPLE)] + vegetation + [
+        ((name,), distance, name) for name, distance in OBSTACLES]
 
 
 def _render(renderer, props: list[PropSpec], width: int, distance_m: float) -> np.ndarray:
@@ -63,7 +82,8 @@ def _caption(rgb: np.ndarray, text: str) -> Image.Image:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/vegetation.png"))
+    parser.add_argument("--sheet", choices=("assets", "vegetation"), default="assets")
+    parser.add_argument("--out", type=Path, default=Path("docs/assets.png"))
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--width", type=int, default=640)
@@ -73,9 +93,8 @@ def main(argv: list[str]) -> int:
 
     renderer = CyclesRenderer(RenderConfig(samples=args.samples, device="cpu", denoise=True, threads=2))
     rng = np.random.default_rng(args.seed)
-    rows = [((name,), 34.0, name) for name in TREE_ASSETS] + [(("bush", "hedge"), 12.0, "bush, hedge")]
     panels = []
-    for assets, distance_m, caption in rows:
+    for assets, distance_m, caption in sheet_rows(args.sheet):
         log.info("rendering %s", caption)
         panels.append(_caption(_render(renderer, _row(assets, rng, distance_m), args.width, distance_m), caption))
     renderer.close()

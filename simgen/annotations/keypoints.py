@@ -27,7 +27,6 @@ from simgen.catalog.recipes.people import Skeleton
 from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.geometry.lens import distort_pixels, fold_radius
-from simgen.geometry.mesh import rotation_matrix_xyz
 from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
 
 DEPTH_TOLERANCE_M = 1e-3
@@ -72,25 +71,59 @@ def part_radii_m(body) -> dict[str, float]:
     return {name: parts[name.split("_")[-1]] for name in KEYPOINT_NAMES}
 
 
+_SKELETON_ARRAYS: dict[int, tuple[Skeleton, np.ndarray, np.ndarray]] = {}
+"""id(skeleton) -> (the skeleton, its keypoints, its part radii): the arrays of each posed
+skeleton, built once (the skeleton is cached with its mesh, `prop_skeleton`); the entry holds
+the skeleton, so its id is never reused while the entry lives."""
+_SKELETON_ARRAYS_SIZE = 4096
+
+
 def _skeleton_object(skeleton: Skeleton) -> tuple[np.ndarray, np.ndarray]:
-    """(17, 3) object-frame keypoints and (17,) part radii of a skeleton, metres."""
+    """(17, 3) object-frame keypoints and (17,) part radii of a skeleton, metres (read-only,
+    built once per skeleton)."""
+    entry = _SKELETON_ARRAYS.get(id(skeleton))
+    if entry is not None and entry[0] is skeleton:
+        return entry[1], entry[2]
     radii = part_radii_m(skeleton.body)
     points = np.array([skeleton.joints_m[name] for name in KEYPOINT_NAMES], dtype=np.float64)
-    return points, np.array([radii[name] for name in KEYPOINT_NAMES])
+    radii_array = np.array([radii[name] for name in KEYPOINT_NAMES])
+    points.setflags(write=False)
+    radii_array.setflags(write=False)
+    if len(_SKELETON_ARRAYS) >= _SKELETON_ARRAYS_SIZE:
+        _SKELETON_ARRAYS.clear()
+    _SKELETON_ARRAYS[id(skeleton)] = (skeleton, points, radii_array)
+    return points, radii_array
+
+
+def _yaw_rotation(cos_yaw: float, sin_yaw: float) -> np.ndarray:
+    """(3, 3) rotation about z: `rotation_matrix_xyz(0, 0, yaw)` exactly (its roll and pitch
+    factors are the identity, so every product is exact), without its three matrix products."""
+    return np.array([[cos_yaw, -sin_yaw, 0.0], [sin_yaw, cos_yaw, 0.0], [0.0, 0.0, 1.0]])
 
 
 def skeleton_world(prop: PropSpec) -> tuple[np.ndarray, np.ndarray] | None:
     """(17, 3) float64 world keypoints (metres) and (17,) part radii (metres) of a person prop,
     or None if its recipe builds no skeleton. The skeleton is posed with the prop's mesh, once
     (`simgen.catalog.prop_mesh.prop_skeleton`)."""
-    if not has_recipe(prop.recipe):
-        return None
-    skeleton = prop_skeleton(prop)
-    if skeleton is None:
-        return None
-    points, radii = _skeleton_object(skeleton)
-    rotation = rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg)
-    return points @ rotation.T + np.asarray(prop.location_m, dtype=np.float64), radii
+    found = _skeletons_world([prop])
+    return found[0][1] if found else None
+
+
+def _skeletons_world(props: list[PropSpec]) -> list[tuple[PropSpec, tuple[np.ndarray, np.ndarray]]]:
+    """(prop, `skeleton_world(prop)`) of the props that have a skeleton, in order; one cos and
+    one sin call for all their yaws (the same ufuncs `rotation_matrix_xyz` calls)."""
+    posed = [(prop, skeleton) for prop in props if has_recipe(prop.recipe)
+             and (skeleton := prop_skeleton(prop)) is not None]
+    if not posed:
+        return []
+    yaws = np.deg2rad([prop.yaw_deg for prop, _ in posed])
+    cosines, sines = np.cos(yaws).tolist(), np.sin(yaws).tolist()
+    result = []
+    for (prop, skeleton), cos_yaw, sin_yaw in zip(posed, cosines, sines, strict=True):
+        points, radii = _skeleton_object(skeleton)
+        world = points @ _yaw_rotation(cos_yaw, sin_yaw).T + np.asarray(prop.location_m, dtype=np.float64)
+        result.append((prop, (world, radii)))
+    return result
 
 
 def project_keypoints(points_world_m: np.ndarray, camera: CameraSpec,
@@ -130,7 +163,7 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
                       object_index: np.ndarray) -> dict[int, Keypoints]:
     """`person_keypoints` of several props at once (one projection for all); props without a
     skeleton are left out."""
-    skeletons = [(prop, world) for prop in props if (world := skeleton_world(prop)) is not None]
+    skeletons = _skeletons_world(props)
     if not skeletons:
         return {}
     points = np.concatenate([world[0] for _, world in skeletons])

@@ -95,35 +95,36 @@ def _skeleton_object(skeleton: Skeleton) -> tuple[np.ndarray, np.ndarray]:
     return points, radii_array
 
 
-def _yaw_rotation(cos_yaw: float, sin_yaw: float) -> np.ndarray:
-    """(3, 3) rotation about z: `rotation_matrix_xyz(0, 0, yaw)` exactly (its roll and pitch
-    factors are the identity, so every product is exact), without its three matrix products."""
-    return np.array([[cos_yaw, -sin_yaw, 0.0], [sin_yaw, cos_yaw, 0.0], [0.0, 0.0, 1.0]])
-
-
 def skeleton_world(prop: PropSpec) -> tuple[np.ndarray, np.ndarray] | None:
     """(17, 3) float64 world keypoints (metres) and (17,) part radii (metres) of a person prop,
     or None if its recipe builds no skeleton. The skeleton is posed with the prop's mesh, once
     (`simgen.catalog.prop_mesh.prop_skeleton`)."""
     found = _skeletons_world([prop])
-    return found[0][1] if found else None
+    return None if found is None else (found[1][0], found[2][0])
 
 
-def _skeletons_world(props: list[PropSpec]) -> list[tuple[PropSpec, tuple[np.ndarray, np.ndarray]]]:
-    """(prop, `skeleton_world(prop)`) of the props that have a skeleton, in order; one cos and
-    one sin call for all their yaws (the same ufuncs `rotation_matrix_xyz` calls)."""
+def _skeletons_world(props: list[PropSpec]) -> tuple[list[PropSpec], np.ndarray, np.ndarray] | None:
+    """The props that have a skeleton (in order), their (P, 17, 3) world keypoints and (P, 17)
+    part radii, metres; None if no prop has one.
+
+    All people at once: one cos and one sin call for every yaw and one stacked product, each
+    slice the same (17, 3) @ (3, 3) product as a single person's (so bit for bit the same).
+    The rotation about z is `rotation_matrix_xyz(0, 0, yaw)`, whose roll and pitch factors are
+    the identity, so its products are exact and the matrix is [[c, -s, 0], [s, c, 0], [0, 0, 1]].
+    """
     posed = [(prop, skeleton) for prop in props if has_recipe(prop.recipe)
              and (skeleton := prop_skeleton(prop)) is not None]
     if not posed:
-        return []
+        return None
+    arrays = [_skeleton_object(skeleton) for _, skeleton in posed]
     yaws = np.deg2rad([prop.yaw_deg for prop, _ in posed])
-    cosines, sines = np.cos(yaws).tolist(), np.sin(yaws).tolist()
-    result = []
-    for (prop, skeleton), cos_yaw, sin_yaw in zip(posed, cosines, sines, strict=True):
-        points, radii = _skeleton_object(skeleton)
-        world = points @ _yaw_rotation(cos_yaw, sin_yaw).T + np.asarray(prop.location_m, dtype=np.float64)
-        result.append((prop, (world, radii)))
-    return result
+    cosines, sines = np.cos(yaws), np.sin(yaws)
+    rotations = np.zeros((len(posed), 3, 3))
+    rotations[:, 0, 0], rotations[:, 0, 1], rotations[:, 2, 2] = cosines, -sines, 1.0
+    rotations[:, 1, 0], rotations[:, 1, 1] = sines, cosines
+    locations = np.array([prop.location_m for prop, _ in posed], dtype=np.float64)
+    world = np.stack([points for points, _ in arrays]) @ rotations.transpose(0, 2, 1) + locations[:, None, :]
+    return [prop for prop, _ in posed], world, np.stack([radii for _, radii in arrays])
 
 
 def project_keypoints(points_world_m: np.ndarray, camera: CameraSpec,
@@ -163,11 +164,11 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
                       object_index: np.ndarray) -> dict[int, Keypoints]:
     """`person_keypoints` of several props at once (one projection for all); props without a
     skeleton are left out."""
-    skeletons = _skeletons_world(props)
-    if not skeletons:
+    found = _skeletons_world(props)
+    if found is None:
         return {}
-    points = np.concatenate([world[0] for _, world in skeletons])
-    radii = np.concatenate([world[1] for _, world in skeletons])
+    people, world, part_radii = found
+    points, radii = world.reshape(-1, 3), part_radii.ravel()
     xy, cam, valid = project_keypoints(points, camera, sensor)
     height, width = depth_planar_m.shape
     cols, rows = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64).T
@@ -181,13 +182,12 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
     xyv = np.zeros((len(points), 3))
     xyv[inside, :2] = xy[inside]
     xyv[:, 2] = np.where(inside, np.where(occluded, 1, 2), 0)
-    hit = object_index[rows, cols]
-    result, count = {}, len(KEYPOINT_NAMES)
-    for k, (prop, _) in enumerate(skeletons):
-        part = slice(k * count, (k + 1) * count)
-        result[prop.instance_index] = Keypoints(xyv=xyv[part], occluded_by_self=occluded[part]
-                                                & (hit[part] == prop.instance_index))
-    return result
+    count = len(KEYPOINT_NAMES)
+    owners = np.repeat([prop.instance_index for prop in people], count)
+    by_self = occluded & (object_index[rows, cols] == owners)
+    return {prop.instance_index: Keypoints(xyv=xyv[k * count:(k + 1) * count],
+                                           occluded_by_self=by_self[k * count:(k + 1) * count])
+            for k, prop in enumerate(people)}
 
 
 def frame_keypoints(spec: FrameSpec, depth_planar_m: np.ndarray, object_index: np.ndarray,

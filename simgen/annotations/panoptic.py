@@ -65,9 +65,8 @@ def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances:
     """
     scenery = object_index == 0
     stuff = semantic * scenery  # (H, W) uint16 stuff class at scenery pixels, 0 at things
-    ids = stuff.astype(np.int32)
-    ids += STUFF_SEGMENT_BASE
-    np.copyto(ids, object_index, where=~scenery)  # cheaper than np.where of these dtypes
+    ids = np.add(object_index, stuff, dtype=np.int32)  # one of the two is 0 at every pixel
+    np.add(ids, np.int32(STUFF_SEGMENT_BASE), out=ids, where=scenery)  # cheaper than np.where of these dtypes
     segments = []
     for instance in instances:
         cls = thing_class(instance.category, categories[instance.category])

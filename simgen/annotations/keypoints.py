@@ -57,6 +57,10 @@ class Keypoints:
         return [v for x, y, vis in self.xyv for v in (round(float(x), 3), round(float(y), 3), int(vis))]
 
 
+_PARTS = tuple(name.split("_")[-1] for name in KEYPOINT_NAMES)
+"""The body part of each keypoint (KEYPOINT_NAMES order): nose, eye, ear, shoulder, ..."""
+
+
 def part_radii_m(body) -> dict[str, float]:
     """Radius of the body part around each keypoint (KEYPOINT_NAMES keys), metres.
 
@@ -68,7 +72,7 @@ def part_radii_m(body) -> dict[str, float]:
     parts = {"nose": face, "eye": face, "ear": face, "shoulder": body.arm_radius_m, "elbow": body.arm_radius_m,
              "wrist": 2.0 * body.hand_radius_m, "hip": 0.6 * body.torso_depth_m, "knee": 1.2 * body.knee_radius_m,
              "ankle": 0.5 * body.shoe_length_m}
-    return {name: parts[name.split("_")[-1]] for name in KEYPOINT_NAMES}
+    return {name: parts[part] for name, part in zip(KEYPOINT_NAMES, _PARTS, strict=True)}
 
 
 _SKELETON_ARRAYS: dict[int, tuple[Skeleton, np.ndarray, np.ndarray]] = {}
@@ -84,9 +88,8 @@ def _skeleton_object(skeleton: Skeleton) -> tuple[np.ndarray, np.ndarray]:
     entry = _SKELETON_ARRAYS.get(id(skeleton))
     if entry is not None and entry[0] is skeleton:
         return entry[1], entry[2]
-    radii = part_radii_m(skeleton.body)
     points = np.array([skeleton.joints_m[name] for name in KEYPOINT_NAMES], dtype=np.float64)
-    radii_array = np.array([radii[name] for name in KEYPOINT_NAMES])
+    radii_array = np.array(list(part_radii_m(skeleton.body).values()))  # KEYPOINT_NAMES order
     points.setflags(write=False)
     radii_array.setflags(write=False)
     if len(_SKELETON_ARRAYS) >= _SKELETON_ARRAYS_SIZE:

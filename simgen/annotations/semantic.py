@@ -38,44 +38,38 @@ def _stuff_lookup() -> np.ndarray:
 _STUFF = _stuff_lookup()
 
 
-def _pixel_keys(object_index: np.ndarray, material_index: np.ndarray,
-                depth_planar_m: np.ndarray) -> tuple[np.ndarray, int]:
-    """(H, W) int32 key of each pixel's (surface hit, object index, material index), and the
-    number of keys per surface flag (object indices * _STUFF_WIDTH).
+def _pixel_keys(object_index: np.ndarray, material_index: np.ndarray) -> tuple[np.ndarray, int]:
+    """(H, W) int32 key of each pixel's (object index, material index) pair, and the number of
+    object indices (the largest + 1).
 
-    key = object index * _STUFF_WIDTH + material index (clipped to _STUFF_WIDTH - 1), plus that
-    number where the depth is finite (a surface), so one gather through a small table
-    (`_class_lookup`) gives every pixel's class: no per-class mask, no second pass for the
-    things, and a surface with material index 0 (no class) looks itself up as 0.
+    key = object index * _STUFF_WIDTH + material index (clipped to _STUFF_WIDTH - 1), so one
+    gather through a small table (`_class_lookup`) gives every pixel's class: no per-class
+    mask, no second pass for the things.
 
     Raises:
         RenderError: an object index outside [0, MAX_INSTANCES].
     """
-    top = int(object_index.max(initial=0))
-    if top > MAX_INSTANCES or (object_index.size and object_index.min() < 0):
+    top = int(np.asarray(object_index, dtype=np.int32).view(np.uint32).max(initial=0))  # negative -> huge
+    if top > MAX_INSTANCES:
         raise RenderError(f"object-index pass holds ids outside [0, {MAX_INSTANCES}]")
     material = np.asarray(material_index, dtype=np.int32).view(np.uint32)  # negative ids -> above every class id
     if int(material.max(initial=0)) >= _STUFF_WIDTH - 1:
         material = np.minimum(material, np.uint32(_STUFF_WIDTH - 1))
     keys = object_index * np.int32(_STUFF_WIDTH)
     keys += material.view(np.int32)
-    per_flag = (top + 1) * _STUFF_WIDTH
-    np.add(keys, np.int32(per_flag), out=keys, where=np.isfinite(depth_planar_m))
-    return keys, per_flag
+    return keys, top + 1
 
 
-def _class_lookup(spec: FrameSpec, categories: Mapping[str, int], per_flag: int) -> np.ndarray:
-    """(2 * per_flag,) uint16 pixel key (`_pixel_keys`) -> class id: the stuff class of the
-    material index under object index 0, the thing class of the object elsewhere (its material
-    index ignored); 0 = no class, and so is material index 0 (sky) on a surface."""
-    things = np.zeros(per_flag // _STUFF_WIDTH, dtype=np.uint16)
+def _class_lookup(spec: FrameSpec, categories: Mapping[str, int], objects: int) -> np.ndarray:
+    """(objects * _STUFF_WIDTH,) uint16 pixel key (`_pixel_keys`) -> class id: the stuff class
+    of the material index under object index 0, the thing class of the object elsewhere (its
+    material index ignored); 0 = no class."""
+    things = np.zeros(objects, dtype=np.uint16)
     for prop in spec.labeled_objects:
-        if 0 < prop.instance_index < len(things):
+        if 0 < prop.instance_index < objects:
             things[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
     table = np.repeat(things, _STUFF_WIDTH)
     table[:_STUFF_WIDTH] = _STUFF
-    table = np.concatenate([table, table])
-    table[per_flag] = 0  # a surface without a class is not sky
     return table
 
 
@@ -94,10 +88,12 @@ def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_pla
         RenderError: a scenery pixel with a surface but no class (material index 0 with a finite
             depth, or an id no class has): the passes and the scene disagree.
     """
-    keys, per_flag = _pixel_keys(object_index, material_index, depth_planar_m)
-    classes = np.take(_class_lookup(spec, categories, per_flag), keys)
-    if not classes.all():
-        rows, cols = np.nonzero(classes == 0)
+    keys, objects = _pixel_keys(object_index, material_index)
+    classes = np.take(_class_lookup(spec, categories, objects), keys)
+    surfaceless = keys == 0  # object index 0, material index 0: sky, unless the depth pass has a surface there
+    if not classes.all() or (surfaceless & np.isfinite(depth_planar_m)).any():
+        bad = (classes == 0) | (surfaceless & np.isfinite(depth_planar_m))
+        rows, cols = np.nonzero(bad)
         raise RenderError(f"frame {spec.frame_index}: {len(rows)} pixels have no semantic class (first at row "
                           f"{rows[0]}, column {cols[0]}: object index {int(object_index[rows[0], cols[0]])}, "
                           f"material index {int(material_index[rows[0], cols[0]])})")

@@ -174,9 +174,10 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
     points, radii = world.reshape(-1, 3), part_radii.ravel()
     xy, cam, valid = project_keypoints(points, camera, sensor)
     height, width = depth_planar_m.shape
-    cols, rows = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64).T
-    inside = valid & (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
-    rows, cols = np.where(inside, rows, 0), np.where(inside, cols, 0)
+    pixel = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64)  # (N, 2) column, row
+    size = np.array([width, height], dtype=np.uint64)
+    inside = valid & (pixel.view(np.uint64) < size).all(axis=1)  # a negative pixel -> huge: outside
+    cols, rows = np.where(inside[:, None], pixel, 0).T
     distance = np.linalg.norm(cam, axis=1)
     # Planar depth of the point `radius` in front of the joint along its ray: the part's front.
     front_z = cam[:, 2] * (distance - radii) / np.maximum(distance, 1e-12)

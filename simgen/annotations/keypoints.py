@@ -54,7 +54,7 @@ class Keypoints:
 
     def to_coco(self) -> list[float]:
         """The COCO `keypoints` list [x1, y1, v1, ...]; coordinates rounded to 1/1000 px."""
-        return [v for x, y, vis in self.xyv for v in (round(float(x), 3), round(float(y), 3), int(vis))]
+        return [v for x, y, vis in self.xyv.tolist() for v in (round(x, 3), round(y, 3), int(vis))]
 
 
 _PARTS = tuple(name.split("_")[-1] for name in KEYPOINT_NAMES)

@@ -32,7 +32,8 @@ def _stuff_extents(stuff: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     `stuff` is (H, W) uint16: the class id at scenery pixels, 0 elsewhere. Each pixel's class
     becomes one bit (1 << class id, computed, not gathered); OR-reducing the rows and the columns
     gives every class's rows and columns in two cheap passes; a class's area is one compare
-    and count per class present (cheaper than a bincount's conversion of every pixel to intp).
+    and count over its rows per class present (cheaper than a bincount's conversion of every
+    pixel to intp, and than a compare over its strided box).
     """
     bits = np.left_shift(np.uint32(1), stuff, dtype=np.uint32)  # things (0) -> bit 0, no class
     row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
@@ -44,7 +45,7 @@ def _stuff_extents(stuff: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     extents = {}
     for k in np.flatnonzero(present):
         top, bottom, left, right = int(first_row[k]), int(last_row[k]) + 1, int(first_col[k]), int(last_col[k]) + 1
-        area = np.count_nonzero(stuff == int(_STUFF_IDS[k]))  # a contiguous compare beats a strided box
+        area = np.count_nonzero(stuff[top:bottom] == int(_STUFF_IDS[k]))  # its rows: contiguous, unlike its box
         extents[int(_STUFF_IDS[k])] = (int(area), [left, top, right - left, bottom - top])
     return extents
 

@@ -67,7 +67,9 @@ class SceneBuilder:
             attribute-driven set (the reference that tests compare the set with).
     """
 
-    def __init__(self, procedural_textures: bool = True, baked_materials: bool = False) -> None:
+    def __init__(self, procedural_textures: bool = True, baked_materials: bool = False,
+                 sky_importance_map_px: int = 0) -> None:
+        self.sky_importance_map_px = sky_importance_map_px
         self.materials = MaterialPool(procedural_textures, baked_materials)
         self.meshes = MeshCache()
         self.objects = ObjectPool()
@@ -80,6 +82,7 @@ class SceneBuilder:
         self.objects.begin_frame(scene)
         self.materials.begin_frame(spec.weather)
         build_lighting(spec.lighting, scene, spec.weather.cloudiness)
+        set_world_sampling(scene.world, spec.lighting.hdri is not None, self.sky_importance_map_px)
         build_camera(spec.camera, scene)
         build_street_lamps(spec.lighting, scene)
         if spec.weather.fog and spec.weather.fog_mode == "volumetric":
@@ -189,6 +192,19 @@ def new_world(scene: bpy.types.Scene) -> tuple[bpy.types.NodeTree, bpy.types.Nod
     output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
     tree.links.new(background.outputs["Background"], output.inputs["Surface"])
     return tree, background
+
+
+def set_world_sampling(world: bpy.types.World, hdri: bool, sky_map_px: int) -> None:
+    """How Cycles samples the world as a light: an HDRI gets Cycles' automatic importance map;
+    the procedural sky a `sky_map_px` map, or none for 0 (`RenderConfig.sky_importance_map_px`)."""
+    settings = world.cycles
+    if hdri:
+        settings.sampling_method = "AUTOMATIC"
+    elif sky_map_px:
+        settings.sampling_method = "MANUAL"
+        settings.sample_map_resolution = sky_map_px
+    else:
+        settings.sampling_method = "NONE"
 
 
 def build_hdri_world(hdri: HdriSpec, scene: bpy.types.Scene) -> None:

@@ -6,7 +6,9 @@ label stage without and with the extras in one run (A/B, median of --repeats eac
 
     A: label_frame without keypoints (the label stage's labels)
     B: label_frame with keypoints + semantic map + panoptic segments (computation)
-    (and once each before the repeats: the first calls, which is what a run pays per frame)
+    (and once each before the repeats, A first on even frames and B first on odd ones: the
+    first calls, which is what a run pays per frame)
+    parts: keypoints, semantic map and panoptic segments each alone (CPU time, for the docs)
     W: the semantic and panoptic PNG encodings, against the frame's RGB + depth PNG encodings
     flow: forward + backward frame_flow of the pair (and their .npy/.png encodings)
 
@@ -24,6 +26,7 @@ import statistics
 import time
 
 from simgen.annotations.flow import frame_flow
+from simgen.annotations.keypoints import frame_keypoints
 from simgen.annotations.labels import label_frame
 from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
 from simgen.annotations.semantic import semantic_map
@@ -41,6 +44,18 @@ def _extras(spec, passes, labels_cfg) -> tuple:
                             labels_cfg.categories)
     ids, _ = panoptic_segments(passes.object_index, semantic, labels.instances, labels_cfg.categories)
     return semantic, ids
+
+
+def _part_seconds(spec, passes, labels_cfg, instances) -> tuple[float, float, float]:
+    """CPU seconds of the three extras alone: keypoints, semantic map, panoptic segments."""
+    visible = {i.instance_index for i in instances}
+    keypoints = _cpu_seconds(frame_keypoints, spec, passes.depth_planar_m, passes.object_index, visible)
+    start = time.thread_time()
+    semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec,
+                            labels_cfg.categories)
+    semantic_s = time.thread_time() - start
+    panoptic = _cpu_seconds(panoptic_segments, passes.object_index, semantic, instances, labels_cfg.categories)
+    return keypoints, semantic_s, panoptic
 
 
 def _extra_writes(semantic, ids) -> None:
@@ -89,7 +104,7 @@ def main() -> None:
     from simgen.blender.renderer import CyclesRenderer
 
     renderer, catalog = CyclesRenderer(cfg.render), load_catalog()
-    extra_ratios, first_ratios, write_ratios, flow_ratios = [], [], [], []
+    extra_ratios, first_ratios, write_ratios, flow_ratios, part_ms = [], [], [], [], []
     try:
         previous = None
         for index in range(cfg.frames):
@@ -98,12 +113,20 @@ def main() -> None:
             passes, _ = apply_sensor(raw, spec, "planar")
             base, extra, base_w, extra_w = [], [], [], []
             # First calls, as a run pays them (one label stage per frame; the meshes are cached by
-            # sampling, nothing else is warm), then the A/B repeats.
-            first_base = _cpu_seconds(label_frame, spec, passes.object_index, cfg.labels)
-            first_extra = _cpu_seconds(_extras, spec, passes, cfg.labels)
+            # sampling, nothing else is warm), in alternating order (whichever runs second finds
+            # the frame's arrays in the CPU caches), then the A/B repeats.
+            if index % 2:
+                first_extra = _cpu_seconds(_extras, spec, passes, cfg.labels)
+                first_base = _cpu_seconds(label_frame, spec, passes.object_index, cfg.labels)
+            else:
+                first_base = _cpu_seconds(label_frame, spec, passes.object_index, cfg.labels)
+                first_extra = _cpu_seconds(_extras, spec, passes, cfg.labels)
             first_ratios.append(first_extra / first_base - 1.0)
             semantic, ids = _extras(spec, passes, cfg.labels)
+            instances = label_frame(spec, passes.object_index, cfg.labels).instances
+            parts = []
             for _ in range(args.repeats):  # alternate A and B so machine load hits both alike
+                parts.append(_part_seconds(spec, passes, cfg.labels, instances))
                 base.append(_cpu_seconds(label_frame, spec, passes.object_index, cfg.labels))
                 extra.append(_cpu_seconds(_extras, spec, passes, cfg.labels))
                 base_w.append(_seconds(_base_writes, passes))
@@ -112,10 +135,12 @@ def main() -> None:
             write_ratios.append(statistics.median(extra_w) / statistics.median(base_w))
             frame_s = timing["build_s"] + timing["render_s"] + timing["readback_s"] + extra_s
             extra_ratios.append(extra_s / base_s - 1.0)
+            part_ms.append([1e3 * statistics.median(column) for column in zip(*parts, strict=True)])
             line = (f"frame {index}: labels {base_s * 1e3:.1f} ms, with keypoints+semantic+panoptic "
                     f"{extra_s * 1e3:.1f} ms (+{100 * extra_ratios[-1]:.1f} %; first call "
                     f"{first_base * 1e3:.1f} -> {first_extra * 1e3:.1f} ms, +{100 * first_ratios[-1]:.1f} %); "
-                    "their PNGs "
+                    "alone: keypoints {:.2f}, semantic {:.2f}, panoptic {:.2f} ms; ".format(*part_ms[-1])
+                    + "their PNGs "
                     f"{100 * write_ratios[-1]:.0f} % of the RGB+depth PNGs; frame {frame_s:.2f} s")
             if previous is not None and index % args.frames:
                 flow_s = statistics.median(_seconds(_flow, *previous, spec, passes) for _ in range(args.repeats))
@@ -125,11 +150,13 @@ def main() -> None:
             previous = (spec, passes)
     finally:
         renderer.close()
+    parts = (statistics.median(column) for column in zip(*part_ms, strict=True))
+    flow = f"; flow {100 * statistics.median(flow_ratios):.1f} % of the frame time" if flow_ratios else ""
     print(f"median: keypoints+semantic+panoptic +{100 * statistics.median(extra_ratios):.1f} % of the label stage "
-          f"(first call +{100 * statistics.median(first_ratios):.1f} %); "
-          f"their PNG writes {100 * statistics.median(write_ratios):.0f} % of the RGB+depth PNG writes; "
-          f"flow {100 * statistics.median(flow_ratios):.1f} % of the frame time "
-          f"({args.width}x{args.height}, {args.samples} spp)" if flow_ratios else "")
+          f"(first call +{100 * statistics.median(first_ratios):.1f} %; alone: keypoints "
+          "{:.2f}, semantic {:.2f}, panoptic {:.2f} ms); ".format(*parts)
+          + f"their PNG writes {100 * statistics.median(write_ratios):.0f} % of the RGB+depth PNG writes{flow} "
+          f"({args.width}x{args.height}, {args.samples} spp)")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from simgen.catalog.recipes.people import Skeleton
 from simgen.contract import KEYPOINT_CATEGORIES, KEYPOINT_NAMES
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
 from simgen.geometry.lens import distort_pixels, fold_radius
-from simgen.geometry.mesh import rotation_matrix_xyz
 from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
 
 DEPTH_TOLERANCE_M = 1e-3
@@ -55,7 +54,11 @@ class Keypoints:
 
     def to_coco(self) -> list[float]:
         """The COCO `keypoints` list [x1, y1, v1, ...]; coordinates rounded to 1/1000 px."""
-        return [v for x, y, vis in self.xyv for v in (round(float(x), 3), round(float(y), 3), int(vis))]
+        return [v for x, y, vis in self.xyv.tolist() for v in (round(x, 3), round(y, 3), int(vis))]
+
+
+_PARTS = tuple(name.split("_")[-1] for name in KEYPOINT_NAMES)
+"""The body part of each keypoint (KEYPOINT_NAMES order): nose, eye, ear, shoulder, ..."""
 
 
 def part_radii_m(body) -> dict[str, float]:
@@ -69,28 +72,62 @@ def part_radii_m(body) -> dict[str, float]:
     parts = {"nose": face, "eye": face, "ear": face, "shoulder": body.arm_radius_m, "elbow": body.arm_radius_m,
              "wrist": 2.0 * body.hand_radius_m, "hip": 0.6 * body.torso_depth_m, "knee": 1.2 * body.knee_radius_m,
              "ankle": 0.5 * body.shoe_length_m}
-    return {name: parts[name.split("_")[-1]] for name in KEYPOINT_NAMES}
+    return {name: parts[part] for name, part in zip(KEYPOINT_NAMES, _PARTS, strict=True)}
+
+
+_SKELETON_ARRAYS: dict[int, tuple[Skeleton, np.ndarray, np.ndarray]] = {}
+"""id(skeleton) -> (the skeleton, its keypoints, its part radii): the arrays of each posed
+skeleton, built once (the skeleton is cached with its mesh, `prop_skeleton`); the entry holds
+the skeleton, so its id is never reused while the entry lives."""
+_SKELETON_ARRAYS_SIZE = 4096
 
 
 def _skeleton_object(skeleton: Skeleton) -> tuple[np.ndarray, np.ndarray]:
-    """(17, 3) object-frame keypoints and (17,) part radii of a skeleton, metres."""
-    radii = part_radii_m(skeleton.body)
+    """(17, 3) object-frame keypoints and (17,) part radii of a skeleton, metres (read-only,
+    built once per skeleton)."""
+    entry = _SKELETON_ARRAYS.get(id(skeleton))
+    if entry is not None and entry[0] is skeleton:
+        return entry[1], entry[2]
     points = np.array([skeleton.joints_m[name] for name in KEYPOINT_NAMES], dtype=np.float64)
-    return points, np.array([radii[name] for name in KEYPOINT_NAMES])
+    radii_array = np.array(list(part_radii_m(skeleton.body).values()))  # KEYPOINT_NAMES order
+    points.setflags(write=False)
+    radii_array.setflags(write=False)
+    if len(_SKELETON_ARRAYS) >= _SKELETON_ARRAYS_SIZE:
+        _SKELETON_ARRAYS.clear()
+    _SKELETON_ARRAYS[id(skeleton)] = (skeleton, points, radii_array)
+    return points, radii_array
 
 
 def skeleton_world(prop: PropSpec) -> tuple[np.ndarray, np.ndarray] | None:
     """(17, 3) float64 world keypoints (metres) and (17,) part radii (metres) of a person prop,
     or None if its recipe builds no skeleton. The skeleton is posed with the prop's mesh, once
     (`simgen.catalog.prop_mesh.prop_skeleton`)."""
-    if not has_recipe(prop.recipe):
+    found = _skeletons_world([prop])
+    return None if found is None else (found[1][0], found[2][0])
+
+
+def _skeletons_world(props: list[PropSpec]) -> tuple[list[PropSpec], np.ndarray, np.ndarray] | None:
+    """The props that have a skeleton (in order), their (P, 17, 3) world keypoints and (P, 17)
+    part radii, metres; None if no prop has one.
+
+    All people at once: one cos and one sin call for every yaw and one stacked product, each
+    slice the same (17, 3) @ (3, 3) product as a single person's (so bit for bit the same).
+    The rotation about z is `rotation_matrix_xyz(0, 0, yaw)`, whose roll and pitch factors are
+    the identity, so its products are exact and the matrix is [[c, -s, 0], [s, c, 0], [0, 0, 1]].
+    """
+    posed = [(prop, skeleton) for prop in props if has_recipe(prop.recipe)
+             and (skeleton := prop_skeleton(prop)) is not None]
+    if not posed:
         return None
-    skeleton = prop_skeleton(prop)
-    if skeleton is None:
-        return None
-    points, radii = _skeleton_object(skeleton)
-    rotation = rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg)
-    return points @ rotation.T + np.asarray(prop.location_m, dtype=np.float64), radii
+    arrays = [_skeleton_object(skeleton) for _, skeleton in posed]
+    yaws = np.deg2rad([prop.yaw_deg for prop, _ in posed])
+    cosines, sines = np.cos(yaws), np.sin(yaws)
+    rotations = np.zeros((len(posed), 3, 3))
+    rotations[:, 0, 0], rotations[:, 0, 1], rotations[:, 2, 2] = cosines, -sines, 1.0
+    rotations[:, 1, 0], rotations[:, 1, 1] = sines, cosines
+    locations = np.array([prop.location_m for prop, _ in posed], dtype=np.float64)
+    world = np.stack([points for points, _ in arrays]) @ rotations.transpose(0, 2, 1) + locations[:, None, :]
+    return [prop for prop, _ in posed], world, np.stack([radii for _, radii in arrays])
 
 
 def project_keypoints(points_world_m: np.ndarray, camera: CameraSpec,
@@ -130,16 +167,17 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
                       object_index: np.ndarray) -> dict[int, Keypoints]:
     """`person_keypoints` of several props at once (one projection for all); props without a
     skeleton are left out."""
-    skeletons = [(prop, world) for prop in props if (world := skeleton_world(prop)) is not None]
-    if not skeletons:
+    found = _skeletons_world(props)
+    if found is None:
         return {}
-    points = np.concatenate([world[0] for _, world in skeletons])
-    radii = np.concatenate([world[1] for _, world in skeletons])
+    people, world, part_radii = found
+    points, radii = world.reshape(-1, 3), part_radii.ravel()
     xy, cam, valid = project_keypoints(points, camera, sensor)
     height, width = depth_planar_m.shape
-    cols, rows = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64).T
-    inside = valid & (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
-    rows, cols = np.where(inside, rows, 0), np.where(inside, cols, 0)
+    pixel = np.floor(np.where(valid[:, None], xy, -1.0)).astype(np.int64)  # (N, 2) column, row
+    size = np.array([width, height], dtype=np.uint64)
+    inside = valid & (pixel.view(np.uint64) < size).all(axis=1)  # a negative pixel -> huge: outside
+    cols, rows = np.where(inside[:, None], pixel, 0).T
     distance = np.linalg.norm(cam, axis=1)
     # Planar depth of the point `radius` in front of the joint along its ray: the part's front.
     front_z = cam[:, 2] * (distance - radii) / np.maximum(distance, 1e-12)
@@ -148,13 +186,12 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
     xyv = np.zeros((len(points), 3))
     xyv[inside, :2] = xy[inside]
     xyv[:, 2] = np.where(inside, np.where(occluded, 1, 2), 0)
-    hit = object_index[rows, cols]
-    result, count = {}, len(KEYPOINT_NAMES)
-    for k, (prop, _) in enumerate(skeletons):
-        part = slice(k * count, (k + 1) * count)
-        result[prop.instance_index] = Keypoints(xyv=xyv[part], occluded_by_self=occluded[part]
-                                                & (hit[part] == prop.instance_index))
-    return result
+    count = len(KEYPOINT_NAMES)
+    owners = np.repeat([prop.instance_index for prop in people], count)
+    by_self = occluded & (object_index[rows, cols] == owners)
+    return {prop.instance_index: Keypoints(xyv=xyv[k * count:(k + 1) * count],
+                                           occluded_by_self=by_self[k * count:(k + 1) * count])
+            for k, prop in enumerate(people)}
 
 
 def frame_keypoints(spec: FrameSpec, depth_planar_m: np.ndarray, object_index: np.ndarray,

@@ -15,13 +15,20 @@ from collections.abc import Mapping
 import numpy as np
 
 from simgen.catalog.classes import SKY, STUFF_CLASSES, thing_class
+from simgen.contract import MAX_INSTANCES
 from simgen.errors import RenderError
 from simgen.specs import FrameSpec
 
+_STUFF_WIDTH = 33
+"""Material indices per object index in a pixel key: every stuff class id is < 32, so index 32
+stands for every id that names no class (larger or negative ones)."""
+
 
 def _stuff_lookup() -> np.ndarray:
-    """(65536,) uint16 material index -> stuff class id (unknown ids -> 0), read-only."""
-    stuff = np.zeros(1 << 16, dtype=np.uint16)
+    """(_STUFF_WIDTH,) uint16 material index -> stuff class id (no class -> 0), read-only."""
+    if max(c.id for c in STUFF_CLASSES) >= _STUFF_WIDTH - 1:
+        raise ValueError(f"stuff class ids must be < {_STUFF_WIDTH - 1}")
+    stuff = np.zeros(_STUFF_WIDTH, dtype=np.uint16)
     stuff[[c.id for c in STUFF_CLASSES]] = [c.id for c in STUFF_CLASSES]
     stuff[0] = SKY.id  # no surface hit: Cycles writes material index 0
     stuff.setflags(write=False)
@@ -29,6 +36,41 @@ def _stuff_lookup() -> np.ndarray:
 
 
 _STUFF = _stuff_lookup()
+
+
+def _pixel_keys(object_index: np.ndarray, material_index: np.ndarray) -> tuple[np.ndarray, int]:
+    """(H, W) int32 key of each pixel's (object index, material index) pair, and the number of
+    object indices (the largest + 1).
+
+    key = object index * _STUFF_WIDTH + material index (clipped to _STUFF_WIDTH - 1), so one
+    gather through a small table (`_class_lookup`) gives every pixel's class: no per-class
+    mask, no second pass for the things.
+
+    Raises:
+        RenderError: an object index outside [0, MAX_INSTANCES].
+    """
+    top = int(np.asarray(object_index, dtype=np.int32).view(np.uint32).max(initial=0))  # negative -> huge
+    if top > MAX_INSTANCES:
+        raise RenderError(f"object-index pass holds ids outside [0, {MAX_INSTANCES}]")
+    material = np.asarray(material_index, dtype=np.int32).view(np.uint32)  # negative ids -> above every class id
+    if int(material.max(initial=0)) >= _STUFF_WIDTH - 1:
+        material = np.minimum(material, np.uint32(_STUFF_WIDTH - 1))
+    keys = object_index * np.int32(_STUFF_WIDTH)
+    keys += material.view(np.int32)
+    return keys, top + 1
+
+
+def _class_lookup(spec: FrameSpec, categories: Mapping[str, int], objects: int) -> np.ndarray:
+    """(objects * _STUFF_WIDTH,) uint16 pixel key (`_pixel_keys`) -> class id: the stuff class
+    of the material index under object index 0, the thing class of the object elsewhere (its
+    material index ignored); 0 = no class."""
+    things = np.zeros(objects, dtype=np.uint16)
+    for prop in spec.labeled_objects:
+        if 0 < prop.instance_index < objects:
+            things[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
+    table = np.repeat(things, _STUFF_WIDTH)
+    table[:_STUFF_WIDTH] = _STUFF
+    return table
 
 
 def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
@@ -46,17 +88,13 @@ def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_pla
         RenderError: a scenery pixel with a surface but no class (material index 0 with a finite
             depth, or an id no class has): the passes and the scene disagree.
     """
-    lookup = np.zeros(int(object_index.max(initial=0)) + 1, dtype=np.uint16)
-    for prop in spec.labeled_objects:
-        if 0 < prop.instance_index < len(lookup):
-            lookup[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
-    scenery = object_index == 0
-    classes = np.where(scenery, _STUFF[material_index], lookup[object_index])
-    known = classes != 0
-    surfaceless = scenery & (material_index == 0)
-    known[surfaceless] = ~np.isfinite(depth_planar_m[surfaceless])  # a surface without a class is not sky
-    if not known.all():
-        rows, cols = np.nonzero(~known)
+    keys, objects = _pixel_keys(object_index, material_index)
+    classes = np.take(_class_lookup(spec, categories, objects), keys)
+    surfaceless = keys == 0  # object index 0, material index 0: sky, unless the depth pass has a surface there
+    if not classes.all() or (surfaceless & np.isfinite(depth_planar_m)).any():
+        bad = (classes == 0) | (surfaceless & np.isfinite(depth_planar_m))
+        rows, cols = np.nonzero(bad)
         raise RenderError(f"frame {spec.frame_index}: {len(rows)} pixels have no semantic class (first at row "
-                          f"{rows[0]}, column {cols[0]}: id {int(classes[rows[0], cols[0]])})")
+                          f"{rows[0]}, column {cols[0]}: object index {int(object_index[rows[0], cols[0]])}, "
+                          f"material index {int(material_index[rows[0], cols[0]])})")
     return classes

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from simgen.specs import PropSpec
 
@@ -80,8 +81,10 @@ def scenery_class_id(prop: PropSpec) -> int:
     return _STUFF["static"].id
 
 
+@lru_cache(maxsize=1024)
 def thing_class(category: str, category_id: int) -> SemanticClass:
-    """The class of a labeled category: Cityscapes' where it has one, else THING_CLASS_BASE + id."""
+    """The class of a labeled category: Cityscapes' where it has one, else THING_CLASS_BASE + id
+    (cached: the label maps ask for every labeled object of every frame)."""
     if category in THING_CLASSES:
         return THING_CLASSES[category]
     digest = hashlib.sha256(category.encode("utf-8")).digest()

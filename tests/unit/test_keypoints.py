@@ -7,13 +7,16 @@ import numpy as np
 import pytest
 
 from simgen.annotations.keypoints import frame_keypoints, person_keypoints, skeleton_world
+from simgen.catalog.prop_mesh import prop_skeleton
 from simgen.catalog.recipes import RECIPES
 from simgen.catalog.recipes.body import face_points
 from simgen.catalog.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
 from simgen.contract import KEYPOINT_NAMES, KEYPOINT_SKELETON
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
+from simgen.geometry.mesh import rotation_matrix_xyz
 from simgen.specs import CameraSpec, MaterialSpec, PropSpec, SensorSpec
 from simgen.writers.coco import categories_entry
+from tests.blender.scenes import frame
 
 CAMERA = CameraSpec(width_px=160, height_px=120, focal_length_mm=30.0, sensor_width_mm=36.0,
                     location_m=(0.0, 0.0, 1.3), yaw_deg=0.0, pitch_deg=-4.0, roll_deg=0.0)
@@ -110,3 +113,20 @@ def test_keypoint_categories_carry_names_and_skeleton():
         assert entries[name]["keypoints"] == list(KEYPOINT_NAMES)
         assert entries[name]["skeleton"] == [list(pair) for pair in KEYPOINT_SKELETON]
         assert all(1 <= a <= 17 and 1 <= b <= 17 for a, b in entries[name]["skeleton"])
+
+
+
+def test_people_posed_together_are_bit_for_bit_the_rotation_matrix_pose():
+    """The stacked pose of every person equals the single-person pose through
+    rotation_matrix_xyz (what the label code computed before), byte for byte."""
+    people = [_pedestrian(yaw, (0.3 * k, 5.0 + k, 0.0), k + 1) for k, yaw in enumerate((-170.0, -33.3, 0.0, 91.7))]
+    sky, nothing = np.full((120, 160), np.inf, np.float32), np.zeros((120, 160), np.int32)
+    together = frame_keypoints(frame(CAMERA, objects=people), sky, nothing)
+    for prop in people:
+        joints = prop_skeleton(prop).joints_m
+        object_points = np.array([joints[name] for name in KEYPOINT_NAMES], dtype=np.float64)
+        before = object_points @ rotation_matrix_xyz(0.0, 0.0, prop.yaw_deg).T + np.asarray(prop.location_m)
+        assert skeleton_world(prop)[0].tobytes() == before.tobytes()
+        alone = person_keypoints(prop, CAMERA, SensorSpec(), sky, nothing)
+        assert alone.xyv.tobytes() == together[prop.instance_index].xyv.tobytes()
+        assert alone.num_keypoints > 0

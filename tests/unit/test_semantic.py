@@ -94,3 +94,35 @@ def test_panoptic_segments_cover_every_pixel_once_and_round_trip_panopticapi():
     assert road["bbox"] == [0, 0, 6, 4] and road["area"] == 7 and road["iscrowd"] == 0
     rgb = encode_segment_ids(ids)
     assert np.array_equal(rgb, id2rgb(ids)) and np.array_equal(decode_segment_ids(rgb), rgb2id(rgb))
+
+
+def test_panoptic_stuff_segments_equal_per_class_masks_on_a_random_frame():
+    """The bit/row shortcuts of the stuff extents against plain per-class boolean masks."""
+    rng = np.random.default_rng(7)
+    categories = {"pedestrian": 2, "traffic_cone": 4}
+    spec = _scene()
+    index = rng.choice([0, 0, 0, 1, 2], size=(37, 53)).astype(np.int32)
+    stuff_ids = [c.id for c in STUFF_CLASSES if c.id != SKY.id][:6]
+    material = rng.choice(stuff_ids + [0], size=index.shape).astype(np.int32)
+    depth = np.where(material == 0, np.inf, 5.0).astype(np.float32)
+    semantic = semantic_map(index, material, depth, spec, categories)
+    ids, segments = panoptic_segments(index, semantic, extract_instances(index, spec.objects, categories), categories)
+    for segment in segments:
+        mask = ids == segment["id"]
+        rows, cols = np.nonzero(mask)
+        box = [int(cols.min()), int(rows.min()), int(cols.max() - cols.min() + 1), int(rows.max() - rows.min() + 1)]
+        assert (segment["area"], segment["bbox"]) == (int(mask.sum()), box)
+        if segment["id"] >= STUFF_SEGMENT_BASE:
+            assert np.array_equal(mask, (index == 0) & (semantic == segment["category_id"]))
+    assert sorted(s["id"] for s in segments) == np.unique(ids).tolist()
+
+
+def test_semantic_map_rejects_material_ids_no_class_has():
+    categories = {"pedestrian": 2, "traffic_cone": 4}
+    index = np.zeros((2, 4), dtype=np.int32)
+    depth = np.full((2, 4), 3.0, dtype=np.float32)
+    for bad in (-1, 33, 99999):
+        material = np.full((2, 4), 7, dtype=np.int32)
+        material[1, 2] = bad
+        with pytest.raises(RenderError, match="1 pixels have no semantic class .*row 1, column 2"):
+            semantic_map(index, material, depth, _scene(), categories)

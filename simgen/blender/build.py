@@ -20,12 +20,14 @@ from mathutils import Matrix, Vector
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialPool
 from simgen.blender.motion import build_motion
+from simgen.blender.pbr import UV_MAP
 from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
 from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
 from simgen.blender.world import build_hdri_world, build_sky_world, sun_direction
 from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
+from simgen.geometry.uv import box_uv_m
 from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 
 FALLBACK_MATERIAL = MaterialSpec((0.5, 0.5, 0.5), 0.5)
@@ -96,7 +98,8 @@ class SceneBuilder:
         weather values as object attributes, its instance index as pass_index; the materials of
         scenery carry its semantic class as theirs (the Material Index pass). The mesh key names
         the materials of the prop's slots; the context adds what the materials of slots that
-        its spec does not cover (FALLBACK_MATERIAL) depend on."""
+        its spec does not cover (FALLBACK_MATERIAL) depend on. A mesh wearing a texture set gets
+        a box-projected UV map (`simgen.blender.pbr`)."""
         role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
         class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0  # the Material Index pass
         chosen = tuple((slot, self.materials.get(spec, slot, role, class_id).name)
@@ -108,9 +111,11 @@ class SceneBuilder:
             mesh_data = prop_mesh(prop)
             slots = tuple(mesh_data.materials)
             self._meshes_created += 1
+            uv = (UV_MAP, box_uv_m(mesh_data)) if any(m.pbr is not None for m in prop.materials.values()) else None
             mesh = build_mesh(f"mesh_{self._meshes_created:06d}", mesh_data,
                               [self.materials.get(prop.materials[slot], slot, role, class_id) if slot in prop.materials
-                               else self.materials.get(FALLBACK_MATERIAL, slot, "default", class_id) for slot in slots])
+                               else self.materials.get(FALLBACK_MATERIAL, slot, "default", class_id) for slot in slots],
+                              uv)
             self.meshes.put(key, mesh, slots)
         else:
             mesh, slots = cached

@@ -8,6 +8,7 @@ value.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -19,9 +20,10 @@ from simgen.specs import CloudSpec, HdriSpec, LayoutSpec, LightingSpec, PropSpec
 DAY_MIN_ELEVATION_DEG = 6.0
 NIGHT_MAX_ELEVATION_DEG = -6.0  # civil twilight ends
 SUN_FADE_DEG = (-2.0, 4.0)  # the sun lamp fades out linearly between these elevations
-SKY_MODELS = ("hosek_wilkie", "preetham", "single_scattering", "multiple_scattering")
+SKY_MODELS: tuple[str, ...] = next(f for f in dataclasses.fields(LightingConfig)
+                                   if f.name == "sky_model").metadata["choices"]
 """`lighting.sky_model` choices: the sky types of Blender 5.0's Sky Texture node (bpy 5.0.1
-`ShaderNodeTexSky.sky_type`, lower case)."""
+`ShaderNodeTexSky.sky_type`, lower case; `simgen.blender.world.SKY_TYPES`)."""
 CLOUD_TYPES: dict[str, dict[str, tuple[float, float]]] = {
     "cumulus": {"scale_per_km": (1.5, 3.0), "stretch": (1.0, 1.6), "softness": (0.04, 0.08),
                 "brightness": (1.3, 1.8), "opacity": (0.9, 1.0)},

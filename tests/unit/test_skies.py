@@ -70,3 +70,11 @@ def test_bad_sky_fields_are_config_errors(field, value, expected):
         load_config({"lighting": {field: value}})
     assert error.value.field == f"lighting.{field}" and expected in str(error.value)
 
+
+
+def test_the_schema_names_the_sky_models_and_cloud_types_the_sampler_knows():
+    from simgen.config.schema import LightingConfig
+
+    names = {f.name: f.metadata for f in dataclasses.fields(LightingConfig)}
+    assert SKY_MODELS == ("hosek_wilkie", "preetham", "single_scattering", "multiple_scattering")
+    assert set(names["cloud_type"]["names"]) == set(CLOUD_TYPES)

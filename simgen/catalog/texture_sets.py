@@ -4,7 +4,7 @@ textured material slots, read and checked once per run at the config-to-spec edg
 Layout: one sub-folder per material slot (`PBR_SLOTS`), each holding one or more sets; a set is
 the maps sharing a name prefix, `<set>_albedo.<ext>`, `<set>_normal.<ext>`,
 `<set>_roughness.<ext>` (or plain `albedo.<ext>` ...: the set named 'default'). Map names are
-case-insensitive; extensions `IMAGE_SUFFIXES`. The albedo is required; without a normal map the
+case-insensitive; extensions `MAP_SUFFIXES`. The albedo is required; without a normal map the
 surface stays flat, without a roughness map the material keeps its sampled roughness.
 
 Checked (`load_texture_sets`), each failure one ConfigError naming `materials.pbr_dir`, the
@@ -34,12 +34,12 @@ import OpenEXR
 
 from simgen.errors import ConfigError, closest_name
 
-FIELD = "materials.pbr_dir"
+PBR_FIELD = "materials.pbr_dir"
 PBR_SLOTS = ("road", "sidewalk", "ground", "facade", "paint")
 """Material slots that take texture sets: the road's and the sidewalks' surface, the ground
 beside them, building facades and vehicle paint (`simgen.sampling.texture_sets.pbr_slot`)."""
 MAPS = ("albedo", "normal", "roughness")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".exr", ".tif", ".tiff")
+MAP_SUFFIXES = (".png", ".jpg", ".jpeg", ".exr", ".tif", ".tiff")
 MIN_SIZE_PX = 8
 MIN_NORMAL_BLUE = 0.6
 """Least mean blue (z) of a tangent-space normal map in [0, 1] (flat = 1.0, encoded 0.5 + z / 2)."""
@@ -135,7 +135,7 @@ def _check_map(kind: str, pixels: np.ndarray) -> str:
 
 
 def _refuse(path: Path, problem: str) -> ConfigError:
-    return ConfigError(FIELD, str(path), problem)
+    return ConfigError(PBR_FIELD, str(path), problem)
 
 
 def _load_set(slot: str, name: str, maps: dict[str, Path]) -> TextureSet:
@@ -176,18 +176,18 @@ def _slot_sets(folder: Path) -> tuple[TextureSet, ...]:
     """The sets of one slot folder, by name."""
     grouped: dict[str, dict[str, Path]] = {}
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
+        if path.suffix.lower() not in MAP_SUFFIXES:
             continue
         match = _MAP_NAME.match(path.stem)
         if match is None:
             raise _refuse(path, "map files named <set>_albedo, <set>_normal, <set>_roughness (or albedo, normal, "
-                                f"roughness) with an extension of {', '.join(IMAGE_SUFFIXES)}")
+                                f"roughness) with an extension of {', '.join(MAP_SUFFIXES)}")
         name, kind = match.group("set") or DEFAULT_SET, match.group("map").lower()
         if kind in grouped.setdefault(name, {}):
             raise _refuse(path, f"one {kind} map per set; allowed: remove {grouped[name][kind].name} or this file")
         grouped[name][kind] = path
     if not grouped:
-        raise _refuse(folder, f"a slot folder holding albedo maps ({', '.join(IMAGE_SUFFIXES)}); this one holds none")
+        raise _refuse(folder, f"a slot folder holding albedo maps ({', '.join(MAP_SUFFIXES)}); this one holds none")
     return tuple(_load_set(folder.name, name, maps) for name, maps in sorted(grouped.items()))
 
 
@@ -204,7 +204,7 @@ def load_texture_sets(pbr_dir: str | Path | None) -> dict[str, tuple[TextureSet,
     root = Path(pbr_dir).expanduser()
     slots = ", ".join(PBR_SLOTS)
     if not root.is_dir():
-        raise ConfigError(FIELD, str(pbr_dir), f"a folder with one sub-folder per material slot ({slots}) "
+        raise ConfigError(PBR_FIELD, str(pbr_dir), f"a folder with one sub-folder per material slot ({slots}) "
                           "(this is not a folder), or empty for procedural surfaces only")
     sets: dict[str, tuple[TextureSet, ...]] = {}
     for entry in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
@@ -213,10 +213,10 @@ def load_texture_sets(pbr_dir: str | Path | None) -> dict[str, tuple[TextureSet,
                 raise _refuse(entry, f"sub-folders named after a material slot: {slots}"
                               + closest_name(entry.name, PBR_SLOTS))
             sets[entry.name] = _slot_sets(entry)
-        elif entry.suffix.lower() in IMAGE_SUFFIXES:
-            raise _refuse(entry, f"maps inside a slot folder ({slots}), not at the top of {FIELD}")
+        elif entry.suffix.lower() in MAP_SUFFIXES:
+            raise _refuse(entry, f"maps inside a slot folder ({slots}), not at the top of {PBR_FIELD}")
     if not sets:
-        raise ConfigError(FIELD, str(pbr_dir), f"a folder with one sub-folder per material slot ({slots}); "
+        raise ConfigError(PBR_FIELD, str(pbr_dir), f"a folder with one sub-folder per material slot ({slots}); "
                           "this one holds none")
     return sets
 

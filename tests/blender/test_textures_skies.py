@@ -8,6 +8,7 @@ change and every label pass is identical. Every sky model renders a sky."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -91,3 +92,33 @@ def test_every_sky_model_renders_a_daylight_sky(renderer, model):
     sky = passes.rgb[passes.depth_planar_m > 1e9].astype(float)
     assert 40.0 < sky.mean() < 250.0, sky.mean()
     assert sky[:, 2].mean() > sky[:, 0].mean()  # blue sky
+
+
+def test_a_texture_set_is_one_material_for_the_whole_session(renderer, tmp_path):
+    """Frames with new tile sizes, offsets and cars build no new material for a texture set: one
+    per (set, class) here (clear weather; vehicles are class 0, painted bins their scenery class)."""
+    import bpy
+
+    from simgen.blender.build import SceneBuilder
+
+    root = tmp_path / "pbr"
+    for name, bgr in (("a", (20, 20, 200)), ("b", (200, 20, 20))):
+        (root / "paint").mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(root / "paint" / f"{name}_albedo.png"), np.full((16, 16, 3), bgr, np.uint8))
+    cfg = load_config({**TINY, "traffic": {"cars": 4, "pedestrians": 0, "cyclists": 0, "traffic_cones": 0},
+                       "materials": {"pbr_dir": str(root), "pbr_tile_m": "uniform(0.5, 2.0)"}})
+    catalog = load_catalog(pbr_dir=cfg.materials.pbr_dir)
+    renderer.restart_session()
+    builder = SceneBuilder()
+    worn = set()
+    for index in range(4):
+        spec = sample_frame(cfg, catalog, index)
+        worn |= {m.pbr.name for o in spec.objects for m in o.materials.values() if m.pbr is not None}
+        builder.build(spec)
+    textured = [(Path(n.image.filepath).name, m.pass_index) for m in bpy.data.materials if m.node_tree is not None
+                for n in m.node_tree.nodes if n.type == "TEX_IMAGE"]
+    assert worn == {"paint/a", "paint/b"}
+    assert len(textured) == len(set(textured)) and {name for name, _ in textured} == {"a_albedo.png", "b_albedo.png"}
+    assert (("a_albedo.png", 0) in textured) and ("b_albedo.png", 0) in textured
+    uv_meshes = [m for m in bpy.data.meshes if "simgen_box_uv" in m.uv_layers]
+    assert uv_meshes and all(len(m.uv_layers["simgen_box_uv"].uv) == len(m.loops) for m in uv_meshes)

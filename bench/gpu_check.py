@@ -37,7 +37,6 @@ import numpy as np
 from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
 from simgen.dataset.directory import DatasetDir
-from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
 
@@ -76,7 +75,7 @@ def render_passes(render_cfg, specs):
 
     renderer = CyclesRenderer(render_cfg)
     try:
-        return renderer.device, [renderer.render(render_spec(spec))[0] for spec in specs]
+        return renderer.device, [renderer.render(spec)[0] for spec in specs]
     finally:
         renderer.close()
 
@@ -110,13 +109,13 @@ def check_overhead(gpu: str, size, samples: int, frames: int, tmp: Path) -> bool
         for spec in specs:
             def run_full(spec=spec) -> None:
                 start = time.perf_counter()
-                passes, timing = renderer.render(render_spec(spec))
+                passes, timing = renderer.render(spec)
                 write_frame(cfg, spec, passes, timing, dataset, start)
                 full.append(time.perf_counter() - start)
 
             def run_bare(spec=spec) -> None:
                 start = time.perf_counter()
-                renderer.render_bare(render_spec(spec), tmp / f"bare_{spec.frame_index:06d}.png")
+                renderer.render_bare(spec, tmp / f"bare_{spec.frame_index:06d}.png")
                 bare.append(time.perf_counter() - start)
 
             for step in (run_bare, run_full) if spec.frame_index % 2 == 0 else (run_full, run_bare):
@@ -138,7 +137,7 @@ def check_restart(gpu: str, size, samples: int, tmp: Path) -> bool:
     cfg, specs = specs_for(size, samples, 1, tmp / "restart")
     renderer = CyclesRenderer(replace(cfg.render, device=gpu))
     try:
-        spec = render_spec(specs[0])
+        spec = specs[0]
         renderer.render(spec)
         warm = []
         for _ in range(3):
@@ -162,7 +161,7 @@ def check_denoise(gpu: str, size, samples: int, tmp: Path) -> bool:
     from simgen.blender.renderer import CyclesRenderer
 
     cfg, specs = specs_for(size, samples, 1, tmp / "denoise", denoise=True)
-    spec = render_spec(specs[0])
+    spec = specs[0]
     results = {}
     for denoise in (False, True):
         renderer = CyclesRenderer(replace(cfg.render, device=gpu, denoise=denoise))

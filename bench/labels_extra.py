@@ -29,7 +29,7 @@ from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
 from simgen.annotations.semantic import semantic_map
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
-from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.imaging.sensor import apply_sensor
 from simgen.sampling.frame import sample_frame
 from simgen.writers.flow import encode_status_png
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, encode_uint16_png
@@ -94,7 +94,7 @@ def main() -> None:
         previous = None
         for index in range(cfg.frames):
             spec = sample_frame(cfg, catalog, index)
-            raw, timing = renderer.render(render_spec(spec))
+            raw, timing = renderer.render(spec)
             passes, _ = apply_sensor(raw, spec, "planar")
             base, extra, base_w, extra_w = [], [], [], []
             # First calls, as a run pays them (one label stage per frame; the meshes are cached by

@@ -5,8 +5,9 @@ samples) and times, on each:
 
     labels: `label_frame` (masks, RLE, amodal boxes, visibility/truncation rasterization, 3D
         boxes, ids, policy), median of --repeats, wall clock;
-    label stage: `post_process` (weather, sensor model, labels with keypoints, the frame
-        record), the pipeline's post-thread stage, as CPU time of the calling thread (the
+    label stage: `post_process` (weather, sensor model) + `label_frame` (labels with keypoints,
+        fog, motion blur, obstacles) + `frame_record` (the record serialised), the pipeline's
+        post-thread stages without the file writes, as CPU time of the calling thread (the
         GIL-held time the other threads of a run wait for), its first call on the frame (the
         frame's meshes are cached by sampling, as in a run; nothing else is warm) and the
         median of --repeats.
@@ -26,11 +27,21 @@ import time
 from simgen.annotations.labels import label_frame
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
-from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.imaging.post import post_process
+from simgen.imaging.sensor import apply_sensor
 from simgen.sampling.frame import sample_frame
-from simgen.writers.frame_record import post_process
+from simgen.writers.frame_files import LabeledFrame
+from simgen.writers.frame_record import frame_record
 
 BUSY = {"cars": 12, "pedestrians": 5, "cyclists": 2, "traffic_cones": 1, "max_distance_m": 45.0}
+
+
+def _label_stage(cfg, spec, passes) -> dict:
+    """The pipeline's post-thread stages of one frame (`simgen.pipeline.process_frame`) without writers."""
+    image = post_process(spec, passes, cfg.labels.depth_kind)
+    labels = label_frame(spec, image.passes.object_index, cfg.labels, image.passes.depth_planar_m,
+                         image.fog_transmittance, cfg.obstacles.quota_min_visible_fraction)
+    return frame_record(LabeledFrame(spec, image, labels, {}), cfg.sequence.frames)
 
 
 def _cpu_ms(function, *args) -> float:
@@ -58,9 +69,9 @@ def main() -> None:
     try:
         for index in range(args.frames):
             spec = sample_frame(cfg, catalog, index)
-            passes, timing = renderer.render(render_spec(spec))
-            stage_first.append(_cpu_ms(post_process, cfg, spec, passes, {}))
-            stage_repeat.append(statistics.median(_cpu_ms(post_process, cfg, spec, passes, {})
+            passes, timing = renderer.render(spec)
+            stage_first.append(_cpu_ms(_label_stage, cfg, spec, passes))
+            stage_repeat.append(statistics.median(_cpu_ms(_label_stage, cfg, spec, passes)
                                                   for _ in range(args.repeats)))
             output, _ = apply_sensor(passes, spec, cfg.labels.depth_kind)
             times = []

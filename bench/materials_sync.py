@@ -25,7 +25,6 @@ from pathlib import Path
 
 from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
-from simgen.imaging.sensor import render_spec
 from simgen.sampling.frame import sample_frame
 
 TIMED_METHODS = ("get", "write_attributes")
@@ -89,7 +88,7 @@ def main(argv: list[str]) -> int:
     rows = []
     try:
         for index in range(args.frames):
-            spec = render_spec(sample_frame(cfg, catalog, index))
+            spec = sample_frame(cfg, catalog, index)
             clock.take()
             _, timing = renderer.render(spec)
             rows.append((timing["build_s"], clock.take(), timing["sync_s"], timing["trace_s"]))

@@ -24,7 +24,6 @@ from pathlib import Path
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.dataset.directory import DatasetDir
-from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
 
@@ -45,13 +44,13 @@ def measure(resolution: list[int], samples: int, frames: int, scratch: Path) -> 
 
     def run_full(spec) -> None:
         start = time.perf_counter()
-        passes, timing = renderer.render(render_spec(spec))
+        passes, timing = renderer.render(spec)
         write_frame(cfg, spec, passes, timing, dataset, start)
         full.append(time.perf_counter() - start)
 
     def run_bare(spec) -> None:
         start = time.perf_counter()
-        renderer.render_bare(render_spec(spec), scratch / f"bare_{spec.frame_index:06d}.png")
+        renderer.render_bare(spec, scratch / f"bare_{spec.frame_index:06d}.png")
         bare.append(time.perf_counter() - start)
 
     try:

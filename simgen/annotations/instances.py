@@ -1,4 +1,10 @@
-"""Instances from the object-index pass: one exact mask per labeled object.
+"""The annotation record (`Instance`) and its masks from the object-index pass.
+
+`Instance` holds every per-frame field of one COCO annotation: `extract_instances` reads the
+mask, area and tight box of each labeled object from the object-index pass, and the label stage
+(`simgen.annotations.labels.label_frame`) fills in the rest; the COCO writer
+(`simgen.writers.coco.annotation_entry`) only serialises it. The one field that needs more than
+the frame, `track_id`, is added when the dataset is assembled (`simgen.annotations.identity`).
 
 Cycles writes the object index from the first sample only, so every pixel belongs to exactly
 one object (or to the background, index 0) and masks are never blended at edges. A mask is
@@ -21,7 +27,7 @@ from simgen.specs import PropSpec
 
 @dataclass(frozen=True)
 class Instance:
-    """One visible labeled object in one frame.
+    """One visible labeled object in one frame: the annotation record.
 
     Attributes:
         instance_index: the object's index in the object-index pass (1..32767).
@@ -43,6 +49,10 @@ class Instance:
         ignore_reasons: policy thresholds failed; non-empty -> an iscrowd=1 ignore region.
         keypoints: COCO [x1, y1, v1, ...] of a keypoint category (`simgen.annotations.keypoints`),
             else None; num_keypoints: how many have v > 0.
+        fog_transmittance: mean Koschmieder transmittance over the mask, in [0, 1], 4 decimals
+            (1.0 without fog; `simgen.imaging.atmosphere.mean_per_instance`).
+        motion_blur_px: image-space length of the box centre's path during the exposure, pixels
+            (0.0 without blur, None if it passes behind the camera; `simgen.annotations.motion_blur`).
     """
 
     instance_index: int
@@ -63,6 +73,8 @@ class Instance:
     ignore_reasons: tuple[str, ...] = ()
     keypoints: tuple[float, ...] | None = None
     num_keypoints: int = 0
+    fog_transmittance: float = 1.0
+    motion_blur_px: float | None = 0.0
 
     @property
     def iscrowd(self) -> int:

@@ -1,28 +1,32 @@
 """All labels of one frame: masks from the render, geometry from the spec, then the policy.
 
-`label_frame` is the one entry point the pipeline calls. It reads the visible masks from the
-object-index pass (`instances`), adds the amodal boxes, visibility and truncation from a
-rasterization of each visible object alone (`amodal`), the 3D box and distance (`box3d`), the
-stable id (`identity`), and applies the label policy (`policy`).
+`label_frame` is the one entry point of the label stage, and what it returns is every label of
+the frame: it reads the visible masks from the object-index pass (`instances`), adds the amodal
+boxes, visibility and truncation from a rasterization of each visible object alone (`amodal`,
+`lens_coverage`), the 3D box and distance (`box3d`), the stable id (`identity`), the fog
+transmittance over the mask (measured by post-processing), the motion-blur length
+(`motion_blur`) and COCO keypoints (`keypoints`), applies the label policy (`policy`), and
+reports the rare obstacles' visibility (`obstacles`). The writers only serialise the result.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.annotations.amodal import Coverage, measure_coverage, measure_coverages
 from simgen.annotations.box3d import object_box3d_cam
 from simgen.annotations.identity import instance_ids
 from simgen.annotations.instances import Instance, extract_instances
 from simgen.annotations.keypoints import frame_keypoints
-from simgen.annotations.lens_coverage import measure_coverage_lens
+from simgen.annotations.lens_coverage import object_coverages
+from simgen.annotations.motion_blur import motion_blur_px
+from simgen.annotations.obstacles import ObstacleVisibility, obstacle_report
 from simgen.annotations.policy import ignore_reasons, label_counts, policy_for
 from simgen.config.schema import LabelsConfig
-from simgen.specs import FrameSpec, PropSpec
+from simgen.specs import FrameSpec
 
 
 @dataclass(frozen=True)
@@ -30,33 +34,21 @@ class FrameLabels:
     """Labels of one frame.
 
     Attributes:
-        instances: every visible labeled object, in instance-index order; ignore regions
-            (failed the policy) included, flagged by `Instance.iscrowd`.
+        instances: the annotation records (`Instance`, every field filled) of every visible
+            labeled object, in instance-index order; ignore regions (failed the policy)
+            included, flagged by `Instance.iscrowd`.
         counts: {category: {"kept": n, "ignored": m}} in category-id order.
+        obstacles: the visibility of each rare obstacle of the spec, in the spec's order.
     """
 
     instances: list[Instance]
     counts: dict[str, dict[str, int]]
-
-
-def object_coverage(prop: PropSpec, spec: FrameSpec) -> Coverage:
-    """The amodal boxes, unoccluded coverage and truncation of one object in the output image of
-    `spec` (through the lens model when the sensor distorts)."""
-    if spec.sensor.distorts:
-        return measure_coverage_lens(prop, spec.camera, spec.sensor)
-    return measure_coverage(prop, spec.camera)
-
-
-def object_coverages(props: Sequence[PropSpec], spec: FrameSpec) -> list[Coverage]:
-    """`object_coverage` of several objects of the frame (pinhole: one raster pass for all)."""
-    if spec.sensor.distorts:
-        return [measure_coverage_lens(prop, spec.camera, spec.sensor) for prop in props]
-    return measure_coverages(props, spec.camera)
+    obstacles: list[ObstacleVisibility]
 
 
 def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
-                depth_planar_m: np.ndarray | None = None,
-                fog_transmittance: Mapping[int, float] | None = None) -> FrameLabels:
+                depth_planar_m: np.ndarray | None = None, fog_transmittance: Mapping[int, float] | None = None,
+                quota_min_visible_fraction: float = 0.0) -> FrameLabels:
     """Labels of a rendered frame.
 
     Args:
@@ -67,8 +59,10 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
         depth_planar_m: (H, W) float32 planar depth of the same image, metres (+inf = sky); with
             it, people of the keypoint categories get COCO keypoints (`keypoints`).
         fog_transmittance: instance index -> mean fog transmittance over its mask, in [0, 1]
-            (`simgen.imaging.atmosphere.mean_per_instance`); None or a missing index = 1.0 (no fog).
+            (`simgen.imaging.post.ImagedFrame.fog_transmittance`); None or a missing index = 1.0 (no fog).
+        quota_min_visible_fraction: a quota obstacle measured below it is logged (`obstacles`).
     """
+    fog = fog_transmittance or {}
     props = {o.instance_index: o for o in spec.labeled_objects}
     ids = instance_ids(spec.objects)
     visible = extract_instances(object_index, spec.objects, labels.categories)
@@ -79,19 +73,18 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
         box = object_box3d_cam(prop, spec.camera)
         unoccluded = max(coverage.unoccluded_px, instance.area_px)
         visible_fraction = instance.area_px / unoccluded
+        fog_t = fog.get(instance.instance_index, 1.0)
         reasons = ignore_reasons(policy_for(labels, instance.category), instance.area_px, visible_fraction,
-                                 coverage.truncation, instance.bbox_xywh[3],
-                                 (fog_transmittance or {}).get(instance.instance_index, 1.0))
+                                 coverage.truncation, instance.bbox_xywh[3], fog_t)
         instances.append(dataclasses.replace(
             instance, instance_id=ids[instance.instance_index], bbox_amodal=coverage.bbox_amodal,
             bbox_amodal_unclipped=coverage.bbox_amodal_unclipped, visible_fraction=visible_fraction,
             truncation=coverage.truncation, distance_m=box.distance_m, box3d_cam=box.to_json(),
-            ignore_reasons=reasons))
+            ignore_reasons=reasons, fog_transmittance=fog_t, motion_blur_px=motion_blur_px(prop, spec)))
     if depth_planar_m is not None:
         people = frame_keypoints(spec, depth_planar_m, object_index, {i.instance_index for i in instances})
         instances = [dataclasses.replace(i, keypoints=tuple(people[i.instance_index].to_coco()),
                                          num_keypoints=people[i.instance_index].num_keypoints)
                      if i.instance_index in people else i for i in instances]
     counts = label_counts(((i.category, bool(i.iscrowd)) for i in instances), labels.categories)
-    return FrameLabels(instances, counts)
-
+    return FrameLabels(instances, counts, obstacle_report(spec, instances, quota_min_visible_fraction))

@@ -20,14 +20,21 @@ guarantees an invertible map (`simgen.sampling.sensor.check_distortion`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
-from simgen.annotations.amodal import DEFAULT_MAX_SAMPLES, Coverage, prop_triangles_px
+from simgen.annotations.amodal import (
+    DEFAULT_MAX_SAMPLES,
+    Coverage,
+    measure_coverage,
+    measure_coverages,
+    prop_triangles_px,
+)
 from simgen.geometry.camera import intrinsics_matrix
 from simgen.geometry.lens import clamp_to_fold, distort_pixels, pixel_grid, undistort_pixels
 from simgen.geometry.raster import rasterize
-from simgen.specs import CameraSpec, PropSpec, SensorSpec
+from simgen.specs import CameraSpec, FrameSpec, PropSpec, SensorSpec
 
 _EDGE_SPACING_PX = 0.25
 _MAX_EDGE_SAMPLES = 256
@@ -104,3 +111,18 @@ def measure_coverage_lens(prop: PropSpec, camera: CameraSpec, sensor: SensorSpec
     whole = covered_at(triangles_px, undistort_pixels(grid, intrinsics, coeffs), max_samples)
     projected = max(float(whole.sum()) * stride * stride, float(mask.sum()))
     return Coverage(unclipped, clipped, int(mask.sum()), mask, projected, stride)
+
+
+def object_coverage(prop: PropSpec, spec: FrameSpec) -> Coverage:
+    """The amodal boxes, unoccluded coverage and truncation of one object in the output image of
+    `spec` (through the lens model when the sensor distorts)."""
+    if spec.sensor.distorts:
+        return measure_coverage_lens(prop, spec.camera, spec.sensor)
+    return measure_coverage(prop, spec.camera)
+
+
+def object_coverages(props: Sequence[PropSpec], spec: FrameSpec) -> list[Coverage]:
+    """`object_coverage` of several objects of the frame (pinhole: one raster pass for all)."""
+    if spec.sensor.distorts:
+        return [measure_coverage_lens(prop, spec.camera, spec.sensor) for prop in props]
+    return measure_coverages(props, spec.camera)

@@ -23,7 +23,7 @@ from simgen.blender.motion import build_motion
 from simgen.blender.pbr import UV_MAP
 from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
 from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
-from simgen.blender.world import build_hdri_world, build_sky_world, sun_direction
+from simgen.blender.world import build_hdri_world, build_sky_world, set_world_sampling, sun_direction
 from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
@@ -66,7 +66,9 @@ class SceneBuilder:
             attribute-driven set (the reference that tests compare the set with).
     """
 
-    def __init__(self, procedural_textures: bool = True, baked_materials: bool = False) -> None:
+    def __init__(self, procedural_textures: bool = True, baked_materials: bool = False,
+                 sky_importance_map_px: int = 0) -> None:
+        self.sky_importance_map_px = sky_importance_map_px
         self.materials = MaterialPool(procedural_textures, baked_materials)
         self.meshes = MeshCache()
         self.objects = ObjectPool()
@@ -79,6 +81,7 @@ class SceneBuilder:
         self.objects.begin_frame(scene)
         self.materials.begin_frame(spec.weather)
         build_lighting(spec.lighting, scene, spec.weather.cloudiness)
+        set_world_sampling(scene.world, spec.lighting.hdri is not None, self.sky_importance_map_px)
         build_camera(spec.camera, scene)
         build_street_lamps(spec.lighting, scene)
         if spec.weather.fog and spec.weather.fog_mode == "volumetric":

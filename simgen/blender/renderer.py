@@ -4,6 +4,7 @@ one-sample render gives the label passes under volumetric fog or motion blur).""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import sys
@@ -20,6 +21,7 @@ from simgen.blender.build import SceneBuilder
 from simgen.blender.weather import FOG_VOLUME_NAME
 from simgen.config.schema import RenderConfig
 from simgen.errors import RenderError
+from simgen.render.camera import render_camera
 from simgen.render.device import AUTO_ORDER, choose_device
 from simgen.render.passes import RenderPasses, decode_label_passes
 from simgen.specs import FrameSpec
@@ -118,6 +120,13 @@ by another `CyclesRenderer` (tests keep several) wipes this one's persistent sce
 renderer remembers which session is its own and starts a fresh one when it is not current."""
 
 
+def with_render_camera(spec: FrameSpec) -> FrameSpec:
+    """The spec Blender builds: the frame with its render camera (`simgen.render.camera`; the
+    spec itself when the sensor does not distort)."""
+    camera = render_camera(spec)
+    return spec if camera is spec.camera else dataclasses.replace(spec, camera=camera)
+
+
 class CyclesRenderer:
     """Owns the Blender session of one process: settings once, then one render per frame.
 
@@ -142,7 +151,8 @@ class CyclesRenderer:
         _SESSIONS_STARTED += 1
         self._session = _SESSIONS_STARTED
         self._configure_scene()
-        self._builder = SceneBuilder(self.cfg.procedural_textures)
+        self._builder = SceneBuilder(self.cfg.procedural_textures,
+                                     sky_importance_map_px=self.cfg.sky_importance_map_px)
         return configure_device(device, quiet=quiet)
 
     def denoise_settings(self) -> dict[str, object]:
@@ -222,7 +232,7 @@ class CyclesRenderer:
             timing in seconds: build_s, render_s (including Blender's PNG write).
         """
         start = time.perf_counter()
-        self._build(spec)
+        self._build(with_render_camera(spec))
         timing = {"build_s": time.perf_counter() - start}
         scene = bpy.context.scene
         view_layer = scene.view_layers[0]
@@ -240,14 +250,16 @@ class CyclesRenderer:
         return timing
 
     def render(self, spec: FrameSpec) -> tuple[RenderPasses, dict[str, float]]:
-        """Build and render one frame.
+        """Build and render one frame through its render camera (`with_render_camera`).
 
         Returns:
-            the passes, and a timing breakdown in seconds (build, render, readback).
+            the passes (on the render camera's grid, `RenderPasses.camera`), and a timing
+            breakdown in seconds (build, render, readback).
 
         Raises:
             RenderError: Cycles failed or wrote an unreadable result.
         """
+        spec = with_render_camera(spec)
         timing = {}
         start = time.perf_counter()
         self._build(spec)
@@ -281,7 +293,8 @@ class CyclesRenderer:
         depth, index, material = decode_label_passes(exr_path)
         timing["readback_s"] += time.perf_counter() - start
         timing["render_s"] = timing["sync_s"] + timing["trace_s"] + timing.get("label_render_s", 0.0)
-        return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material), timing
+        return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material,
+                            camera=spec.camera), timing
 
     def _render_label_passes(self, fog: bpy.types.Object | None, spec: FrameSpec, log_path: Path) -> Path:
         """Render the label passes again, one sample, without fog volume and motion blur.

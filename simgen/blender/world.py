@@ -35,11 +35,6 @@ SKY_TYPES = {"hosek_wilkie": "HOSEK_WILKIE", "preetham": "PREETHAM", "single_sca
              "multiple_scattering": "MULTIPLE_SCATTERING"}
 SKY_MODEL_SCALE = {"hosek_wilkie": 1.0, "preetham": 0.16, "single_scattering": 0.027, "multiple_scattering": 0.017}
 """Background strength factor per sky model (see the module docstring)."""
-CLOUD_MAP_RESOLUTION = 256
-"""World importance map resolution with clouds (MANUAL sampling). With Cycles' AUTOMATIC map,
-evaluating the cloud noise for it took 16-20 s of scene sync per frame on the shared 2-core
-machine (160x120, bpy 5.0.1, measured); a 256 px map syncs in about 0.2 s, as the clear sky
-does, and the clouds' light is low-frequency anyway. The clear sky keeps Blender's default."""
 CLOUD_HEIGHT_KM = 2.0
 CLOUD_HORIZON_FADE = 0.15
 OVERCAST_RGB = (0.35, 0.37, 0.40)
@@ -55,6 +50,22 @@ def new_world(scene: bpy.types.Scene) -> tuple[bpy.types.NodeTree, bpy.types.Nod
     output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
     tree.links.new(background.outputs["Background"], output.inputs["Surface"])
     return tree, background
+
+
+def set_world_sampling(world: bpy.types.World, hdri: bool, sky_map_px: int) -> None:
+    """How Cycles samples the world as a light: an HDRI gets Cycles' automatic importance map;
+    the procedural sky (clouds included) a `sky_map_px` map, or none for 0
+    (`RenderConfig.sky_importance_map_px`). With clouds, Cycles' automatic map would cost 16-20 s
+    of scene sync per frame (evaluating the cloud noise for it; 160x120 on the shared 2-core
+    machine, measured); the clouds' light is low-frequency, a small map or none suits it."""
+    settings = world.cycles
+    if hdri:
+        settings.sampling_method = "AUTOMATIC"
+    elif sky_map_px:
+        settings.sampling_method = "MANUAL"
+        settings.sample_map_resolution = sky_map_px
+    else:
+        settings.sampling_method = "NONE"
 
 
 def build_hdri_world(hdri: HdriSpec, scene: bpy.types.Scene) -> None:
@@ -188,8 +199,6 @@ def build_sky_world(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: floa
     color = _sky_node(tree, spec).outputs["Color"]
     if spec.clouds is not None:
         color = _add_clouds(tree, color, spec)
-        scene.world.cycles.sampling_method = "MANUAL"
-        scene.world.cycles.sample_map_resolution = CLOUD_MAP_RESOLUTION
     day = min(1.0, max(0.0, (spec.sun_elevation_deg + 6.0) / 6.0))
     overcast = _mix(tree, 0.8 * cloudiness, color, OVERCAST_RGB)
     night = _mix(tree, day, NIGHT_SKY_RGB, overcast)

@@ -64,7 +64,8 @@ SCENERY_RULES: tuple[tuple[str, str, str], ...] = (
     ("slab", "road", "road"), ("slab", "cross_road", "road"), ("slab", "shoulder", "road"),
     ("slab", "zebra", "road"), ("dashed_line", "", "road"), ("slab", "sidewalk", "sidewalk"),
     ("slab", "ground", "terrain"), ("slab", "barrier", "wall"), ("building", "", "building"),
-    ("pole", "", "pole"), ("tree", "", "vegetation"), ("traffic_sign", "", "traffic sign"),
+    ("pole", "", "pole"), ("tree", "", "vegetation"), ("bush", "", "vegetation"),
+    ("hedge", "", "vegetation"), ("traffic_sign", "", "traffic sign"),
     ("traffic_light", "", "traffic light"),
 )
 """Scenery prop -> class. Lane markings and zebra stripes are road, as in Cityscapes; a sign's

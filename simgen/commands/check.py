@@ -43,7 +43,7 @@ def check_run(overrides: Sequence[str], config_dirs: Sequence[Path] = (),
     from simgen.blender import import_asset_mesh
     from simgen.catalog.entries import run_catalog
     from simgen.config.compose import compose_config
-    from simgen.pipeline import shard_frames
+    from simgen.dataset.shards import shard_frames
     from simgen.plan.planner import plan_frames
 
     start = time.perf_counter()

@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
                         help="worker processes (the output does not depend on it); default: CPUs, at most 8")
     args = parser.parse_args(argv)
     cfg = compose_config(args.overrides, args.config_dir)
-    from simgen.pipeline import shard_frames
+    from simgen.dataset.shards import shard_frames
 
     frames = shard_frames(cfg)
     catalog = run_catalog(cfg, import_mesh=import_asset_mesh)

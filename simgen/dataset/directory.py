@@ -19,6 +19,7 @@ Rules (the CLI contract):
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -215,3 +216,24 @@ def _claim_run_file(run_file: Path, record: dict[str, Any]) -> None:
             os.replace(temp, run_file)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def create_output_dir(root: Path) -> None:
+    """Create output.dir (and its parents) if needed.
+
+    Raises:
+        OutputError: it cannot be created (permissions, a file in the way).
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"output.dir: cannot create {str(root)!r}: {error.strerror or error}") from error
+
+
+def write_failure(error: OSError, frame_index: int, dataset: DatasetDir, frames_rendered: int) -> OutputError:
+    """A clear error for a failed write (disk full, quota, permissions); committed frames stay valid."""
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+              errno.EFBIG: "a file size limit was hit"}.get(error.errno, error.strerror or str(error))
+    return OutputError(f"output.dir: writing frame {frame_index} into {str(dataset.root)!r} failed: {reason}. "
+                       f"{len(dataset.committed_frames())} committed frames are intact ({frames_rendered} "
+                       "rendered in this run); free space and re-run the same command to resume.")

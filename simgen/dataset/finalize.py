@@ -19,7 +19,7 @@ from simgen.config.dump import config_hash
 from simgen.config.schema import SimgenConfig
 from simgen.dataset.directory import DatasetDir, dataset_identity
 from simgen.dataset.lineage import RELEASE_DATE, dataset_command
-from simgen.errors import RenderError
+from simgen.errors import OutputError, RenderError
 from simgen.sampling.split import sample_splits
 from simgen.writers.assembly import Assembly, assemble
 from simgen.writers.atomic import write_bytes_atomic
@@ -73,6 +73,21 @@ def finalize_dataset(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any
     log.info("dataset ready: %s (%d images, %d annotations, %d of them iscrowd ignore regions)", dataset.root,
              result.frames, result.annotations, result.ignored)
     return result.annotations
+
+
+def finalize_run(cfg: SimgenConfig, dataset: DatasetDir, info: dict[str, Any], plain: dict[str, Any]) -> int:
+    """`finalize_dataset` at the end of a single run; returns the annotation count.
+
+    Raises:
+        OutputError: writing the dataset files failed (the committed frames stay; re-running the
+            same command assembles them).
+    """
+    try:
+        return finalize_dataset(cfg, dataset, info, plain)
+    except OSError as error:
+        raise OutputError(f"output.dir: assembling the dataset files in {str(dataset.root)!r} failed: "
+                          f"{error.strerror or error}; all frames are committed, re-run the same command "
+                          "to assemble them") from error
 
 
 def write_card(cfg: SimgenConfig, dataset: DatasetDir, plain: dict[str, Any], result: Assembly,

@@ -23,8 +23,13 @@ import numpy as np
 import yaml
 
 import simgen
-from simgen.config.dump import flatten
+from simgen import contract
+from simgen.config.dump import config_hash, config_to_plain, flatten
+from simgen.config.schema import SimgenConfig
 from simgen.contract import PROVENANCE_UNKNOWN
+from simgen.dataset.directory import RUN_ONLY_FIELDS, dataset_identity
+from simgen.render.protocol import Renderer
+from simgen.specs import FrameSpec
 
 RELEASE_DATE = "2026/12/01"
 """Release date of this simgen version (YYYY/MM/DD): the COCO `date_created` when the source is
@@ -92,6 +97,24 @@ def run_lineage(content: Mapping[str, Any], config_sha256: str, catalog_sha256: 
             "config_yaml": yaml.safe_dump(dict(content), sort_keys=False, default_flow_style=None, width=120)}
 
 
+def run_info(cfg: SimgenConfig, catalog_sha256: str) -> dict[str, Any]:
+    """Code, config, software and input versions of a run, recorded in run.json and the COCO
+    info (`run_lineage`, plus the scenario); the device and Blender version come per frame
+    (`frame_provenance`)."""
+    plain = config_to_plain(cfg)
+    info = run_lineage(content_config(plain, RUN_ONLY_FIELDS), config_hash(dataset_identity(plain)), catalog_sha256,
+                       cfg.seed)
+    return info | {"scenario": cfg.scenario_name}
+
+
+def frame_provenance(cfg: SimgenConfig, spec: FrameSpec, renderer: Renderer) -> dict[str, Any]:
+    """Who rendered a frame (its record's `provenance`): its shard of this run, the device and
+    the Blender version (`contract.PROVENANCE_UNKNOWN` when the renderer does not say)."""
+    return {"shard": contract.shard_of(spec.frame_index, cfg.frames_per_shard),
+            "frames_per_shard": cfg.frames_per_shard, "device": renderer.device,
+            "blender_version": getattr(renderer, "blender_version", contract.PROVENANCE_UNKNOWN)}
+
+
 def hydra_value(value: Any) -> str:
     """A plain config value in Hydra override syntax: 1.5, [96,72], {uniform:[1.3,1.6]}, 'a b'."""
     if isinstance(value, bool):
@@ -116,7 +139,7 @@ def reproduce_argv(identity: Mapping[str, Any], frames: int, image_id: int, outp
 
     Every content-defining field is given explicitly (from run.json `identity`), so the command
     does not depend on the scenario files or defaults of the installed version; the frame is
-    selected with `frames_per_shard=1 shard=<image_id>` (see `simgen.pipeline.shard_frames`).
+    selected with `frames_per_shard=1 shard=<image_id>` (see `simgen.dataset.shards.shard_frames`).
     """
     overrides = [f"{key}={hydra_value(value)}" for key, value in flatten(dict(identity)).items()]
     return ["simgen", *overrides, f"frames={frames}", "frames_per_shard=1", f"shard={image_id}",

@@ -278,3 +278,113 @@ def _superellipse(segments: int, exponent: float) -> np.ndarray:
     unit = np.stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power], axis=1)
     unit.flags.writeable = False
     return unit
+
+
+def tubes_mesh(points_m: np.ndarray, radii_m: np.ndarray, segments: int = 6, material: str = "default") -> MeshData:
+    """N closed, round swept tubes in one mesh (branches): each tube as `sweep_mesh` builds it
+    with circular rings, all computed at once; tube after tube, each's vertices its rings then
+    its start and end poles.
+
+    Args:
+        points_m: (N, K, 3) ring centres of every tube, K >= 2, object frame, metres.
+        radii_m: (N, K) ring radii, metres (> 0).
+        segments: vertices per ring.
+        material: the slot of every polygon.
+
+    Each tube's rings are oriented from a side direction perpendicular to its chord (first to
+    last point), so a tube of any direction gets a well-defined frame.
+    """
+    points = np.asarray(points_m, dtype=np.float64)
+    radii = np.asarray(radii_m, dtype=np.float64)
+    count, rings = points.shape[:2]
+    if rings < 2 or radii.shape != (count, rings):
+        raise ValueError(f"tubes_mesh: points {points.shape} need K >= 2 and radii of shape ({count}, {rings})")
+    steps = points[:, 1:] - points[:, :-1]
+    steps /= np.sqrt(np.add.reduce(steps * steps, axis=2, keepdims=True))
+    tangents = np.concatenate([steps[:, :1], steps[:, :-1] + steps[:, 1:], steps[:, -1:]], axis=1)
+    tangents /= np.sqrt(np.add.reduce(tangents * tangents, axis=2, keepdims=True))
+    chords = points[:, -1] - points[:, 0]
+    steep = chords[:, 2] ** 2 > 0.81 * np.add.reduce(chords * chords, axis=1)
+    # side = chord x reference, the reference z (x for steep chords): (-c_y, c_x, 0) or (0, c_z, -c_y)
+    side = np.zeros((count, 1, 3))
+    side[:, 0, 0] = np.where(steep, 0.0, -chords[:, 1])
+    side[:, 0, 1] = np.where(steep, chords[:, 2], chords[:, 0])
+    side[:, 0, 2] = np.where(steep, -chords[:, 1], 0.0)
+    across_side = side - tangents * np.add.reduce(tangents * side, axis=2, keepdims=True)
+    across_side /= np.sqrt(np.add.reduce(across_side * across_side, axis=2, keepdims=True))
+    # across = across_side x tangent: (across, side, tangent) right-handed, so quads face outwards
+    across = across_side[..., _NEXT] * tangents[..., _AFTER]
+    across -= across_side[..., _AFTER] * tangents[..., _NEXT]
+    unit = _unit_ring(segments)
+    per_tube = rings * segments + 2
+    vertices = np.empty((count, per_tube, 3))
+    ring_vertices = vertices[:, :-2].reshape(count, rings, segments, 3)
+    scaled = radii[:, :, None, None]
+    np.add(points[:, :, None, :], unit[None, None, :, 0, None] * (scaled * across[:, :, None, :]), out=ring_vertices)
+    ring_vertices += unit[None, None, :, 1, None] * (scaled * across_side[:, :, None, :])
+    vertices[:, -2] = points[:, 0] - tangents[:, 0] * (0.3 * radii[:, :1])
+    vertices[:, -1] = points[:, -1] + tangents[:, -1] * (0.3 * radii[:, -1:])
+    loops, counts = _sweep_topology(rings, segments)
+    return _tiled(vertices.reshape(-1, 3), loops, counts, count, per_tube, material)
+
+
+def _tiled(vertices_m: np.ndarray, loops: np.ndarray, counts: np.ndarray, copies: int, per_copy: int,
+           material: str) -> MeshData:
+    """`copies` copies of one topology (`per_copy` vertices each) over consecutive vertex blocks."""
+    offsets = per_copy * np.arange(copies, dtype=np.int32)
+    tiled = (loops[None, :] + offsets[:, None]).ravel()
+    return MeshData(vertices_m, tiled, np.tile(counts, copies), np.zeros(copies * len(counts), dtype=np.int32),
+                    (material,))
+
+
+@lru_cache(maxsize=4)
+def unit_icosphere(subdivisions: int) -> tuple[np.ndarray, np.ndarray]:
+    """((V, 3) read-only unit vertices, (T * 3,) read-only int32 corners of T outward triangles)
+    of an icosahedron whose triangles are split `subdivisions` times into four (V = 12, 42, 162)."""
+    golden = (1.0 + 5.0 ** 0.5) / 2
+    points = [(-1, golden, 0), (1, golden, 0), (-1, -golden, 0), (1, -golden, 0), (0, -1, golden), (0, 1, golden),
+              (0, -1, -golden), (0, 1, -golden), (golden, 0, -1), (golden, 0, 1), (-golden, 0, -1), (-golden, 0, 1)]
+    vertices = [np.array(p, dtype=np.float64) / np.linalg.norm(p) for p in points]
+    triangles = [(0, 11, 5), (0, 5, 1), (0, 1, 7), (0, 7, 10), (0, 10, 11), (1, 5, 9), (5, 11, 4), (11, 10, 2),
+                 (10, 7, 6), (7, 1, 8), (3, 9, 4), (3, 4, 2), (3, 2, 6), (3, 6, 8), (3, 8, 9), (4, 9, 5),
+                 (2, 4, 11), (6, 2, 10), (8, 6, 7), (9, 8, 1)]
+    for _ in range(subdivisions):
+        midpoints: dict[tuple[int, int], int] = {}
+        split = []
+        for corners in triangles:
+            middle = []
+            for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
+                key = (min(a, b), max(a, b))
+                if key not in midpoints:
+                    point = vertices[a] + vertices[b]
+                    vertices.append(point / np.linalg.norm(point))
+                    midpoints[key] = len(vertices) - 1
+                middle.append(midpoints[key])
+            (a, b, c), (ab, bc, ca) = corners, middle
+            split += [(a, ab, ca), (b, bc, ab), (c, ca, bc), (ab, bc, ca)]
+        triangles = split
+    unit = np.array(vertices)
+    unit.flags.writeable = False
+    return unit, _frozen(np.array(triangles))[0]
+
+
+def blobs_mesh(centers_m: np.ndarray, radii_m: np.ndarray, bumps: np.ndarray | None = None,
+               material: str = "default", subdivisions: int = 1) -> MeshData:
+    """N closed, lumpy ellipsoids (leaf clusters, bushes) in one mesh, one `unit_icosphere`
+    each: vertex v of blob n is centers_m[n] + radii_m[n] * unit[v] * (1 + bumps[n, v]).
+
+    Args:
+        centers_m: (N, 3) blob centres, object frame, metres.
+        radii_m: (N, 3) semi-axes along x, y, z, metres (> 0).
+        bumps: (N, V) relative radial displacement of every vertex (> -1; None: smooth).
+        material: the slot of every triangle.
+        subdivisions: of the icosphere (V = 12, 42, 162 for 0, 1, 2).
+    """
+    unit, loops = unit_icosphere(subdivisions)
+    centers = np.asarray(centers_m, dtype=np.float64).reshape(-1, 3)
+    count = len(centers)
+    shape = unit[None, :, :] * np.asarray(radii_m, dtype=np.float64).reshape(-1, 1, 3)
+    if bumps is not None:
+        shape *= 1.0 + np.asarray(bumps, dtype=np.float64)[:, :, None]
+    vertices = (shape + centers[:, None, :]).reshape(-1, 3)
+    return _tiled(vertices, loops, np.full(len(loops) // 3, 3, dtype=np.int32), count, len(unit), material)

@@ -1,9 +1,10 @@
 """The sensor model between the render and the labels: one warp for the image and every label.
 
 Cycles renders an ideal pinhole image. With lens distortion, the pinhole render is larger
-than the output (`render_camera`: the same focal length in pixels, an `overscan_px` border on
-each side, so barrel distortion's corners have something to show). `apply_sensor` then maps
-every output pixel to the pinhole pixel it sees (`simgen.geometry.lens.source_map`) and
+than the output (the render camera, `simgen.render.camera.render_camera`: the same focal length
+in pixels, an overscan border on each side, so barrel distortion's corners have something to
+show); the passes carry that camera. `apply_sensor` then maps every output pixel to the pinhole
+pixel it sees (`simgen.geometry.lens.source_map`) and
 
 * resamples the RGB bilinearly through that map (per channel, with chromatic aberration);
 * resamples the object-index pass and depth **nearest-neighbour** through the same map, so ids
@@ -24,7 +25,7 @@ import numpy as np
 from simgen.contract import BACKGROUND_INSTANCE
 from simgen.errors import RenderError
 from simgen.geometry.camera import intrinsics_matrix, ray_depth_from_planar
-from simgen.geometry.lens import overscan_px, source_map
+from simgen.geometry.lens import source_map
 from simgen.imaging.sensor_effects import (
     apply_photometric,
     jpeg_round_trip,
@@ -32,62 +33,43 @@ from simgen.imaging.sensor_effects import (
     remap_channels,
 )
 from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
+from simgen.render.camera import overscan_of
 from simgen.render.passes import RenderPasses
 from simgen.specs import CameraSpec, FrameSpec, SensorSpec
-
-
-def overscan_of(spec: FrameSpec) -> tuple[int, int]:
-    """(pad_x, pad_y) pixels the pinhole render extends beyond the output on each side."""
-    if not spec.sensor.distorts:
-        return 0, 0
-    camera = spec.camera
-    return overscan_px(camera.width_px, camera.height_px, intrinsics_matrix(camera), spec.sensor.dist_coeffs)
-
-
-def render_camera(spec: FrameSpec) -> CameraSpec:
-    """The pinhole camera Cycles renders: the output camera grown by the overscan on each side,
-    same focal length in pixels (the sensor width grows with the width), same optical axis."""
-    pad_x, pad_y = overscan_of(spec)
-    if not pad_x and not pad_y:
-        return spec.camera
-    camera = spec.camera
-    width = camera.width_px + 2 * pad_x
-    return dataclasses.replace(camera, width_px=width, height_px=camera.height_px + 2 * pad_y,
-                               sensor_width_mm=camera.sensor_width_mm * width / camera.width_px)
-
-
-def render_spec(spec: FrameSpec) -> FrameSpec:
-    """The spec to hand to the renderer (the output spec itself without distortion)."""
-    camera = render_camera(spec)
-    return spec if camera is spec.camera else dataclasses.replace(spec, camera=camera)
 
 
 def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tuple[RenderPasses, np.ndarray]:
     """The frame as the modelled camera sees it, with labels that follow the image.
 
     Args:
-        passes: the render of `render_spec(spec)` (pinhole, overscan included).
+        passes: the render of `spec` (pinhole, on the grid of `passes.camera`, the render
+            camera: overscan included when the sensor distorts).
         spec: the frame spec (output camera and sensor).
         depth_kind: 'planar' or 'ray' (see `simgen.contract`).
 
     Returns:
         the passes at the output size (rgb uint8, depth_planar_m float32, object_index and
-        material_index int32), and the depth to write, (H, W) float32 metres of `depth_kind`, +inf = no surface.
+        material_index int32; `camera` = `spec.camera`), and the depth to write, (H, W) float32
+        metres of `depth_kind`, +inf = no surface.
+
+    Raises:
+        RenderError: the arrays are not on the grid of `passes.camera`, or that grid does not
+            cover the output image.
     """
-    render_cam = render_camera(spec)
+    render_cam, camera = passes.camera, spec.camera
     expected = (render_cam.height_px, render_cam.width_px)
-    if passes.object_index.shape != expected:
-        raise RenderError(f"frame {spec.frame_index}: the render is {passes.object_index.shape[::-1]} px, the sensor "
-                          f"model expects {expected[::-1]} (render the spec from simgen.imaging.sensor.render_spec)")
+    offset = overscan_of(render_cam, camera)
+    if passes.object_index.shape != expected or min(offset) < 0:
+        raise RenderError(f"frame {spec.frame_index}: the render is {passes.object_index.shape[::-1]} px, its "
+                          f"camera {expected[::-1]} and the output {(camera.width_px, camera.height_px)} (a renderer "
+                          "renders the frame's simgen.render.camera.render_camera)")
     depth = passes.depth_planar_m
     if depth_kind == "ray":
         depth = ray_depth_from_planar(depth, intrinsics_matrix(render_cam))
     sensor = spec.sensor
     if sensor.is_identity:
         return passes, depth
-    camera = spec.camera
     intrinsics = intrinsics_matrix(camera)
-    offset = overscan_of(spec)
     if sensor.distorts:
         sources = source_map(camera.width_px, camera.height_px, intrinsics, sensor.dist_coeffs)
         index = nearest_remap(passes.object_index, sources, offset, BACKGROUND_INSTANCE)
@@ -95,9 +77,9 @@ def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tupl
         depth = nearest_remap(depth, sources, offset, np.inf) if depth_kind == "ray" else planar
         material = (None if passes.material_index is None
                     else nearest_remap(passes.material_index, sources, offset, BACKGROUND_INSTANCE))
-        passes = RenderPasses(passes.rgb, planar, index, material)
+        passes = RenderPasses(passes.rgb, planar, index, material, camera=camera)
     rgb = render_rgb(passes.rgb, camera, sensor, offset)
-    return dataclasses.replace(passes, rgb=rgb), depth
+    return dataclasses.replace(passes, rgb=rgb, camera=camera), depth
 
 
 def channel_maps(camera: CameraSpec, sensor: SensorSpec, offset: tuple[int, int]) -> list[np.ndarray] | None:

@@ -6,9 +6,13 @@ machine does not offer is an error, never a silent fallback to the CPU.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Collection
 
 from simgen.errors import RenderError
+
+log = logging.getLogger(__name__)
 
 AUTO_ORDER = ("OPTIX", "CUDA")
 REQUESTS = ("auto", "cpu", "cuda", "optix")
@@ -43,3 +47,10 @@ def choose_device(requested: str, available: Collection[str], visible_devices: s
         raise RenderError(f"render.device: got {requested!r} but this machine offers no {backend} device{hint}; "
                           f"GPU backends found: {found}. Use render.device=auto or render.device=cpu.")
     return backend
+
+
+def warn_hidden_gpus(device: str) -> None:
+    """Log why a run renders on the CPU when CUDA_VISIBLE_DEVICES is set empty (every GPU hidden)."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES") == "" and device == "CPU":
+        log.warning("CUDA_VISIBLE_DEVICES is empty, so every GPU is hidden and Cycles renders on the CPU "
+                    "(submitit_local does this unless hydra.launcher.gpus_per_node is set)")

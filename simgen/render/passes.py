@@ -10,7 +10,7 @@ writes 1e10 (depth) and 0 (indices).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ import OpenEXR
 
 from simgen.contract import CYCLES_BACKGROUND_DEPTH_M
 from simgen.errors import RenderError
+from simgen.specs import CameraSpec
 
 DEPTH_PART = "ViewLayer.Depth"
 INDEX_PART = "ViewLayer.Object Index"
@@ -28,7 +29,7 @@ _BACKGROUND_THRESHOLD_M = CYCLES_BACKGROUND_DEPTH_M * 0.5
 
 @dataclass(frozen=True)
 class RenderPasses:
-    """The arrays of one rendered frame (row 0 is the top image row).
+    """The arrays of one rendered frame (row 0 is the top image row), on the pixel grid of `camera`.
 
     Attributes:
         rgb: (H, W, 3) uint8 sRGB, after the scene's view transform.
@@ -37,12 +38,17 @@ class RenderPasses:
         material_index: (H, W) int32 `Material.pass_index` of the first surface hit, which
             simgen sets to the scenery's semantic class id (`simgen.catalog.classes`);
             0 = no surface. None when the render did not write the pass.
+        camera: the camera whose (height_px, width_px) grid and K the arrays are on. From a
+            renderer: the render camera of the frame (`simgen.render.camera.render_camera`,
+            pinhole, lens overscan included); after the sensor model: the frame's output camera
+            (`spec.camera`, whose image the lens then distorts). Keyword-only.
     """
 
     rgb: np.ndarray
     depth_planar_m: np.ndarray
     object_index: np.ndarray
     material_index: np.ndarray | None = None
+    camera: CameraSpec = field(kw_only=True)
 
 
 def _single_channel(parts: dict, part_name: str, path: Path) -> np.ndarray:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgen.catalog.entries import Catalog, sample_asset_params
+from simgen.catalog.entries import Catalog, pick_entry, sample_asset_params
 from simgen.sampling.materials import sample_material, sample_materials
 from simgen.specs import Footprint, LaneSpec, MaterialSpec, ParkingStripSpec, PropSpec
 
 SLAB_THICKNESS_M = 0.1
 GROUND_DROP_M = 0.005  # the wide ground slab sits just below the road to avoid z-fighting
+TREE_ASSETS = ("tree", "conifer", "columnar_tree", "bare_tree")
+"""The catalog entries of the layouts' tree rows: round, conical, columnar and bare trees."""
 
 
 def _slab(name: str, center_x_m: float, center_y_m: float, length_y_m: float, width_x_m: float,
@@ -130,18 +132,22 @@ def sample_building_row(catalog: Catalog, side: int, front_x_m: float, y_range_m
     return props
 
 
-def sample_row_of(catalog: Catalog, asset_name: str, prefix: str, x_m: float, z_m: float,
+def sample_row_of(catalog: Catalog, asset_name: str | tuple[str, ...], prefix: str, x_m: float, z_m: float,
                   y_range_m: tuple[float, float], spacing_m, probability: float,
                   rng: np.random.Generator) -> tuple[list[PropSpec], list[Footprint]]:
     """Street furniture (poles, trees) in a row at x = x_m, spaced by a distribution.
 
+    `asset_name` is one catalog entry, or several (e.g. `TREE_ASSETS`), one picked per slot by
+    weight (`pick_entry`; a single entry draws no number for it).
     Returns the props and their ground footprints (for placement to keep clear of).
     """
-    entry = catalog.get(asset_name)
+    names = (asset_name,) if isinstance(asset_name, str) else asset_name
+    entries = tuple(catalog.get(name) for name in names)
     props, footprints = [], []
     y = y_range_m[0] + float(rng.uniform(0.0, float(spacing_m.sample(rng))))
     while y < y_range_m[1]:
         keep = rng.uniform() < probability
+        entry = entries[0] if len(entries) == 1 else pick_entry(entries, rng)
         params = sample_asset_params(entry, rng)
         materials = sample_materials(("metal", "bark", "foliage"), rng)
         if keep:

@@ -34,12 +34,15 @@ def image_entry(frame_index: int, width_px: int, height_px: int, intrinsics: np.
 
 
 def annotation_entry(frame_index: int, instance: Instance) -> dict:
-    """A COCO annotation without its global `id` (assigned when the dataset is assembled).
+    """The COCO annotation of one annotation record (`Instance`, filled by the label stage
+    `simgen.annotations.labels.label_frame`), without its global `id` (assigned when the dataset
+    is assembled). Serialisation only: every value comes from the record.
 
     Beyond COCO: the label keys of `simgen.contract` (amodal boxes, visibility, truncation,
-    stable ids, distance, 3D box). Floats are rounded (boxes to 1/1000 px, fractions to 1e-4,
-    metres to 0.1 mm) so the JSON stays short; `track_id` is added at assembly. People of the
-    keypoint categories also carry COCO `keypoints` and `num_keypoints`.
+    stable ids, distance, 3D box, fog transmittance, motion-blur length). Floats are rounded
+    (boxes to 1/1000 px, fractions to 1e-4, metres to 0.1 mm, blur to 1/1000 px) so the JSON
+    stays short; `track_id` is added at assembly. People of the keypoint categories also carry
+    COCO `keypoints` and `num_keypoints`.
     """
     entry = {
         "image_id": frame_index,
@@ -62,7 +65,9 @@ def annotation_entry(frame_index: int, instance: Instance) -> dict:
     }
     if instance.keypoints is not None:
         entry |= {"keypoints": list(instance.keypoints), "num_keypoints": instance.num_keypoints}
-    return entry
+    blur = instance.motion_blur_px
+    return entry | {"fog_transmittance": instance.fog_transmittance,
+                    "motion_blur_px": None if blur is None else round(blur, 3)}
 
 
 def _rounded(values: tuple[float, ...] | None, digits: int) -> list[float] | None:

@@ -1,13 +1,14 @@
 """The per-frame writers of a run: a labeled frame in, its files out (atomic), the record last.
 
-Each writer has `write(frame)` and `close()`; the pipeline calls them in order and `RecordWriter`
-last, so the frame record, written after the image, depth and label-map files, is the commit
-marker of the frame (`simgen.dataset.DatasetDir.is_committed`).
+Each writer has `write(frame)` and `close()`; the pipeline calls them in order and the record
+writer (`simgen.writers.frame_record.RecordWriter`) last, so the frame record, written after the
+image, depth and label-map files, is the commit marker of the frame
+(`simgen.dataset.DatasetDir.is_committed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,11 +16,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from simgen import contract
-from simgen.annotations.instances import Instance
+from simgen.annotations.labels import FrameLabels
 from simgen.config.schema import OutputConfig
-from simgen.render.passes import RenderPasses
+from simgen.imaging.post import ImagedFrame
 from simgen.specs import FrameSpec
-from simgen.writers.atomic import WrittenFile, write_file, write_json_atomic
+from simgen.writers.atomic import WrittenFile, write_file
 from simgen.writers.flow import SequenceFlow
 from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png
 from simgen.writers.label_maps import write_label_maps
@@ -27,31 +28,32 @@ from simgen.writers.label_maps import write_label_maps
 
 @dataclass
 class LabeledFrame:
-    """What the post-processing stage hands to the writers.
+    """What the label stage hands to the writers: the frame after post-processing and labels.
 
     Attributes:
-        spec: the frame's spec (pinhole spec of the render: `spec`, not `render_spec(spec)`).
-        rgb: (H, W, 3) uint8 sRGB, after weather and the sensor model.
-        depth_m: (H, W) float32 metres of `labels.depth_kind`, +inf where no surface.
-        passes: the first-sample label passes of the output image (after the sensor model):
-            object index (0 = background), material index, planar depth.
-        instances: the frame's labeled instances (`label_frame(...).instances`).
-        record: the frame record without "files" and "timing" (the record writer adds them).
+        spec: the frame's spec (its output camera: `spec.camera`).
+        image: the post-processed frame (`simgen.imaging.post.ImagedFrame`): output RGB, the
+            depth to write, the first-sample label passes of the output image, fog per instance.
+        labels: every label of the frame (`simgen.annotations.labels.FrameLabels`: the
+            annotation records, label counts, obstacle visibility).
         timing: seconds per stage (the pipeline's clock; the record writer stores it).
+        provenance: who rendered the frame (`simgen.dataset.lineage.frame_provenance`).
         files: key -> dataset-relative path of each file the writers wrote for the frame.
         files_sha256: key -> sha256 of those files' bytes, taken as they are written (files
             written by the next frame have a path but no hash yet).
+        panoptic: the frame's COCO panoptic annotation, when `output.panoptic` wrote its map.
+        record: the frame record as the record writer wrote it (None before).
     """
 
     spec: FrameSpec
-    rgb: np.ndarray
-    depth_m: np.ndarray
-    passes: RenderPasses
-    instances: tuple[Instance, ...]
-    record: dict[str, Any]
+    image: ImagedFrame
+    labels: FrameLabels
     timing: dict[str, float]
+    provenance: dict[str, Any] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     files_sha256: dict[str, str] = field(default_factory=dict)
+    panoptic: dict[str, Any] | None = None
+    record: dict[str, Any] | None = None
 
     def add_files(self, written: Mapping[str, str | WrittenFile]) -> None:
         """Record files the writers wrote (`WrittenFile`: path and hash) or will write (a path)."""
@@ -75,10 +77,10 @@ class ImageFilesWriter:
         self.root, self.depth_float = root, depth_float
 
     def write(self, frame: LabeledFrame) -> None:
-        index = frame.spec.frame_index
-        outputs = [("image", lambda: encode_rgb_png(frame.rgb)), ("depth_png", lambda: encode_depth_png(frame.depth_m))]
+        index, image = frame.spec.frame_index, frame.image
+        outputs = [("image", lambda: encode_rgb_png(image.rgb)), ("depth_png", lambda: encode_depth_png(image.depth_m))]
         if self.depth_float == "npy":
-            outputs.append(("depth_npy", lambda: encode_npy(frame.depth_m.astype(np.float32))))
+            outputs.append(("depth_npy", lambda: encode_npy(image.depth_m.astype(np.float32))))
         frame.add_files({key: write_file(self.root, contract.FRAME_FILES[key](index), encode())
                          for key, encode in outputs})
 
@@ -88,17 +90,15 @@ class ImageFilesWriter:
 
 class LabelMapsWriter:
     """The optional instance, semantic and COCO panoptic maps (`simgen.writers.label_maps`); the
-    frame's panoptic annotation goes into its record."""
+    frame's panoptic annotation goes to `frame.panoptic` (then into its record)."""
 
     def __init__(self, root: Path, output: OutputConfig, categories: Mapping[str, int]) -> None:
         self.root, self.output, self.categories = root, output, categories
 
     def write(self, frame: LabeledFrame) -> None:
-        files, panoptic = write_label_maps(self.output, frame.spec, frame.passes, frame.instances, self.categories,
-                                           self.root)
+        files, frame.panoptic = write_label_maps(self.output, frame.spec, frame.image.passes, frame.labels.instances,
+                                                 self.categories, self.root)
         frame.add_files(files)
-        if panoptic is not None:
-            frame.record["panoptic"] = panoptic
 
     def close(self) -> None:
         pass
@@ -112,30 +112,8 @@ class FlowWriter:
         self.root, self.flow = root, SequenceFlow(frames_per_sequence)
 
     def write(self, frame: LabeledFrame) -> None:
-        frame.add_files(self.flow.add(frame.spec, frame.passes.depth_planar_m, frame.passes.object_index, self.root))
-
-    def close(self) -> None:
-        pass
-
-
-class RecordWriter:
-    """The frame record (frames/NNNNNN.json), durable: the frame's commit."""
-
-    def __init__(self, record_path: Callable[[int], Path], root: Path) -> None:
-        self.record_path, self.root = record_path, root
-
-    def write(self, frame: LabeledFrame) -> None:
-        # Content identity, checked by `simgen validate`: the sha256 of every file the frame's
-        # writers wrote, taken from the bytes as they were written (nothing is read back). A
-        # sequence's forward flow is written with the next frame, so it has no entry.
-        hashes = {key: frame.files_sha256[key] for key in frame.files
-                  if key not in contract.FILES_WRITTEN_BY_THE_NEXT_FRAME}
-        record = {**frame.record, "files": frame.files, "files_sha256": hashes,
-                  "timing": {k: round(v, 6) for k, v in frame.timing.items()}}
-        keys = ("frame_index", "image", "annotations", "label_counts", "spec", "files", "files_sha256", "obstacles",
-                "timing", "provenance", "panoptic")
-        frame.record = {key: record[key] for key in keys if key in record}
-        write_json_atomic(self.record_path(frame.spec.frame_index), frame.record, durable=True)
+        passes = frame.image.passes
+        frame.add_files(self.flow.add(frame.spec, passes.depth_planar_m, passes.object_index, self.root))
 
     def close(self) -> None:
         pass

@@ -1,64 +1,70 @@
-"""The frame record: a rendered frame's passes -> weather and sensor model -> labels -> record.
+"""The frame record (frames/NNNNNN.json): a labeled frame serialised, written last as its commit.
 
-The post-render stage of the pipeline. Pure (numpy and the spec, nothing written): the pipeline
-runs it on its post thread and hands the `LabeledFrame` to the writers
-(`simgen.writers.frame_files`).
+`frame_record` only serialises what the stages produced: the COCO image entry of the output
+camera, one COCO annotation per annotation record (`simgen.writers.coco.annotation_entry`), the
+label counts, the resolved spec, the files the other writers wrote, the obstacle visibility, the
+timing and the provenance (key order fixed, so the same frame gives the same bytes).
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from simgen import contract
-from simgen.annotations.instances import Instance
-from simgen.annotations.labels import label_frame
-from simgen.annotations.motion_blur import motion_blur_px
-from simgen.annotations.obstacles import obstacle_report
-from simgen.config.schema import SimgenConfig
+from simgen.annotations.obstacles import ObstacleVisibility
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.imaging.atmosphere import apply_weather, mean_per_instance
-from simgen.imaging.sensor import apply_sensor, render_spec
-from simgen.render.passes import RenderPasses
-from simgen.specs import FrameSpec, PropSpec, spec_dict
+from simgen.specs import spec_dict
+from simgen.writers.atomic import write_json_atomic
 from simgen.writers.coco import annotation_entry, image_entry, video_fields
 from simgen.writers.frame_files import LabeledFrame
 
 
-def post_process(cfg: SimgenConfig, spec: FrameSpec, passes: RenderPasses, timing: dict[str, float],
-                 provenance: dict[str, Any] | None = None) -> LabeledFrame:
-    """Apply weather and the sensor model and extract the labels; nothing is written.
-    `passes` is the render of `simgen.imaging.sensor.render_spec(spec)`.
+def frame_record(frame: LabeledFrame, frames_per_sequence: int) -> dict[str, Any]:
+    """The JSON-ready record of a labeled frame whose other files are written (`frame.files`).
 
-    Order: fog acts on the rendered (pinhole) image with its depth, then the sensor model warps
-    and degrades the image and warps the label passes with it, then labels are read from them.
+    A sequence's forward flow is written with the next frame, so it has a path in `files` but
+    no entry in `files_sha256` (`contract.FILES_WRITTEN_BY_THE_NEXT_FRAME`).
     """
-    rgb, transmittance = apply_weather(passes.rgb, passes.depth_planar_m, intrinsics_matrix(render_spec(spec).camera),
-                                       spec.weather, spec.lighting)
-    fog = mean_per_instance(passes.object_index, transmittance)  # ids survive the lens warp unchanged
-    passes, depth = apply_sensor(dataclasses.replace(passes, rgb=rgb), spec, cfg.labels.depth_kind)
-    labels = label_frame(spec, passes.object_index, cfg.labels, passes.depth_planar_m, fog)
-    index = spec.frame_index
-    image = image_entry(index, spec.camera.width_px, spec.camera.height_px, intrinsics_matrix(spec.camera),
-                        extrinsics_cam_world(spec.camera), spec.run_seed,
+    spec, index = frame.spec, frame.spec.frame_index
+    camera = spec.camera
+    image = image_entry(index, camera.width_px, camera.height_px, intrinsics_matrix(camera),
+                        extrinsics_cam_world(camera), spec.run_seed,
                         {"dist_coeffs": list(spec.sensor.dist_coeffs), "shutter_s": spec.sensor.shutter_s,
                          "ego_velocity_m_s": list(spec.motion.ego_velocity_m_s),
-                         "depth_file": contract.depth_png_path(index), "depth_kind": cfg.labels.depth_kind,
+                         "depth_file": contract.depth_png_path(index), "depth_kind": frame.image.depth_kind,
                          "scenario": spec.scenario}
-                        | video_fields(index, cfg.sequence.frames))
-    props = {prop.instance_index: prop for prop in spec.labeled_objects}
+                        | video_fields(index, frames_per_sequence))
+    # Content identity, checked by `simgen validate`: the sha256 of every file the frame's
+    # writers wrote, taken from the bytes as they were written (nothing is read back).
+    hashes = {key: frame.files_sha256[key] for key in frame.files
+              if key not in contract.FILES_WRITTEN_BY_THE_NEXT_FRAME}
     record = {"frame_index": index, "image": image,
-              "annotations": [_annotation(spec, inst, props[inst.instance_index], fog) for inst in labels.instances],
-              "label_counts": labels.counts, "spec": spec_dict(spec),
-              "obstacles": obstacle_report(spec, labels.instances, cfg.obstacles.quota_min_visible_fraction),
-              "provenance": provenance or {}}
-    return LabeledFrame(spec, passes.rgb, depth, passes, tuple(labels.instances), record, timing)
+              "annotations": [annotation_entry(index, instance) for instance in frame.labels.instances],
+              "label_counts": frame.labels.counts, "spec": spec_dict(spec), "files": frame.files,
+              "files_sha256": hashes, "obstacles": [obstacle_entry(o) for o in frame.labels.obstacles],
+              "timing": {k: round(v, 6) for k, v in frame.timing.items()}, "provenance": frame.provenance or {}}
+    return record | ({"panoptic": frame.panoptic} if frame.panoptic is not None else {})
 
 
-def _annotation(spec: FrameSpec, instance: Instance, prop: PropSpec, fog: dict[int, float]) -> dict:
-    """The COCO annotation of `instance` with the keys that need the whole frame: the mean fog
-    transmittance over its mask and its motion-blur length."""
-    blur = motion_blur_px(prop, spec)
-    return annotation_entry(spec.frame_index, instance) | {
-        "fog_transmittance": fog[instance.instance_index],
-        "motion_blur_px": None if blur is None else round(blur, 3)}
+def obstacle_entry(obstacle: ObstacleVisibility) -> dict[str, Any]:
+    """One `obstacles` entry of the frame record (distance to 1 mm, measured fraction to 1e-4)."""
+    return {"name": obstacle.name, "category": obstacle.category, "distance_m": round(obstacle.distance_m, 3),
+            "quota": obstacle.quota, "planned_visible_fraction": obstacle.planned_visible_fraction,
+            "measured_visible_fraction": round(obstacle.measured_visible_fraction, 4),
+            "amodal_area_px": obstacle.amodal_area_px}
+
+
+class RecordWriter:
+    """The frame record, durable: the frame's commit. The last writer of every frame."""
+
+    def __init__(self, record_path: Callable[[int], Path], frames_per_sequence: int) -> None:
+        self.record_path, self.frames_per_sequence = record_path, frames_per_sequence
+
+    def write(self, frame: LabeledFrame) -> None:
+        frame.record = frame_record(frame, self.frames_per_sequence)
+        write_json_atomic(self.record_path(frame.spec.frame_index), frame.record, durable=True)
+
+    def close(self) -> None:
+        pass

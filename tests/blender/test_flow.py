@@ -14,7 +14,7 @@ import pytest
 from simgen.annotations.flow import frame_flow
 from simgen.contract import FLOW_OCCLUDED, FLOW_SKY, FLOW_VALID
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix
-from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.imaging.sensor import apply_sensor
 from simgen.specs import SensorSpec
 from tests.blender.scenes import box, camera, frame
 
@@ -25,7 +25,7 @@ DISTORTION = (-0.18, 0.03, 0.0005, -0.0005, 0.0)
 
 
 def _render(renderer, spec):
-    passes, _ = renderer.render(render_spec(spec))
+    passes, _ = renderer.render(spec)
     return apply_sensor(passes, spec, "planar")[0]
 
 

@@ -29,18 +29,17 @@ LEGS = {"left_knee", "right_knee", "left_ankle", "right_ankle"}
 
 
 def render_dataset_of(renderer, specs, root: Path, **overrides) -> tuple[dict, None, None]:
-    """Render frames (through the sensor model's pinhole render) and write them as a dataset
+    """Render frames (the renderer renders their pinhole render camera) and write them as a dataset
     with the pipeline's own `write_frame` + `finalize_dataset`; returns annotations.json."""
     from simgen.config.dump import config_to_plain
     from simgen.dataset.directory import DatasetDir
     from simgen.dataset.finalize import finalize_dataset
-    from simgen.imaging.sensor import render_spec
     from simgen.pipeline import write_frame
 
     cfg = tiny_config(root, frames=len(specs), **overrides)
     dataset = DatasetDir(Path(cfg.output.dir))
     for spec in specs:
-        passes, timing = renderer.render(render_spec(spec))
+        passes, timing = renderer.render(spec)
         write_frame(cfg, spec, passes, timing, dataset, 0.0)
     finalize_dataset(cfg, dataset, {}, config_to_plain(cfg))
     return json.loads((dataset.root / "annotations.json").read_text()), None, None

@@ -4,7 +4,10 @@ One node tree per material structure, its values read from each object's custom 
 must render what a material with the same values baked in renders (`baked_materials`, the node
 trees that per-spec materials had): every texture, every surface role, clear, rain and snow.
 Object Index and Material Index are identical to the bit. Depth agrees to float rounding:
-objects share meshes more often now, and Cycles intersects an instanced mesh in its own frame;
+objects share meshes more often now, and Cycles intersects an instanced mesh in its own frame
+(a few float32 ulps; more where a ray grazes a thin prop's silhouette: measured 2.3e-5 m, 12
+ulps at 26 m, at the edge of a 1 px wide static prop of the rainy street, so the tolerance is
+DEPTH_ATOL_M plus DEPTH_RTOL of the depth);
 the RGB is identical to the bit but for the odd pixel whose path that rounding changes
 (measured: the wall of swatches none, the rainy street 1 of 6912 at 4 samples, 0 at 1).
 Emissive surfaces are left out: an emission strength fed by an attribute is unknown to Cycles'
@@ -35,6 +38,7 @@ RAIN = WeatherSpec(condition="rain", cloudiness=0.9, rain=True, rain_intensity=1
 SNOW = WeatherSpec(condition="snow", cloudiness=0.8, snow=True, snow_cover=0.7)
 WEATHERS = {"clear": WeatherSpec(), "rain": RAIN, "snow": SNOW}
 DEPTH_ATOL_M = 1e-5
+DEPTH_RTOL = 2e-6
 SAME_PIXELS = 0.999
 """Share of pixels whose RGB must be identical (see the module docstring)."""
 
@@ -92,7 +96,7 @@ def render_both(renderer, monkeypatch):
 def _assert_same_render(attributes, baked) -> None:
     assert np.array_equal(attributes.object_index, baked.object_index)
     assert np.array_equal(attributes.material_index, baked.material_index)
-    np.testing.assert_allclose(attributes.depth_planar_m, baked.depth_planar_m, atol=DEPTH_ATOL_M, rtol=0)
+    np.testing.assert_allclose(attributes.depth_planar_m, baked.depth_planar_m, atol=DEPTH_ATOL_M, rtol=DEPTH_RTOL)
     diff = np.abs(attributes.rgb.astype(int) - baked.rgb.astype(int))
     assert (diff.max(axis=2) == 0).mean() >= SAME_PIXELS, ((diff.max(axis=2) > 0).sum(), diff.max())
 

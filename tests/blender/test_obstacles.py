@@ -59,7 +59,7 @@ def test_every_obstacle_class_renders_with_its_mask_and_category(renderer, half)
     spec = _obstacle_frame(classes, half)
     passes, _ = renderer.render(spec)
     instances = {inst.name: inst for inst in extract_instances(passes.object_index, spec.objects, CATEGORY_IDS)}
-    report = {entry["name"]: entry for entry in obstacle_report(spec, list(instances.values()), 0.5)}
+    report = {entry.name: entry for entry in obstacle_report(spec, list(instances.values()), 0.5)}
     for prop in spec.objects:
         inst = instances[prop.name]
         assert inst.category == prop.category and inst.category_id == CATEGORY_IDS[prop.category]
@@ -67,4 +67,4 @@ def test_every_obstacle_class_renders_with_its_mask_and_category(renderer, half)
         silhouette = silhouette_mask(spec.camera, pose_prop(prop))
         iou = (rendered & silhouette).sum() / (rendered | silhouette).sum()
         assert iou > 0.75, (prop.category, iou, rendered.sum(), silhouette.sum())
-        assert report[prop.name]["measured_visible_fraction"] > 0.8, report[prop.name]
+        assert report[prop.name].measured_visible_fraction > 0.8, report[prop.name]

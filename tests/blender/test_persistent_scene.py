@@ -14,7 +14,6 @@ import pytest
 from simgen.catalog.entries import load_catalog
 from simgen.commands.plan import compose_config
 from simgen.dataset.directory import DatasetDir
-from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
 
@@ -53,10 +52,10 @@ def test_persistent_scene_labels_match_fresh_builds(tmp_path):
         persistent = []
         for name, index in frames:
             spec = sample_frame(configs[name], catalog, index)
-            persistent.append((spec, *renderer.render(render_spec(spec))))
+            persistent.append((spec, *renderer.render(spec)))
         for (name, _), (spec, passes, timing) in zip(frames, persistent, strict=True):
             renderer.restart_session()
-            fresh, fresh_timing = renderer.render(render_spec(spec))
+            fresh, fresh_timing = renderer.render(spec)
             assert np.array_equal(passes.object_index, fresh.object_index), (name, spec.frame_index)
             assert np.array_equal(passes.depth_planar_m, fresh.depth_planar_m), (name, spec.frame_index)
             # Material values come from object attributes set per frame: none may be stale.

@@ -18,7 +18,7 @@ from simgen.catalog.entries import load_catalog
 from simgen.config.dump import config_to_plain
 from simgen.dataset.directory import DatasetDir
 from simgen.dataset.finalize import finalize_dataset
-from simgen.imaging.sensor import apply_sensor, render_spec
+from simgen.imaging.sensor import apply_sensor
 from simgen.pipeline import write_frame
 from simgen.sampling.frame import sample_frame
 from simgen.specs import MotionSpec, SensorSpec
@@ -43,7 +43,7 @@ def dataset(renderer, tmp_path_factory):
     out = DatasetDir(Path(cfg.output.dir))
     depths = []
     for spec in specs:
-        passes, timing = renderer.render(render_spec(spec))
+        passes, timing = renderer.render(spec)
         depths.append(apply_sensor(passes, spec, "planar")[0].depth_planar_m)
         write_frame(cfg, spec, passes, timing, out, 0.0)
     finalize_dataset(cfg, out, {}, config_to_plain(cfg))

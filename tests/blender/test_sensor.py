@@ -2,7 +2,7 @@
 
 A camera 5 m above a ground plane looks along +y at a wall 15 m away; two boxes float in the
 upper-left and lower-right corners, where barrel distortion
-bends them most. The frame goes through the pipeline's own `render_spec` + `write_frame`, so
+bends them most. The frame goes through the renderer and the pipeline's own `write_frame`, so
 what is checked is what a dataset contains. Expected values come from OpenCV's own
 `cv2.projectPoints` / `cv2.undistortPointsIter`, not from simgen's distortion code.
 """
@@ -23,7 +23,6 @@ from simgen.dataset.finalize import finalize_dataset
 from simgen.geometry.camera import extrinsics_cam_world, intrinsics_matrix, project_points
 from simgen.geometry.mesh import transform_mesh
 from simgen.geometry.primitives import box_mesh
-from simgen.imaging.sensor import render_spec
 from simgen.pipeline import write_frame
 from simgen.specs import SensorSpec
 from tests.blender.scenes import box, camera, frame
@@ -56,9 +55,10 @@ def test_distorted_masks_boxes_and_depth_follow_the_lens(renderer, tmp_path):
     wall = box("wall", (60.0, 0.2, 9.0), (0.0, WALL_Y_M + 0.1, 0.0))
     objects = [box(f"box{i}", size, loc, category="car", instance_index=i) for i, (size, loc) in BOXES.items()]
     spec = dataclasses.replace(frame(cam, scenery=[ground, wall], objects=objects), sensor=SensorSpec(COEFFS))
-    rendered = render_spec(spec)
-    assert rendered.camera.width_px > 96 and rendered.camera.height_px > 72  # barrel: overscan render
-    passes, timing = renderer.render(rendered)
+    passes, timing = renderer.render(spec)
+    # The renderer applied the render camera itself: barrel distortion needs an overscan render.
+    assert passes.camera.width_px > 96 and passes.camera.height_px > 72
+    assert passes.object_index.shape == (passes.camera.height_px, passes.camera.width_px)
     cfg = tiny_config(tmp_path, frames=1, **{"output.depth_float": "npy", "output.instance_maps": True})
     dataset = DatasetDir(tmp_path / "out")
     write_frame(cfg, spec, passes, timing, dataset, 0.0)

@@ -32,6 +32,19 @@ HOMES = {
     "Renderer": "simgen.render.protocol",
     "RenderPasses": "simgen.render.passes",
     "label_frame": "simgen.annotations.labels",
+    "FrameLabels": "simgen.annotations.labels",
+    "Instance": "simgen.annotations.instances",
+    "ObstacleVisibility": "simgen.annotations.obstacles",
+    "annotation_entry": "simgen.writers.coco",
+    "render_camera": "simgen.render.camera",
+    "render_with_retry": "simgen.render.protocol",
+    "post_process": "simgen.imaging.post",
+    "ImagedFrame": "simgen.imaging.post",
+    "LabeledFrame": "simgen.writers.frame_files",
+    "frame_record": "simgen.writers.frame_record",
+    "shard_frames": "simgen.dataset.shards",
+    "frames_to_render": "simgen.dataset.resume",
+    "frame_provenance": "simgen.dataset.lineage",
     "DatasetDir": "simgen.dataset.directory",
     "DatasetView": "simgen.dataset.view",
     "QA_CHECKS": "simgen.config.schema",
@@ -45,6 +58,15 @@ HOMES = {
     "FRAME_FILES": "simgen.contract",
     "shard_range": "simgen.contract",
     "PROVENANCE_UNKNOWN": "simgen.contract",
+}
+
+# Concept -> the only modules that may call it: one derivation of the render camera (by the
+# renderer, whose passes then carry it), one label stage and one COCO serialisation.
+CALLERS = {
+    "render_camera": {"simgen.blender.renderer"},
+    "label_frame": {"simgen.pipeline"},
+    "annotation_entry": {"simgen.writers.frame_record"},
+    "post_process": {"simgen.pipeline"},
 }
 
 # Same name, different things, by design: one per module of a registry.
@@ -81,6 +103,21 @@ def definitions() -> dict[str, set[str]]:
 DEFINITIONS = definitions()
 
 
+def calls(names: set[str], root: Path = ROOT) -> dict[str, set[str]]:
+    """Function name -> the modules under root/simgen calling it (by bare or attribute name)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((root / "simgen").rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if name in names:
+                    found[name].add(module)
+    return found
+
+
 def test_each_concept_is_defined_in_its_home():
     wrong = {name: sorted(DEFINITIONS[name]) for name, home in HOMES.items()
              if home not in DEFINITIONS[name] or (len(DEFINITIONS[name]) > 1 and name not in KNOWN_DUPLICATES)}
@@ -104,3 +141,17 @@ def test_no_public_name_is_defined_twice():
 def test_every_known_duplicate_still_occurs():
     unified = [name for name in KNOWN_DUPLICATES if len(DEFINITIONS.get(name, ())) < 2]
     assert unified == [], "unified: remove these from KNOWN_DUPLICATES and the 'today' column of docs/architecture.md"
+
+
+def test_each_stage_concept_has_only_its_callers():
+    """No caller derives the render camera, assembles a COCO annotation or labels a frame on the side."""
+    found = calls(set(CALLERS))
+    assert {name: sorted(found[name] - allowed) for name, allowed in CALLERS.items()} == {n: [] for n in CALLERS}
+    assert all(found[name] for name in CALLERS), "a concept with no caller left: update CALLERS"
+
+
+def test_a_second_caller_is_caught(tmp_path):
+    (tmp_path / "simgen").mkdir()
+    (tmp_path / "simgen" / "stray.py").write_text(
+        "from simgen.render.camera import render_camera\n\n\ndef f(spec):\n    return render_camera(spec)\n")
+    assert calls({"render_camera"}, tmp_path) == {"render_camera": {"simgen.stray"}}

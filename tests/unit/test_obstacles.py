@@ -88,7 +88,7 @@ def test_an_obstacles_amodal_area_is_the_labels_measure_and_the_planning_silhoue
     # One amodal area per object: the obstacle report divides by the labels' projected area
     # (the annotation's truncation denominator), and the planning silhouette counts the same
     # pixels (one path from mesh to image, one rasterizer).
-    from simgen.annotations.labels import object_coverage
+    from simgen.annotations.lens_coverage import object_coverage
     from simgen.annotations.obstacles import obstacle_report
     from simgen.geometry.silhouette import silhouette_mask, silhouette_window
 
@@ -98,11 +98,11 @@ def test_an_obstacles_amodal_area_is_the_labels_measure_and_the_planning_silhoue
         spec = sample_frame(cfg, CATALOG, index)
         props = {prop.name: prop for prop in spec.objects}
         for entry in obstacle_report(spec, [], cfg.obstacles.quota_min_visible_fraction):
-            prop = props[entry["name"]]
+            prop = props[entry.name]
             coverage = object_coverage(prop, spec)
             posed = pose_prop(prop)
             planned = int(silhouette_mask(spec.camera, posed, 1.0, silhouette_window(spec.camera, posed)).sum())
-            assert entry["amodal_area_px"] == round(coverage.projected_px) == planned > 0
-            assert entry["measured_visible_fraction"] == 0.0  # no instance was passed: nothing visible
+            assert entry.amodal_area_px == round(coverage.projected_px) == planned > 0
+            assert entry.measured_visible_fraction == 0.0  # no instance was passed: nothing visible
             checked += 1
     assert checked >= 3

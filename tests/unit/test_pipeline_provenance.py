@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_frame_provenance_names_the_shard(make_config):
     from types import SimpleNamespace
 
-    from simgen.pipeline import frame_provenance
+    from simgen.dataset.lineage import frame_provenance
 
     renderer = SimpleNamespace(device="CPU", blender_version="5.0.1")
     cfg = make_config(frames=10, frames_per_shard=3, shard=1)

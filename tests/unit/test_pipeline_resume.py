@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from simgen.pipeline import render_dataset
+from simgen.render.camera import render_camera
 from simgen.render.passes import RenderPasses
 
 
@@ -23,11 +24,12 @@ class FakeRenderer:
         if spec.frame_index == self.fail_on:
             raise KeyboardInterrupt  # stands in for a kill mid-render
         self.rendered.append(spec.frame_index)
-        h, w = spec.camera.height_px, spec.camera.width_px
+        camera = render_camera(spec)  # a renderer renders the frame's render camera
+        h, w = camera.height_px, camera.width_px
         index = np.zeros((h, w), np.int32)
         index[: h // 2, : w // 2] = 1
-        return RenderPasses(np.zeros((h, w, 3), np.uint8), np.full((h, w), 5.0, np.float32), index), {
-            "build_s": 0.0, "render_s": 0.0, "readback_s": 0.0}
+        return RenderPasses(np.zeros((h, w, 3), np.uint8), np.full((h, w), 5.0, np.float32), index,
+                            camera=camera), {"build_s": 0.0, "render_s": 0.0, "readback_s": 0.0}
 
     def close(self) -> None:
         pass

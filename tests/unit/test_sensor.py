@@ -10,11 +10,12 @@ import pytest
 import yaml
 
 from simgen.catalog.entries import load_catalog
-from simgen.errors import ConfigError
+from simgen.errors import ConfigError, RenderError
 from simgen.geometry.camera import intrinsics_matrix
 from simgen.geometry.lens import distort_pixels, source_map, undistort_pixels
-from simgen.imaging.sensor import apply_sensor, render_camera, render_spec
+from simgen.imaging.sensor import apply_sensor
 from simgen.imaging.sensor_effects import nearest_remap
+from simgen.render.camera import render_camera
 from simgen.render.passes import RenderPasses
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.sensor import check_distortion, sample_sensor
@@ -53,10 +54,10 @@ def test_nearest_remap_never_invents_ids_or_depths():
 def test_identity_sensor_leaves_the_render_untouched():
     spec = frame(camera(width_px=32, height_px=24))
     rgb = np.random.default_rng(3).integers(0, 256, (24, 32, 3)).astype(np.uint8)
-    passes = RenderPasses(rgb, np.full((24, 32), 5.0, np.float32), np.zeros((24, 32), np.int32))
+    assert render_camera(spec) is spec.camera
+    passes = RenderPasses(rgb, np.full((24, 32), 5.0, np.float32), np.zeros((24, 32), np.int32), camera=spec.camera)
     out, depth = apply_sensor(passes, spec, "planar")
     assert out is passes and depth is passes.depth_planar_m
-    assert render_spec(spec) is spec
 
 
 def test_sensor_effects_are_deterministic_and_change_only_what_they_should():
@@ -68,7 +69,7 @@ def test_sensor_effects_are_deterministic_and_change_only_what_they_should():
     rgb = np.random.default_rng(4).integers(0, 256, shape + (3,)).astype(np.uint8)
     ids = np.zeros(shape, np.int32)
     ids[10:20, 12:30] = 3
-    passes = RenderPasses(rgb, np.full(shape, 8.0, np.float32), ids)
+    passes = RenderPasses(rgb, np.full(shape, 8.0, np.float32), ids, camera=big)
     first, depth = apply_sensor(passes, spec, "ray")
     second, _ = apply_sensor(passes, spec, "ray")
     assert first.rgb.shape == (36, 48, 3) and np.array_equal(first.rgb, second.rgb)
@@ -77,6 +78,23 @@ def test_sensor_effects_are_deterministic_and_change_only_what_they_should():
     other, _ = apply_sensor(passes, dataclasses.replace(spec, sensor=dataclasses.replace(sensor, noise_seed=8)),
                             "ray")
     assert not np.array_equal(first.rgb, other.rgb) and np.array_equal(first.object_index, other.object_index)
+    assert first.camera == spec.camera  # the warped passes are on the output camera's grid
+
+
+def test_passes_off_their_cameras_grid_are_refused():
+    """The sensor model reads the render camera from the passes; arrays that are not on that
+    camera's grid (or a camera smaller than the output) fail with a RenderError, not a bad warp."""
+    sensor = SensorSpec((-0.2, 0.03, 0.001, -0.001, 0.0))
+    spec = dataclasses.replace(frame(camera(width_px=48, height_px=36)), sensor=sensor)
+    big = render_camera(spec)
+    wrong = RenderPasses(np.zeros((36, 48, 3), np.uint8), np.ones((36, 48), np.float32), np.zeros((36, 48), np.int32),
+                         camera=big)
+    with pytest.raises(RenderError, match="render_camera"):
+        apply_sensor(wrong, spec, "planar")
+    small = dataclasses.replace(spec.camera, width_px=40, height_px=30)
+    with pytest.raises(RenderError, match="render_camera"):
+        apply_sensor(RenderPasses(np.zeros((30, 40, 3), np.uint8), np.ones((30, 40), np.float32),
+                                  np.zeros((30, 40), np.int32), camera=small), spec, "planar")
 
 
 def dashcam_yaml() -> dict:

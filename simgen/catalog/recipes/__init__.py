@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from simgen.geometry.mesh import MeshData
 
-from . import furniture, ground, heavy, obstacles, people, signals, street, vehicles
+from . import furniture, ground, heavy, obstacles, people, signals, street, vegetation, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
@@ -114,7 +114,7 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe
     _recipe("traffic_cone", street.build_traffic_cone, street.TRAFFIC_CONE_DEFAULTS),
     _recipe("pole", street.build_pole, street.POLE_DEFAULTS),
     _recipe("building", street.build_building, street.BUILDING_DEFAULTS),
-    _recipe("tree", street.build_tree, street.TREE_DEFAULTS),
+    _recipe("tree", vegetation.build_tree, vegetation.TREE_DEFAULTS),
     _recipe("slab", ground.build_slab, ground.SLAB_DEFAULTS),
     _recipe("dashed_line", ground.build_dashed_line, ground.LINE_DEFAULTS),
     _recipe("deer", obstacles.build_deer, obstacles.DEER_DEFAULTS),
@@ -138,5 +138,7 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe
     _recipe("bollard", furniture.build_bollard, furniture.BOLLARD_DEFAULTS),
     _recipe("fire_hydrant", furniture.build_fire_hydrant, furniture.FIRE_HYDRANT_DEFAULTS),
     _recipe("delineator", furniture.build_delineator, furniture.DELINEATOR_DEFAULTS),
+    _recipe("bush", vegetation.build_bush, vegetation.BUSH_DEFAULTS),
+    _recipe("hedge", vegetation.build_hedge, vegetation.HEDGE_DEFAULTS),
 )})
 """The packaged procedural recipes (read-only; user asset files register in `simgen.catalog.prop_mesh`)."""

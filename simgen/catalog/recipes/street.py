@@ -1,4 +1,4 @@
-"""Street-furniture recipes: `traffic_cone`, `pole`, `building` and `tree` (pure numpy).
+"""Street-furniture recipes: `traffic_cone`, `pole` and `building` (pure numpy; trees are in `vegetation`).
 
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
 contact), +x forward (a pole's lamp arm points along +x; a building's length runs along x).
@@ -12,12 +12,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from simgen.geometry.mesh import MeshData, flip_faces, merge_meshes
-from simgen.geometry.primitives import box_mesh, boxes_mesh, cylinder_mesh, sphere_mesh, tube_mesh
+from simgen.geometry.primitives import box_mesh, boxes_mesh, cylinder_mesh, tube_mesh
 
 TRAFFIC_CONE_DEFAULTS: Mapping[str, float] = {"height_m": 0.7, "base_width_m": 0.38}
 POLE_DEFAULTS: Mapping[str, float] = {"height_m": 8.0, "radius_m": 0.1, "has_arm": 1.0, "arm_length_m": 1.8}
 BUILDING_DEFAULTS: Mapping[str, float] = {"length_m": 20.0, "width_m": 12.0, "height_m": 15.0, "floors": 5.0}
-TREE_DEFAULTS: Mapping[str, float] = {"height_m": 6.0, "crown_radius_m": 2.0}
 
 _CONE_SEGMENTS = 16
 _WINDOW_PROUD_M = 0.03  # how far window panes stand out of the facade
@@ -117,23 +116,3 @@ def build_building(params: Mapping[str, float]) -> MeshData:
 def _swap_xy(mesh: MeshData) -> MeshData:
     """Mirrors a mesh across the plane x = y (swaps x and y), reversing faces to keep them outward."""
     return flip_faces(mesh.with_vertices(mesh.vertices_m[:, [1, 0, 2]]))
-
-
-def build_tree(params: Mapping[str, float]) -> MeshData:
-    """Deciduous tree: bark trunk cylinder and an ellipsoidal foliage crown.
-
-    Params (metres): height_m (crown top), crown_radius_m (horizontal crown radius; the x and y
-    extent is twice it). Slots: bark, foliage.
-    """
-    height, crown_radius = params["height_m"], params["crown_radius_m"]
-    trunk_radius = 0.025 * height + 0.02
-    if crown_radius <= 2 * trunk_radius:
-        raise ValueError(f"crown_radius_m={crown_radius} must exceed twice the trunk radius {trunk_radius:.3f} m")
-    crown_half_height = min(0.35 * height, 1.25 * crown_radius)
-    crown_center_z = height - crown_half_height
-    return merge_meshes([
-        cylinder_mesh(trunk_radius, crown_center_z, (0.0, 0.0, crown_center_z / 2), "z", 10, "bark",
-                      top_radius_m=0.7 * trunk_radius),
-        sphere_mesh(crown_radius, (0.0, 0.0, crown_center_z), 8, 12, "foliage",
-                    scale=(1.0, 1.0, crown_half_height / crown_radius)),
-    ])

@@ -9,12 +9,14 @@ from simgen.catalog.entries import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.sampling.furniture import sample_roadside_furniture
 from simgen.sampling.street import (
+    TREE_ASSETS,
     sample_barriers,
     sample_cross_section,
     sample_lane_lines,
     sample_open_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import Footprint, LayoutSpec
 
 
@@ -34,13 +36,17 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
     blocked = list(lamp_feet) + [Footprint(b.location_m[0], b.location_m[1], b.params["length_m"],
                                            b.params["width_m"], 90.0) for b in barriers]
     for side in (1, -1):
-        trees, _ = sample_row_of(catalog, "tree", f"tree_{'r' if side > 0 else 'l'}", side * (edge + 6.0), 0.0,
+        trees, _ = sample_row_of(catalog, TREE_ASSETS, f"tree_{'r' if side > 0 else 'l'}", side * (edge + 6.0), 0.0,
                                  y_range, cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)
         scenery += trees
     signs, sign_feet = sample_roadside_furniture(catalog, cfg, (edge + 0.5, edge + 4.0), None, (y_range,),
                                                  list(blocked), rng)
     scenery += signs
     blocked += sign_feet
+    plants, plant_feet = sample_vegetation(catalog, cfg, (edge + 1.0, edge + 4.5), (edge + 2.0, edge + 4.5), 0.0,
+                                           (y_range,), list(blocked), rng)
+    scenery += plants
+    blocked += plant_feet
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="highway", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + shoulder_m), (-half_width - shoulder_m, -half_width)),

@@ -20,6 +20,7 @@ from simgen.sampling.street import (
     sample_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import LayoutSpec
 
 CORNER_CLEAR_M = 2.5
@@ -71,6 +72,11 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
         taken, rng)
     scenery += controls + furniture
     blocked += control_feet + furniture_feet
+    building_side = (half_width + 1.2, half_width + sidewalk_m)
+    plants, plant_feet = sample_vegetation(catalog, cfg, building_side, building_side, curb_m,
+                                           ((y_range[0], gap[0] - 1.5), (gap[1] + 1.5, y_range[1])), taken, rng)
+    scenery += plants
+    blocked += plant_feet
     parking = parking_strips(lanes_half_m, half_width, ((y_range[0], gap[0] - PARKING_CLEAR_M),
                                                         (gap[1] + PARKING_CLEAR_M, y_range[1])))
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)

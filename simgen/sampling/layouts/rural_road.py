@@ -9,12 +9,14 @@ from simgen.catalog.entries import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.sampling.furniture import sample_roadside_furniture
 from simgen.sampling.street import (
+    TREE_ASSETS,
     sample_building_row,
     sample_cross_section,
     sample_lane_lines,
     sample_open_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import LayoutSpec
 
 
@@ -29,7 +31,7 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
     blocked = []
     for side in (1, -1):
         tag = "r" if side > 0 else "l"
-        trees, tree_feet = sample_row_of(catalog, "tree", f"tree_{tag}", side * (half_width + verge_m + 1.5), 0.0,
+        trees, tree_feet = sample_row_of(catalog, TREE_ASSETS, f"tree_{tag}", side * (half_width + verge_m + 1.5), 0.0,
                                          y_range, cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)
         poles, pole_feet = sample_row_of(catalog, "utility_pole", f"pole_{tag}", side * (half_width + verge_m - 0.4),
                                          0.0, y_range, cfg.pole_spacing_m, 0.7, rng)
@@ -42,6 +44,11 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
         (y_range,), list(blocked), rng)
     scenery += furniture
     blocked += furniture_feet
+    field_edge = half_width + verge_m
+    plants, plant_feet = sample_vegetation(catalog, cfg, (field_edge + 0.2, field_edge + 4.0),
+                                           (field_edge + 2.5, field_edge + 4.0), 0.0, (y_range,), list(blocked), rng)
+    scenery += plants
+    blocked += plant_feet
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="rural_road", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + verge_m), (-half_width - verge_m, -half_width)),

@@ -1,5 +1,6 @@
 """urban_street: a straight two-way city street with sidewalks, buildings, lamps and trees, a
-parking strip along each curb, and street furniture (signs, bins, hydrants, bollards, benches)."""
+parking strip along each curb, street furniture (signs, bins, hydrants, bollards, benches), and
+hedges and bushes at the building side of the sidewalks."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from simgen.catalog.entries import Catalog
 from simgen.config.schema import LayoutConfig
 from simgen.sampling.furniture import sample_sidewalk_furniture
 from simgen.sampling.street import (
+    TREE_ASSETS,
     parking_strips,
     sample_building_row,
     sample_cross_section,
@@ -16,6 +18,7 @@ from simgen.sampling.street import (
     sample_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import LayoutSpec
 
 
@@ -35,7 +38,7 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                        cfg.building_length_m, cfg.building_setback_m, rng)
         poles, pole_feet = sample_row_of(catalog, "street_lamp", f"lamp_{'r' if side > 0 else 'l'}",
                                          side * (half_width + 0.5), curb_m, y_range, cfg.pole_spacing_m, 1.0, rng)
-        trees, tree_feet = sample_row_of(catalog, "tree", f"tree_{'r' if side > 0 else 'l'}",
+        trees, tree_feet = sample_row_of(catalog, TREE_ASSETS, f"tree_{'r' if side > 0 else 'l'}",
                                          side * (half_width + sidewalk_m - 1.0), curb_m, y_range,
                                          cfg.pole_spacing_m, float(cfg.tree_probability.sample(rng)), rng)
         scenery += poles + trees
@@ -44,6 +47,11 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                                           list(blocked), rng)
     scenery += furniture
     blocked += furniture_feet
+    building_side = (half_width + 1.2, half_width + sidewalk_m)
+    plants, plant_feet = sample_vegetation(catalog, cfg, building_side, building_side, curb_m, (y_range,),
+                                           list(blocked), rng)
+    scenery += plants
+    blocked += plant_feet
     parking = parking_strips(lanes_half_m, half_width, (y_range,))
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="urban_street", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,

@@ -23,9 +23,7 @@ import statistics
 import time
 from collections import Counter, defaultdict
 
-import bpy
-
-from simgen.blender.renderer import CyclesRenderer
+from simgen.blender.renderer import CyclesRenderer, RenderStatusLog
 from simgen.catalog.entries import load_catalog
 from simgen.config.compose import compose_config
 from simgen.sampling.frame import sample_frame
@@ -34,25 +32,12 @@ BASE = ["seed=0", "render.resolution=[160,120]", "render.samples=1", "render.den
 BEFORE = "(before Cycles' first status)"
 
 
-class StatusLog:
-    """(perf_counter s, status text) of the current render, from bpy.app.handlers.render_stats."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[float, str]] = []
-
-        @bpy.app.handlers.persistent  # survives the session restarts of the renderers
-        def on_stats(stats: str) -> None:
-            self.events.append((time.perf_counter(), stats))
-
-        bpy.app.handlers.render_stats.append(on_stats)
-
-
 def phase_name(status: str) -> str:
     """'Fra:1 Mem:... | Sample 1/1' -> 'Sample #/#' (numbers masked, so phases group)."""
     return re.sub(r"[\d.]+", "#", status.split("|")[-1].strip())[:48]
 
 
-def render_phases(renderer: CyclesRenderer, spec, log: StatusLog) -> Counter:
+def render_phases(renderer: CyclesRenderer, spec, log: RenderStatusLog) -> Counter:
     """Seconds per phase of one frame (build included) and the render's total as 'render'."""
     log.events.clear()
     passes_timing = renderer.render(spec)[1]
@@ -77,7 +62,7 @@ def main() -> None:
     configs = {"A": cfg_a}
     if args.ab:
         configs["B"] = compose_config(BASE + args.overrides + args.ab)
-    catalog, log = load_catalog(), StatusLog()
+    catalog, log = load_catalog(), RenderStatusLog()
     specs = [sample_frame(cfg_a, catalog, index) for index in range(args.frames + 2)]
     renderers = {name: CyclesRenderer(cfg.render) for name, cfg in configs.items()}
     per_phase: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in configs}

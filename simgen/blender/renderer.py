@@ -106,6 +106,21 @@ if _RenderClock.on_stats not in bpy.app.handlers.render_stats:
     bpy.app.handlers.render_stats.append(_RenderClock.on_stats)
 
 
+class RenderStatusLog:
+    """Every Cycles status line of this process's renders as (perf_counter s, text), from
+    `bpy.app.handlers.render_stats` (for bench/cycles_phases.py); `events` is cleared by the
+    caller between renders. The handler survives session restarts."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[float, str]] = []
+
+        @bpy.app.handlers.persistent
+        def on_stats(stats: str) -> None:
+            self.events.append((time.perf_counter(), stats))
+
+        bpy.app.handlers.render_stats.append(on_stats)
+
+
 SESSION_FRAMES = 500
 """Frames rendered between two fresh Blender sessions. Deleting data (`bpy.data.batch_remove`)
 gets slower with every frame a session has built (bpy 5.0.1, measured when every frame was

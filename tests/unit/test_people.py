@@ -215,3 +215,20 @@ def test_outfits_choose_cloth_or_skin_by_style():
 
     assert width_above_knees_m(skirt) > 1.1 * width_above_knees_m(trousers)  # the skirt flares over the legs
     assert slot_faces(STYLES["skirt_long_hair_shoulder_bag"], "hair") > 1.3 * slot_faces({}, "hair")
+
+
+@pytest.mark.parametrize("speed", [0.0, 0.6, 1.4, 2.6, 3.6])
+def test_the_stature_probe_finds_the_extent_of_every_part(speed):
+    """The stature solve builds only the hair and the shoes (`_posed_height_m`): they must hold the
+    posed body's lowest and highest points for every gait phase, outfit and body proportion."""
+    from simgen.catalog.recipes.figure import Outfit
+    from simgen.catalog.recipes.people import _pose_body, _posed_height_m
+
+    outfits = [Outfit.of(bottom, coat, 0.0, hair, bag) for bottom, coat, hair, bag in
+               itertools.product((0.3, 0.6, 0.9), (0.0, 1.0), (0.2, 0.5, 0.7, 0.9), (0.3, 0.7, 0.9))]
+    for (height, shoulders), phase, outfit in itertools.product(((1.0, 0.26), (1.75, 0.45), (2.05, 0.62)),
+                                                                  (0.0, 0.19, 0.43, 0.71, 0.93), outfits[::5]):
+        body = Body.of(height, shoulders)
+        pose = gait_pose(speed, phase, body.shoe_height_m + body.leg_length_m)
+        z = np.concatenate([part.vertices_m[:, 2] for part in _pose_body(body, pose, outfit)[0]])
+        assert _posed_height_m(body, pose, outfit) == float(z.max() - z.min()), (height, phase, outfit)

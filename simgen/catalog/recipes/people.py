@@ -59,27 +59,47 @@ def _arm_joints(body: Body, shoulder_m: np.ndarray, shoulder_deg: float,
     return elbow, elbow + body.forearm_length_m * segment_direction(shoulder_deg + elbow_deg)
 
 
-def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[list[MeshData], dict[str, np.ndarray]]:
-    """The posed mesh's parts (merged in this order) and its joints (names like 'left_knee'),
-    before grounding; hips at x = 0."""
+def _pose_joints(body: Body, pose: GaitPose) -> dict[str, np.ndarray]:
+    """The posed joints (names like 'left_knee'), before grounding; hips at x = 0."""
     hip = np.array([0.0, 0.0, body.shoe_height_m + body.leg_length_m])
-    lean = pose.torso_lean_deg
-    neck_base = shoulder_center(body, hip, lean)
+    neck_base = shoulder_center(body, hip, pose.torso_lean_deg)
     shoulder = neck_base - [0.0, 0.0, 0.6 * body.arm_radius_m]
-    parts = [torso_part(body, hip, lean, outfit), *head_parts(body, neck_base, 0.5 * lean, outfit.hair),
-             *outer_garments(body, hip, lean, outfit), *bag_parts(body, hip, lean, outfit.bag)]
-    joints = {"pelvis": hip, "neck": neck_base, "head": head_center(body, neck_base, 0.5 * lean)}
+    joints = {"pelvis": hip, "neck": neck_base, "head": head_center(body, neck_base, 0.5 * pose.torso_lean_deg)}
     for index, (side, name) in enumerate(zip(_SIDES, ("left", "right"), strict=True)):
         hip_joint = hip + [0.0, side * body.hip_y_m, 0.0]
         knee, ankle = _leg_joints(body, hip_joint, pose.hip_deg[index], pose.knee_deg[index])
         shoulder_joint = shoulder + [0.0, side * body.shoulder_y_m, 0.0]
         elbow, wrist = _arm_joints(body, shoulder_joint, pose.shoulder_deg[index], pose.elbow_deg[index])
-        parts += [leg_part(body, hip_joint, knee, ankle, outfit), shoe_part(body, ankle, pose.foot_pitch_deg[index]),
-                  arm_part(body, shoulder_joint, elbow, wrist, outfit),
-                  hand_part(body, wrist, pose.shoulder_deg[index] + pose.elbow_deg[index])]
         joints.update({f"{name}_hip": hip_joint, f"{name}_knee": knee, f"{name}_ankle": ankle,
                        f"{name}_shoulder": shoulder_joint, f"{name}_elbow": elbow, f"{name}_wrist": wrist})
+    return joints
+
+
+def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[list[MeshData], dict[str, np.ndarray]]:
+    """The posed mesh's parts (merged in this order) and its joints, before grounding."""
+    joints = _pose_joints(body, pose)
+    hip, neck_base, lean = joints["pelvis"], joints["neck"], pose.torso_lean_deg
+    parts = [torso_part(body, hip, lean, outfit), *head_parts(body, neck_base, 0.5 * lean, outfit.hair),
+             *outer_garments(body, hip, lean, outfit), *bag_parts(body, hip, lean, outfit.bag)]
+    for index, name in enumerate(("left", "right")):
+        j = {part: joints[f"{name}_{part}"] for part in ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")}
+        parts += [leg_part(body, j["hip"], j["knee"], j["ankle"], outfit),
+                  shoe_part(body, j["ankle"], pose.foot_pitch_deg[index]),
+                  arm_part(body, j["shoulder"], j["elbow"], j["wrist"], outfit),
+                  hand_part(body, j["wrist"], pose.shoulder_deg[index] + pose.elbow_deg[index])]
     return parts, joints
+
+
+def _posed_height_m(body: Body, pose: GaitPose, outfit: Outfit) -> float:
+    """Height of the posed body, lowest to highest point, metres: of its hair (the highest part of
+    every pose) and its shoes (the lowest), so only those are built. tests/unit/test_people.py
+    checks against every part over the sampled gaits and outfits."""
+    joints = _pose_joints(body, pose)
+    ends = [*head_parts(body, joints["neck"], 0.5 * pose.torso_lean_deg, outfit.hair),
+            *(shoe_part(body, joints[f"{name}_ankle"], pose.foot_pitch_deg[index])
+              for index, name in enumerate(("left", "right")))]
+    z = np.concatenate([part.vertices_m[:, 2] for part in ends])
+    return float(z.max() - z.min())
 
 
 def _grounded(mesh: MeshData, joints: dict[str, np.ndarray]) -> tuple[MeshData, dict[str, np.ndarray]]:
@@ -117,8 +137,7 @@ def _posed_pedestrian(params: Mapping[str, float]) -> tuple[MeshData, dict[str, 
     outfit = Outfit.of(params["bottom_style"], params["coat"], params["sleeves"], params["hair_style"], params["bag"])
     nominal = Body.of(height, shoulders)
     pose = gait_pose(params["speed_m_s"], params["gait_phase"], nominal.shoe_height_m + nominal.leg_length_m)
-    probe = np.concatenate([part.vertices_m[:, 2] for part in _pose_body(nominal, pose, outfit)[0]])
-    stature = height * height / float((probe - probe.min()).max())  # the grounded probe's top
+    stature = height * height / _posed_height_m(nominal, pose, outfit)  # the grounded probe's top
     body = Body.of(stature, shoulders, proportions_stature_m=height)
     parts, joints = _pose_body(body, pose, outfit)
     return (*_grounded(merge_meshes(parts), joints), body)

@@ -21,6 +21,7 @@ CONCERNS: dict[str, int] = {
     "render": 7,
     "sensor": 8,
     "motion": 9,
+    "textures": 10,
 }
 
 

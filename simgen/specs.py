@@ -15,6 +15,40 @@ from dataclasses import dataclass, field
 TextureParam = tuple[str, float | tuple[float, float, float]]
 """One named procedural-texture parameter: a float, or a linear RGB colour."""
 
+RECORDED_WHEN_SET = {"recorded_when_set": True}
+"""Field metadata: `spec_dict` leaves the field out while it holds its default. For fields added
+after datasets exist (a PBR texture set, clouds, the sky model): a frame that does not use them
+is recorded, and its objects hashed (`simgen.annotations.identity`), byte for byte as before."""
+
+
+def when_set(default: object) -> object:
+    """A spec field recorded only when it differs from `default` (`RECORDED_WHEN_SET`)."""
+    return field(default=default, metadata=RECORDED_WHEN_SET)
+
+
+@dataclass(frozen=True)
+class PbrSpec:
+    """A user PBR texture set on a material (`materials.pbr_dir`, `simgen.catalog.texture_sets`).
+
+    Attributes:
+        name: '<slot>/<set>' inside `materials.pbr_dir`.
+        albedo_path, normal_path, roughness_path: absolute paths of the maps ('' for a map the
+            set does not have: flat normal, the material's own roughness).
+        albedo_linear: the albedo is linear (OpenEXR) rather than sRGB-encoded.
+        sha256: digest of the set's files (lineage).
+        tile_m: edge length of one repeat of the images on the surface, metres.
+        offset_m: shift of the images on the surface (varies the look between materials), metres.
+    """
+
+    name: str
+    albedo_path: str
+    normal_path: str
+    roughness_path: str
+    albedo_linear: bool
+    sha256: str
+    tile_m: float
+    offset_m: float
+
 
 @dataclass(frozen=True)
 class MaterialSpec:
@@ -34,6 +68,7 @@ class MaterialSpec:
     emission_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
     texture: str = "flat"
     texture_params: tuple[TextureParam, ...] = ()
+    pbr: PbrSpec | None = when_set(None)  # type: ignore[assignment]
 
     def texture_param(self, name: str) -> float | tuple[float, float, float]:
         """The value of one texture parameter (KeyError if the texture has none of that name)."""
@@ -108,6 +143,35 @@ class HdriSpec:
 
 
 @dataclass(frozen=True)
+class CloudSpec:
+    """The procedural cloud layer of the sky (`lighting.cloud_coverage`), in the world only.
+
+    Attributes:
+        cloud_type: 'cumulus' (puffy, high contrast), 'stratus' (a smooth sheet) or 'cirrus'
+            (thin streaks); `simgen.sampling.lighting.CLOUD_TYPES` holds their shapes.
+        coverage: share of the sky covered, 0..1.
+        scale_per_km: noise frequency on the cloud plane, 1/km.
+        stretch: the noise is this many times longer along `wind_deg` than across.
+        wind_deg: azimuth of the stretch (from world +x towards +y), degrees.
+        softness: width of the cloud edge in noise units (larger: softer).
+        brightness: cloud radiance relative to the grey level of the clear sky 10 deg above
+            the horizon, side-lit (`simgen.blender.world`).
+        opacity: how much of the sky behind a fully dense cloud it hides, 0..1.
+        offset_km: shift of the pattern on the cloud plane (different clouds every frame), km.
+    """
+
+    cloud_type: str
+    coverage: float
+    scale_per_km: float
+    stretch: float
+    wind_deg: float
+    softness: float
+    brightness: float
+    opacity: float
+    offset_km: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class LightingSpec:
     """Sun, sky and (after dusk) artificial lights. Azimuth from world +x towards +y, degrees.
 
@@ -125,6 +189,9 @@ class LightingSpec:
         window_emission_strength: emission strength of lit window panes.
         vehicle_light_strength: emission strength of head and tail light surfaces.
         sun_color_rgb: linear RGB of the sun lamp, from `sun_color_temperature_k`.
+        sky_model: Blender's sky model ('hosek_wilkie', 'preetham', 'single_scattering',
+            'multiple_scattering'; `simgen.sampling.lighting.SKY_MODELS`).
+        clouds: the procedural cloud layer over the sky, or None for a clear sky.
         hdri: the HDRI environment of the frame, or None for the procedural sky. With one, there
             is no sun lamp (`sun_strength_w_m2` 0: the image carries the sun) and
             `sun_elevation_deg` / `sun_azimuth_deg` are the environment's brightest direction
@@ -150,6 +217,8 @@ class LightingSpec:
     sun_color_temperature_k: float = 5800.0
     sun_color_rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
     hdri: HdriSpec | None = None
+    sky_model: str = when_set("hosek_wilkie")  # type: ignore[assignment]
+    clouds: CloudSpec | None = when_set(None)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -373,7 +442,12 @@ class FrameSpec:
 
 
 _ATOMIC = frozenset({float, int, str, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type, tuple[tuple[str, bool, object], ...]] = {}
+
+
+def _recorded_fields(kind: type) -> tuple[tuple[str, bool, object], ...]:
+    """(name, recorded only when set, default) of each field of dataclass `kind`."""
+    return tuple((f.name, bool(f.metadata.get("recorded_when_set")), f.default) for f in dataclasses.fields(kind))
 
 
 def spec_dict(value: object) -> object:
@@ -381,7 +455,8 @@ def spec_dict(value: object) -> object:
 
     Specs hold plain values only, so the recursion needs no deep copies: immutable leaves, and
     tuples of them, are shared; dataclasses become dicts, other tuples stay tuples, lists and
-    dicts are copied. Any other leaf is deep-copied, as `asdict` does.
+    dicts are copied. Any other leaf is deep-copied, as `asdict` does. Fields marked
+    `RECORDED_WHEN_SET` are left out while they hold their default.
     """
     kind = type(value)
     if kind in _ATOMIC:
@@ -398,7 +473,12 @@ def spec_dict(value: object) -> object:
         return [spec_dict(item) for item in value]  # type: ignore[attr-defined]
     names = _FIELD_NAMES.get(kind)
     if names is None and dataclasses.is_dataclass(kind):
-        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in dataclasses.fields(kind)))
+        names = _FIELD_NAMES.setdefault(kind, _recorded_fields(kind))
     if names is not None:
-        return {name: spec_dict(getattr(value, name)) for name in names}
+        out = {}
+        for name, optional, default in names:
+            item = getattr(value, name)
+            if not (optional and item == default):
+                out[name] = spec_dict(item)
+        return out
     return copy.deepcopy(value)

@@ -20,16 +20,15 @@ from mathutils import Matrix, Vector
 from simgen.blender.lights import build_street_lamps, emissive_overrides
 from simgen.blender.materials import MaterialPool
 from simgen.blender.motion import build_motion
-from simgen.blender.nodes import socket_by_id
+from simgen.blender.pbr import UV_MAP
 from simgen.blender.scene_pool import MeshCache, ObjectPool, build_mesh, mesh_key
 from simgen.blender.weather import FOG_VOLUME_NAME, build_fog_volume
+from simgen.blender.world import build_hdri_world, build_sky_world, set_world_sampling, sun_direction
 from simgen.catalog.classes import scenery_class_id
 from simgen.catalog.prop_mesh import prop_mesh
 from simgen.geometry.camera import blender_matrix_world
-from simgen.specs import CameraSpec, FrameSpec, HdriSpec, LightingSpec, MaterialSpec, PropSpec
-
-NIGHT_SKY_RGB = (0.004, 0.006, 0.014)
-"""Linear RGB of the flat sky once the sun is 6 deg below the horizon (times sky_strength)."""
+from simgen.geometry.uv import box_uv_m
+from simgen.specs import CameraSpec, FrameSpec, LightingSpec, MaterialSpec, PropSpec
 
 FALLBACK_MATERIAL = MaterialSpec((0.5, 0.5, 0.5), 0.5)
 """Neutral grey for a mesh slot that a prop's spec does not cover."""
@@ -102,7 +101,8 @@ class SceneBuilder:
         weather values as object attributes, its instance index as pass_index; the materials of
         scenery carry its semantic class as theirs (the Material Index pass). The mesh key names
         the materials of the prop's slots; the context adds what the materials of slots that
-        its spec does not cover (FALLBACK_MATERIAL) depend on."""
+        its spec does not cover (FALLBACK_MATERIAL) depend on. A mesh wearing a texture set gets
+        a box-projected UV map (`simgen.blender.pbr`)."""
         role = "road" if prop.name == "road" else "sidewalk" if prop.name.startswith("sidewalk") else "default"
         class_id = scenery_class_id(prop) if prop.instance_index == 0 else 0  # the Material Index pass
         chosen = tuple((slot, self.materials.get(spec, slot, role, class_id).name)
@@ -114,9 +114,11 @@ class SceneBuilder:
             mesh_data = prop_mesh(prop)
             slots = tuple(mesh_data.materials)
             self._meshes_created += 1
+            uv = (UV_MAP, box_uv_m(mesh_data)) if any(m.pbr is not None for m in prop.materials.values()) else None
             mesh = build_mesh(f"mesh_{self._meshes_created:06d}", mesh_data,
                               [self.materials.get(prop.materials[slot], slot, role, class_id) if slot in prop.materials
-                               else self.materials.get(FALLBACK_MATERIAL, slot, "default", class_id) for slot in slots])
+                               else self.materials.get(FALLBACK_MATERIAL, slot, "default", class_id) for slot in slots],
+                              uv)
             self.meshes.put(key, mesh, slots)
         else:
             mesh, slots = cached
@@ -169,67 +171,12 @@ def build_camera(spec: CameraSpec, scene: bpy.types.Scene) -> bpy.types.Object:
     return obj
 
 
-def sun_direction(elevation_deg: float, azimuth_deg: float) -> tuple[float, float, float]:
-    """Unit vector from the scene towards the sun, world frame (azimuth from +x towards +y)."""
-    el, az = math.radians(elevation_deg), math.radians(azimuth_deg)
-    return (math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el))
-
-
-def _mix_rgb(tree, factor: float):
-    node = tree.nodes.new("ShaderNodeMix")
-    node.data_type = "RGBA"
-    socket_by_id(node.inputs, "Factor_Float").default_value = factor
-    return node
-
-
-def new_world(scene: bpy.types.Scene) -> tuple[bpy.types.NodeTree, bpy.types.Node]:
-    """A new world for the scene, its Background node linked to the World Output; returns (its
-    node tree, the Background node) for the caller to feed colour and strength."""
-    world = bpy.data.worlds.new("world")
-    scene.world = world
-    tree = world.node_tree
-    background = tree.nodes.get("Background") or tree.nodes.new("ShaderNodeBackground")
-    output = tree.nodes.get("World Output") or tree.nodes.new("ShaderNodeOutputWorld")
-    tree.links.new(background.outputs["Background"], output.inputs["Surface"])
-    return tree, background
-
-
-def set_world_sampling(world: bpy.types.World, hdri: bool, sky_map_px: int) -> None:
-    """How Cycles samples the world as a light: an HDRI gets Cycles' automatic importance map;
-    the procedural sky a `sky_map_px` map, or none for 0 (`RenderConfig.sky_importance_map_px`)."""
-    settings = world.cycles
-    if hdri:
-        settings.sampling_method = "AUTOMATIC"
-    elif sky_map_px:
-        settings.sampling_method = "MANUAL"
-        settings.sample_map_resolution = sky_map_px
-    else:
-        settings.sampling_method = "NONE"
-
-
-def build_hdri_world(hdri: HdriSpec, scene: bpy.types.Scene) -> None:
-    """The world of an HDRI frame: Generated coordinates (the view direction) rotated about z by
-    `rotation_deg` look up the equirectangular image (loaded once per session), times `strength`.
-    A world direction of azimuth a sees the image at azimuth a + rotation_deg
-    (`simgen.catalog.environments` states the convention; tests/blender/test_hdri.py pins it)."""
-    tree, background = new_world(scene)
-    coords = tree.nodes.new("ShaderNodeTexCoord")
-    mapping = tree.nodes.new("ShaderNodeMapping")
-    mapping.inputs["Rotation"].default_value = (0.0, 0.0, math.radians(hdri.rotation_deg))
-    texture = tree.nodes.new("ShaderNodeTexEnvironment")
-    texture.image = bpy.data.images.load(hdri.path, check_existing=True)
-    tree.links.new(coords.outputs["Generated"], mapping.inputs["Vector"])
-    tree.links.new(mapping.outputs["Vector"], texture.inputs["Vector"])
-    tree.links.new(texture.outputs["Color"], background.inputs["Color"])
-    background.inputs["Strength"].default_value = hdri.strength
-
-
 def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float = 0.0) -> None:
     """The sky world plus a sun lamp pointing along the same direction.
 
-    Above the horizon the world is a Hosek-Wilkie sky; below it, the sky fades (over 6 deg) into
-    a flat night-blue background of strength `sky_strength`. Clouds (`cloudiness` in [0, 1],
-    from the weather) dim the sun lamp by up to 85 % and grey the sky.
+    Above the horizon the world is the spec's sky model with its cloud layer; below it, the sky
+    fades (over 6 deg) into a flat night-blue background (`simgen.blender.world.build_sky_world`).
+    The weather's clouds (`cloudiness` in [0, 1]) dim the sun lamp by up to 85 % and grey the sky.
     With an HDRI (`spec.hdri`) the world is that image instead, rotated about world z, and there
     is no sun lamp (`build_hdri_world`).
     """
@@ -238,20 +185,7 @@ def build_lighting(spec: LightingSpec, scene: bpy.types.Scene, cloudiness: float
         scene.view_settings.exposure = spec.exposure_ev
         return
     direction = sun_direction(max(spec.sun_elevation_deg, 0.5), spec.sun_azimuth_deg)
-    tree, background = new_world(scene)
-    sky = tree.nodes.new("ShaderNodeTexSky")
-    sky.sky_type = "HOSEK_WILKIE"
-    sky.turbidity = spec.sky_turbidity
-    sky.sun_direction = direction
-    day = min(1.0, max(0.0, (spec.sun_elevation_deg + 6.0) / 6.0))
-    overcast = _mix_rgb(tree, 0.8 * cloudiness)
-    tree.links.new(sky.outputs["Color"], socket_by_id(overcast.inputs, "A_Color"))
-    socket_by_id(overcast.inputs, "B_Color").default_value = (0.35, 0.37, 0.40, 1.0)
-    night = _mix_rgb(tree, day)
-    socket_by_id(night.inputs, "A_Color").default_value = (*NIGHT_SKY_RGB, 1.0)
-    tree.links.new(socket_by_id(overcast.outputs, "Result_Color"), socket_by_id(night.inputs, "B_Color"))
-    tree.links.new(socket_by_id(night.outputs, "Result_Color"), background.inputs["Color"])
-    background.inputs["Strength"].default_value = spec.sky_strength
+    build_sky_world(spec, scene, cloudiness)
 
     light = bpy.data.lights.new("sun", type="SUN")
     light.energy = spec.sun_strength_w_m2 * (1.0 - 0.85 * cloudiness)

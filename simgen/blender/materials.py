@@ -29,6 +29,7 @@ from collections.abc import Iterable
 import bpy
 
 from simgen.blender.nodes import AttributeInputs, Inputs, feed, pack_values
+from simgen.blender.pbr import PBR, build_pbr, pbr_structure, pbr_values
 from simgen.blender.textures import build_texture, texture_structure, texture_values
 from simgen.blender.weather import build_weather, weather_structure, weather_values
 from simgen.specs import MaterialSpec, WeatherSpec
@@ -44,9 +45,12 @@ def material_values(spec: MaterialSpec, textured: bool) -> dict[str, float | tup
     """The named values that the material of `spec` reads (from `simgen_{slot}_{name}`): for a
     flat one linear RGB 'rgb', 'rough' and 'metal' in [0, 1]; for a textured one (`textured`)
     'metal' and its texture's values (`simgen.blender.textures.texture_values`); either way,
-    when it emits, emission RGB 'emit_rgb' and strength 'emit' (Blender units)."""
-    if textured:
-        values: dict[str, float | tuple[float, ...]] = {"metal": spec.metallic, **texture_values(spec)}
+    when it emits, emission RGB 'emit_rgb' and strength 'emit' (Blender units). A spec with a
+    texture set (`spec.pbr`) reads 'metal' and `simgen.blender.pbr.pbr_values`, textured or not."""
+    if spec.pbr is not None:
+        values: dict[str, float | tuple[float, ...]] = {"metal": spec.metallic, **pbr_values(spec)}
+    elif textured:
+        values = {"metal": spec.metallic, **texture_values(spec)}
     else:
         values = {"rgb": tuple(spec.base_color_rgb), "rough": spec.roughness, "metal": spec.metallic}
     if spec.emission_strength > 0:
@@ -55,12 +59,15 @@ def material_values(spec: MaterialSpec, textured: bool) -> dict[str, float | tup
     return values
 
 
-def build_surface(tree, structure: tuple[str, float], emissive: bool, inputs: Inputs) -> None:
-    """The Principled BSDF of a material and, unless `structure` is FLAT, its texture graph,
-    every value read from `inputs` (names of `material_values`)."""
+def build_surface(tree, structure: tuple, emissive: bool, inputs: Inputs) -> None:
+    """The Principled BSDF of a material and, unless `structure` is FLAT, its texture graph
+    (procedural, or a texture set's images), every value read from `inputs` (names of
+    `material_values`)."""
     bsdf = _principled(tree)
     feeds = {"Metallic": inputs["metal"]}
-    if structure == FLAT:
+    if structure[0] == PBR:
+        feeds.update(build_pbr(tree, structure, inputs))
+    elif structure == FLAT:
         feeds.update({"Base Color": inputs["rgb"], "Roughness": inputs["rough"]})
     else:
         feeds.update(build_texture(tree, structure, inputs))
@@ -81,8 +88,9 @@ def _principled(tree) -> bpy.types.Node:
 class MaterialPool:
     """The materials of a session, one per structure (see the module docstring), built on first
     use and kept: the structures are finitely many (slots x textures x emissive x weather
-    effects x pass indices), so memory stays bounded. With `procedural_textures` off, textured
-    specs render through the flat material of their slot (`render.procedural_textures`).
+    effects x pass indices, plus the user texture sets), so memory stays bounded. With
+    `procedural_textures` off, textured specs render through the flat material of their slot
+    (`render.procedural_textures`); a spec with a texture set renders it either way.
 
     With `baked`, each (slot, spec, role, weather values, pass index) of a frame gets its own
     material with the values baked in as constants, removed after a frame that does not use it.
@@ -129,8 +137,8 @@ class MaterialPool:
         """The material for the mesh slot named `slot` of an object with this spec in this role;
         `pass_index` goes to the Material Index pass (the semantic class of the scenery using it),
         so materials of different classes are distinct."""
-        textured = spec.texture != "flat" and self._textures
-        structure = texture_structure(spec) if textured else FLAT
+        textured = self._textured(spec)
+        structure = pbr_structure(spec) if spec.pbr is not None else texture_structure(spec) if textured else FLAT
         emissive = spec.emission_strength > 0
         key = (slot, structure, emissive, self.weather_key(role), pass_index)
         if self._baked:
@@ -151,6 +159,10 @@ class MaterialPool:
             self._materials[key] = material
         return material
 
+    def _textured(self, spec: MaterialSpec) -> bool:
+        """The spec renders its procedural surface (texture sets render whatever this says)."""
+        return spec.texture != "flat" and self._textures
+
     def write_attributes(self, obj: bpy.types.Object, materials: Iterable[tuple[str, MaterialSpec]],
                          role: str) -> None:
         """Set the custom properties that the materials of `obj` read: each (slot, spec)'s
@@ -160,7 +172,7 @@ class MaterialPool:
             return
         for slot, spec in materials:
             prefix = f"{ATTRIBUTE_PREFIX}{slot}_"
-            for name, value in pack_values(material_values(spec, spec.texture != "flat" and self._textures)).items():
+            for name, value in pack_values(material_values(spec, self._textured(spec))).items():
                 obj[prefix + name] = value
         for name, value in self._object_weather(role).items():
             obj[name] = value

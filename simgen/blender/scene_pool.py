@@ -29,8 +29,10 @@ def mesh_key(recipe: str, params: Mapping[str, float], materials: tuple[str, ...
     return (recipe, tuple(sorted(params.items())), materials, context)
 
 
-def build_mesh(name: str, mesh_data: MeshData, materials: list[bpy.types.Material]) -> bpy.types.Mesh:
-    """A Blender mesh from pure `MeshData` (object frame, metres), one material slot per entry.
+def build_mesh(name: str, mesh_data: MeshData, materials: list[bpy.types.Material],
+               uv: tuple[str, np.ndarray] | None = None) -> bpy.types.Mesh:
+    """A Blender mesh from pure `MeshData` (object frame, metres), one material slot per entry;
+    with `uv` = (name, (L, 2) float32 per-corner coordinates), a UV map of that name.
 
     The arrays go straight into the mesh's attributes: `Attribute.data.foreach_set` copies a
     buffer, while `MeshLoop.vertex_index` / `MeshPolygon.material_index` through
@@ -48,6 +50,8 @@ def build_mesh(name: str, mesh_data: MeshData, materials: list[bpy.types.Materia
     for material in materials:
         mesh.materials.append(material)
     mesh.attributes.new("material_index", "INT", "FACE").data.foreach_set("value", mesh_data.face_slots)
+    if uv is not None:
+        mesh.uv_layers.new(name=uv[0]).uv.foreach_set("vector", np.ascontiguousarray(uv[1], np.float32).ravel())
     # No `mesh.validate()`: MeshData polygons are valid by construction (>= 3 distinct in-range
     # corners, no repeated polygon; tests/unit/test_mesh_regression.py checks every recipe, and
     # tests/blender/test_mesh_build.py that validate() finds nothing to fix in the built meshes).

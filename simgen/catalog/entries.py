@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ import yaml
 from simgen.catalog.environments import Environment, environments_sha256, load_environments
 from simgen.catalog.file_entry import MeshImporter, register_file_asset
 from simgen.catalog.prop_mesh import get_recipe, has_recipe, known_recipes, recipe_mesh
+from simgen.catalog.texture_sets import TextureSet, load_texture_sets, texture_sets_sha256
 from simgen.config.schema import SimgenConfig
 from simgen.errors import AssetError, closest_name
 from simgen.geometry.mesh import MeshData
@@ -53,13 +54,15 @@ class AssetEntry:
 
 @dataclass(frozen=True)
 class Catalog:
-    """The assets of a run: catalog entries and the HDRI environments of `lighting.hdri_dir`.
+    """The assets of a run: catalog entries, the HDRI environments of `lighting.hdri_dir` and
+    the PBR texture sets of `materials.pbr_dir` (slot -> sets).
 
-    `sha256` covers both (the catalog files' bytes, file assets, environment files)."""
+    `sha256` covers all three (the catalog files' bytes, file assets, environment and map files)."""
 
     entries: Mapping[str, AssetEntry]
     sha256: str
     environments: tuple[Environment, ...] = ()
+    texture_sets: Mapping[str, tuple[TextureSet, ...]] = field(default_factory=dict)
 
     def by_category(self, category: str) -> tuple[AssetEntry, ...]:
         """Entries of one category, in catalog order."""
@@ -77,18 +80,20 @@ def default_catalog_path() -> Path:
 
 
 def load_catalog(path: Path | None = None, extra: Path | None = None,
-                 import_mesh: MeshImporter | None = None, hdri_dir: str | Path | None = None) -> Catalog:
+                 import_mesh: MeshImporter | None = None, hdri_dir: str | Path | None = None,
+                 pbr_dir: str | Path | None = None) -> Catalog:
     """Read and validate a catalog YAML file (the packaged one by default).
 
     `extra` is a user catalog whose entries are added to (or replace, by name) those of `path`;
     this is what the `catalog` config field points at. `import_mesh` reads the meshes of file
     entries (`simgen.blender.import_asset_mesh`, Blender's importers); without it a file
-    entry is an AssetError. `hdri_dir` is `lighting.hdri_dir` (`simgen.catalog.environments`).
+    entry is an AssetError. `hdri_dir` is `lighting.hdri_dir` (`simgen.catalog.environments`),
+    `pbr_dir` `materials.pbr_dir` (`simgen.catalog.texture_sets`).
 
     Raises:
         AssetError: unreadable file, unknown recipe or parameter, bad range, empty or
             implausible geometry; the message names the entry and the file.
-        ConfigError: a bad `hdri_dir` or HDRI file.
+        ConfigError: a bad `hdri_dir` or HDRI file, a bad `pbr_dir` or texture map.
     """
     digest = hashlib.sha256()
     entries: dict[str, AssetEntry] = {}
@@ -108,14 +113,18 @@ def load_catalog(path: Path | None = None, extra: Path | None = None,
     environments = load_environments(hdri_dir)
     if environments:
         digest.update(environments_sha256(environments).encode())
-    return Catalog(entries=entries, sha256=digest.hexdigest(), environments=environments)
+    texture_sets = load_texture_sets(pbr_dir)
+    if texture_sets:
+        digest.update(texture_sets_sha256(texture_sets).encode())
+    return Catalog(entries=entries, sha256=digest.hexdigest(), environments=environments,
+                   texture_sets=texture_sets)
 
 
 def run_catalog(cfg: SimgenConfig, import_mesh: MeshImporter | None = None) -> Catalog:
     """The catalog of a run of `cfg`: the packaged one plus `cfg.catalog`, and the environments
-    of `cfg.lighting.hdri_dir`."""
+    of `cfg.lighting.hdri_dir`, the texture sets of `cfg.materials.pbr_dir`."""
     return load_catalog(extra=Path(cfg.catalog) if cfg.catalog else None, import_mesh=import_mesh,
-                        hdri_dir=cfg.lighting.hdri_dir or None)
+                        hdri_dir=cfg.lighting.hdri_dir or None, pbr_dir=cfg.materials.pbr_dir or None)
 
 
 def _parse_entry(name: str, body: Any, path: Path, digest: Any, import_mesh: MeshImporter | None) -> AssetEntry:

@@ -26,6 +26,8 @@ PACKAGE_HEADER = re.compile(r"^#\s*@package\s+(\S+)", re.M)
 
 def describe_field(cls: type, f: dataclasses.Field) -> str:
     """What a schema field accepts, in words ('an integer in [1, 100000000]')."""
+    if f.metadata.get("names"):
+        return "one of " + ", ".join(f.metadata["names"]) + " or a choice([...]) of them"
     if "dist" in f.metadata:
         low, high = f.metadata["dist"]
         kinds = "int_range(low, high) or choice([...])" if f.metadata.get("integer") else \

@@ -122,6 +122,14 @@ def _convert_dist(value: Any, f: dataclasses.Field, path: str) -> Distribution:
     if isinstance(value, bool) or (not isinstance(value, (Mapping, int, float, str))):
         raise ConfigError(path, value, "a number or a distribution (uniform(low, high), {uniform: [low, high]}, ...)")
     distribution = parse_distribution(value, path)
+    names = f.metadata.get("names")
+    if names:
+        drawn = getattr(distribution, "options", None) or (getattr(distribution, "value", None),)
+        for name in drawn:
+            if name not in names:
+                raise ConfigError(path, name, "one of " + ", ".join(names) + " (a name or choice([...]) of them)"
+                                  + closest_name(str(name), names))
+        return distribution
     low, high = f.metadata["dist"]
     check_support(distribution, path, low, high)
     if f.metadata.get("integer"):

@@ -27,6 +27,13 @@ def dist(default: Any, low: float, high: float, *, integer: bool = False) -> Any
     return field(default=text, metadata={"dist": (low, high), "integer": integer})
 
 
+def dist_of_names(default: Any, *names: str) -> Any:
+    """A distribution-valued field over names (a constant name or a `choice` of them), each one
+    of `names`."""
+    text = format_distribution(default) if isinstance(default, dict) else default
+    return field(default=text, metadata={"dist": (0.0, 0.0), "names": names})
+
+
 def bounded(default: Any, low: float, high: float) -> Any:
     """A plain numeric field with its allowed range [low, high]."""
     return field(default=default, metadata={"range": (low, high)})
@@ -80,6 +87,27 @@ class LightingConfig:
     """Rotation of the environment about world z."""
     hdri_strength: Any = dist(1.0, 0.0, 100.0)
     """World background strength multiplying the image's radiance."""
+    sky_model: str = one_of("hosek_wilkie", "hosek_wilkie", "preetham", "single_scattering", "multiple_scattering")
+    """Blender 5.0's sky model (Sky Texture node; docs/skies.md). The physical (scattering)
+    skies are scaled to about Hosek-Wilkie's brightness."""
+    cloud_coverage: Any = dist(0.0, 0.0, 1.0)
+    """Share of the sky covered by the procedural cloud layer; 0 = clear (no cloud nodes)."""
+    cloud_type: Any = dist_of_names({"choice": ["cumulus", "stratus", "cirrus"]}, "cumulus", "stratus", "cirrus")
+    """Which cloud shape, drawn per frame (`simgen.sampling.lighting.CLOUD_TYPES`)."""
+
+
+@dataclass
+class MaterialsConfig:
+    """User PBR texture sets for the textured material slots (docs/textures.md,
+    `simgen.catalog.texture_sets`, `simgen.sampling.texture_sets`)."""
+
+    pbr_dir: str = ""
+    """A folder with one sub-folder per material slot (asphalt, concrete, facade, grass, paint)
+    of albedo / normal / roughness maps; empty: procedural surfaces only."""
+    pbr_probability: Any = dist(1.0, 0.0, 1.0)
+    """Chance that a material of a slot with texture sets gets one (drawn per material)."""
+    pbr_tile_m: Any = dist(2.0, 0.01, 1000.0)
+    """Edge length of one repeat of the images on the surface, metres."""
 
 
 @dataclass
@@ -389,6 +417,7 @@ class SimgenConfig:
     [s * frames_per_shard, min((s + 1) * frames_per_shard, frames))."""
     camera: CameraConfig = field(default_factory=CameraConfig)
     lighting: LightingConfig = field(default_factory=LightingConfig)
+    materials: MaterialsConfig = field(default_factory=MaterialsConfig)
     weather: WeatherConfig = field(default_factory=WeatherConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)
     traffic: TrafficConfig = field(default_factory=TrafficConfig)

@@ -57,6 +57,10 @@ def flatten_frame(spec: FrameSpec) -> dict[str, Value]:
         row["lighting.hdri"] = hdri.name
         row["lighting.hdri_rotation_deg"] = hdri.rotation_deg
         row["lighting.hdri_strength"] = hdri.strength
+    clouds = spec.lighting.clouds
+    if clouds is not None:  # absent in clear-sky frames
+        row["lighting.cloud_type"] = clouds.cloud_type
+        row["lighting.cloud_coverage"] = clouds.coverage
     row["layout.name"] = spec.layout.name
     row["layout.lanes"] = len(spec.layout.lanes)
     row["layout.road_half_width_m"] = spec.layout.road_half_width_m

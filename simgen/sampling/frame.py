@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from simgen.catalog.entries import Catalog, check_catalog_categories
 from simgen.config.schema import SimgenConfig
 from simgen.errors import ConfigError
@@ -12,6 +14,7 @@ from simgen.sampling.motion import sample_motion
 from simgen.sampling.obstacles import check_obstacle_classes, is_quota_frame, sample_obstacles
 from simgen.sampling.sensor import sample_sensor
 from simgen.sampling.sequence import sample_sequence_frame
+from simgen.sampling.texture_sets import sample_texture_sets
 from simgen.sampling.traffic import POSE_SAMPLERS, category_of, sample_traffic
 from simgen.sampling.weather import sample_weather
 from simgen.seeds import concern_rng, cycles_seed
@@ -63,6 +66,12 @@ def sample_single_frame(cfg: SimgenConfig, catalog: Catalog, frame_index: int) -
     quota = cfg.obstacles.quota_fraction > 0 and is_quota_frame(frame_index, cfg.obstacles.quota_fraction)
     sensor = sample_sensor(cfg.sensor, camera, concern_rng(seed, frame_index, "sensor"))
     motion = sample_motion(cfg.motion, objects + obstacle_props, concern_rng(seed, frame_index, "motion"))
+    if catalog.texture_sets:
+        textures = concern_rng(seed, frame_index, "textures")
+        scenery = sample_texture_sets(cfg.materials, layout.scenery, catalog.texture_sets, textures)
+        layout = dataclasses.replace(layout, scenery=scenery)
+        objects = sample_texture_sets(cfg.materials, objects, catalog.texture_sets, textures)
+        obstacle_props = sample_texture_sets(cfg.materials, obstacle_props, catalog.texture_sets, textures)
     return FrameSpec(frame_index=frame_index, run_seed=seed, cycles_seed=cycles_seed(seed, frame_index),
                      scenario=cfg.scenario_name, camera=camera, lighting=lighting, layout=layout,
                      objects=objects + obstacle_props, obstacles=obstacles, quota_frame=quota,

@@ -8,17 +8,34 @@ value.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 
 from simgen.catalog.environments import Environment
 from simgen.config.schema import LightingConfig
-from simgen.specs import HdriSpec, LayoutSpec, LightingSpec, PropSpec
+from simgen.specs import CloudSpec, HdriSpec, LayoutSpec, LightingSpec, PropSpec
 
 DAY_MIN_ELEVATION_DEG = 6.0
 NIGHT_MAX_ELEVATION_DEG = -6.0  # civil twilight ends
 SUN_FADE_DEG = (-2.0, 4.0)  # the sun lamp fades out linearly between these elevations
+SKY_MODELS: tuple[str, ...] = next(f for f in dataclasses.fields(LightingConfig)
+                                   if f.name == "sky_model").metadata["choices"]
+"""`lighting.sky_model` choices: the sky types of Blender 5.0's Sky Texture node (bpy 5.0.1
+`ShaderNodeTexSky.sky_type`, lower case; `simgen.blender.world.SKY_TYPES`)."""
+CLOUD_TYPES: dict[str, dict[str, tuple[float, float]]] = {
+    "cumulus": {"scale_per_km": (1.5, 3.0), "stretch": (1.0, 1.6), "softness": (0.04, 0.08),
+                "brightness": (1.3, 1.8), "opacity": (0.9, 1.0)},
+    "stratus": {"scale_per_km": (0.4, 0.9), "stretch": (1.5, 3.0), "softness": (0.15, 0.3),
+                "brightness": (0.9, 1.2), "opacity": (0.8, 0.95)},
+    "cirrus": {"scale_per_km": (1.0, 2.0), "stretch": (5.0, 10.0), "softness": (0.08, 0.15),
+               "brightness": (1.1, 1.5), "opacity": (0.4, 0.7)},
+}
+"""Each cloud type's shape parameters and the uniform [low, high] they are drawn from
+(`CloudSpec` says what they mean)."""
+CLOUD_SHAPE_NAMES = ("scale_per_km", "stretch", "softness", "brightness", "opacity")
+CLOUD_OFFSET_KM = 1000.0
 
 
 def time_of_day(sun_elevation_deg: float) -> str:
@@ -70,11 +87,28 @@ def sample_hdri(cfg: LightingConfig, rng: np.random.Generator,
     return HdriSpec(name=env.name, path=env.path, sha256=env.sha256, rotation_deg=rotation, strength=strength), env
 
 
+def sample_clouds(cfg: LightingConfig, rng: np.random.Generator) -> CloudSpec | None:
+    """The frame's cloud layer (None: clear sky, coverage 0). The same draws every frame
+    (coverage, type, five shape parameters, wind, offset), whatever the values drawn."""
+    coverage = float(cfg.cloud_coverage.sample(rng))
+    cloud_type = str(cfg.cloud_type.sample(rng))
+    unit = rng.uniform(size=len(CLOUD_SHAPE_NAMES))
+    shape = {name: low + (high - low) * float(u)
+             for u, (name, (low, high)) in zip(unit, CLOUD_TYPES[cloud_type].items(), strict=True)}
+    wind = float(rng.uniform(0.0, 360.0))
+    offset = rng.uniform(0.0, CLOUD_OFFSET_KM, size=2)
+    if coverage <= 0.0:
+        return None
+    return CloudSpec(cloud_type=cloud_type, coverage=coverage, wind_deg=wind,
+                     offset_km=(float(offset[0]), float(offset[1])), **shape)
+
+
 def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: LayoutSpec | None = None,
                     environments: tuple[Environment, ...] = ()) -> LightingSpec:
-    """Draw sun, sky, exposure and the night lights (lamps on the layout's poles, lit windows);
-    with `environments` (`lighting.hdri_dir`), maybe an HDRI that replaces the sky and sun lamp
-    (its brightest direction is then the recorded sun)."""
+    """Draw sun, sky (its model, and clouds when `cloud_coverage` > 0), exposure and the night
+    lights (lamps on the layout's poles, lit windows); with `environments` (`lighting.hdri_dir`),
+    maybe an HDRI that replaces the sky, its clouds and the sun lamp (its brightest direction is
+    then the recorded sun)."""
     elevation = float(cfg.sun_elevation_deg.sample(rng))
     azimuth = float(cfg.sun_azimuth_deg.sample(rng)) % 360.0
     strength = float(cfg.sun_strength_w_m2.sample(rng))
@@ -92,7 +126,9 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
     window_draws = rng.uniform(size=len(buildings))
     sun_temperature = float(cfg.sun_color_temperature_k.sample(rng))
     hdri, env = sample_hdri(cfg, rng, environments)
+    clouds = sample_clouds(cfg, rng)
     if env is not None:
+        clouds = None  # the image is the sky
         azimuth, elevation = env.sun_deg(hdri.rotation_deg)
         strength = 0.0  # the image carries the sun: no sun lamp
     lights_on = elevation < cfg.lights_on_below_deg
@@ -109,4 +145,5 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
         window_emission_strength=window_strength if lights_on else 0.0,
         vehicle_light_strength=vehicle_strength if lights_on else 0.0,
         sun_color_temperature_k=sun_temperature, sun_color_rgb=kelvin_to_rgb(sun_temperature), hdri=hdri,
+        sky_model=cfg.sky_model, clouds=clouds,
     )

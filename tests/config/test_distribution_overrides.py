@@ -52,6 +52,9 @@ def _plan() -> dict[str, tuple[dict, float]]:
         for f in dataclasses.fields(getattr(defaults, group)):
             if "dist" in f.metadata:
                 path = f"{group}.{f.name}"
+                if f.metadata.get("names"):  # a distribution over names: a choice of one of them
+                    plan[path] = ({"choice": [f.metadata["names"][-1]]}, f.metadata["names"][-1])
+                    continue
                 plan[path] = ({"uniform": [PRESENT[path]] * 2}, PRESENT[path]) if path in PRESENT else \
                     _new_value(f, getattr(getattr(defaults, group), f.name))
     return plan

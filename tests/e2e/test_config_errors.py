@@ -119,6 +119,16 @@ CASES = [
     ("hdri missing folder", ["lighting.hdri_dir={f}/nowhere"], "lighting.hdri_dir: got"),
     ("hdri folder without images", ["lighting.hdri_dir={f}/no_hdri"], "holds none"),
     ("hdri not equirectangular", ["lighting.hdri_dir={f}/square_hdri"], "32x32 px, not equirectangular"),
+    ("pbr missing folder", ["materials.pbr_dir={f}/nowhere"], "materials.pbr_dir: got"),
+    ("pbr unknown slot", ["materials.pbr_dir={f}/pbr_slot"], "did you mean 'road'?"),
+    ("pbr missing albedo", ["materials.pbr_dir={f}/pbr_no_albedo"], "add worn_albedo.png"),
+    ("pbr unreadable map", ["materials.pbr_dir={f}/pbr_unreadable"], "cannot be read"),
+    ("pbr wrong channels", ["materials.pbr_dir={f}/pbr_grey_albedo"], "1 channel(s)"),
+    ("pbr albedo as normal map", ["materials.pbr_dir={f}/pbr_not_normal"], "not a tangent-space normal map"),
+    ("pbr map too small", ["materials.pbr_dir={f}/pbr_small"], "at least 8 px"),
+    ("sky model typo", ["lighting.sky_model=nishita"], "lighting.sky_model: got 'nishita'"),
+    ("cloud type typo", ["lighting.cloud_type=cumulos"], "did you mean 'cumulus'?"),
+    ("cloud coverage out of range", ["lighting.cloud_coverage=1.5"], "lighting.cloud_coverage: got 1.5"),
     ("sweep bad value", ["-m", "camera.pitch_deg=1,120"], "camera.pitch_deg: got 120"),
     ("sweep bad frames", ["-m", "frames=2,0"], "frames: got 0"),
     ("sweep typo with submitit", ["-m", "hydra/launcher=simgen_local", "weather.fog_densty=0.1,0.2"],
@@ -155,6 +165,18 @@ def files(tmp_path_factory) -> Path:
     (root / "no_hdri" / "sky.png").write_bytes(b"not an HDRI")
     (root / "square_hdri").mkdir()
     cv2.imwrite(str(root / "square_hdri" / "square.hdr"), np.ones((32, 32, 3), np.float32))
+    colour = np.full((16, 16, 3), (40, 90, 200), np.uint8)
+    for folder, files in {"pbr_slot/roads": {"albedo.png": colour}, "pbr_no_albedo/road": {"worn_normal.png": colour},
+                          "pbr_unreadable/road": {"albedo.png": None},
+                          "pbr_grey_albedo/road": {"albedo.png": colour[..., 0]},
+                          "pbr_not_normal/facade": {"albedo.png": colour, "normal.png": colour},
+                          "pbr_small/paint": {"albedo.png": colour[:4, :4]}}.items():
+        (root / folder).mkdir(parents=True)
+        for name, image in files.items():
+            if image is None:
+                (root / folder / name).write_bytes(b"not a png")
+            else:
+                cv2.imwrite(str(root / folder / name), image)
     (root / "dataset").mkdir()
     return root
 

@@ -6,7 +6,7 @@ shows both the variety of the entry and its sides, on a grey ground plane; real 
 in daylight, one caption per row. `--sheet assets`: every vehicle, person, tree and rare-obstacle
 variety; `--sheet vegetation`: the trees, bushes and hedges.
 
-    .venv/bin/python bench/assets_sheet.py --sheet assets --out docs/assets.png
+    .venv/bin/python bench/assets_sheet.py --sheet assets --columns 3 --width 480 --out docs/assets.png
     .venv/bin/python bench/assets_sheet.py --sheet vegetation --out docs/vegetation.png
 """
 
@@ -86,7 +86,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/assets.png"))
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--samples", type=int, default=16)
-    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--width", type=int, default=640, help="width of one row's panel, px")
+    parser.add_argument("--columns", type=int, default=1, help="columns of panels on the sheet")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from simgen.blender.renderer import CyclesRenderer
@@ -98,9 +99,12 @@ def main(argv: list[str]) -> int:
         log.info("rendering %s", caption)
         panels.append(_caption(_render(renderer, _row(assets, rng, distance_m), args.width, distance_m), caption))
     renderer.close()
-    sheet = Image.new("RGB", (args.width, sum(p.height for p in panels)))
+    columns = min(args.columns, len(panels))
+    rows = -(-len(panels) // columns)
+    height = panels[0].height
+    sheet = Image.new("RGB", (args.width * columns, rows * height))
     for k, panel in enumerate(panels):
-        sheet.paste(panel, (0, k * panels[0].height))
+        sheet.paste(panel, ((k // rows) * args.width, (k % rows) * height))
     sheet.save(args.out)
     log.info("wrote %s", args.out)
     return 0

@@ -10,10 +10,11 @@ never changed).
 
 Nothing passes through anything: before advancing, each mover's velocity is checked against
 every other object's and the ego vehicle's ground footprint (and the scenery's) at every frame
-time of the sequence, walkers and riders posed at that time (a stride lengthens the footprint); a mover that would run into something is slowed (the same factor on
-its whole velocity, the largest of SLOWDOWN_STEPS that keeps clear, down to standing still)
-for the whole sequence. Pedestrians keep their gait's pose speed; their phase follows the
-distance actually walked. Per-frame seeds (Cycles' sampling, sensor noise, rain streaks) come
+time of the sequence, walkers and riders posed at that time (a stride lengthens the footprint);
+a mover that would run into something is slowed (the same factor on its whole velocity, the
+largest of SLOWDOWN_STEPS that keeps clear, down to standing still) for the whole sequence.
+Pedestrians keep their gait's pose speed; their phase follows the distance actually walked.
+Per-frame seeds (Cycles' sampling, sensor noise, rain streaks) come
 from each frame's own index, so noise differs from frame to frame.
 """
 

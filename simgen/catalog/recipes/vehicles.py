@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simgen.catalog.recipes.car_body import BODY_STYLES, CarBody, car_body
 from simgen.geometry.mesh import MeshData, merge_meshes
 from simgen.geometry.primitives import box_mesh, cylinder_mesh, tube_mesh
 
-CAR_DEFAULTS: Mapping[str, float] = {"length_m": 4.5, "width_m": 1.8, "height_m": 1.5, "wheel_radius_m": 0.33}
+CAR_DEFAULTS: Mapping[str, float] = {"length_m": 4.5, "width_m": 1.8, "height_m": 1.5, "wheel_radius_m": 0.33,
+                                     "body_style": 0.0}
 VAN_DEFAULTS: Mapping[str, float] = {"length_m": 5.2, "width_m": 2.0, "height_m": 2.3, "wheel_radius_m": 0.36}
 BICYCLE_DEFAULTS: Mapping[str, float] = {"length_m": 1.75, "width_m": 0.6, "height_m": 1.05,
                                          "wheel_radius_m": 0.34}
@@ -25,7 +27,12 @@ SADDLE_HEIGHT_FRACTION = 0.93  # saddle top height / handlebar top height of a b
 PLATE_SIZE_M = (0.52, 0.11)  # EU number plate, width x height
 _GLASS_OFFSET_M = 0.01  # glass stands this far proud of the cabin, so it never z-fights the paint
 _TIRE_SEGMENTS = 20
-_LEFT_CRANK_START_DEG = 165.0  # left crank angle at crank_turns = 0, from +x towards +z
+_LEFT_CRANK_START_DEG = 165.0
+_RIM_FRACTION = 0.62  # rim radius / wheel radius
+_TIRE_PROFILE = np.array([  # (radius / wheel radius, y / tyre width): tread, shoulders, sidewalls, bore
+    [0.97, 1.0, 1.0, 0.97, 0.88, _RIM_FRACTION, _RIM_FRACTION, 0.88],
+    [-0.45, -0.3, 0.3, 0.45, 0.5, 0.5, -0.5, -0.5]])
+_TIRE_PROFILE.flags.writeable = False  # left crank angle at crank_turns = 0, from +x towards +z
 
 
 @dataclass(frozen=True)
@@ -148,30 +155,57 @@ def _plates(chassis: _Chassis, rear_z_m: float) -> list[MeshData]:
     return [number_plate(0.5 * chassis.length_m, front_z, size), number_plate(-0.5 * chassis.length_m, rear_z_m, size)]
 
 
-def _car_cabin(chassis: _Chassis) -> _Frustum:
-    """Greenhouse: sloped windscreen and rear window, narrower roof; its top is the car's top."""
-    length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.01
-    return _Frustum((-0.38 * length, 0.22 * length), (-0.27 * length, 0.01 * length),
-                    (chassis.belt_m, chassis.height_m), (half, 0.8 * half))
+def _tire_and_rim(center_m: np.ndarray, radius_m: float, width_m: float, side: float) -> list[MeshData]:
+    """A tyre (lathed profile: tread, rounded shoulders, sidewalls) about an axis along y through
+    `center_m`, and its rim (metal disc plugging the tyre's bore, set 1 cm into the outer face)."""
+    tire = _lathe_mesh(center_m, radius_m * _TIRE_PROFILE[0], width_m * _TIRE_PROFILE[1], "tire", _TIRE_SEGMENTS)
+    rim_center = center_m - [0.0, side * 0.01, 0.0]
+    return [tire, cylinder_mesh(_RIM_FRACTION * radius_m + 0.005, width_m - 0.02, rim_center, "y", 14, "metal")]
+
+
+def _car_wheels(chassis: _Chassis, axle_x_m: float, outer_y_m: float) -> list[MeshData]:
+    """Four tyres with rims, touching z = 0, outer tyre faces at y = +-`outer_y_m`."""
+    width = 0.12 * chassis.width_m
+    return [part for x in (axle_x_m, -axle_x_m) for side in (1.0, -1.0)
+            for part in _tire_and_rim(np.array([x, side * (outer_y_m - width / 2), chassis.wheel_radius_m]),
+                                      chassis.wheel_radius_m, width, side)]
+
+
+def _car_details(chassis: _Chassis, body: CarBody) -> list[MeshData]:
+    """Head and tail lights and number plates on the end faces (5 mm proud, so they end exactly
+    at +-length/2), and the two door mirrors (their tips at y = +-width/2)."""
+    (tail_floor, tail_top), (nose_floor, nose_top) = body.ends_m
+    light = (0.03, 0.16 * chassis.width_m, 0.07 * (nose_top - nose_floor) + 0.04)
+    light_y = 0.85 * body.end_half_width_m - light[1] / 2
+    face_x = 0.5 * chassis.length_m
+    parts = []
+    for sign, floor, top, material in ((1.0, nose_floor, nose_top, "headlight"), (-1.0, tail_floor, tail_top, "taillight")):
+        z = floor + 0.72 * (top - floor)
+        parts += [box_mesh(light, (sign * (face_x - light[0] / 2), side * light_y, z), material) for side in (1.0, -1.0)]
+    size = (min(PLATE_SIZE_M[0], 0.3 * chassis.width_m), PLATE_SIZE_M[1])
+    parts += [number_plate(face_x - 0.005, nose_floor + 0.3 * (nose_top - nose_floor), size),
+              number_plate(-face_x + 0.005, tail_floor + 0.45 * (tail_top - tail_floor), size)]
+    inner = 0.9 * body.half_width_m
+    mirror = (0.1, 0.5 * chassis.width_m - inner, 0.08)
+    parts += [box_mesh(mirror, (body.mirror_x_m - 0.05, side * (inner + mirror[1] / 2), body.belt_m + 0.06), "paint")
+              for side in (1.0, -1.0)]
+    return parts
 
 
 def build_car(params: Mapping[str, float]) -> MeshData:
-    """Passenger car: paint body and cabin, glass windows, 4 tyres, head and tail lights, number plates.
+    """Passenger car: a smooth lofted paint body with glass greenhouse and wheel arches, 4 tyres
+    with rims, door mirrors, head and tail lights, number plates.
 
-    Params (metres): length_m (x extent), width_m (y extent, tyres included), height_m (roof top),
-    wheel_radius_m. Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
+    Params (metres): length_m (x extent), width_m (y extent, mirror tip to mirror tip; tyres
+    inside it), height_m (roof top), wheel_radius_m; body_style (rounded: 0 sedan, 1 hatchback,
+    2 estate, 3 suv; see `car_body.BODY_STYLES`). Slots: paint (body, mirrors), glass, tire,
+    metal (rims), headlight, taillight, plate (front and rear).
     """
-    chassis = _chassis(params, belt_fraction=0.58)
-    cabin = _car_cabin(chassis)
-    glass = cabin.band(chassis.belt_m + 0.04, chassis.height_m - 0.07, _GLASS_OFFSET_M)
-    light_z = chassis.belt_m - 0.09 * chassis.height_m
-    light_size = (0.03, 0.14 * chassis.width_m, 0.06 * chassis.height_m)
-    return merge_meshes([
-        _lower_body(chassis), cabin.mesh("paint"), glass.mesh("glass"), *_wheels(chassis),
-        *_light_pair(chassis, True, light_size, light_z, "headlight"),
-        *_light_pair(chassis, False, light_size, light_z + 0.02, "taillight"),
-        *_plates(chassis, chassis.clearance_m + 0.55 * (chassis.belt_m - chassis.clearance_m)),
-    ])
+    chassis = _chassis(params, belt_fraction=0.6)
+    style = int(np.clip(np.rint(params["body_style"]), 0, len(BODY_STYLES) - 1))
+    axle_x = 0.3 * chassis.length_m
+    body = car_body(chassis.length_m, chassis.height_m, 0.47 * chassis.width_m, chassis.wheel_radius_m, axle_x, style)
+    return merge_meshes([body.mesh, *_car_wheels(chassis, axle_x, 0.465 * chassis.width_m), *_car_details(chassis, body)])
 
 
 def _van_cabin(chassis: _Chassis) -> _Frustum:
@@ -228,22 +262,30 @@ class BicycleRig:
     pedals_m: tuple[np.ndarray, np.ndarray]
 
 
+def _lathe_mesh(center_m: np.ndarray, radii_m: np.ndarray, y_m: np.ndarray, material: str,
+                segments: int) -> MeshData:
+    """A closed ring lathed about an axis along y through `center_m`: the closed (K,) profile of
+    (radius, y offset) points, outer -y to +y then inner +y to -y, turned into `segments` steps."""
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    count = len(radii_m)
+    vertices = np.empty((segments, count, 3))  # K profile points per angle
+    vertices[:, :, 0] = radii_m * np.cos(angles)[:, None]
+    vertices[:, :, 1] = y_m
+    vertices[:, :, 2] = radii_m * np.sin(angles)[:, None]
+    vertices = vertices.reshape(-1, 3)
+    a = count * np.arange(segments)[:, None]
+    b = count * ((np.arange(segments) + 1) % segments)[:, None]
+    k, k1 = np.arange(count), (np.arange(count) + 1) % count
+    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2)  # (segment, side, corner)
+    faces = count * segments
+    return MeshData(vertices + center_m, loops.ravel(), np.full(faces, 4), np.zeros(faces), (material,))
+
+
 def _ring_mesh(center_m: np.ndarray, outer_radius_m: float, inner_radius_m: float, width_m: float,
                material: str, segments: int = _TIRE_SEGMENTS) -> MeshData:
     """A closed annulus (tyre) about an axis along y through `center_m`: square cross-section."""
-    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
     radii = np.array([outer_radius_m, outer_radius_m, inner_radius_m, inner_radius_m])
-    vertices = np.empty((segments, 4, 3))  # 4 profile corners per angle: (r, y) outer -+, inner +-
-    vertices[:, :, 0] = radii * np.cos(angles)[:, None]
-    vertices[:, :, 1] = np.array([-0.5, 0.5, 0.5, -0.5]) * width_m
-    vertices[:, :, 2] = radii * np.sin(angles)[:, None]
-    vertices = vertices.reshape(-1, 3)
-    a = 4 * np.arange(segments)[:, None]
-    b = 4 * ((np.arange(segments) + 1) % segments)[:, None]
-    k, k1 = np.arange(4), (np.arange(4) + 1) % 4
-    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2)  # (segment, side, corner)
-    count = 4 * segments
-    return MeshData(vertices + center_m, loops.ravel(), np.full(count, 4), np.zeros(count), (material,))
+    return _lathe_mesh(center_m, radii, np.array([-0.5, 0.5, 0.5, -0.5]) * width_m, material, segments)
 
 
 def _bicycle_wheel(center_m: np.ndarray, radius_m: float, tube_radius_m: float) -> list[MeshData]:

@@ -31,23 +31,25 @@ class _Style:
         rear_glass: (u start, u end) of the rear window (tail side first).
         windscreen: (u start, u end) of the windscreen (roof side first).
         belt_fraction: belt line height / height_m.
+        clearance: floor height between the wheels / wheel radius.
     """
 
     top: tuple[tuple[float, ...], tuple[float, ...]]
     rear_glass: tuple[float, float]
     windscreen: tuple[float, float]
     belt_fraction: float
+    clearance: float
 
 
 _STYLES = (
     _Style(((0.0, 0.02, 0.06, 0.2, 0.3, 0.42, 0.62, 0.78, 0.9, 0.98, 1.0),
-            (0.5, 0.6, 0.64, 0.66, 0.7, 1.0, 1.0, 0.66, 0.61, 0.53, 0.45)), (0.3, 0.42), (0.62, 0.78), 0.6),
+            (0.5, 0.6, 0.64, 0.66, 0.7, 1.0, 1.0, 0.66, 0.61, 0.53, 0.45)), (0.3, 0.42), (0.62, 0.78), 0.6, 0.45),
     _Style(((0.0, 0.02, 0.05, 0.12, 0.2, 0.6, 0.78, 0.9, 0.98, 1.0),
-            (0.5, 0.62, 0.78, 0.95, 1.0, 1.0, 0.66, 0.62, 0.54, 0.46)), (0.05, 0.16), (0.6, 0.78), 0.6),
+            (0.5, 0.62, 0.78, 0.95, 1.0, 1.0, 0.66, 0.62, 0.54, 0.46)), (0.05, 0.16), (0.6, 0.78), 0.6, 0.45),
     _Style(((0.0, 0.02, 0.04, 0.08, 0.12, 0.62, 0.78, 0.9, 0.98, 1.0),
-            (0.52, 0.64, 0.88, 0.98, 1.0, 1.0, 0.66, 0.6, 0.52, 0.45)), (0.04, 0.1), (0.62, 0.78), 0.6),
+            (0.52, 0.64, 0.88, 0.98, 1.0, 1.0, 0.66, 0.6, 0.52, 0.45)), (0.04, 0.1), (0.62, 0.78), 0.6, 0.45),
     _Style(((0.0, 0.02, 0.04, 0.07, 0.12, 0.64, 0.78, 0.9, 0.98, 1.0),
-            (0.55, 0.66, 0.9, 0.99, 1.0, 1.0, 0.72, 0.68, 0.62, 0.52)), (0.04, 0.1), (0.64, 0.78), 0.63),
+            (0.55, 0.66, 0.9, 0.99, 1.0, 1.0, 0.72, 0.68, 0.62, 0.52)), (0.04, 0.1), (0.64, 0.78), 0.63, 0.7),
 )
 
 # Half-ring of a section, bottom centre to top centre (y >= 0): (y fraction, z fraction) per point.
@@ -106,7 +108,7 @@ def _profiles(x_m: np.ndarray, length_m: float, height_m: float, radius_m: float
     top = np.interp(u, style.top[0], style.top[1]) * height_m
     top *= height_m / top.max()  # the roof is exactly height_m
     end = np.clip((np.abs(2 * u - 1) - 0.75) / 0.25, 0.0, 1.0)
-    floor = 0.45 * radius_m + 0.5 * radius_m * end ** 1.5
+    floor = style.clearance * radius_m + 0.45 * radius_m * end ** 1.5
     arch = _ARCH_FACTOR * radius_m
     for axle in (-axle_x_m, axle_x_m):
         reach = np.clip(arch ** 2 - (x_m - axle) ** 2, 0.0, None)
@@ -156,10 +158,11 @@ def _glass_quads(u_mid: np.ndarray, style: _Style) -> np.ndarray:
     k = np.arange(RING)
     band = np.where(k < _HALF - 1, k, RING - 1 - k)  # the y >= 0 edge each y < 0 edge mirrors
     (r0, r1), (w0, w1) = style.rear_glass, style.windscreen
-    pillar = 0.5 * (r1 + w0)  # B pillar, halfway along the greenhouse
-    side = (u_mid > r0 + 0.015) & (u_mid < w1 - 0.02) & (np.abs(u_mid - pillar) > 0.012)
+    pillar = np.abs(u_mid - 0.5 * (r1 + w0))  # B pillar, halfway along the greenhouse: at least one quad
+    side = (u_mid > r0 + 0.015) & (u_mid < w1 - 0.02) & (pillar > 0.012) & (pillar > pillar.min())
     roof = ((u_mid > r0 + 0.01) & (u_mid < r1)) | ((u_mid > w0) & (u_mid < w1 - 0.01))
-    return (side[:, None] & np.isin(band, _WINDOW_BANDS)[None, :]) | (roof[:, None] & np.isin(band, _ROOF_BANDS)[None, :])
+    windows, roof_centre = np.isin(band, _WINDOW_BANDS), np.isin(band, _ROOF_BANDS)
+    return (side[:, None] & windows[None, :]) | (roof[:, None] & roof_centre[None, :])
 
 
 def car_body(length_m: float, height_m: float, half_width_m: float, radius_m: float, axle_x_m: float,

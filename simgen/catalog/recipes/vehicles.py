@@ -179,9 +179,10 @@ def _car_details(chassis: _Chassis, body: CarBody) -> list[MeshData]:
     light_y = 0.85 * body.end_half_width_m - light[1] / 2
     face_x = 0.5 * chassis.length_m
     parts = []
-    for sign, floor, top, material in ((1.0, nose_floor, nose_top, "headlight"), (-1.0, tail_floor, tail_top, "taillight")):
-        z = floor + 0.72 * (top - floor)
-        parts += [box_mesh(light, (sign * (face_x - light[0] / 2), side * light_y, z), material) for side in (1.0, -1.0)]
+    ends = ((1.0, nose_floor, nose_top, "headlight"), (-1.0, tail_floor, tail_top, "taillight"))
+    for sign, floor, top, material in ends:
+        center_x, z = sign * (face_x - light[0] / 2), floor + 0.72 * (top - floor)
+        parts += [box_mesh(light, (center_x, side * light_y, z), material) for side in (1.0, -1.0)]
     size = (min(PLATE_SIZE_M[0], 0.3 * chassis.width_m), PLATE_SIZE_M[1])
     parts += [number_plate(face_x - 0.005, nose_floor + 0.3 * (nose_top - nose_floor), size),
               number_plate(-face_x + 0.005, tail_floor + 0.45 * (tail_top - tail_floor), size)]
@@ -205,7 +206,8 @@ def build_car(params: Mapping[str, float]) -> MeshData:
     style = int(np.clip(np.rint(params["body_style"]), 0, len(BODY_STYLES) - 1))
     axle_x = 0.3 * chassis.length_m
     body = car_body(chassis.length_m, chassis.height_m, 0.47 * chassis.width_m, chassis.wheel_radius_m, axle_x, style)
-    return merge_meshes([body.mesh, *_car_wheels(chassis, axle_x, 0.465 * chassis.width_m), *_car_details(chassis, body)])
+    wheels = _car_wheels(chassis, axle_x, 0.465 * chassis.width_m)
+    return merge_meshes([body.mesh, *wheels, *_car_details(chassis, body)])
 
 
 def _van_cabin(chassis: _Chassis) -> _Frustum:

@@ -19,7 +19,7 @@ import numpy as np
 from simgen.geometry.mesh import MeshData
 
 BODY_STYLES = ("sedan", "hatchback", "estate", "suv")
-"""`body_style` parameter value (rounded) -> style name: its index in this tuple."""
+"""The car recipe's `body_style` parameter value (rounded) -> style name: its index in this tuple."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class _Style:
         windscreen: (u start, u end) of the windscreen (roof side first).
         belt_fraction: belt line height / height_m.
         clearance: floor height between the wheels / wheel radius.
+        side_from: u where the side windows begin (they end at the windscreen).
+        tumblehome: how much narrower the roof is than the body (fraction).
     """
 
     top: tuple[tuple[float, ...], tuple[float, ...]]
@@ -39,18 +41,25 @@ class _Style:
     windscreen: tuple[float, float]
     belt_fraction: float
     clearance: float
+    side_from: float
+    tumblehome: float = 0.2
 
 
-_STYLES = (
+_STYLES = {name: style for name, style in zip((*BODY_STYLES, "van"), (
     _Style(((0.0, 0.02, 0.06, 0.2, 0.3, 0.42, 0.62, 0.78, 0.9, 0.98, 1.0),
-            (0.5, 0.6, 0.64, 0.66, 0.7, 1.0, 1.0, 0.66, 0.61, 0.53, 0.45)), (0.3, 0.42), (0.62, 0.78), 0.6, 0.45),
+            (0.5, 0.6, 0.64, 0.66, 0.7, 1.0, 1.0, 0.66, 0.61, 0.53, 0.45)), (0.3, 0.42), (0.62, 0.78),
+           0.6, 0.45, 0.315),
     _Style(((0.0, 0.02, 0.05, 0.12, 0.2, 0.6, 0.78, 0.9, 0.98, 1.0),
-            (0.5, 0.62, 0.78, 0.95, 1.0, 1.0, 0.66, 0.62, 0.54, 0.46)), (0.05, 0.16), (0.6, 0.78), 0.6, 0.45),
+            (0.5, 0.62, 0.78, 0.95, 1.0, 1.0, 0.66, 0.62, 0.54, 0.46)), (0.05, 0.16), (0.6, 0.78),
+           0.6, 0.45, 0.065),
     _Style(((0.0, 0.02, 0.04, 0.08, 0.12, 0.62, 0.78, 0.9, 0.98, 1.0),
-            (0.52, 0.64, 0.88, 0.98, 1.0, 1.0, 0.66, 0.6, 0.52, 0.45)), (0.04, 0.1), (0.62, 0.78), 0.6, 0.45),
+            (0.52, 0.64, 0.88, 0.98, 1.0, 1.0, 0.66, 0.6, 0.52, 0.45)), (0.04, 0.1), (0.62, 0.78), 0.6, 0.45, 0.055),
     _Style(((0.0, 0.02, 0.04, 0.07, 0.12, 0.64, 0.78, 0.9, 0.98, 1.0),
-            (0.55, 0.66, 0.9, 0.99, 1.0, 1.0, 0.72, 0.68, 0.62, 0.52)), (0.04, 0.1), (0.64, 0.78), 0.63, 0.7),
-)
+            (0.55, 0.66, 0.9, 0.99, 1.0, 1.0, 0.72, 0.68, 0.62, 0.52)), (0.04, 0.1), (0.64, 0.78), 0.63, 0.7, 0.055),
+    _Style(((0.0, 0.015, 0.7, 0.84, 0.92, 0.98, 1.0), (0.97, 1.0, 1.0, 0.55, 0.5, 0.44, 0.38)),
+           (0.0, 0.0), (0.7, 0.84), 0.45, 0.5, 0.56, 0.06),
+), strict=True)}
+"""Body style name -> side profile; "van" is the `van` recipe's (no rear window, cab windows only)."""
 
 # Half-ring of a section, bottom centre to top centre (y >= 0): (y fraction, z fraction) per point.
 # Points 0-5 span the lower body (y of the body half-width, z from floor to belt), 6-11 the
@@ -64,7 +73,6 @@ RING = 2 * _HALF - 2
 _WINDOW_BANDS = (6, 7)  # half-ring edges (k -> k + 1) of the side windows
 _ROOF_BANDS = (9, 10)  # half-ring edges of the roof centre: windscreen / rear window where glazed
 _MIN_TOP_M = 0.05  # the greenhouse is at least this tall (a rounded top on bonnet and boot)
-_TUMBLEHOME = 0.2  # the roof is this fraction narrower than the body
 _ARCH_FACTOR = 1.12  # wheel arch radius / wheel radius
 _GAP_M = 0.002  # x gap of the section pairs that make each arch's vertical edges
 
@@ -119,12 +127,12 @@ def _profiles(x_m: np.ndarray, length_m: float, height_m: float, radius_m: float
 
 
 def _rings(floor: np.ndarray, top: np.ndarray, plan: np.ndarray, half_width_m: float,
-           belt_m: float) -> np.ndarray:
+           belt_m: float, tumblehome: float) -> np.ndarray:
     """(S, RING, 2) ring points (y, z) of every section, counter-clockwise seen from the nose."""
     belt = np.minimum(belt_m, top - _MIN_TOP_M)
     half = half_width_m * plan
     glass_height = np.clip((top - belt) / (0.25 * (top.max() - belt_m) + 1e-9), 0.0, 1.0)
-    roof_half = half * (1.0 - _TUMBLEHOME * glass_height)
+    roof_half = half * (1.0 - tumblehome * glass_height)
     lower_y = half[:, None] * _LOWER_Y
     lower_z = floor[:, None] + (belt - floor)[:, None] * _LOWER_Z
     blend = _UPPER_Z  # greenhouse half-width: from the body's at the belt to the roof's at the top
@@ -159,21 +167,21 @@ def _glass_quads(u_mid: np.ndarray, style: _Style) -> np.ndarray:
     band = np.where(k < _HALF - 1, k, RING - 1 - k)  # the y >= 0 edge each y < 0 edge mirrors
     (r0, r1), (w0, w1) = style.rear_glass, style.windscreen
     pillar = np.abs(u_mid - 0.5 * (r1 + w0))  # B pillar, halfway along the greenhouse: at least one quad
-    side = (u_mid > r0 + 0.015) & (u_mid < w1 - 0.02) & (pillar > 0.012) & (pillar > pillar.min())
+    side = (u_mid > style.side_from) & (u_mid < w1 - 0.02) & (pillar > 0.012) & (pillar > pillar.min())
     roof = ((u_mid > r0 + 0.01) & (u_mid < r1)) | ((u_mid > w0) & (u_mid < w1 - 0.01))
     windows, roof_centre = np.isin(band, _WINDOW_BANDS), np.isin(band, _ROOF_BANDS)
     return (side[:, None] & windows[None, :]) | (roof[:, None] & roof_centre[None, :])
 
 
 def car_body(length_m: float, height_m: float, half_width_m: float, radius_m: float, axle_x_m: float,
-             style_index: int) -> CarBody:
-    """The lofted body of a car of `BODY_STYLES[style_index]` (sizes in metres): roof top at
+             style_name: str) -> CarBody:
+    """The lofted body of a `style_name` car (`BODY_STYLES` or "van"; sizes in metres): roof top at
     `height_m`, widest at `half_width_m`, arches over wheels of `radius_m` at x = +-`axle_x_m`."""
-    style = _STYLES[style_index]
+    style = _STYLES[style_name]
     x = _sections_x(length_m, axle_x_m, _ARCH_FACTOR * radius_m)
     floor, top, plan = _profiles(x, length_m, height_m, radius_m, axle_x_m, style)
     belt_m = style.belt_fraction * height_m
-    rings = _rings(floor, top, plan, half_width_m, belt_m)
+    rings = _rings(floor, top, plan, half_width_m, belt_m, style.tumblehome)
     sections = len(x)
     vertices = np.empty((sections * RING + 2, 3))
     vertices[:-2, 0] = np.repeat(x, RING)

@@ -25,63 +25,18 @@ BICYCLE_DEFAULTS: Mapping[str, float] = {"length_m": 1.75, "width_m": 0.6, "heig
 
 SADDLE_HEIGHT_FRACTION = 0.93  # saddle top height / handlebar top height of a bicycle
 PLATE_SIZE_M = (0.52, 0.11)  # EU number plate, width x height
-_GLASS_OFFSET_M = 0.01  # glass stands this far proud of the cabin, so it never z-fights the paint
 _TIRE_SEGMENTS = 20
-_LEFT_CRANK_START_DEG = 165.0
+_LEFT_CRANK_START_DEG = 165.0  # left crank angle at crank_turns = 0, from +x towards +z
 _RIM_FRACTION = 0.62  # rim radius / wheel radius
 _TIRE_PROFILE = np.array([  # (radius / wheel radius, y / tyre width): tread, shoulders, sidewalls, bore
     [0.97, 1.0, 1.0, 0.97, 0.88, _RIM_FRACTION, _RIM_FRACTION, 0.88],
     [-0.45, -0.3, 0.3, 0.45, 0.5, 0.5, -0.5, -0.5]])
-_TIRE_PROFILE.flags.writeable = False  # left crank angle at crank_turns = 0, from +x towards +z
-
-
-@dataclass(frozen=True)
-class _Frustum:
-    """A convex six-faced solid, symmetric about y = 0, with trapezoids as its side view.
-
-    Attributes:
-        x_bottom_m: (rear x, front x) of the bottom face, metres.
-        x_top_m: (rear x, front x) of the top face, metres.
-        z_m: (bottom z, top z), metres.
-        half_width_m: (bottom, top) half-width along y, metres.
-    """
-
-    x_bottom_m: tuple[float, float]
-    x_top_m: tuple[float, float]
-    z_m: tuple[float, float]
-    half_width_m: tuple[float, float]
-
-    def section(self, z_m: float) -> tuple[float, float, float]:
-        """(rear x, front x, half-width) of the horizontal cut at height `z_m`, metres."""
-        t = (z_m - self.z_m[0]) / (self.z_m[1] - self.z_m[0])
-        rear = self.x_bottom_m[0] + t * (self.x_top_m[0] - self.x_bottom_m[0])
-        front = self.x_bottom_m[1] + t * (self.x_top_m[1] - self.x_bottom_m[1])
-        half = self.half_width_m[0] + t * (self.half_width_m[1] - self.half_width_m[0])
-        return rear, front, half
-
-    def band(self, z0_m: float, z1_m: float, offset_m: float, rear_x_m: float | None = None) -> _Frustum:
-        """The slice between `z0_m` and `z1_m`, pushed `offset_m` outwards (front, rear, sides).
-
-        With `rear_x_m` the slice is instead cut off vertically at that x (no rear offset).
-        """
-        (r0, f0, h0), (r1, f1, h1) = self.section(z0_m), self.section(z1_m)
-        rear = (rear_x_m, rear_x_m) if rear_x_m is not None else (r0 - offset_m, r1 - offset_m)
-        return _Frustum((rear[0], f0 + offset_m), (rear[1], f1 + offset_m), (z0_m, z1_m),
-                        (h0 + offset_m, h1 + offset_m))
-
-    def mesh(self, material: str) -> MeshData:
-        """The solid as a closed 8-vertex, 6-quad mesh (same topology as `box_mesh`)."""
-        (xb0, xb1), (xt0, xt1), (z0, z1), (hb, ht) = self.x_bottom_m, self.x_top_m, self.z_m, self.half_width_m
-        vertices = np.array([
-            [xb0, -hb, z0], [xb1, -hb, z0], [xb1, hb, z0], [xb0, hb, z0],
-            [xt0, -ht, z1], [xt1, -ht, z1], [xt1, ht, z1], [xt0, ht, z1],
-        ], dtype=np.float64)
-        return box_mesh((1.0, 1.0, 1.0), material=material).with_vertices(vertices)
+_TIRE_PROFILE.flags.writeable = False
 
 
 @dataclass(frozen=True)
 class _Chassis:
-    """Shared vehicle dimensions, metres: overall size, wheels, body bottom and belt line."""
+    """Shared vehicle dimensions, metres: overall size, wheels and the belt line the wheels must fit under."""
 
     length_m: float
     width_m: float
@@ -90,16 +45,8 @@ class _Chassis:
     belt_fraction: float
 
     @property
-    def clearance_m(self) -> float:
-        return 0.5 * self.wheel_radius_m
-
-    @property
     def belt_m(self) -> float:
         return self.belt_fraction * self.height_m
-
-    @property
-    def body_half_width_m(self) -> float:
-        return 0.5 * self.width_m - 0.015 * self.width_m
 
 
 def _chassis(params: Mapping[str, float], belt_fraction: float) -> _Chassis:
@@ -112,47 +59,10 @@ def _chassis(params: Mapping[str, float], belt_fraction: float) -> _Chassis:
     return chassis
 
 
-def _lower_body(chassis: _Chassis) -> MeshData:
-    """Paint box from the ground clearance up to the belt line, full length, slight tumblehome."""
-    height = chassis.belt_m - chassis.clearance_m
-    return box_mesh((chassis.length_m, 2 * chassis.body_half_width_m, height),
-                    (0.0, 0.0, chassis.clearance_m + height / 2), "paint", top_scale=(1.0, 0.97))
-
-
-def _wheels(chassis: _Chassis) -> list[MeshData]:
-    """Four tyres (cylinders along y, touching z = 0, outer faces at +-width/2) with metal hubs."""
-    radius, tire_width = chassis.wheel_radius_m, 0.12 * chassis.width_m
-    axle_x = 0.5 * chassis.length_m - 0.2 * chassis.length_m
-    parts = []
-    for x in (axle_x, -axle_x):
-        for side in (1.0, -1.0):
-            tire_y = side * (0.5 * chassis.width_m - tire_width / 2)
-            hub_y = side * (0.5 * chassis.width_m - 0.005)
-            parts.append(cylinder_mesh(radius, tire_width, (x, tire_y, radius), "y", _TIRE_SEGMENTS, "tire"))
-            parts.append(cylinder_mesh(0.55 * radius, 0.02, (x, hub_y, radius), "y", 10, "metal"))
-    return parts
-
-
-def _light_pair(chassis: _Chassis, front: bool, size_m: tuple[float, float, float], z_m: float,
-                material: str) -> list[MeshData]:
-    """Two light boxes on the front (+x) or rear (-x) face, 5 mm proud of it, mirrored in y."""
-    sign = 1.0 if front else -1.0
-    x = sign * (0.5 * chassis.length_m + 0.005 - size_m[0] / 2)
-    y = 0.97 * chassis.body_half_width_m - 0.6 * size_m[1]
-    return [box_mesh(size_m, (x, side * y, z_m), material) for side in (1.0, -1.0)]
-
-
 def number_plate(face_x_m: float, z_m: float, size_m: tuple[float, float] = PLATE_SIZE_M) -> MeshData:
     """A 10 mm thick number plate (plate) of `size_m` = (width y, height z) metres, centred at
     y = 0, `z_m` on the front or rear face at x = `face_x_m`: it stands 5 mm proud of that face."""
     return box_mesh((0.01, size_m[0], size_m[1]), (face_x_m, 0.0, z_m), "plate")
-
-
-def _plates(chassis: _Chassis, rear_z_m: float) -> list[MeshData]:
-    """Front plate low on the bumper, rear plate at `rear_z_m`, sized down on narrow vehicles."""
-    size = (min(PLATE_SIZE_M[0], 0.3 * chassis.width_m), PLATE_SIZE_M[1])
-    front_z = chassis.clearance_m + 0.3 * (chassis.belt_m - chassis.clearance_m)
-    return [number_plate(0.5 * chassis.length_m, front_z, size), number_plate(-0.5 * chassis.length_m, rear_z_m, size)]
 
 
 def _tire_and_rim(center_m: np.ndarray, radius_m: float, width_m: float, side: float) -> list[MeshData]:
@@ -193,6 +103,14 @@ def _car_details(chassis: _Chassis, body: CarBody) -> list[MeshData]:
     return parts
 
 
+def _body_and_wheels(chassis: _Chassis, style: str) -> tuple[CarBody, list[MeshData]]:
+    """The lofted body of `style` (body 0.94 x width_m wide, axles at +-0.3 length_m) and its
+    wheels (outer tyre faces at +-0.465 width_m, inside the mirrors)."""
+    axle_x = 0.3 * chassis.length_m
+    body = car_body(chassis.length_m, chassis.height_m, 0.47 * chassis.width_m, chassis.wheel_radius_m, axle_x, style)
+    return body, _car_wheels(chassis, axle_x, 0.465 * chassis.width_m)
+
+
 def build_car(params: Mapping[str, float]) -> MeshData:
     """Passenger car: a smooth lofted paint body with glass greenhouse and wheel arches, 4 tyres
     with rims, door mirrors, head and tail lights, number plates.
@@ -204,47 +122,23 @@ def build_car(params: Mapping[str, float]) -> MeshData:
     """
     chassis = _chassis(params, belt_fraction=0.6)
     style = int(np.clip(np.rint(params["body_style"]), 0, len(BODY_STYLES) - 1))
-    axle_x = 0.3 * chassis.length_m
-    body = car_body(chassis.length_m, chassis.height_m, 0.47 * chassis.width_m, chassis.wheel_radius_m, axle_x, style)
-    wheels = _car_wheels(chassis, axle_x, 0.465 * chassis.width_m)
+    body, wheels = _body_and_wheels(chassis, BODY_STYLES[style])
     return merge_meshes([body.mesh, *wheels, *_car_details(chassis, body)])
 
 
-def _van_cabin(chassis: _Chassis) -> _Frustum:
-    """Box-like upper body over the full length: short hood, raked windscreen, flat rear."""
-    length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.005
-    front_bottom = 0.5 * length - 0.14 * length
-    front_top = front_bottom - 0.3 * (chassis.height_m - chassis.belt_m)
-    return _Frustum((-0.5 * length, front_bottom), (-0.5 * length, front_top),
-                    (chassis.belt_m, chassis.height_m), (half, 0.95 * half))
-
-
-def _van_glass(chassis: _Chassis, cabin: _Frustum) -> list[MeshData]:
-    """Windscreen plus front side windows (a cut band), and a pane on the rear doors."""
-    cabin_height = chassis.height_m - chassis.belt_m
-    z0, z1 = chassis.belt_m + 0.05 * cabin_height, chassis.height_m - 0.18 * cabin_height
-    front = cabin.band(z0, z1, _GLASS_OFFSET_M, rear_x_m=cabin.x_bottom_m[1] - 0.28 * chassis.length_m)
-    rear_size = (0.02, 1.5 * cabin.half_width_m[1], 0.3 * cabin_height)
-    rear = box_mesh(rear_size, (-0.5 * chassis.length_m, 0.0, (z0 + z1) / 2 + 0.05 * cabin_height), "glass")
-    return [front.mesh("glass"), rear]
-
-
 def build_van(params: Mapping[str, float]) -> MeshData:
-    """Delivery van: tall boxy paint body, windscreen and cab windows, 4 tyres, lights, number plates.
+    """Delivery van: a tall lofted paint body (short bonnet, raked windscreen, cab side windows,
+    flat roof and rear), a pane on the rear doors, 4 tyres with rims, mirrors, lights, number plates.
 
-    Params (metres): length_m, width_m (tyres included), height_m (roof top), wheel_radius_m.
-    Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
+    Params (metres): length_m, width_m (mirror tip to mirror tip; tyres inside it), height_m (roof
+    top), wheel_radius_m. Slots: paint, glass, tire, metal (rims), headlight, taillight, plate.
     """
     chassis = _chassis(params, belt_fraction=0.45)
-    cabin = _van_cabin(chassis)
-    head_size = (0.03, 0.12 * chassis.width_m, 0.05 * chassis.height_m)
-    tail_size = (0.03, 0.07 * chassis.width_m, 0.12 * chassis.height_m)
-    return merge_meshes([
-        _lower_body(chassis), cabin.mesh("paint"), *_van_glass(chassis, cabin), *_wheels(chassis),
-        *_light_pair(chassis, True, head_size, chassis.belt_m - 0.08 * chassis.height_m, "headlight"),
-        *_light_pair(chassis, False, tail_size, chassis.belt_m - 0.06 * chassis.height_m, "taillight"),
-        *_plates(chassis, chassis.clearance_m + 0.35 * (chassis.belt_m - chassis.clearance_m)),
-    ])
+    body, wheels = _body_and_wheels(chassis, "van")
+    cabin_height = chassis.height_m - body.belt_m
+    pane = box_mesh((0.01, 1.3 * body.end_half_width_m, 0.3 * cabin_height),
+                    (-0.5 * chassis.length_m + 0.005, 0.0, body.belt_m + 0.45 * cabin_height), "glass")
+    return merge_meshes([body.mesh, pane, *wheels, *_car_details(chassis, body)])
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,10 @@ def _tire_and_rim(center_m: np.ndarray, radius_m: float, width_m: float, side: f
 
 def _car_wheels(chassis: _Chassis, axle_x_m: float, outer_y_m: float) -> list[MeshData]:
     """Four tyres with rims, touching z = 0, outer tyre faces at y = +-`outer_y_m`."""
-    width = 0.12 * chassis.width_m
-    return [part for x in (axle_x_m, -axle_x_m) for side in (1.0, -1.0)
-            for part in _tire_and_rim(np.array([x, side * (outer_y_m - width / 2), chassis.wheel_radius_m]),
-                                      chassis.wheel_radius_m, width, side)]
+    width, radius = 0.12 * chassis.width_m, chassis.wheel_radius_m
+    wheels = {side: _tire_and_rim(np.zeros(3), radius, width, side) for side in (1.0, -1.0)}  # built once a side
+    return [part.with_vertices(part.vertices_m + [x, side * (outer_y_m - width / 2), radius])
+            for x in (axle_x_m, -axle_x_m) for side in (1.0, -1.0) for part in wheels[side]]
 
 
 def _car_details(chassis: _Chassis, body: CarBody) -> list[MeshData]:

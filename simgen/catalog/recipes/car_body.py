@@ -70,11 +70,18 @@ _UPPER_Y = np.array([0.97, 0.96, 0.93, 0.8, 0.45, 0.0])  # of the greenhouse hal
 _UPPER_Z = np.array([0.12, 0.55, 0.9, 0.98, 1.0, 1.0])
 _HALF = len(_LOWER_Y) + len(_UPPER_Y)  # 12 half-ring points, so the ring has 2 * 12 - 2 = 22
 RING = 2 * _HALF - 2
-_WINDOW_BANDS = (6, 7)  # half-ring edges (k -> k + 1) of the side windows
-_ROOF_BANDS = (9, 10)  # half-ring edges of the roof centre: windscreen / rear window where glazed
 _MIN_TOP_M = 0.05  # the greenhouse is at least this tall (a rounded top on bonnet and boot)
 _ARCH_FACTOR = 1.12  # wheel arch radius / wheel radius
 _GAP_M = 0.002  # x gap of the section pairs that make each arch's vertical edges
+_SEGMENT_SECTIONS = (6, 11, 16, 11, 6)  # sections: tail overhang, rear arch, between, front arch, nose overhang
+_SEGMENT = np.repeat(np.arange(5), _SEGMENT_SECTIONS)  # (S,) segment of every section
+_FRACTION = np.concatenate([np.linspace(0.0, 1.0, n) for n in _SEGMENT_SECTIONS])  # (S,) along its segment
+_BAND = np.where(np.arange(RING) < _HALF - 1, np.arange(RING), RING - 1 - np.arange(RING))
+"""(RING,) the y >= 0 half-ring edge that each ring edge is (edges of the y < 0 half mirror one)."""
+_WINDOW_EDGES = np.isin(_BAND, (6, 7))  # (RING,) side-window bands
+_ROOF_EDGES = np.isin(_BAND, (9, 10))  # (RING,) roof-centre bands: windscreen / rear window where glazed
+for _array in (_SEGMENT, _FRACTION, _BAND, _WINDOW_EDGES, _ROOF_EDGES):
+    _array.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -104,9 +111,9 @@ def _sections_x(length_m: float, axle_x_m: float, arch_m: float) -> np.ndarray:
     +-length/2, so lights and plates (5 mm proud) end exactly there."""
     end = 0.5 * length_m - 0.005
     a0, a1, b0, b1 = -axle_x_m - arch_m, -axle_x_m + arch_m, axle_x_m - arch_m, axle_x_m + arch_m
-    parts = [np.linspace(-end, a0 - _GAP_M, 6), np.linspace(a0, a1, 11), np.linspace(a1 + _GAP_M, b0 - _GAP_M, 16),
-             np.linspace(b0, b1, 11), np.linspace(b1 + _GAP_M, end, 6)]
-    return np.concatenate(parts)
+    starts = np.array([-end, a0, a1 + _GAP_M, b0, b1 + _GAP_M])
+    ends = np.array([a0 - _GAP_M, a1, b0 - _GAP_M, b1, end])
+    return starts[_SEGMENT] + (ends - starts)[_SEGMENT] * _FRACTION
 
 
 def _profiles(x_m: np.ndarray, length_m: float, height_m: float, radius_m: float, axle_x_m: float,
@@ -163,14 +170,11 @@ def _loft_topology(sections: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _glass_quads(u_mid: np.ndarray, style: _Style) -> np.ndarray:
     """(S - 1, RING) bool: which loft quads are glass, from the quad's mid u and its ring band."""
-    k = np.arange(RING)
-    band = np.where(k < _HALF - 1, k, RING - 1 - k)  # the y >= 0 edge each y < 0 edge mirrors
     (r0, r1), (w0, w1) = style.rear_glass, style.windscreen
     pillar = np.abs(u_mid - 0.5 * (r1 + w0))  # B pillar, halfway along the greenhouse: at least one quad
     side = (u_mid > style.side_from) & (u_mid < w1 - 0.02) & (pillar > 0.012) & (pillar > pillar.min())
     roof = ((u_mid > r0 + 0.01) & (u_mid < r1)) | ((u_mid > w0) & (u_mid < w1 - 0.01))
-    windows, roof_centre = np.isin(band, _WINDOW_BANDS), np.isin(band, _ROOF_BANDS)
-    return (side[:, None] & windows[None, :]) | (roof[:, None] & roof_centre[None, :])
+    return (side[:, None] & _WINDOW_EDGES) | (roof[:, None] & _ROOF_EDGES)
 
 
 def car_body(length_m: float, height_m: float, half_width_m: float, radius_m: float, axle_x_m: float,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -158,23 +159,32 @@ class BicycleRig:
     pedals_m: tuple[np.ndarray, np.ndarray]
 
 
+@lru_cache(maxsize=16)
+def _lathe_template(count: int, segments: int) -> tuple[np.ndarray, ...]:
+    """(cos, sin, loops, counts, slots) of `_lathe_mesh` for a `count`-point profile: read-only."""
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    a = count * np.arange(segments)[:, None]
+    b = count * ((np.arange(segments) + 1) % segments)[:, None]
+    k, k1 = np.arange(count), (np.arange(count) + 1) % count
+    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2).ravel()  # (segment, side, corner)
+    faces = count * segments
+    arrays = (np.cos(angles)[:, None], np.sin(angles)[:, None], loops.astype(np.int32),
+              np.full(faces, 4, dtype=np.int32), np.zeros(faces, dtype=np.int32))
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
 def _lathe_mesh(center_m: np.ndarray, radii_m: np.ndarray, y_m: np.ndarray, material: str,
                 segments: int) -> MeshData:
     """A closed ring lathed about an axis along y through `center_m`: the closed (K,) profile of
     (radius, y offset) points, outer -y to +y then inner +y to -y, turned into `segments` steps."""
-    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
-    count = len(radii_m)
-    vertices = np.empty((segments, count, 3))  # K profile points per angle
-    vertices[:, :, 0] = radii_m * np.cos(angles)[:, None]
+    cos, sin, loops, counts, slots = _lathe_template(len(radii_m), segments)
+    vertices = np.empty((segments, len(radii_m), 3))  # K profile points per angle
+    vertices[:, :, 0] = radii_m * cos
     vertices[:, :, 1] = y_m
-    vertices[:, :, 2] = radii_m * np.sin(angles)[:, None]
-    vertices = vertices.reshape(-1, 3)
-    a = count * np.arange(segments)[:, None]
-    b = count * ((np.arange(segments) + 1) % segments)[:, None]
-    k, k1 = np.arange(count), (np.arange(count) + 1) % count
-    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2)  # (segment, side, corner)
-    faces = count * segments
-    return MeshData(vertices + center_m, loops.ravel(), np.full(faces, 4), np.zeros(faces), (material,))
+    vertices[:, :, 2] = radii_m * sin
+    return MeshData(vertices.reshape(-1, 3) + center_m, loops, counts, slots, (material,))
 
 
 def _ring_mesh(center_m: np.ndarray, outer_radius_m: float, inner_radius_m: float, width_m: float,

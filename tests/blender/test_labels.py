@@ -207,12 +207,14 @@ def test_same_object_keeps_its_instance_id_across_frames(renderer, tmp_path):
     assert second["box3d_cam"]["yaw_deg"] == pytest.approx(40.0)
 
 
-def test_car_silhouette_raster_equals_the_cycles_mask_and_labels_are_consistent(renderer):
+@pytest.mark.parametrize(("recipe", "params"), [("car", {}), ("car", {"body_style": 3.0}), ("van", {})],
+                         ids=["sedan", "suv", "van"])
+def test_car_silhouette_raster_equals_the_cycles_mask_and_labels_are_consistent(renderer, recipe, params):
     # A car recipe (not a box) at an angle, partly out of frame and partly behind a pole.
     from simgen.specs import PropSpec
 
     cam = camera(width_px=96, height_px=72, pitch_deg=-10.0)
-    car = PropSpec(name="car_000", asset="sedan", recipe="car", params={}, location_m=(2.4, 9.0, 0.0),
+    car = PropSpec(name="car_000", asset="sedan", recipe=recipe, params=params, location_m=(2.4, 9.0, 0.0),
                    yaw_deg=30.0, materials={}, category="car", instance_index=1)
     pole = box("pole", (0.3, 0.3, 8.0), (1.2, 7.0, 0.0))
     spec = frame(cam, scenery=[pole], objects=[car])

@@ -25,7 +25,7 @@ EXTENT_PARAMS: dict[str, tuple[tuple[int, ...], float]] = {
 }
 FOOTPRINT_TOLERANCE = 0.05
 HEIGHT_TOLERANCE = 0.02
-FACE_BUDGETS = {"car": 600, "van": 600, "pedestrian": 1100, "cyclist": 1200, "bicycle": 400, "traffic_cone": 100,
+FACE_BUDGETS = {"car": 2200, "van": 2200, "pedestrian": 1100, "cyclist": 1200, "bicycle": 400, "traffic_cone": 100,
                 "pole": 100, "tree": 3000, "building": 1000, "slab": 10, "dashed_line": 2000,
                 "deer": 600, "dog": 600, "tree_trunk": 200, "tire": 200, "cardboard_box": 20, "mattress": 20,
                 "rock": 200, "stroller": 600, "construction_barrier": 200, "cone_cluster": 600,

@@ -10,71 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from simgen.catalog.recipes.car_body import BODY_STYLES, CarBody, car_body
 from simgen.geometry.mesh import MeshData, merge_meshes
 from simgen.geometry.primitives import box_mesh, cylinder_mesh, tube_mesh
 
-CAR_DEFAULTS: Mapping[str, float] = {"length_m": 4.5, "width_m": 1.8, "height_m": 1.5, "wheel_radius_m": 0.33}
+CAR_DEFAULTS: Mapping[str, float] = {"length_m": 4.5, "width_m": 1.8, "height_m": 1.5, "wheel_radius_m": 0.33,
+                                     "body_style": 0.0}
 VAN_DEFAULTS: Mapping[str, float] = {"length_m": 5.2, "width_m": 2.0, "height_m": 2.3, "wheel_radius_m": 0.36}
 BICYCLE_DEFAULTS: Mapping[str, float] = {"length_m": 1.75, "width_m": 0.6, "height_m": 1.05,
                                          "wheel_radius_m": 0.34}
 
 SADDLE_HEIGHT_FRACTION = 0.93  # saddle top height / handlebar top height of a bicycle
 PLATE_SIZE_M = (0.52, 0.11)  # EU number plate, width x height
-_GLASS_OFFSET_M = 0.01  # glass stands this far proud of the cabin, so it never z-fights the paint
 _TIRE_SEGMENTS = 20
 _LEFT_CRANK_START_DEG = 165.0  # left crank angle at crank_turns = 0, from +x towards +z
-
-
-@dataclass(frozen=True)
-class _Frustum:
-    """A convex six-faced solid, symmetric about y = 0, with trapezoids as its side view.
-
-    Attributes:
-        x_bottom_m: (rear x, front x) of the bottom face, metres.
-        x_top_m: (rear x, front x) of the top face, metres.
-        z_m: (bottom z, top z), metres.
-        half_width_m: (bottom, top) half-width along y, metres.
-    """
-
-    x_bottom_m: tuple[float, float]
-    x_top_m: tuple[float, float]
-    z_m: tuple[float, float]
-    half_width_m: tuple[float, float]
-
-    def section(self, z_m: float) -> tuple[float, float, float]:
-        """(rear x, front x, half-width) of the horizontal cut at height `z_m`, metres."""
-        t = (z_m - self.z_m[0]) / (self.z_m[1] - self.z_m[0])
-        rear = self.x_bottom_m[0] + t * (self.x_top_m[0] - self.x_bottom_m[0])
-        front = self.x_bottom_m[1] + t * (self.x_top_m[1] - self.x_bottom_m[1])
-        half = self.half_width_m[0] + t * (self.half_width_m[1] - self.half_width_m[0])
-        return rear, front, half
-
-    def band(self, z0_m: float, z1_m: float, offset_m: float, rear_x_m: float | None = None) -> _Frustum:
-        """The slice between `z0_m` and `z1_m`, pushed `offset_m` outwards (front, rear, sides).
-
-        With `rear_x_m` the slice is instead cut off vertically at that x (no rear offset).
-        """
-        (r0, f0, h0), (r1, f1, h1) = self.section(z0_m), self.section(z1_m)
-        rear = (rear_x_m, rear_x_m) if rear_x_m is not None else (r0 - offset_m, r1 - offset_m)
-        return _Frustum((rear[0], f0 + offset_m), (rear[1], f1 + offset_m), (z0_m, z1_m),
-                        (h0 + offset_m, h1 + offset_m))
-
-    def mesh(self, material: str) -> MeshData:
-        """The solid as a closed 8-vertex, 6-quad mesh (same topology as `box_mesh`)."""
-        (xb0, xb1), (xt0, xt1), (z0, z1), (hb, ht) = self.x_bottom_m, self.x_top_m, self.z_m, self.half_width_m
-        vertices = np.array([
-            [xb0, -hb, z0], [xb1, -hb, z0], [xb1, hb, z0], [xb0, hb, z0],
-            [xt0, -ht, z1], [xt1, -ht, z1], [xt1, ht, z1], [xt0, ht, z1],
-        ], dtype=np.float64)
-        return box_mesh((1.0, 1.0, 1.0), material=material).with_vertices(vertices)
+_RIM_FRACTION = 0.62  # rim radius / wheel radius
+_TIRE_PROFILE = np.array([  # (radius / wheel radius, y / tyre width): tread, shoulders, sidewalls, bore
+    [0.97, 1.0, 1.0, 0.97, 0.88, _RIM_FRACTION, _RIM_FRACTION, 0.88],
+    [-0.45, -0.3, 0.3, 0.45, 0.5, 0.5, -0.5, -0.5]])
+_TIRE_PROFILE.flags.writeable = False
 
 
 @dataclass(frozen=True)
 class _Chassis:
-    """Shared vehicle dimensions, metres: overall size, wheels, body bottom and belt line."""
+    """Shared vehicle dimensions, metres: overall size, wheels and the belt line the wheels must fit under."""
 
     length_m: float
     width_m: float
@@ -83,16 +46,8 @@ class _Chassis:
     belt_fraction: float
 
     @property
-    def clearance_m(self) -> float:
-        return 0.5 * self.wheel_radius_m
-
-    @property
     def belt_m(self) -> float:
         return self.belt_fraction * self.height_m
-
-    @property
-    def body_half_width_m(self) -> float:
-        return 0.5 * self.width_m - 0.015 * self.width_m
 
 
 def _chassis(params: Mapping[str, float], belt_fraction: float) -> _Chassis:
@@ -105,110 +60,86 @@ def _chassis(params: Mapping[str, float], belt_fraction: float) -> _Chassis:
     return chassis
 
 
-def _lower_body(chassis: _Chassis) -> MeshData:
-    """Paint box from the ground clearance up to the belt line, full length, slight tumblehome."""
-    height = chassis.belt_m - chassis.clearance_m
-    return box_mesh((chassis.length_m, 2 * chassis.body_half_width_m, height),
-                    (0.0, 0.0, chassis.clearance_m + height / 2), "paint", top_scale=(1.0, 0.97))
-
-
-def _wheels(chassis: _Chassis) -> list[MeshData]:
-    """Four tyres (cylinders along y, touching z = 0, outer faces at +-width/2) with metal hubs."""
-    radius, tire_width = chassis.wheel_radius_m, 0.12 * chassis.width_m
-    axle_x = 0.5 * chassis.length_m - 0.2 * chassis.length_m
-    parts = []
-    for x in (axle_x, -axle_x):
-        for side in (1.0, -1.0):
-            tire_y = side * (0.5 * chassis.width_m - tire_width / 2)
-            hub_y = side * (0.5 * chassis.width_m - 0.005)
-            parts.append(cylinder_mesh(radius, tire_width, (x, tire_y, radius), "y", _TIRE_SEGMENTS, "tire"))
-            parts.append(cylinder_mesh(0.55 * radius, 0.02, (x, hub_y, radius), "y", 10, "metal"))
-    return parts
-
-
-def _light_pair(chassis: _Chassis, front: bool, size_m: tuple[float, float, float], z_m: float,
-                material: str) -> list[MeshData]:
-    """Two light boxes on the front (+x) or rear (-x) face, 5 mm proud of it, mirrored in y."""
-    sign = 1.0 if front else -1.0
-    x = sign * (0.5 * chassis.length_m + 0.005 - size_m[0] / 2)
-    y = 0.97 * chassis.body_half_width_m - 0.6 * size_m[1]
-    return [box_mesh(size_m, (x, side * y, z_m), material) for side in (1.0, -1.0)]
-
-
 def number_plate(face_x_m: float, z_m: float, size_m: tuple[float, float] = PLATE_SIZE_M) -> MeshData:
     """A 10 mm thick number plate (plate) of `size_m` = (width y, height z) metres, centred at
     y = 0, `z_m` on the front or rear face at x = `face_x_m`: it stands 5 mm proud of that face."""
     return box_mesh((0.01, size_m[0], size_m[1]), (face_x_m, 0.0, z_m), "plate")
 
 
-def _plates(chassis: _Chassis, rear_z_m: float) -> list[MeshData]:
-    """Front plate low on the bumper, rear plate at `rear_z_m`, sized down on narrow vehicles."""
+def _tire_and_rim(center_m: np.ndarray, radius_m: float, width_m: float, side: float) -> list[MeshData]:
+    """A tyre (lathed profile: tread, rounded shoulders, sidewalls) about an axis along y through
+    `center_m`, and its rim (metal disc plugging the tyre's bore, set 1 cm into the outer face)."""
+    tire = _lathe_mesh(center_m, radius_m * _TIRE_PROFILE[0], width_m * _TIRE_PROFILE[1], "tire", _TIRE_SEGMENTS)
+    rim_center = center_m - [0.0, side * 0.01, 0.0]
+    return [tire, cylinder_mesh(_RIM_FRACTION * radius_m + 0.005, width_m - 0.02, rim_center, "y", 14, "metal")]
+
+
+def _car_wheels(chassis: _Chassis, axle_x_m: float, outer_y_m: float) -> list[MeshData]:
+    """Four tyres with rims, touching z = 0, outer tyre faces at y = +-`outer_y_m`."""
+    width, radius = 0.12 * chassis.width_m, chassis.wheel_radius_m
+    wheels = {side: _tire_and_rim(np.zeros(3), radius, width, side) for side in (1.0, -1.0)}  # built once a side
+    return [part.with_vertices(part.vertices_m + [x, side * (outer_y_m - width / 2), radius])
+            for x in (axle_x_m, -axle_x_m) for side in (1.0, -1.0) for part in wheels[side]]
+
+
+def _car_details(chassis: _Chassis, body: CarBody) -> list[MeshData]:
+    """Head and tail lights and number plates on the end faces (5 mm proud, so they end exactly
+    at +-length/2), and the two door mirrors (their tips at y = +-width/2)."""
+    (tail_floor, tail_top), (nose_floor, nose_top) = body.ends_m
+    light = (0.03, 0.16 * chassis.width_m, 0.07 * (nose_top - nose_floor) + 0.04)
+    light_y = 0.85 * body.end_half_width_m - light[1] / 2
+    face_x = 0.5 * chassis.length_m
+    parts = []
+    ends = ((1.0, nose_floor, nose_top, "headlight"), (-1.0, tail_floor, tail_top, "taillight"))
+    for sign, floor, top, material in ends:
+        center_x, z = sign * (face_x - light[0] / 2), floor + 0.72 * (top - floor)
+        parts += [box_mesh(light, (center_x, side * light_y, z), material) for side in (1.0, -1.0)]
     size = (min(PLATE_SIZE_M[0], 0.3 * chassis.width_m), PLATE_SIZE_M[1])
-    front_z = chassis.clearance_m + 0.3 * (chassis.belt_m - chassis.clearance_m)
-    return [number_plate(0.5 * chassis.length_m, front_z, size), number_plate(-0.5 * chassis.length_m, rear_z_m, size)]
+    parts += [number_plate(face_x - 0.005, nose_floor + 0.3 * (nose_top - nose_floor), size),
+              number_plate(-face_x + 0.005, tail_floor + 0.45 * (tail_top - tail_floor), size)]
+    inner = 0.9 * body.half_width_m
+    mirror = (0.1, 0.5 * chassis.width_m - inner, 0.08)
+    parts += [box_mesh(mirror, (body.mirror_x_m - 0.05, side * (inner + mirror[1] / 2), body.belt_m + 0.06), "paint")
+              for side in (1.0, -1.0)]
+    return parts
 
 
-def _car_cabin(chassis: _Chassis) -> _Frustum:
-    """Greenhouse: sloped windscreen and rear window, narrower roof; its top is the car's top."""
-    length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.01
-    return _Frustum((-0.38 * length, 0.22 * length), (-0.27 * length, 0.01 * length),
-                    (chassis.belt_m, chassis.height_m), (half, 0.8 * half))
+def _body_and_wheels(chassis: _Chassis, style: str) -> tuple[CarBody, list[MeshData]]:
+    """The lofted body of `style` (body 0.94 x width_m wide, axles at +-0.3 length_m) and its
+    wheels (outer tyre faces at +-0.465 width_m, inside the mirrors)."""
+    axle_x = 0.3 * chassis.length_m
+    body = car_body(chassis.length_m, chassis.height_m, 0.47 * chassis.width_m, chassis.wheel_radius_m, axle_x, style)
+    return body, _car_wheels(chassis, axle_x, 0.465 * chassis.width_m)
 
 
 def build_car(params: Mapping[str, float]) -> MeshData:
-    """Passenger car: paint body and cabin, glass windows, 4 tyres, head and tail lights, number plates.
+    """Passenger car: a smooth lofted paint body with glass greenhouse and wheel arches, 4 tyres
+    with rims, door mirrors, head and tail lights, number plates.
 
-    Params (metres): length_m (x extent), width_m (y extent, tyres included), height_m (roof top),
-    wheel_radius_m. Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
+    Params (metres): length_m (x extent), width_m (y extent, mirror tip to mirror tip; tyres
+    inside it), height_m (roof top), wheel_radius_m; body_style (rounded: 0 sedan, 1 hatchback,
+    2 estate, 3 suv; see `car_body.BODY_STYLES`). Slots: paint (body, mirrors), glass, tire,
+    metal (rims), headlight, taillight, plate (front and rear).
     """
-    chassis = _chassis(params, belt_fraction=0.58)
-    cabin = _car_cabin(chassis)
-    glass = cabin.band(chassis.belt_m + 0.04, chassis.height_m - 0.07, _GLASS_OFFSET_M)
-    light_z = chassis.belt_m - 0.09 * chassis.height_m
-    light_size = (0.03, 0.14 * chassis.width_m, 0.06 * chassis.height_m)
-    return merge_meshes([
-        _lower_body(chassis), cabin.mesh("paint"), glass.mesh("glass"), *_wheels(chassis),
-        *_light_pair(chassis, True, light_size, light_z, "headlight"),
-        *_light_pair(chassis, False, light_size, light_z + 0.02, "taillight"),
-        *_plates(chassis, chassis.clearance_m + 0.55 * (chassis.belt_m - chassis.clearance_m)),
-    ])
-
-
-def _van_cabin(chassis: _Chassis) -> _Frustum:
-    """Box-like upper body over the full length: short hood, raked windscreen, flat rear."""
-    length, half = chassis.length_m, chassis.body_half_width_m * 0.97 - 0.005
-    front_bottom = 0.5 * length - 0.14 * length
-    front_top = front_bottom - 0.3 * (chassis.height_m - chassis.belt_m)
-    return _Frustum((-0.5 * length, front_bottom), (-0.5 * length, front_top),
-                    (chassis.belt_m, chassis.height_m), (half, 0.95 * half))
-
-
-def _van_glass(chassis: _Chassis, cabin: _Frustum) -> list[MeshData]:
-    """Windscreen plus front side windows (a cut band), and a pane on the rear doors."""
-    cabin_height = chassis.height_m - chassis.belt_m
-    z0, z1 = chassis.belt_m + 0.05 * cabin_height, chassis.height_m - 0.18 * cabin_height
-    front = cabin.band(z0, z1, _GLASS_OFFSET_M, rear_x_m=cabin.x_bottom_m[1] - 0.28 * chassis.length_m)
-    rear_size = (0.02, 1.5 * cabin.half_width_m[1], 0.3 * cabin_height)
-    rear = box_mesh(rear_size, (-0.5 * chassis.length_m, 0.0, (z0 + z1) / 2 + 0.05 * cabin_height), "glass")
-    return [front.mesh("glass"), rear]
+    chassis = _chassis(params, belt_fraction=0.6)
+    style = int(np.clip(np.rint(params["body_style"]), 0, len(BODY_STYLES) - 1))
+    body, wheels = _body_and_wheels(chassis, BODY_STYLES[style])
+    return merge_meshes([body.mesh, *wheels, *_car_details(chassis, body)])
 
 
 def build_van(params: Mapping[str, float]) -> MeshData:
-    """Delivery van: tall boxy paint body, windscreen and cab windows, 4 tyres, lights, number plates.
+    """Delivery van: a tall lofted paint body (short bonnet, raked windscreen, cab side windows,
+    flat roof and rear), a pane on the rear doors, 4 tyres with rims, mirrors, lights, number plates.
 
-    Params (metres): length_m, width_m (tyres included), height_m (roof top), wheel_radius_m.
-    Slots: paint, glass, tire, metal (hubs), headlight, taillight, plate (front and rear).
+    Params (metres): length_m, width_m (mirror tip to mirror tip; tyres inside it), height_m (roof
+    top), wheel_radius_m. Slots: paint, glass, tire, metal (rims), headlight, taillight, plate.
     """
     chassis = _chassis(params, belt_fraction=0.45)
-    cabin = _van_cabin(chassis)
-    head_size = (0.03, 0.12 * chassis.width_m, 0.05 * chassis.height_m)
-    tail_size = (0.03, 0.07 * chassis.width_m, 0.12 * chassis.height_m)
-    return merge_meshes([
-        _lower_body(chassis), cabin.mesh("paint"), *_van_glass(chassis, cabin), *_wheels(chassis),
-        *_light_pair(chassis, True, head_size, chassis.belt_m - 0.08 * chassis.height_m, "headlight"),
-        *_light_pair(chassis, False, tail_size, chassis.belt_m - 0.06 * chassis.height_m, "taillight"),
-        *_plates(chassis, chassis.clearance_m + 0.35 * (chassis.belt_m - chassis.clearance_m)),
-    ])
+    body, wheels = _body_and_wheels(chassis, "van")
+    cabin_height = chassis.height_m - body.belt_m
+    pane = box_mesh((0.01, 1.3 * body.end_half_width_m, 0.3 * cabin_height),
+                    (-0.5 * chassis.length_m + 0.005, 0.0, body.belt_m + 0.45 * cabin_height), "glass")
+    return merge_meshes([body.mesh, pane, *wheels, *_car_details(chassis, body)])
 
 
 @dataclass(frozen=True)
@@ -228,22 +159,39 @@ class BicycleRig:
     pedals_m: tuple[np.ndarray, np.ndarray]
 
 
+@lru_cache(maxsize=16)
+def _lathe_template(count: int, segments: int) -> tuple[np.ndarray, ...]:
+    """(cos, sin, loops, counts, slots) of `_lathe_mesh` for a `count`-point profile: read-only."""
+    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
+    a = count * np.arange(segments)[:, None]
+    b = count * ((np.arange(segments) + 1) % segments)[:, None]
+    k, k1 = np.arange(count), (np.arange(count) + 1) % count
+    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2).ravel()  # (segment, side, corner)
+    faces = count * segments
+    arrays = (np.cos(angles)[:, None], np.sin(angles)[:, None], loops.astype(np.int32),
+              np.full(faces, 4, dtype=np.int32), np.zeros(faces, dtype=np.int32))
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+def _lathe_mesh(center_m: np.ndarray, radii_m: np.ndarray, y_m: np.ndarray, material: str,
+                segments: int) -> MeshData:
+    """A closed ring lathed about an axis along y through `center_m`: the closed (K,) profile of
+    (radius, y offset) points, outer -y to +y then inner +y to -y, turned into `segments` steps."""
+    cos, sin, loops, counts, slots = _lathe_template(len(radii_m), segments)
+    vertices = np.empty((segments, len(radii_m), 3))  # K profile points per angle
+    vertices[:, :, 0] = radii_m * cos
+    vertices[:, :, 1] = y_m
+    vertices[:, :, 2] = radii_m * sin
+    return MeshData(vertices.reshape(-1, 3) + center_m, loops, counts, slots, (material,))
+
+
 def _ring_mesh(center_m: np.ndarray, outer_radius_m: float, inner_radius_m: float, width_m: float,
                material: str, segments: int = _TIRE_SEGMENTS) -> MeshData:
     """A closed annulus (tyre) about an axis along y through `center_m`: square cross-section."""
-    angles = np.linspace(0.0, 2 * np.pi, segments, endpoint=False)
     radii = np.array([outer_radius_m, outer_radius_m, inner_radius_m, inner_radius_m])
-    vertices = np.empty((segments, 4, 3))  # 4 profile corners per angle: (r, y) outer -+, inner +-
-    vertices[:, :, 0] = radii * np.cos(angles)[:, None]
-    vertices[:, :, 1] = np.array([-0.5, 0.5, 0.5, -0.5]) * width_m
-    vertices[:, :, 2] = radii * np.sin(angles)[:, None]
-    vertices = vertices.reshape(-1, 3)
-    a = 4 * np.arange(segments)[:, None]
-    b = 4 * ((np.arange(segments) + 1) % segments)[:, None]
-    k, k1 = np.arange(4), (np.arange(4) + 1) % 4
-    loops = np.stack([a + k, a + k1, b + k1, b + k], axis=2)  # (segment, side, corner)
-    count = 4 * segments
-    return MeshData(vertices + center_m, loops.ravel(), np.full(count, 4), np.zeros(count), (material,))
+    return _lathe_mesh(center_m, radii, np.array([-0.5, 0.5, 0.5, -0.5]) * width_m, material, segments)
 
 
 def _bicycle_wheel(center_m: np.ndarray, radius_m: float, tube_radius_m: float) -> list[MeshData]:

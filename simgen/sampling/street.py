@@ -127,7 +127,7 @@ def sample_building_row(catalog: Catalog, side: int, front_x_m: float, y_range_m
         x = side * (front_x_m + float(setback_m.sample(rng)) + width / 2)
         props.append(PropSpec(name=f"building_{'r' if side > 0 else 'l'}{len(props):02d}", asset=entry.name,
                               recipe=entry.recipe, params=params, location_m=(x, y + params["length_m"] / 2, 0.0),
-                              yaw_deg=90.0, materials=sample_materials(("facade", "window", "roof"), rng)))
+                              yaw_deg=90.0, materials=sample_materials(("facade", "window", "roof", "trim"), rng)))
         y += params["length_m"] + float(rng.uniform(0.0, 4.0))
     return props
 

@@ -23,7 +23,7 @@ from . import building, furniture, ground, heavy, obstacles, people, signals, st
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
     "clothing_bottom", "shoes", "cone_orange", "cone_base", "reflective_white", "facade", "window", "roof", "trim",
-    "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
+    "drain_gap", "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
     "barrier_red", "plate",
 )
 
@@ -117,6 +117,8 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe
     _recipe("tree", vegetation.build_tree, vegetation.TREE_DEFAULTS),
     _recipe("slab", ground.build_slab, ground.SLAB_DEFAULTS),
     _recipe("dashed_line", ground.build_dashed_line, ground.LINE_DEFAULTS),
+    _recipe("manhole", ground.build_manhole, ground.MANHOLE_DEFAULTS),
+    _recipe("drain_grate", ground.build_drain_grate, ground.DRAIN_GRATE_DEFAULTS),
     _recipe("deer", obstacles.build_deer, obstacles.DEER_DEFAULTS),
     _recipe("dog", obstacles.build_dog, obstacles.DOG_DEFAULTS),
     _recipe("tree_trunk", obstacles.build_tree_trunk, obstacles.TREE_TRUNK_DEFAULTS),

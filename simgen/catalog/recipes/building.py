@@ -10,7 +10,7 @@ parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -35,91 +35,88 @@ _CORNICE_HEIGHT_M = 0.22
 _RAIL = (0.035, 0.95, 0.25)  # (bar size, rail height above the floor, baluster spacing), metres
 
 
+_SLOTS = ("facade", "roof", "trim", "window")
+_FACADE, _ROOF, _TRIM, _WINDOW = range(4)
+
+
 @dataclass(frozen=True)
 class _Openings:
-    """Rectangular openings of the two long facades, one row each: (N,) float64 arrays, metres
-    (x centre, width, bottom and top of the glass; side: +1 facade y > 0, -1 facade y < 0)."""
+    """Rectangular openings of the two long facades, one row each: (N,) arrays (x centre, width,
+    bottom and top of the panel, metres; side: +1 facade y > 0, -1 facade y < 0; panel: index
+    into `_SLOTS` of the panel, glass or a door; sill: whether a sill is under the frame)."""
 
     x: np.ndarray
     width: np.ndarray
     z_low: np.ndarray
     z_high: np.ndarray
     side: np.ndarray
+    panel: np.ndarray
+    sill: np.ndarray
 
     def subset(self, keep: np.ndarray) -> _Openings:
-        return _Openings(self.x[keep], self.width[keep], self.z_low[keep], self.z_high[keep], self.side[keep])
+        return _Openings(*(getattr(self, f.name)[keep] for f in fields(self)))
 
 
-_Boxes = tuple[np.ndarray, np.ndarray, str]
-"""Axis-aligned boxes of one slot: (N, 3) sizes and (N, 3) centres (object frame, metres), slot."""
+def _joined(parts: list[_Openings]) -> _Openings:
+    return _Openings(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Openings)))
 
 
-def _layer(sizes: np.ndarray, x: np.ndarray, y_out: tuple[float, float], z: np.ndarray, side: np.ndarray,
-           half_width_m: float, material: str) -> list[_Boxes]:
-    """Boxes of (N, 2) x/z sizes centred at (x, z) on the facades, spanning y_out (inner, outer)
-    metres outward of the facade plane at side * half_width_m; [] when N = 0."""
-    if len(x) == 0:
-        return []
-    depth = y_out[1] - y_out[0]
-    centers = np.stack([x, side * (half_width_m + (y_out[0] + y_out[1]) / 2), z], axis=1)
-    full = np.column_stack([sizes[:, 0], np.full(len(x), depth), sizes[:, 1]])
-    return [(full, centers, material)]
+_Boxes = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""Axis-aligned boxes: (N, 3) sizes and (N, 3) centres (object frame, metres), (N,) `_SLOTS` indices."""
 
 
-def _framed(openings: _Openings, half_width_m: float, panel: str, sill: bool) -> list[_Boxes]:
-    """Panels (`panel` slot) in the openings, a frame of 4 bars round each (trim) and, with
-    `sill`, a sill under each (trim)."""
-    o, f = openings, _FRAME_M
-    if len(o.x) == 0:
-        return []
-    height = o.z_high - o.z_low
-    glass = (-_GLASS_PROUD_M, _GLASS_PROUD_M)
-    frame_y = (-_GLASS_PROUD_M, _FRAME_PROUD_M)
-    parts = _layer(np.stack([o.width, height], 1), o.x, glass, (o.z_low + o.z_high) / 2, o.side, half_width_m, panel)
-    bars_x = np.concatenate([o.x, o.x, o.x - (o.width + f) / 2, o.x + (o.width + f) / 2])
-    bars_z = np.concatenate([o.z_high + f / 2, o.z_low - f / 2, (o.z_low + o.z_high) / 2, (o.z_low + o.z_high) / 2])
-    across = np.column_stack([o.width + 2 * f, np.full(len(o.x), f)])
-    upright = np.column_stack([np.full(len(o.x), f), height])
-    parts += _layer(np.concatenate([across, across, upright, upright]), bars_x, frame_y, bars_z,
-                    np.tile(o.side, 4), half_width_m, "trim")
-    if sill:
-        sizes = np.column_stack([o.width + 2 * (f + _SILL[0]), np.full(len(o.x), _SILL[1])])
-        parts += _layer(sizes, o.x, (-_GLASS_PROUD_M, PROTRUSION_M), o.z_low - f - _SILL[1] / 2, o.side,
-                        half_width_m, "trim")
-    return parts
+def _layer(size_x, size_z, x: np.ndarray, y_out: tuple[float, float], z, side: np.ndarray,
+           half_width_m: float, slots) -> _Boxes:
+    """Boxes of x/z sizes (scalars or (N,)) centred at (x, z) on the facades, spanning y_out
+    (inner, outer) metres outward of the facade plane at side * half_width_m."""
+    sizes, centers = np.empty((len(x), 3)), np.empty((len(x), 3))
+    sizes[:, 0], sizes[:, 1], sizes[:, 2] = size_x, y_out[1] - y_out[0], size_z
+    centers[:, 0], centers[:, 1], centers[:, 2] = x, side * (half_width_m + (y_out[0] + y_out[1]) / 2), z
+    return sizes, centers, slots if isinstance(slots, np.ndarray) else np.full(len(x), slots, dtype=np.int32)
+
+
+def _framed(o: _Openings, half_width_m: float) -> list[_Boxes]:
+    """Panels in the openings, a frame of 4 bars round each (trim) and sills (trim) where asked."""
+    f, height, mid = _FRAME_M, o.z_high - o.z_low, (o.z_low + o.z_high) / 2
+    bars = np.full(len(o.x), f)
+    s = o.sill
+    return [
+        _layer(o.width, height, o.x, (-_GLASS_PROUD_M, _GLASS_PROUD_M), mid, o.side, half_width_m, o.panel),
+        _layer(np.concatenate([o.width + 2 * f, o.width + 2 * f, bars, bars]),
+               np.concatenate([bars, bars, height, height]),
+               np.concatenate([o.x, o.x, o.x - (o.width + f) / 2, o.x + (o.width + f) / 2]),
+               (-_GLASS_PROUD_M, _FRAME_PROUD_M), np.concatenate([o.z_high + f / 2, o.z_low - f / 2, mid, mid]),
+               np.tile(o.side, 4), half_width_m, _TRIM),
+        _layer(o.width[s] + 2 * (f + _SILL[0]), _SILL[1], o.x[s], (-_GLASS_PROUD_M, PROTRUSION_M),
+               o.z_low[s] - f - _SILL[1] / 2, o.side[s], half_width_m, _TRIM),
+    ]
 
 
 def _grid(xs: np.ndarray, floor_index: np.ndarray, width_m: float, floor_height_m: float,
-          low: float, high: float) -> _Openings:
-    """Openings at every (floor, x) pair of both facades (+y first), glass from `low` to `high`
-    floor heights above each floor."""
-    floors, bays = np.meshgrid(floor_index, xs, indexing="ij")
-    count = 2 * floors.size
-    side = np.repeat([1.0, -1.0], floors.size)
-    levels = np.tile(floors.ravel(), 2)
-    return _Openings(np.tile(bays.ravel(), 2), np.full(count, width_m), floor_height_m * (levels + low),
-                     floor_height_m * (levels + high), side)
+          low: float, high: float, panel: int, sill: bool) -> _Openings:
+    """Openings at every (floor, x) pair of both facades (+y first, then floors, then x), the
+    panel from `low` to `high` floor heights above each floor."""
+    levels = np.tile(np.repeat(floor_index, len(xs)), 2).astype(np.float64)
+    count = len(levels)
+    return _Openings(np.tile(xs, 2 * len(floor_index)), np.full(count, width_m), floor_height_m * (levels + low),
+                     floor_height_m * (levels + high), np.repeat([1.0, -1.0], count // 2),
+                     np.full(count, panel, dtype=np.int32), np.full(count, sill))
 
 
-def _railings(openings: _Openings, floor_z_m: np.ndarray, half_width_m: float) -> list[_Boxes]:
+def _railings(o: _Openings, floor_z_m: np.ndarray, half_width_m: float) -> list[_Boxes]:
     """French balconies: a top and a bottom rail and balusters in front of each opening (roof slot,
     a dark metal), in front of the frames; `floor_z_m` (N,) is each opening's floor level."""
-    o, (bar, rail_height, spacing) = openings, _RAIL
-    if len(o.x) == 0:
-        return []
+    bar, rail_height, spacing = _RAIL
     y_out = (_FRAME_PROUD_M + 0.005, PROTRUSION_M)
     rail_width = o.width + 2 * _FRAME_M
-    rails = _layer(np.column_stack([np.tile(rail_width, 2), np.full(2 * len(o.x), bar)]), np.tile(o.x, 2), y_out,
-                   np.concatenate([floor_z_m + rail_height, floor_z_m + 0.08]), np.tile(o.side, 2), half_width_m,
-                   "roof")
-    per = int(rail_width[0] // spacing)  # every opening of a facade has one width
+    per = int(rail_width[0] // spacing) if len(o.x) else 0  # every opening of a facade has one width
     offsets = (np.arange(per) - (per - 1) / 2) * spacing
     upright = rail_height - 0.08 - bar
-    count = len(o.x) * per
-    balusters = _layer(np.column_stack([np.full(count, bar), np.full(count, upright)]),
-                       (o.x[:, None] + offsets).ravel(), y_out, np.repeat(floor_z_m + 0.08 + (bar + upright) / 2, per),
-                       np.repeat(o.side, per), half_width_m, "roof")
-    return rails + balusters
+    return [_layer(np.tile(rail_width, 2), bar, np.tile(o.x, 2), y_out,
+                   np.concatenate([floor_z_m + rail_height, floor_z_m + 0.08]), np.tile(o.side, 2), half_width_m,
+                   _ROOF),
+            _layer(bar, upright, (o.x[:, None] + offsets).ravel(), y_out,
+                   np.repeat(floor_z_m + 0.08 + (bar + upright) / 2, per), np.repeat(o.side, per), half_width_m, _ROOF)]
 
 
 def _facades(length_m: float, width_m: float, facade_height_m: float, floors: int,
@@ -130,40 +127,36 @@ def _facades(length_m: float, width_m: float, facade_height_m: float, floors: in
     bay_width, floor_height = length_m / bays, facade_height_m / floors
     xs = -0.5 * length_m + bay_width * (np.arange(bays) + 0.5)
     half = width_m / 2
-    window_width = 0.5 * bay_width
-    upper = np.arange(1, floors)
-    windows = _grid(xs, upper, window_width, floor_height, 0.28, 0.82)
-    parts: list[_Boxes] = []
+    windows = _grid(xs, np.arange(1, floors), 0.5 * bay_width, floor_height, 0.28, 0.82, _WINDOW, True)
+    railings: list[_Boxes] = []
     if balconies and floors > 1:
-        french = np.tile(np.broadcast_to(np.arange(bays) % 2 == 0, (len(upper), bays)).ravel(), 2)
+        french = np.tile(np.arange(bays) % 2 == 0, 2 * (floors - 1))
         chosen = windows.subset(french)
         floor_z = chosen.z_low - 0.28 * floor_height
-        doors_up = _Openings(chosen.x, chosen.width, floor_z + 0.08 * floor_height + _FRAME_M, chosen.z_high,
-                             chosen.side)
-        parts += _framed(doors_up, half, "window", sill=False) + _railings(doors_up, floor_z, half)
-        windows = windows.subset(~french)
-    parts += _framed(windows, half, "window", sill=True)
-    return parts + _ground_floor(xs, bay_width, floor_height, half, length_m, shop_front)
+        doors_up = replace(chosen, z_low=floor_z + 0.08 * floor_height + _FRAME_M, sill=np.zeros(len(floor_z), bool))
+        railings = _railings(doors_up, floor_z, half)
+        windows = _joined([windows.subset(~french), doors_up])
+    ground, fascia = _ground_floor(xs, bay_width, floor_height, half, length_m, shop_front)
+    return _framed(_joined([windows, ground]), half) + railings + fascia
 
 
 def _ground_floor(xs: np.ndarray, bay_width_m: float, floor_height_m: float, half_width_m: float,
-                  length_m: float, shop_front: bool) -> list[_Boxes]:
-    """The ground floor of both facades: a shop window per bay under a fascia band, or windows
-    with a door (dark panel, threshold at the ground) in the middle bay."""
-    middle = np.arange(len(xs)) == len(xs) // 2
+                  length_m: float, shop_front: bool) -> tuple[_Openings, list[_Boxes]]:
+    """The ground floor's openings of both facades and its fascia boxes: a shop window per bay
+    under a fascia band, or windows with a door (dark panel, threshold at the ground) in the
+    middle bay and no fascia."""
     if shop_front:
-        shop = _grid(xs, np.zeros(1), max(0.5 * bay_width_m, bay_width_m - 0.45), floor_height_m, 0.12, 0.7)
-        fascia_z = np.full(2, floor_height_m * 0.7 + _FRAME_M + 0.06 + 0.2)
-        fascia = _layer(np.array([[length_m - 0.4, 0.4]] * 2), np.zeros(2), (-_GLASS_PROUD_M, PROTRUSION_M),
-                        fascia_z, np.array([1.0, -1.0]), half_width_m, "trim")
-        return _framed(shop, half_width_m, "window", sill=False) + fascia
-    windows = _grid(xs, np.zeros(1), 0.5 * bay_width_m, floor_height_m, 0.28, 0.82)
-    door_width = min(1.2, 0.8 * bay_width_m)
+        shop = _grid(xs, np.zeros(1, int), max(0.5 * bay_width_m, bay_width_m - 0.45), floor_height_m, 0.12, 0.7,
+                     _WINDOW, False)
+        fascia = _layer(length_m - 0.4, 0.4, np.zeros(2), (-_GLASS_PROUD_M, PROTRUSION_M),
+                        floor_height_m * 0.7 + _FRAME_M + 0.26, np.array([1.0, -1.0]), half_width_m, _TRIM)
+        return shop, [fascia]
+    windows = _grid(xs, np.zeros(1, int), 0.5 * bay_width_m, floor_height_m, 0.28, 0.82, _WINDOW, True)
+    middle = np.arange(len(xs)) == len(xs) // 2
     door_top = max(min(2.2, 0.8 * floor_height_m), 3 * _FRAME_M)
-    doors = _Openings(np.tile(xs[middle], 2), np.full(2, door_width), np.full(2, _FRAME_M), np.full(2, door_top),
-                      np.array([1.0, -1.0]))
-    return _framed(windows.subset(~np.tile(middle, 2)), half_width_m, "window", True) + _framed(
-        doors, half_width_m, "roof", False)
+    doors = _Openings(np.tile(xs[middle], 2), np.full(2, min(1.2, 0.8 * bay_width_m)), np.full(2, _FRAME_M),
+                      np.full(2, door_top), np.array([1.0, -1.0]), np.full(2, _ROOF, dtype=np.int32), np.zeros(2, bool))
+    return _joined([windows.subset(~np.tile(middle, 2)), doors]), []
 
 
 def build_building(params: Mapping[str, float]) -> MeshData:
@@ -188,26 +181,24 @@ def build_building(params: Mapping[str, float]) -> MeshData:
     openings = _facades(run, depth, facade_height, floor_count, params["shop_front"] >= FEATURE_THRESHOLD,
                         params["balconies"] >= FEATURE_THRESHOLD)
     if not long_x:  # boxes are symmetric: swapping x and y of sizes and centres mirrors them across x = y
-        openings = [(sizes[:, [1, 0, 2]], centers[:, [1, 0, 2]], slot) for sizes, centers, slot in openings]
+        openings = [(sizes[:, [1, 0, 2]], centers[:, [1, 0, 2]], slots) for sizes, centers, slots in openings]
     top = facade_height + roof_thickness
     cornice = min(_CORNICE_HEIGHT_M, 0.3 * roof_thickness + 0.1)
     walls = np.array([[length, thickness, parapet]] * 2 + [[thickness, width - 2 * thickness, parapet]] * 2)
     wall_centers = np.array([[0.0, (width - thickness) / 2, 0.0], [0.0, -(width - thickness) / 2, 0.0],
                              [(length - thickness) / 2, 0.0, 0.0], [-(length - thickness) / 2, 0.0, 0.0]])
     wall_centers[:, 2] = top + parapet / 2
-    shell = [(np.array([[length, width, facade_height]]), np.array([[0.0, 0.0, facade_height / 2]]), "facade"),
-             (np.array([[length, width, roof_thickness]]), np.array([[0.0, 0.0, facade_height + roof_thickness / 2]]),
-              "roof"),
-             (walls, wall_centers, "facade"),
-             (np.array([[length + 2 * PROTRUSION_M, width + 2 * PROTRUSION_M, cornice]]),
-              np.array([[0.0, 0.0, top - 0.02 - cornice / 2]]), "trim")]  # below the roof's top: no z-fighting
-    return _merged_boxes(shell + openings)
+    shell = (np.array([[length, width, facade_height], [length, width, roof_thickness],
+                       *walls, [length + 2 * PROTRUSION_M, width + 2 * PROTRUSION_M, cornice]]),
+             np.array([[0.0, 0.0, facade_height / 2], [0.0, 0.0, facade_height + roof_thickness / 2],
+                       *wall_centers, [0.0, 0.0, top - 0.02 - cornice / 2]]),  # cornice below the roof's top
+             np.array([_FACADE, _ROOF, _FACADE, _FACADE, _FACADE, _FACADE, _TRIM], dtype=np.int32))
+    return _merged_boxes([shell, *openings])
 
 
 def _merged_boxes(groups: list[_Boxes]) -> MeshData:
-    """One mesh of every group's boxes, in group order (one `boxes_mesh` call); slots in order
-    of first appearance."""
-    names: dict[str, int] = {}
-    box_slots = np.concatenate([np.full(len(sizes), names.setdefault(slot, len(names))) for sizes, _, slot in groups])
+    """One mesh of every group's boxes, in group order (one `boxes_mesh` call), slots `_SLOTS`."""
     mesh = boxes_mesh(np.concatenate([g[0] for g in groups]), np.concatenate([g[1] for g in groups]))
-    return MeshData(mesh.vertices_m, mesh.loop_vertices, mesh.loop_counts, np.repeat(box_slots, 6), tuple(names))
+    slots = np.repeat(np.concatenate([g[2] for g in groups]), 6)
+    return MeshData(mesh.vertices_m, mesh.loop_vertices, mesh.loop_counts, slots, _SLOTS)
+

@@ -63,9 +63,11 @@ def build_drain_grate(p: Mapping[str, float]) -> MeshData:
     frame_sizes = np.array([[length, rim, height]] * 2 + [[rim, width - 2 * rim, height]] * 2)
     frame_centers = np.array([[0.0, (width - rim) / 2, 0.0], [0.0, -(width - rim) / 2, 0.0],
                               [(length - rim) / 2, 0.0, 0.0], [-(length - rim) / 2, 0.0, 0.0]]) + [0.0, 0.0, height / 2]
-    bar_sizes = (0.35 * (length - 2 * rim) / bars, width - 2 * rim, height)
-    return merge_meshes([
-        box_mesh((length - 2 * rim, width - 2 * rim, _GAP_TOP_M), (0.0, 0.0, _GAP_TOP_M / 2), "drain_gap"),
-        boxes_mesh(frame_sizes, frame_centers, "metal"),
-        boxes_mesh(bar_sizes, np.column_stack([bar_x, np.zeros(bars), np.full(bars, height / 2)]), "metal"),
-    ])
+    sizes = np.concatenate([[[length - 2 * rim, width - 2 * rim, _GAP_TOP_M]], frame_sizes,
+                            np.tile([0.35 * (length - 2 * rim) / bars, width - 2 * rim, height], (bars, 1))])
+    centers = np.concatenate([[[0.0, 0.0, _GAP_TOP_M / 2]], frame_centers,
+                              np.column_stack([bar_x, np.zeros(bars), np.full(bars, height / 2)])])
+    mesh = boxes_mesh(sizes, centers)  # one call; the gap plate's 6 faces are slot 0, the rest metal
+    slots = np.ones(mesh.face_count, dtype=np.int32)
+    slots[:6] = 0
+    return MeshData(mesh.vertices_m, mesh.loop_vertices, mesh.loop_counts, slots, ("drain_gap", "metal"))

@@ -87,6 +87,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--width", type=int, default=640, help="width of one row's panel, px")
+    parser.add_argument("--colors", type=int, default=256, help="palette size of the PNG; 0 = full RGB")
     parser.add_argument("--columns", type=int, default=1, help="columns of panels on the sheet")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -105,7 +106,9 @@ def main(argv: list[str]) -> int:
     sheet = Image.new("RGB", (args.width * columns, rows * height))
     for k, panel in enumerate(panels):
         sheet.paste(panel, ((k // rows) * args.width, (k % rows) * height))
-    sheet.save(args.out)
+    if args.colors:  # a palette PNG: a third of the size, for sheets kept in the repository
+        sheet = sheet.quantize(colors=args.colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    sheet.save(args.out, optimize=True)
     log.info("wrote %s", args.out)
     return 0
 

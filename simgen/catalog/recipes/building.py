@@ -1,5 +1,6 @@
 """The `building` recipe: a block with framed windows, sills, doors or shop fronts, French
-balconies, a cornice and a parapet (pure numpy; every part kind is one batched `boxes_mesh`).
+balconies, a cornice and a parapet (pure numpy: every part is an axis-aligned box, and all the
+boxes of a building are one batched `boxes_mesh` call, no Python loop per window).
 
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
 contact); the building's length runs along its longer side, the two long facades carry the

@@ -109,16 +109,20 @@ def test_a_texture_set_is_one_material_for_the_whole_session(renderer, tmp_path)
                        "materials": {"pbr_dir": str(root), "pbr_tile_m": "uniform(0.5, 2.0)"}})
     catalog = load_catalog(pbr_dir=cfg.materials.pbr_dir)
     renderer.restart_session()
-    builder = SceneBuilder()
+    builder = SceneBuilder()  # builds into the renderer's session: restarted after, for the next tests
     worn = set()
-    for index in range(4):
-        spec = sample_frame(cfg, catalog, index)
-        worn |= {m.pbr.name for o in spec.objects for m in o.materials.values() if m.pbr is not None}
-        builder.build(spec)
-    textured = [(Path(n.image.filepath).name, m.pass_index) for m in bpy.data.materials if m.node_tree is not None
-                for n in m.node_tree.nodes if n.type == "TEX_IMAGE"]
+    try:
+        for index in range(4):
+            spec = sample_frame(cfg, catalog, index)
+            worn |= {m.pbr.name for o in spec.objects for m in o.materials.values() if m.pbr is not None}
+            builder.build(spec)
+        textured = [(Path(n.image.filepath).name, m.pass_index) for m in bpy.data.materials
+                    if m.node_tree is not None for n in m.node_tree.nodes if n.type == "TEX_IMAGE"]
+        uv_meshes = [m for m in bpy.data.meshes if "simgen_box_uv" in m.uv_layers]
+        uv_complete = all(len(m.uv_layers["simgen_box_uv"].uv) == len(m.loops) for m in uv_meshes)
+    finally:
+        renderer.restart_session()
     assert worn == {"paint/a", "paint/b"}
     assert len(textured) == len(set(textured)) and {name for name, _ in textured} == {"a_albedo.png", "b_albedo.png"}
     assert (("a_albedo.png", 0) in textured) and ("b_albedo.png", 0) in textured
-    uv_meshes = [m for m in bpy.data.meshes if "simgen_box_uv" in m.uv_layers]
-    assert uv_meshes and all(len(m.uv_layers["simgen_box_uv"].uv) == len(m.loops) for m in uv_meshes)
+    assert uv_meshes and uv_complete

@@ -63,14 +63,15 @@ _STUFF = {c.name: c for c in STUFF_CLASSES}
 SCENERY_RULES: tuple[tuple[str, str, str], ...] = (
     # (recipe, name prefix, class): the first matching rule wins; "" matches any name.
     ("slab", "road", "road"), ("slab", "cross_road", "road"), ("slab", "shoulder", "road"),
-    ("slab", "zebra", "road"), ("dashed_line", "", "road"), ("slab", "sidewalk", "sidewalk"),
+    ("slab", "zebra", "road"), ("dashed_line", "", "road"), ("manhole", "", "road"), ("drain_grate", "", "road"),
+    ("slab", "sidewalk", "sidewalk"),
     ("slab", "ground", "terrain"), ("slab", "barrier", "wall"), ("building", "", "building"),
     ("pole", "", "pole"), ("tree", "", "vegetation"), ("bush", "", "vegetation"),
     ("hedge", "", "vegetation"), ("traffic_sign", "", "traffic sign"),
     ("traffic_light", "", "traffic light"),
 )
-"""Scenery prop -> class. Lane markings and zebra stripes are road, as in Cityscapes; a sign's
-post belongs to its sign (one class per object)."""
+"""Scenery prop -> class. Lane markings, zebra stripes, manhole covers and drain grates are road,
+as in Cityscapes; a sign's post belongs to its sign (one class per object)."""
 
 
 def scenery_class_id(prop: PropSpec) -> int:

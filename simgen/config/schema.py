@@ -202,6 +202,10 @@ class LayoutConfig:
     """Chance that a slot holds a hedge (2.5-8 m long) at the building or field side."""
     bush_probability: Any = dist(0.3, 0.0, 1.0)
     """Chance that a slot holds a group of 1-3 bushes at the building or field side."""
+    manhole_spacing_m: Any = dist({"uniform": [20.0, 50.0]}, 2.0, 1000.0)
+    """urban_street: distance between manhole covers along the road (each in a random lane)."""
+    drain_spacing_m: Any = dist({"uniform": [15.0, 35.0]}, 2.0, 1000.0)
+    """urban_street: distance between drain grates in the gutter along each kerb."""
     traffic_light_probability: Any = dist(0.85, 0.0, 1.0)
     """intersection: chance that the junction is signalised (a traffic light on every corner)."""
     stop_sign_probability: Any = dist(1.0, 0.0, 1.0)

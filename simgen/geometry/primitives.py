@@ -50,20 +50,24 @@ def box_mesh(size_m, center_m=(0.0, 0.0, 0.0), material: str = "default",
 
 
 def boxes_mesh(size_m, centers_m: np.ndarray, material: str = "default") -> MeshData:
-    """N axis-aligned boxes of one size in one mesh: exactly `merge_meshes` of the N
-    `box_mesh(size_m, centers_m[i], material)`, built at once.
+    """N axis-aligned boxes in one mesh: exactly `merge_meshes` of the N
+    `box_mesh(size_m[i], centers_m[i], material)`, built at once.
 
     Args:
-        size_m: (length x, width y, height z) of every box, metres.
+        size_m: (length x, width y, height z) of every box, or (N, 3) one size per box, metres.
         centers_m: (N, 3) box centres in the object frame, metres; N >= 1.
         material: material slot name for every face.
     """
     centers = np.asarray(centers_m, dtype=np.float64).reshape(-1, 3)
     count = len(centers)
-    unit = box_mesh(size_m).vertices_m  # centred at the origin: + 0.0 leaves it exact
+    sizes = np.asarray(size_m, dtype=np.float64)
+    if sizes.ndim == 1:
+        unit = box_mesh(size_m).vertices_m[None, :, :]  # centred at the origin: + 0.0 leaves it exact
+    else:  # the same products as `box_mesh` (a sign times a half extent), one box per row
+        unit = _BOX_SIGNS.reshape(1, 8, 3) * (sizes.reshape(count, 1, 3) / 2)
     loops, counts, slots = _BOX_TOPOLOGY
     loops = (loops[None, :] + 8 * np.arange(count, dtype=np.int32)[:, None]).ravel()
-    return MeshData((unit[None, :, :] + centers[:, None, :]).reshape(-1, 3), loops, np.tile(counts, count),
+    return MeshData((unit + centers[:, None, :]).reshape(-1, 3), loops, np.tile(counts, count),
                     np.tile(slots, count), (material,))
 
 

@@ -43,6 +43,8 @@ _FIXED = {
     "reflective_white": MaterialSpec((0.85, 0.85, 0.85), 0.3),
     "window": MaterialSpec((0.02, 0.03, 0.05), 0.08, 0.0),
     "roof": MaterialSpec((0.08, 0.08, 0.08), 0.9),
+    "trim": MaterialSpec((0.62, 0.61, 0.58), 0.55),
+    "drain_gap": MaterialSpec((0.01, 0.01, 0.01), 0.9),
     "lane_paint": MaterialSpec((0.75, 0.75, 0.72), 0.6),
     "curb": MaterialSpec((0.35, 0.35, 0.34), 0.85),
     "antler": MaterialSpec((0.30, 0.24, 0.16), 0.7),

@@ -127,7 +127,7 @@ def sample_building_row(catalog: Catalog, side: int, front_x_m: float, y_range_m
         x = side * (front_x_m + float(setback_m.sample(rng)) + width / 2)
         props.append(PropSpec(name=f"building_{'r' if side > 0 else 'l'}{len(props):02d}", asset=entry.name,
                               recipe=entry.recipe, params=params, location_m=(x, y + params["length_m"] / 2, 0.0),
-                              yaw_deg=90.0, materials=sample_materials(("facade", "window", "roof"), rng)))
+                              yaw_deg=90.0, materials=sample_materials(("facade", "window", "roof", "trim"), rng)))
         y += params["length_m"] + float(rng.uniform(0.0, 4.0))
     return props
 
@@ -218,3 +218,36 @@ def parking_strips(lanes_half_width_m: float, road_half_width_m: float,
     return tuple(ParkingStripSpec(x_range_m=(lanes_half_width_m, road_half_width_m) if side > 0
                                   else (-road_half_width_m, -lanes_half_width_m), y_range_m=y_range, direction=side)
                  for side in (1, -1) for y_range in y_ranges_m)
+
+
+def sample_road_fixtures(catalog: Catalog, lanes: tuple[LaneSpec, ...], gutter_x_m: float,
+                         y_range_m: tuple[float, float], manhole_spacing_m, drain_spacing_m,
+                         rng: np.random.Generator) -> list[PropSpec]:
+    """Manhole covers in the lanes and drain grates in the gutters, on the road surface (z = 0).
+
+    Covers: one every `manhole_spacing_m` along y, each near the centre of a random lane (within
+    0.5 m). Grates: one every `drain_spacing_m` along each side at x = +-`gutter_x_m` (just inside
+    the kerb), lengthwise along the road. Both spacings are distributions; entries 'manhole' and
+    'drain_grate' of the catalog give the sizes (none of a kind when the catalog lacks its entry).
+    Names: manhole_NN, drain_r/l_NN.
+    """
+    props: list[PropSpec] = []
+    kinds = (("manhole", None, manhole_spacing_m), ("drain_grate", 1, drain_spacing_m),
+             ("drain_grate", -1, drain_spacing_m))
+    for asset, side, spacing in kinds:
+        if asset not in catalog.entries:
+            continue
+        entry, prefix = catalog.get(asset), "manhole" if side is None else f"drain_{'r' if side > 0 else 'l'}"
+        y, count = y_range_m[0] + float(rng.uniform(0.0, float(spacing.sample(rng)))), 0
+        while y < y_range_m[1]:
+            if side is None:
+                x = lanes[int(rng.integers(len(lanes)))].center_x_m + float(rng.uniform(-0.5, 0.5))
+            else:
+                x = side * gutter_x_m
+            materials = sample_materials(("metal", "drain_gap") if side else ("metal",), rng)
+            props.append(PropSpec(name=f"{prefix}_{count:02d}", asset=asset, recipe=entry.recipe,
+                                  params=sample_asset_params(entry, rng), location_m=(x, y, 0.0), yaw_deg=90.0,
+                                  materials=materials))
+            count += 1
+            y += float(spacing.sample(rng))
+    return props

@@ -26,7 +26,8 @@ EXTENT_PARAMS: dict[str, tuple[tuple[int, ...], float]] = {
 FOOTPRINT_TOLERANCE = 0.05
 HEIGHT_TOLERANCE = 0.02
 FACE_BUDGETS = {"car": 2200, "van": 2200, "pedestrian": 1100, "cyclist": 1200, "bicycle": 400, "traffic_cone": 100,
-                "pole": 100, "tree": 3000, "building": 1000, "slab": 10, "dashed_line": 2000,
+                "pole": 100, "tree": 3000, "building": 10000, "slab": 10, "dashed_line": 2000,
+                "manhole": 100, "drain_grate": 200,
                 "deer": 600, "dog": 600, "tree_trunk": 200, "tire": 200, "cardboard_box": 20, "mattress": 20,
                 "rock": 200, "stroller": 600, "construction_barrier": 200, "cone_cluster": 600,
                 "truck": 600, "bus": 600, "motorcycle": 400, "traffic_sign": 100, "traffic_light": 200,

@@ -18,12 +18,12 @@ from types import MappingProxyType
 
 from simgen.geometry.mesh import MeshData
 
-from . import furniture, ground, heavy, obstacles, people, signals, street, vegetation, vehicles
+from . import building, furniture, ground, heavy, obstacles, people, signals, street, vegetation, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
-    "clothing_bottom", "shoes", "cone_orange", "cone_base", "reflective_white", "facade", "window", "roof",
-    "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
+    "clothing_bottom", "shoes", "cone_orange", "cone_base", "reflective_white", "facade", "window", "roof", "trim",
+    "drain_gap", "bark", "foliage", "surface", "lane_paint", "fur", "antler", "cardboard", "tape", "fabric", "rock",
     "barrier_red", "plate",
 )
 
@@ -113,10 +113,12 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe
             people.cyclist_mesh_and_skeleton),
     _recipe("traffic_cone", street.build_traffic_cone, street.TRAFFIC_CONE_DEFAULTS),
     _recipe("pole", street.build_pole, street.POLE_DEFAULTS),
-    _recipe("building", street.build_building, street.BUILDING_DEFAULTS),
+    _recipe("building", building.build_building, building.BUILDING_DEFAULTS),
     _recipe("tree", vegetation.build_tree, vegetation.TREE_DEFAULTS),
     _recipe("slab", ground.build_slab, ground.SLAB_DEFAULTS),
     _recipe("dashed_line", ground.build_dashed_line, ground.LINE_DEFAULTS),
+    _recipe("manhole", ground.build_manhole, ground.MANHOLE_DEFAULTS),
+    _recipe("drain_grate", ground.build_drain_grate, ground.DRAIN_GRATE_DEFAULTS),
     _recipe("deer", obstacles.build_deer, obstacles.DEER_DEFAULTS),
     _recipe("dog", obstacles.build_dog, obstacles.DOG_DEFAULTS),
     _recipe("tree_trunk", obstacles.build_tree_trunk, obstacles.TREE_TRUNK_DEFAULTS),

@@ -1,7 +1,8 @@
-"""Street-furniture recipes: `traffic_cone`, `pole` and `building` (pure numpy; trees are in `vegetation`).
+"""Street-furniture recipes: `traffic_cone` and `pole` (pure numpy; buildings are in `building`,
+trees in `vegetation`).
 
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
-contact), +x forward (a pole's lamp arm points along +x; a building's length runs along x).
+contact), +x forward (a pole's lamp arm points along +x).
 Builders take a complete, validated parameter mapping (see `simgen.catalog.prop_mesh.get_recipe`).
 """
 
@@ -11,16 +12,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, flip_faces, merge_meshes
-from simgen.geometry.primitives import box_mesh, boxes_mesh, cylinder_mesh, tube_mesh
+from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.primitives import box_mesh, cylinder_mesh, tube_mesh
 
 TRAFFIC_CONE_DEFAULTS: Mapping[str, float] = {"height_m": 0.7, "base_width_m": 0.38}
 POLE_DEFAULTS: Mapping[str, float] = {"height_m": 8.0, "radius_m": 0.1, "has_arm": 1.0, "arm_length_m": 1.8}
-BUILDING_DEFAULTS: Mapping[str, float] = {"length_m": 20.0, "width_m": 12.0, "height_m": 15.0, "floors": 5.0}
 
 _CONE_SEGMENTS = 16
-_WINDOW_PROUD_M = 0.03  # how far window panes stand out of the facade
-_BAY_WIDTH_M = 3.0  # facade width per window column
 
 
 def build_traffic_cone(params: Mapping[str, float]) -> MeshData:
@@ -73,46 +71,3 @@ def build_pole(params: Mapping[str, float]) -> MeshData:
     if params["has_arm"] >= 0.5:
         parts += _lamp_arm(height, radius, params["arm_length_m"])
     return merge_meshes(parts)
-
-
-def _window_panes(length_m: float, width_m: float, facade_height_m: float, floors: int) -> MeshData:
-    """Thin window boxes (window) proud of the two facades at y = +-width_m / 2, one per bay and
-    floor (facade +y first, then -y; floors bottom up; bays along +x), in one mesh."""
-    bays = max(1, int(length_m // _BAY_WIDTH_M))
-    bay_width, floor_height = length_m / bays, facade_height_m / floors
-    pane = (0.5 * bay_width, 2 * _WINDOW_PROUD_M, 0.55 * floor_height)
-    xs = -0.5 * length_m + bay_width * (np.arange(bays) + 0.5)
-    zs = floor_height * (np.arange(floors) + 0.55)
-    centers = np.empty((2, floors, bays, 3))
-    centers[..., 0] = xs
-    centers[..., 1] = np.array([1.0, -1.0])[:, None, None] * (0.5 * width_m)
-    centers[..., 2] = zs[:, None]
-    return boxes_mesh(pane, centers.reshape(-1, 3), "window")
-
-
-def build_building(params: Mapping[str, float]) -> MeshData:
-    """Block building: facade box, a window grid on both long facades, and a roof slab on top.
-
-    Params: length_m (x), width_m (y), height_m (roof top), all metres; floors (rounded to the
-    nearest whole number, at least 1, so a uniformly drawn float works).
-    Window panes stick out 3 cm, so the footprint across the long facades is 6 cm larger.
-    Slots: facade, window, roof.
-    """
-    length, width, height, floors = params["length_m"], params["width_m"], params["height_m"], params["floors"]
-    floor_count = max(1, int(np.floor(floors + 0.5)))
-    roof_thickness = min(0.3, 0.05 * height)
-    facade_height = height - roof_thickness
-    long_x = length >= width
-    panes = _window_panes(length if long_x else width, width if long_x else length, facade_height, floor_count)
-    if not long_x:
-        panes = _swap_xy(panes)
-    return merge_meshes([
-        box_mesh((length, width, facade_height), (0.0, 0.0, facade_height / 2), "facade"),
-        box_mesh((length, width, roof_thickness), (0.0, 0.0, facade_height + roof_thickness / 2), "roof"),
-        panes,
-    ])
-
-
-def _swap_xy(mesh: MeshData) -> MeshData:
-    """Mirrors a mesh across the plane x = y (swaps x and y), reversing faces to keep them outward."""
-    return flip_faces(mesh.with_vertices(mesh.vertices_m[:, [1, 0, 2]]))

@@ -1,6 +1,6 @@
 """urban_street: a straight two-way city street with sidewalks, buildings, lamps and trees, a
-parking strip along each curb, street furniture (signs, bins, hydrants, bollards, benches), and
-hedges and bushes at the building side of the sidewalks."""
+parking strip along each curb, street furniture (signs, bins, hydrants, bollards, benches),
+hedges and bushes at the building side of the sidewalks, and manhole covers and drain grates."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from simgen.sampling.street import (
     sample_building_row,
     sample_cross_section,
     sample_lane_lines,
+    sample_road_fixtures,
     sample_road_surfaces,
     sample_row_of,
 )
@@ -52,6 +53,9 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                            list(blocked), rng)
     scenery += plants
     blocked += plant_feet
+    # drawn last, so that adding them left the rest of the street's draws as they were
+    scenery += sample_road_fixtures(catalog, lanes, half_width - 0.25, y_range, cfg.manhole_spacing_m,
+                                    cfg.drain_spacing_m, rng)
     parking = parking_strips(lanes_half_m, half_width, (y_range,))
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="urban_street", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,

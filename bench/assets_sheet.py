@@ -48,7 +48,7 @@ def _row(assets: tuple[str, ...], rng: np.random.Generator, distance_m: float) -
     return props
 
 
-VEHICLES = (("sedan", 14.0), ("hatchback", 14.0), ("suv", 14.0), ("van", 16.0), ("box_truck", 26.0),
+VEHICLES = (("sedan", 14.0), ("hatchback", 14.0), ("estate", 14.0), ("suv", 14.0), ("van", 16.0), ("box_truck", 26.0),
             ("city_bus", 32.0), ("motorcycle", 9.0), ("cyclist", 9.0))
 PEOPLE = (("pedestrian_adult", 7.0), ("pedestrian_child", 5.0), ("pedestrian_runner", 7.0))
 OBSTACLES = (("deer", 9.0), ("dog", 5.0), ("stroller", 5.0), ("tire", 4.0), ("tree_trunk", 12.0), ("mattress", 8.0),

@@ -100,8 +100,22 @@ class MeshData:
 
     @property
     def bounds_m(self) -> tuple[np.ndarray, np.ndarray]:
-        """Axis-aligned bounds (min xyz, max xyz) in the object frame, metres."""
-        return self.vertices_m.min(axis=0), self.vertices_m.max(axis=0)
+        """Axis-aligned bounds (min xyz, max xyz) in the object frame, metres. Reduced column by
+        column: numpy reduces the columns of a (V, 3) array along axis 0 several times slower."""
+        x, y, z = self.vertices_m.T
+        return np.array([x.min(), y.min(), z.min()]), np.array([x.max(), y.max(), z.max()])
+
+
+def fit_to_box(mesh: MeshData, size_m: tuple[float | None, float | None, float]) -> MeshData:
+    """The mesh scaled about the object origin along x and y so that its extents are `size_m`
+    (None: kept), and along z so that it spans [0, size_m[2]] (metres)."""
+    low, high = mesh.bounds_m
+    vertices = mesh.vertices_m.copy()
+    for axis, size in enumerate(size_m[:2]):
+        if size is not None:
+            vertices[:, axis] *= size / (high[axis] - low[axis])
+    vertices[:, 2] = (vertices[:, 2] - low[2]) * (size_m[2] / (high[2] - low[2]))
+    return mesh.with_vertices(vertices)
 
 
 def merge_meshes(parts: list[MeshData]) -> MeshData:

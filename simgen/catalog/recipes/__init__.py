@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from simgen.geometry.mesh import MeshData
 
-from . import building, furniture, ground, heavy, obstacles, people, signals, street, vegetation, vehicles
+from . import building, furniture, ground, heavy, obstacles, people, shrubs, signals, street, vegetation, vehicles
 
 MATERIAL_SLOTS: tuple[str, ...] = (
     "paint", "glass", "tire", "headlight", "taillight", "metal", "skin", "hair", "clothing_top",
@@ -140,7 +140,7 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType({recipe.name: recipe for recipe
     _recipe("bollard", furniture.build_bollard, furniture.BOLLARD_DEFAULTS),
     _recipe("fire_hydrant", furniture.build_fire_hydrant, furniture.FIRE_HYDRANT_DEFAULTS),
     _recipe("delineator", furniture.build_delineator, furniture.DELINEATOR_DEFAULTS),
-    _recipe("bush", vegetation.build_bush, vegetation.BUSH_DEFAULTS),
-    _recipe("hedge", vegetation.build_hedge, vegetation.HEDGE_DEFAULTS),
+    _recipe("bush", shrubs.build_bush, shrubs.BUSH_DEFAULTS),
+    _recipe("hedge", shrubs.build_hedge, shrubs.HEDGE_DEFAULTS),
 )})
 """The packaged procedural recipes (read-only; user asset files register in `simgen.catalog.prop_mesh`)."""

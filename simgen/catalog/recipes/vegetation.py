@@ -1,7 +1,8 @@
-"""Vegetation recipes: `tree` (grown by a sampled branching algorithm), `bush` and `hedge` (pure numpy).
+"""The `tree` recipe, grown by a sampled branching algorithm (pure numpy; bushes and hedges:
+`simgen.catalog.recipes.shrubs`).
 
 Object frame: metres, z up, origin at the centre of the ground footprint (z = 0 is the ground
-contact; a tree's trunk stands on the origin), +x forward (a hedge's length runs along x).
+contact; a tree's trunk stands on the origin), +x forward.
 
 Every recipe is a deterministic function of its float parameters: the random growth draws from
 a generator seeded by `growth_seed` (its integer part) and the species, so the mesh cache can
@@ -32,19 +33,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, merge_meshes
+from simgen.geometry.mesh import MeshData, fit_to_box, merge_meshes
 from simgen.geometry.primitives import blobs_mesh, tube_mesh, tubes_mesh, unit_icosphere
 
 TREE_DEFAULTS: Mapping[str, float] = {"height_m": 6.0, "crown_radius_m": 2.0, "species": 0.0, "growth_seed": 0.0}
-BUSH_DEFAULTS: Mapping[str, float] = {"length_m": 1.2, "width_m": 1.0, "height_m": 0.9, "growth_seed": 0.0}
-HEDGE_DEFAULTS: Mapping[str, float] = {"length_m": 4.0, "width_m": 0.8, "height_m": 1.2, "growth_seed": 0.0}
 
 SPECIES = ("round", "conical", "columnar", "bare")
 """Tree species shapes, indexed by the integer part of the `species` parameter (clipped)."""
 
-_BLOB_SUBDIVISIONS = 1  # 42 vertices, 80 triangles per leaf cluster
-_BLOB_VERTICES = len(unit_icosphere(_BLOB_SUBDIVISIONS)[0])
-_GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
+BLOB_SUBDIVISIONS = 1  # 42 vertices, 80 triangles per leaf cluster
+BLOB_VERTICES = len(unit_icosphere(BLOB_SUBDIVISIONS)[0])
+GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 _UP = np.array([0.0, 0.0, 1.0])
 
 
@@ -144,7 +143,7 @@ def _primaries(trunk: Branches, height: float, crown: float, species: str, habit
     t_attach = (np.arange(count) + rng.uniform(0.2, 0.8, count)) / count
     attach_z = base + (top - base) * t_attach
     starts, trunk_radii = trunk.at((attach_z / trunk.lengths[0])[None, :])
-    azimuth = _GOLDEN_ANGLE * np.arange(count) + rng.uniform(0.0, 2 * np.pi) + rng.uniform(-0.3, 0.3, count)
+    azimuth = GOLDEN_ANGLE * np.arange(count) + rng.uniform(0.0, 2 * np.pi) + rng.uniform(-0.3, 0.3, count)
     low, high = np.deg2rad(habit.elevation_deg)
     elevation = low + (high - low) * t_attach + np.deg2rad(rng.uniform(-8.0, 8.0, count))
     direction = np.stack([np.cos(elevation) * np.cos(azimuth), np.cos(elevation) * np.sin(azimuth),
@@ -214,8 +213,8 @@ def _leaf_clusters(trunk: Branches, levels: list[Branches], habit: Habit, crown:
     centers = np.concatenate(tips)
     radius = habit.blob * crown * np.maximum(np.concatenate(scale), 0.45) * rng.uniform(0.8, 1.15, len(centers))
     radii = np.stack([radius, radius, radius * habit.blob_stretch], axis=1)
-    bumps = rng.uniform(-0.22, 0.22, (len(centers) + 1, _BLOB_VERTICES))
-    clusters = blobs_mesh(centers, radii, bumps[:-1], "foliage", _BLOB_SUBDIVISIONS)
+    bumps = rng.uniform(-0.22, 0.22, (len(centers) + 1, BLOB_VERTICES))
+    clusters = blobs_mesh(centers, radii, bumps[:-1], "foliage", BLOB_SUBDIVISIONS)
     return merge_meshes([clusters, _core(habit, crown, height, species, bumps[-1:])])
 
 
@@ -228,7 +227,7 @@ def _core(habit: Habit, crown: float, height: float, species: str, bumps: np.nda
     if species != "conical":
         center = np.array([[0.0, 0.0, base + 0.5 * depth]])
         radii = np.array([[core_r * crown, core_r * crown, core_depth * depth]])
-        return blobs_mesh(center, radii, bumps, "foliage", _BLOB_SUBDIVISIONS)
+        return blobs_mesh(center, radii, bumps, "foliage", BLOB_SUBDIVISIONS)
     t = np.linspace(0.0, 1.0, _CONE_RINGS)
     points = np.zeros((1, _CONE_RINGS, 3))
     points[0, :, 2] = base + depth * (0.05 + 0.85 * t)
@@ -241,26 +240,6 @@ def _core(habit: Habit, crown: float, height: float, species: str, bumps: np.nda
 
 
 _CONE_RINGS, _CONE_SEGMENTS = 6, 7  # 42 ring vertices: one blob's bumps
-
-
-def _bounds(vertices_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(min xyz, max xyz) of (V, 3) vertices, column by column (numpy reduces the columns of a
-    (V, 3) array along axis 0 several times slower)."""
-    columns = vertices_m.T
-    return (np.array([columns[0].min(), columns[1].min(), columns[2].min()]),
-            np.array([columns[0].max(), columns[1].max(), columns[2].max()]))
-
-
-def _fit_box(mesh: MeshData, size_m: tuple[float | None, float | None, float]) -> MeshData:
-    """Scale about the object origin along x and y so the extents are `size_m` (None: keep),
-    and along z so that the mesh spans [0, size_m[2]]."""
-    low, high = _bounds(mesh.vertices_m)
-    vertices = mesh.vertices_m.copy()
-    for axis, size in enumerate(size_m[:2]):
-        if size is not None:
-            vertices[:, axis] *= size / (high[axis] - low[axis])
-    vertices[:, 2] = (vertices[:, 2] - low[2]) * (size_m[2] / (high[2] - low[2]))
-    return mesh.with_vertices(vertices)
 
 
 def species_of(value: float) -> str:
@@ -285,7 +264,7 @@ def build_tree(params: Mapping[str, float]) -> MeshData:
         raise ValueError(f"crown_radius_m={crown} must exceed twice the trunk radius {trunk_radius:.3f} m")
     species_index = SPECIES.index(species_of(params["species"]))
     aspect_step = int(np.round(np.log(height / crown) / np.log(ASPECT_STEP)))
-    return _fit_box(grown_tree(species_index, int(params["growth_seed"]), aspect_step),
+    return fit_to_box(grown_tree(species_index, int(params["growth_seed"]), aspect_step),
                     (2 * crown, 2 * crown, height))
 
 
@@ -324,88 +303,8 @@ def grown_tree(species_index: int, growth_seed: int, aspect_step: int) -> MeshDa
 def _centre_crown(mesh: MeshData, crown_base_m: float) -> MeshData:
     """Shift x and y of every vertex by the crown's off-centre bounding box, in proportion to its
     height up to the crown base (the trunk leans under its crown; its foot stays at the origin)."""
-    low, high = _bounds(mesh.vertices_m)
+    low, high = mesh.bounds_m
     offset = np.array([(low[0] + high[0]) / 2, (low[1] + high[1]) / 2])
     vertices = mesh.vertices_m.copy()
     vertices[:, :2] -= np.minimum(np.maximum(vertices[:, 2:], 0.0) / crown_base_m, 1.0) * offset
     return mesh.with_vertices(vertices)
-
-
-def build_bush(params: Mapping[str, float]) -> MeshData:
-    """Bush: a cluster of 5-8 lumpy foliage blobs, fitted to its box.
-
-    Params (metres): length_m (x), width_m (y), height_m (top); growth_seed (its integer part
-    seeds the blob layout, grown once per seed at unit size: `grown_bush`). Slot: foliage.
-    """
-    return _fit_box(grown_bush(int(params["growth_seed"])),
-                    (params["length_m"], params["width_m"], params["height_m"]))
-
-
-@lru_cache(maxsize=256)
-def grown_bush(growth_seed: int) -> MeshData:
-    """The blobs of a bush 1 m long, wide and high, centred on the origin (cached per seed)."""
-    rng = np.random.default_rng([growth_seed, 101])
-    count = int(rng.integers(5, 9))
-    angle = _GOLDEN_ANGLE * np.arange(count) + rng.uniform(0.0, 2 * np.pi)
-    spread = np.sqrt((np.arange(count) + 0.5) / count) * 0.5
-    centers = np.stack([spread * np.cos(angle), spread * np.sin(angle),
-                        rng.uniform(0.35, 0.6, count) * (1.1 - spread)], axis=1)
-    size = rng.uniform(0.3, 0.45, (count, 1)) * (1.2 - 0.6 * spread)[:, None] * np.ones(3)
-    bumps = rng.uniform(-0.2, 0.2, (count, _BLOB_VERTICES))
-    bush = _centered(blobs_mesh(centers, size, bumps, "foliage", _BLOB_SUBDIVISIONS))
-    bush.vertices_m.flags.writeable = False
-    return bush
-
-
-def _centered(mesh: MeshData) -> MeshData:
-    """The mesh moved so that its x-y bounding box is centred on the origin."""
-    low, high = _bounds(mesh.vertices_m)
-    return mesh.with_vertices(mesh.vertices_m - np.array([(low[0] + high[0]) / 2, (low[1] + high[1]) / 2, 0.0]))
-
-
-_HEDGE_SEGMENTS = 14
-_HEDGE_RING_STEP_M = 0.25
-
-
-def build_hedge(params: Mapping[str, float]) -> MeshData:
-    """Hedge: a long, box-ish foliage mass along x with a lumpy surface.
-
-    A tube swept along x through rings about every 0.25 m with a rounded-box (superellipse)
-    cross-section; every ring bulges by its own amount and every vertex is displaced radially
-    by up to 9 % (18 % on top), then the whole is fitted to its box.
-    Params (metres): length_m (x), width_m (y), height_m (top); growth_seed (its integer part
-    seeds the lumps; grown once per seed and ring count: `grown_hedge`). Slot: foliage.
-    """
-    length = params["length_m"]
-    rings = max(3, int(np.ceil(length / _HEDGE_RING_STEP_M)) + 1)
-    return _fit_box(grown_hedge(int(params["growth_seed"]), rings), (length, params["width_m"], params["height_m"]))
-
-
-@lru_cache(maxsize=256)
-def grown_hedge(growth_seed: int, rings: int) -> MeshData:
-    """A hedge of `rings` rings `_HEDGE_RING_STEP_M` apart, 1 m wide and high, centred on the
-    origin (cached per seed and ring count)."""
-    rng = np.random.default_rng([growth_seed, 102])
-    length = (rings - 1) * _HEDGE_RING_STEP_M
-    x = np.linspace(-length / 2, length / 2, rings)
-    bulge = 1.0 + rng.uniform(-0.06, 0.06, rings)
-    taper = np.minimum(1.0, 0.75 + 0.25 * np.minimum(np.arange(rings), np.arange(rings)[::-1]))  # rounded ends
-    points = np.stack([x, np.zeros(rings), np.full(rings, 0.5)], axis=1)
-    radii = np.stack([0.5 * bulge * taper, 0.5 * bulge * np.sqrt(taper)], axis=1)
-    tube = tubes_mesh(points[None], radii[None, :, 0], _HEDGE_SEGMENTS, "foliage")
-    offsets = tube.vertices_m[:-2].reshape(rings, _HEDGE_SEGMENTS, 3) - points[:, None, :]
-    boxy = _rounded_box(offsets[..., 1:], radii[:, None, :])
-    lumps = 1.0 + rng.uniform(-0.09, 0.09, (rings, _HEDGE_SEGMENTS)) * (1.0 + (offsets[..., 2] > 0))
-    vertices = tube.vertices_m.copy()
-    vertices[:-2, 1:] = (points[:, None, 1:] + boxy * lumps[..., None]).reshape(-1, 2)
-    hedge = _centered(tube.with_vertices(vertices))
-    hedge.vertices_m.flags.writeable = False
-    return hedge
-
-
-def _rounded_box(offsets: np.ndarray, half_axes: np.ndarray, exponent: float = 5.0) -> np.ndarray:
-    """(..., 2) circle offsets (y, z) pushed out onto the superellipse |y/a|^e + |z/b|^e = 1
-    of half-axes (..., 2) (a, b) along the same directions: a rounded box cross-section."""
-    unit = offsets / np.linalg.norm(offsets, axis=-1, keepdims=True)
-    scaled = np.abs(unit / half_axes)
-    return unit / np.sum(scaled ** exponent, axis=-1, keepdims=True) ** (1.0 / exponent)

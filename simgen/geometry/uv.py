@@ -32,8 +32,7 @@ def box_uv_m(mesh: MeshData) -> np.ndarray:
     axis = np.argmax(np.abs(normals), axis=1)
     sign = np.sign(normals[np.arange(len(normals)), axis])
     sign[sign == 0] = 1.0
-    counts = np.diff(np.append(np.asarray(mesh.loop_starts, dtype=np.int64), len(mesh.loop_vertices)))
-    corner_axis, corner_sign = np.repeat(axis, counts), np.repeat(sign, counts)
+    corner_axis, corner_sign = np.repeat(axis, mesh.loop_counts), np.repeat(sign, mesh.loop_counts)
     x, y, z = mesh.vertices_m[mesh.loop_vertices].astype(np.float64).T
     u = np.select([corner_axis == 0, corner_axis == 1], [corner_sign * y, -corner_sign * x], x)
     v = np.select([corner_axis == 2], [corner_sign * y], z)

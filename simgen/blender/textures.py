@@ -112,11 +112,13 @@ def _mix_float(tree, factor, a, b):
 def _crack_values(cell_m: float, width_m: float) -> Values:
     # Voronoi distances are in scaled units: distance_m = Distance * cell_m.
     return {"crack_wobble_scale": 1.5 / cell_m, "crack_warp_xyz": (0.6 * cell_m,) * 3, "crack_scale": 1.0 / cell_m,
-            "crack_from": 0.5 * width_m / cell_m, "crack_to": width_m / cell_m}
+            "crack_from": 0.5 * width_m / cell_m, "crack_to": width_m / cell_m, "crack_break_scale": 2.5 / cell_m}
 
 
 def _cracks(tree, vector, inputs: Inputs):
-    """1 on thin lines along the edges of irregular cells (`_crack_values`), else 0."""
+    """1 on thin lines along the edges of irregular cells (`_crack_values`), else 0; the lines
+    fade out over about a third of their length (a noise about 0.4 cell across), so they read as
+    separate cracks, not as a continuous net of joints."""
     wobble = tree.nodes.new("ShaderNodeTexNoise")
     feed(tree, wobble.inputs["Scale"], inputs["crack_wobble_scale"])
     wobble.inputs["Detail"].default_value = 2.0
@@ -130,7 +132,9 @@ def _cracks(tree, vector, inputs: Inputs):
     voronoi.feature = "DISTANCE_TO_EDGE"
     feed(tree, voronoi.inputs["Scale"], inputs["crack_scale"])
     tree.links.new(warped.outputs["Vector"], voronoi.inputs["Vector"])
-    return _ramp(tree, voronoi.outputs["Distance"], inputs["crack_from"], inputs["crack_to"], 1.0, 0.0)
+    line = _ramp(tree, voronoi.outputs["Distance"], inputs["crack_from"], inputs["crack_to"], 1.0, 0.0)
+    unbroken = _ramp(tree, _noise(tree, vector, inputs["crack_break_scale"], 2.0), 0.40, 0.48)
+    return _math(tree, "MULTIPLY", line, unbroken)
 
 
 def _bricks(tree, vector, inputs: Inputs, offset: float, names: tuple[str, ...]):
@@ -174,7 +178,7 @@ def _asphalt_values(spec: MaterialSpec, p: dict) -> Values:
             "patch_xyz": _location(p["offset_m"] + 37.0),
             **_mask_values("patch", p["patch_size_m"], p["patch_coverage"], 0.01), "patch_rgb": _scaled(base, tone),
             **_crack_values(p["crack_cell_m"], p["crack_width_m"]), "area_xyz": _location(p["offset_m"] + 91.0),
-            **_mask_values("area", 6.0, p["crack_density"], 0.05), "crack_rgb": _scaled(base, 0.25),
+            **_mask_values("area", 6.0, p["crack_density"], 0.05), "crack_rgb": _scaled(base, 0.45),
             "rough_low": rough - 0.06, "rough_high": min(1.0, rough + 0.06),
             "patch_rough": rough + (tone - 1.0) * 0.15}
 

@@ -60,7 +60,7 @@ BRICK_FACADE_SHARE = 0.45
 
 TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "asphalt": {"grain_scale_per_m": (40.0, 120.0), "grain_contrast": (0.1, 0.3), "crack_cell_m": (1.5, 5.0),
-                "crack_width_m": (0.01, 0.03), "crack_density": (0.0, 1.0), "patch_size_m": (2.0, 8.0),
+                "crack_width_m": (0.002, 0.008), "crack_density": (0.0, 1.0), "patch_size_m": (2.0, 8.0),
                 "patch_coverage": (0.0, 0.35), "patch_tone": (0.55, 1.4), "wear": (0.0, 1.0)},
     "concrete": {"joint_spacing_m": (0.5, 2.0), "joint_width_m": (0.006, 0.02), "joint_offset": (0.0, 0.5),
                  "slab_variation": (0.02, 0.12), "stain_coverage": (0.0, 0.4), "stain_size_m": (0.5, 3.0)},
@@ -118,7 +118,10 @@ def _sample_asphalt(rng: np.random.Generator) -> MaterialSpec:
 
 
 def _asphalt_flat(wear: float, rng: np.random.Generator) -> MaterialSpec:
-    grey = 0.03 + 0.06 * wear
+    # Asphalt's measured solar reflectance is about 0.05 fresh and rises to 0.10-0.20 as the
+    # binder weathers off the aggregate (LBNL Heat Island Group's pavement measurements);
+    # wear 0..1 spans fresh to aged.
+    grey = 0.04 + 0.12 * wear
     return MaterialSpec((grey * (1.0 + 0.04 * wear), grey, grey * (1.04 - 0.08 * wear)),
                         0.72 + 0.2 * wear + float(rng.uniform(-0.03, 0.03)))
 

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DATA_PATHS = [
     "simgen/sampling", "simgen/annotations", "simgen/writers", "simgen/geometry", "simgen/catalog",
-    "simgen/imaging", "simgen/specs.py", "simgen/seeds.py", "simgen/contract.py",
+    "simgen/imaging", "simgen/specs", "simgen/seeds.py", "simgen/contract.py",
 ]
 FORBIDDEN_MODULES = {"random", "uuid", "secrets", "time", "datetime"}
 SEEDED_NUMPY = {"default_rng", "Generator", "SeedSequence", "BitGenerator", "PCG64", "PCG64DXSM", "Philox",

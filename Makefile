@@ -27,8 +27,12 @@ venv: $(STAMP)
 render: $(STAMP)
 	$(BIN)/simgen $(ARGS)
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; `auto` = one per CPU core, at most 4),
+# each test file on one worker (--dist loadfile: a module's fixtures are built once).
+# TEST_WORKERS=0 runs it in this process, serially.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 $(CONSUMERS_STAMP): tests_consumers/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(CONSUMERS_VENV)

@@ -17,7 +17,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from simgen.annotations.instances import Instance
+from simgen.annotations.semantic import BYTE_SCENERY_KEY, byte_classes, semantic_map
 from simgen.catalog.classes import STUFF_CLASSES, thing_class
+from simgen.specs import FrameSpec
 
 STUFF_SEGMENT_BASE = 1 << 16
 """Stuff segment ids start above every instance index (MAX_INSTANCES = 32767)."""
@@ -29,7 +31,7 @@ _STUFF_IDS = np.array([c.id for c in STUFF_CLASSES], dtype=np.uint32)  # every s
 def _stuff_extents(stuff: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     """class id -> (pixel count, tight XYWH box) of each stuff class present.
 
-    `stuff` is (H, W) uint16: the class id at scenery pixels, 0 elsewhere. Each pixel's class
+    `stuff` is (H, W) uint8 or uint16: the class id at scenery pixels, 0 elsewhere. Each pixel's class
     becomes one bit (1 << class id, computed, not gathered); OR-reducing the rows and the columns
     gives every class's rows and columns in two cheap passes; a class's area is one compare
     and count over its rows per class present (cheaper than a bincount's conversion of every
@@ -68,16 +70,47 @@ def panoptic_segments(object_index: np.ndarray, semantic: np.ndarray, instances:
     stuff = semantic * scenery  # (H, W) uint16 stuff class at scenery pixels, 0 at things
     ids = np.add(object_index, stuff, dtype=np.int32)  # one of the two is 0 at every pixel
     np.add(ids, np.int32(STUFF_SEGMENT_BASE), out=ids, where=scenery)  # cheaper than np.where of these dtypes
+    return ids, _segments(instances, categories, _stuff_extents(stuff))
+
+
+def semantic_panoptic(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
+                      spec: FrameSpec, instances: Sequence[Instance],
+                      categories: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """`semantic_map` and `panoptic_segments` of one frame computed together: (H, W) uint16
+    classes, (H, W) int32 segment ids and `segments_info`, the same as the two calls give.
+
+    The panoptic arrays are built from the semantic map's byte keys and classes
+    (`semantic.byte_classes`), still in the cache, instead of reading the int32 passes again.
+    `instances` must be the label stage's of the same `object_index` (its largest index is the
+    pass's largest; see `byte_classes`).
+    """
+    top = max((i.instance_index for i in instances), default=0)
+    fast = byte_classes(object_index, material_index, depth_planar_m, spec, categories, max_object_index=top)
+    if fast is None:
+        semantic = semantic_map(object_index, material_index, depth_planar_m, spec, categories)
+        return (semantic, *panoptic_segments(object_index, semantic, instances, categories))
+    keys, classes = fast
+    scenery = keys >= BYTE_SCENERY_KEY
+    stuff = classes * scenery  # (H, W) uint8 stuff class at scenery pixels, 0 at things
+    ids = np.left_shift(scenery, 16, dtype=np.int32)  # STUFF_SEGMENT_BASE at scenery
+    ids |= np.where(scenery, classes, keys)  # the class at scenery, the object index (its key) at things
+    return classes.astype(np.uint16), ids, _segments(instances, categories, _stuff_extents(stuff))
+
+
+def _segments(instances: Sequence[Instance], categories: Mapping[str, int],
+              stuff: dict[int, tuple[int, list[int]]]) -> list[dict]:
+    """`segments_info`: things in instance-index order (the label stage's area and box), then
+    stuff (`_stuff_extents`) in class-id order."""
     segments = []
     for instance in instances:
         cls = thing_class(instance.category, categories[instance.category])
         segments.append({"id": instance.instance_index, "category_id": cls.id, "area": instance.area_px,
                          "bbox": list(instance.bbox_xywh), "iscrowd": instance.iscrowd,
                          "instance_id": instance.instance_id, "coco_category_id": instance.category_id})
-    for class_id, (area, box) in sorted(_stuff_extents(stuff).items()):
+    for class_id, (area, box) in sorted(stuff.items()):
         segments.append({"id": STUFF_SEGMENT_BASE + class_id, "category_id": class_id, "area": area, "bbox": box,
                          "iscrowd": 0})
-    return ids, segments
+    return segments
 
 
 def encode_segment_ids(ids: np.ndarray) -> np.ndarray:

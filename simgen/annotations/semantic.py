@@ -73,6 +73,66 @@ def _class_lookup(spec: FrameSpec, categories: Mapping[str, int], objects: int) 
     return table
 
 
+BYTE_SCENERY_KEY = 256 - _STUFF_WIDTH
+"""Byte keys (`byte_classes`): a thing pixel's key is its object index (1 .. BYTE_SCENERY_KEY - 2),
+a scenery pixel's BYTE_SCENERY_KEY + its material index (0 .. _STUFF_WIDTH - 2)."""
+
+
+def _byte_table(spec: FrameSpec, categories: Mapping[str, int]) -> bytes | None:
+    """(256,) byte key -> class id (0 = no class), for `bytes.translate`; None if a labeled
+    object's class id does not fit in a byte."""
+    table = bytearray(256)
+    for prop in spec.labeled_objects:
+        if 0 < prop.instance_index < BYTE_SCENERY_KEY - 1:
+            class_id = thing_class(prop.category, categories[prop.category]).id
+            if class_id > 255:
+                return None
+            table[prop.instance_index] = class_id
+    table[BYTE_SCENERY_KEY:] = _STUFF.astype(np.uint8).tobytes()  # every stuff id is < 32
+    return bytes(table)
+
+
+def byte_classes(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
+                 spec: FrameSpec, categories: Mapping[str, int],
+                 max_object_index: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The semantic map of the common frame in bytes: (H, W) uint8 keys (`BYTE_SCENERY_KEY`) and
+    (H, W) uint8 class ids, both C order; None where this shortcut does not apply (an object index
+    or a class id above a byte, a material index without a class, or any pixel `semantic_map`
+    rejects), so the caller takes the general path, which gives the same classes or the error.
+
+    After one read of each int32 pass every pass is over bytes, and the gather is `bytes.translate`
+    (a 256-entry table, no index conversion): a quarter of the memory traffic of the int32 keys
+    and np.take. `max_object_index`: the largest index in `object_index`, when the caller has
+    checked it (the label stage: `extract_instances` rejects negative and unlabeled indices, so
+    it is the largest visible instance's); None: measured here.
+    """
+    if object_index.dtype != np.int32 or material_index.dtype != np.int32:
+        return None
+    table = _byte_table(spec, categories)
+    if table is None:
+        return None
+    # Negative indices are huge as uint32. A max and a cast read an array once from memory and
+    # once from the cache: cheaper than np.minimum's casting output.
+    if max_object_index is None:
+        max_object_index = int(object_index.view(np.uint32).max(initial=0))
+    top_material = int(material_index.view(np.uint32).max(initial=0))
+    if max_object_index >= BYTE_SCENERY_KEY - 1 or top_material >= _STUFF_WIDTH - 1:
+        return None
+    keys = material_index.astype(np.uint8)
+    keys += np.uint8(BYTE_SCENERY_KEY)
+    things = object_index.astype(np.uint8)
+    np.copyto(keys, things, where=things != 0)
+    translated = keys.tobytes().translate(table)
+    if b"\x00" in translated:
+        return None  # a pixel without a class, or an object index above a byte
+    classes = np.frombuffer(translated, dtype=np.uint8).reshape(keys.shape)
+    surfaceless = keys == BYTE_SCENERY_KEY  # object index 0, material index 0
+    finite = np.isfinite(depth_planar_m)
+    if np.logical_and(finite, surfaceless, out=finite).any():
+        return None
+    return keys, classes
+
+
 def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
                  spec: FrameSpec, categories: Mapping[str, int]) -> np.ndarray:
     """(H, W) uint16 class id of every pixel (see the module docstring).
@@ -88,6 +148,16 @@ def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_pla
         RenderError: a scenery pixel with a surface but no class (material index 0 with a finite
             depth, or an id no class has): the passes and the scene disagree.
     """
+    fast = byte_classes(object_index, material_index, depth_planar_m, spec, categories)
+    if fast is not None:
+        return fast[1].astype(np.uint16)
+    return general_semantic_map(object_index, material_index, depth_planar_m, spec, categories)
+
+
+def general_semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
+                         spec: FrameSpec, categories: Mapping[str, int]) -> np.ndarray:
+    """`semantic_map` for any frame (int32 keys and one np.take; every object index up to
+    MAX_INSTANCES); the function that raises on a pixel without a class."""
     keys, objects = _pixel_keys(object_index, material_index)
     classes = np.take(_class_lookup(spec, categories, objects), keys)
     surfaceless = keys == 0  # object index 0, material index 0: sky, unless the depth pass has a surface there

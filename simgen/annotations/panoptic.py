@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from simgen.annotations.instances import Instance
-from simgen.annotations.semantic import BYTE_SCENERY_KEY, byte_classes, semantic_map
+from simgen.annotations.semantic import BYTE_SCENERY_KEY, STUFF_LOOKUP, byte_classes, semantic_map
 from simgen.catalog.classes import STUFF_CLASSES, thing_class
 from simgen.specs import FrameSpec
 
@@ -89,12 +89,47 @@ def semantic_panoptic(object_index: np.ndarray, material_index: np.ndarray, dept
     if fast is None:
         semantic = semantic_map(object_index, material_index, depth_planar_m, spec, categories)
         return (semantic, *panoptic_segments(object_index, semantic, instances, categories))
-    keys, classes = fast
-    scenery = keys >= BYTE_SCENERY_KEY
-    stuff = classes * scenery  # (H, W) uint8 stuff class at scenery pixels, 0 at things
-    ids = np.left_shift(scenery, 16, dtype=np.int32)  # STUFF_SEGMENT_BASE at scenery
-    ids |= np.where(scenery, classes, keys)  # the class at scenery, the object index (its key) at things
-    return classes.astype(np.uint16), ids, _segments(instances, categories, _stuff_extents(stuff))
+    keys, classes, key_bytes = fast
+    ids = np.left_shift(keys >= BYTE_SCENERY_KEY, 16, dtype=np.int32)  # STUFF_SEGMENT_BASE at scenery
+    ids |= np.frombuffer(key_bytes.translate(_LOW_BYTE), dtype=np.uint8).reshape(keys.shape)
+    codes = np.frombuffer(key_bytes.translate(_STUFF_CODE), dtype=np.uint8).reshape(keys.shape)
+    return classes.astype(np.uint16), ids, _segments(instances, categories, _coded_extents(codes))
+
+
+def _byte_tables() -> tuple[bytes, bytes]:
+    """`bytes.translate` tables of the byte keys (`semantic.BYTE_SCENERY_KEY`): the segment id's low
+    byte (the object index at things, the stuff class at scenery), and the stuff code (the
+    class's position in _STUFF_IDS at scenery, _NO_STUFF at things)."""
+    if len(_STUFF_IDS) > _NO_STUFF:
+        raise ValueError(f"at most {_NO_STUFF} stuff classes fit the uint16 stuff bits")
+    low, code = bytearray(range(256)), bytearray([_NO_STUFF]) * 256
+    for material in range(256 - BYTE_SCENERY_KEY):
+        class_id = int(STUFF_LOOKUP[material])
+        low[BYTE_SCENERY_KEY + material] = class_id
+        if class_id:
+            code[BYTE_SCENERY_KEY + material] = _STUFF_IDS.tolist().index(class_id)
+    return bytes(low), bytes(code)
+
+
+_NO_STUFF = 15
+"""The stuff code of a thing pixel: a bit of a uint16 above every stuff class's."""
+_LOW_BYTE, _STUFF_CODE = _byte_tables()
+
+
+def _coded_extents(codes: np.ndarray) -> dict[int, tuple[int, list[int]]]:
+    """`_stuff_extents` of (H, W) uint8 stuff codes (`_byte_tables`): one uint16 bit per pixel,
+    OR-reduced over rows and columns, then each class's area counted over its box."""
+    bits = np.left_shift(np.uint16(1), codes, dtype=np.uint16)
+    row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
+    present = int(np.bitwise_or.reduce(row_bits))
+    extents = {}
+    for code in range(len(_STUFF_IDS)):
+        if present >> code & 1:
+            rows, cols = np.flatnonzero(row_bits & (1 << code)), np.flatnonzero(col_bits & (1 << code))
+            top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+            area = np.count_nonzero(codes[top:bottom, left:right] == code)
+            extents[int(_STUFF_IDS[code])] = (int(area), [left, top, right - left, bottom - top])
+    return extents
 
 
 def _segments(instances: Sequence[Instance], categories: Mapping[str, int],

@@ -35,7 +35,7 @@ def _stuff_lookup() -> np.ndarray:
     return stuff
 
 
-_STUFF = _stuff_lookup()
+STUFF_LOOKUP = _stuff_lookup()
 
 
 def _pixel_keys(object_index: np.ndarray, material_index: np.ndarray) -> tuple[np.ndarray, int]:
@@ -69,7 +69,7 @@ def _class_lookup(spec: FrameSpec, categories: Mapping[str, int], objects: int) 
         if 0 < prop.instance_index < objects:
             things[prop.instance_index] = thing_class(prop.category, categories[prop.category]).id
     table = np.repeat(things, _STUFF_WIDTH)
-    table[:_STUFF_WIDTH] = _STUFF
+    table[:_STUFF_WIDTH] = STUFF_LOOKUP
     return table
 
 
@@ -88,17 +88,18 @@ def _byte_table(spec: FrameSpec, categories: Mapping[str, int]) -> bytes | None:
             if class_id > 255:
                 return None
             table[prop.instance_index] = class_id
-    table[BYTE_SCENERY_KEY:] = _STUFF.astype(np.uint8).tobytes()  # every stuff id is < 32
+    table[BYTE_SCENERY_KEY:] = STUFF_LOOKUP.astype(np.uint8).tobytes()  # every stuff id is < 32
     return bytes(table)
 
 
 def byte_classes(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,
                  spec: FrameSpec, categories: Mapping[str, int],
-                 max_object_index: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """The semantic map of the common frame in bytes: (H, W) uint8 keys (`BYTE_SCENERY_KEY`) and
-    (H, W) uint8 class ids, both C order; None where this shortcut does not apply (an object index
-    or a class id above a byte, a material index without a class, or any pixel `semantic_map`
-    rejects), so the caller takes the general path, which gives the same classes or the error.
+                 max_object_index: int | None = None) -> tuple[np.ndarray, np.ndarray, bytes] | None:
+    """The semantic map of the common frame in bytes: (H, W) uint8 keys (`BYTE_SCENERY_KEY`),
+    (H, W) uint8 class ids (both C order) and the keys' bytes (for more `bytes.translate`);
+    None where this shortcut does not apply (an object index or a class id above a byte, a
+    material index without a class, or any pixel `semantic_map` rejects), so the caller takes
+    the general path, which gives the same classes or the error.
 
     After one read of each int32 pass every pass is over bytes, and the gather is `bytes.translate`
     (a 256-entry table, no index conversion): a quarter of the memory traffic of the int32 keys
@@ -122,7 +123,8 @@ def byte_classes(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     keys += np.uint8(BYTE_SCENERY_KEY)
     things = object_index.astype(np.uint8)
     np.copyto(keys, things, where=things != 0)
-    translated = keys.tobytes().translate(table)
+    key_bytes = keys.tobytes()
+    translated = key_bytes.translate(table)
     if b"\x00" in translated:
         return None  # a pixel without a class, or an object index above a byte
     classes = np.frombuffer(translated, dtype=np.uint8).reshape(keys.shape)
@@ -130,7 +132,7 @@ def byte_classes(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     finite = np.isfinite(depth_planar_m)
     if np.logical_and(finite, surfaceless, out=finite).any():
         return None
-    return keys, classes
+    return keys, classes, key_bytes
 
 
 def semantic_map(object_index: np.ndarray, material_index: np.ndarray, depth_planar_m: np.ndarray,

@@ -102,7 +102,7 @@ def _byte_tables() -> tuple[bytes, bytes]:
     class's position in _STUFF_IDS at scenery, _NO_STUFF at things)."""
     if len(_STUFF_IDS) > _NO_STUFF:
         raise ValueError(f"at most {_NO_STUFF} stuff classes fit the uint16 stuff bits")
-    low, code = bytearray(range(256)), bytearray([_NO_STUFF]) * 256
+    low, code = bytearray((key + 1) % 256 for key in range(256)), bytearray([_NO_STUFF]) * 256
     for material in range(256 - BYTE_SCENERY_KEY):
         class_id = int(STUFF_LOOKUP[material])
         low[BYTE_SCENERY_KEY + material] = class_id
@@ -122,13 +122,18 @@ def _coded_extents(codes: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     bits = np.left_shift(np.uint16(1), codes, dtype=np.uint16)
     row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
     present = int(np.bitwise_or.reduce(row_bits))
+    found = [code for code in range(len(_STUFF_IDS)) if present >> code & 1]
+    if not found:
+        return {}
+    shifts = np.array(found, dtype=np.uint16)[:, None]
+    in_rows, in_cols = (row_bits >> shifts) & 1, (col_bits >> shifts) & 1  # (C, H), (C, W)
+    tops, bottoms = in_rows.argmax(axis=1), in_rows.shape[1] - in_rows[:, ::-1].argmax(axis=1)
+    lefts, rights = in_cols.argmax(axis=1), in_cols.shape[1] - in_cols[:, ::-1].argmax(axis=1)
     extents = {}
-    for code in range(len(_STUFF_IDS)):
-        if present >> code & 1:
-            rows, cols = np.flatnonzero(row_bits & (1 << code)), np.flatnonzero(col_bits & (1 << code))
-            top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-            area = np.count_nonzero(codes[top:bottom, left:right] == code)
-            extents[int(_STUFF_IDS[code])] = (int(area), [left, top, right - left, bottom - top])
+    for code, top, bottom, left, right in zip(found, tops.tolist(), bottoms.tolist(), lefts.tolist(), rights.tolist(),
+                                              strict=True):
+        area = np.count_nonzero(codes[top:bottom, left:right] == code)
+        extents[int(_STUFF_IDS[code])] = (int(area), [left, top, right - left, bottom - top])
     return extents
 
 

@@ -74,7 +74,7 @@ def _class_lookup(spec: FrameSpec, categories: Mapping[str, int], objects: int) 
 
 
 BYTE_SCENERY_KEY = 256 - _STUFF_WIDTH
-"""Byte keys (`byte_classes`): a thing pixel's key is its object index (1 .. BYTE_SCENERY_KEY - 2),
+"""Byte keys (`byte_classes`): a thing pixel's key is its object index - 1 (0 .. BYTE_SCENERY_KEY - 3),
 a scenery pixel's BYTE_SCENERY_KEY + its material index (0 .. _STUFF_WIDTH - 2)."""
 
 
@@ -87,7 +87,7 @@ def _byte_table(spec: FrameSpec, categories: Mapping[str, int]) -> bytes | None:
             class_id = thing_class(prop.category, categories[prop.category]).id
             if class_id > 255:
                 return None
-            table[prop.instance_index] = class_id
+            table[prop.instance_index - 1] = class_id
     table[BYTE_SCENERY_KEY:] = STUFF_LOOKUP.astype(np.uint8).tobytes()  # every stuff id is < 32
     return bytes(table)
 
@@ -122,7 +122,8 @@ def byte_classes(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     keys = material_index.astype(np.uint8)
     keys += np.uint8(BYTE_SCENERY_KEY)
     things = object_index.astype(np.uint8)
-    np.copyto(keys, things, where=things != 0)
+    things -= np.uint8(1)  # scenery (0) wraps to 255, above every scenery key
+    np.minimum(keys, things, out=keys)  # the object index - 1 at things, the scenery key elsewhere
     key_bytes = keys.tobytes()
     translated = key_bytes.translate(table)
     if b"\x00" in translated:

@@ -126,8 +126,8 @@ def _skeletons_world(props: list[PropSpec]) -> tuple[list[PropSpec], np.ndarray,
     rotations[:, 0, 0], rotations[:, 0, 1], rotations[:, 2, 2] = cosines, -sines, 1.0
     rotations[:, 1, 0], rotations[:, 1, 1] = sines, cosines
     locations = np.array([prop.location_m for prop, _ in posed], dtype=np.float64)
-    world = np.stack([points for points, _ in arrays]) @ rotations.transpose(0, 2, 1) + locations[:, None, :]
-    return [prop for prop, _ in posed], world, np.stack([radii for _, radii in arrays])
+    world = np.array([points for points, _ in arrays]) @ rotations.transpose(0, 2, 1) + locations[:, None, :]
+    return [prop for prop, _ in posed], world, np.array([radii for _, radii in arrays])
 
 
 def project_keypoints(points_world_m: np.ndarray, camera: CameraSpec,

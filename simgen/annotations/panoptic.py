@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import cv2
 import numpy as np
 
 from simgen.annotations.instances import Instance
@@ -89,37 +90,32 @@ def semantic_panoptic(object_index: np.ndarray, material_index: np.ndarray, dept
     if fast is None:
         semantic = semantic_map(object_index, material_index, depth_planar_m, spec, categories)
         return (semantic, *panoptic_segments(object_index, semantic, instances, categories))
-    keys, classes, key_bytes = fast
-    ids = np.left_shift(keys >= BYTE_SCENERY_KEY, 16, dtype=np.int32)  # STUFF_SEGMENT_BASE at scenery
-    ids |= np.frombuffer(key_bytes.translate(_LOW_BYTE), dtype=np.uint8).reshape(keys.shape)
-    codes = np.frombuffer(key_bytes.translate(_STUFF_CODE), dtype=np.uint8).reshape(keys.shape)
-    return classes.astype(np.uint16), ids, _segments(instances, categories, _coded_extents(codes))
+    keys, classes = fast
+    bits = cv2.LUT(keys, _STUFF_BITS)
+    return classes, cv2.LUT(keys, _SEGMENT_IDS), _segments(instances, categories, _bit_extents(bits))
 
 
-def _byte_tables() -> tuple[bytes, bytes]:
-    """`bytes.translate` tables of the byte keys (`semantic.BYTE_SCENERY_KEY`): the segment id's low
-    byte (the object index at things, the stuff class at scenery), and the stuff code (the
-    class's position in _STUFF_IDS at scenery, _NO_STUFF at things)."""
-    if len(_STUFF_IDS) > _NO_STUFF:
-        raise ValueError(f"at most {_NO_STUFF} stuff classes fit the uint16 stuff bits")
-    low, code = bytearray((key + 1) % 256 for key in range(256)), bytearray([_NO_STUFF]) * 256
+def _byte_tables() -> tuple[np.ndarray, np.ndarray]:
+    """`cv2.LUT` tables of the byte keys (`semantic.BYTE_SCENERY_KEY`): (256,) int32 segment id
+    (the object index at things, STUFF_SEGMENT_BASE + the class at scenery) and (256,) uint16
+    stuff bit (1 << the class's position in _STUFF_IDS at scenery, 0 at things)."""
+    if len(_STUFF_IDS) > 16:
+        raise ValueError("at most 16 stuff classes fit the uint16 stuff bits")
+    ids, bits = np.arange(1, 257, dtype=np.int32), np.zeros(256, dtype=np.uint16)
     for material in range(256 - BYTE_SCENERY_KEY):
         class_id = int(STUFF_LOOKUP[material])
-        low[BYTE_SCENERY_KEY + material] = class_id
+        ids[BYTE_SCENERY_KEY + material] = STUFF_SEGMENT_BASE + class_id
         if class_id:
-            code[BYTE_SCENERY_KEY + material] = _STUFF_IDS.tolist().index(class_id)
-    return bytes(low), bytes(code)
+            bits[BYTE_SCENERY_KEY + material] = 1 << _STUFF_IDS.tolist().index(class_id)
+    return ids, bits
 
 
-_NO_STUFF = 15
-"""The stuff code of a thing pixel: a bit of a uint16 above every stuff class's."""
-_LOW_BYTE, _STUFF_CODE = _byte_tables()
+_SEGMENT_IDS, _STUFF_BITS = _byte_tables()
 
 
-def _coded_extents(codes: np.ndarray) -> dict[int, tuple[int, list[int]]]:
-    """`_stuff_extents` of (H, W) uint8 stuff codes (`_byte_tables`): one uint16 bit per pixel,
-    OR-reduced over rows and columns, then each class's area counted over its box."""
-    bits = np.left_shift(np.uint16(1), codes, dtype=np.uint16)
+def _bit_extents(bits: np.ndarray) -> dict[int, tuple[int, list[int]]]:
+    """`_stuff_extents` of (H, W) uint16 stuff bits (`_byte_tables`): OR-reduced over rows and
+    columns, then each class's area counted over its box."""
     row_bits, col_bits = np.bitwise_or.reduce(bits, axis=1), np.bitwise_or.reduce(bits, axis=0)
     present = int(np.bitwise_or.reduce(row_bits))
     found = [code for code in range(len(_STUFF_IDS)) if present >> code & 1]
@@ -132,7 +128,7 @@ def _coded_extents(codes: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     extents = {}
     for code, top, bottom, left, right in zip(found, tops.tolist(), bottoms.tolist(), lefts.tolist(), rights.tolist(),
                                               strict=True):
-        area = np.count_nonzero(codes[top:bottom, left:right] == code)
+        area = np.count_nonzero(bits[top:bottom, left:right] == np.uint16(1 << code))
         extents[int(_STUFF_IDS[code])] = (int(area), [left, top, right - left, bottom - top])
     return extents
 

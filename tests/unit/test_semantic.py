@@ -184,13 +184,14 @@ def test_semantic_panoptic_rejects_what_semantic_map_rejects():
         semantic_panoptic(index, material, surface, spec, instances, categories)
 
 
-def test_byte_path_leaves_class_ids_above_a_byte_to_the_general_path():
+def test_byte_path_takes_class_ids_above_a_byte():
     categories = {"traffic_cone": 200}  # class THING_CLASS_BASE + 200 > 255
     cone = PropSpec("cone_001", "cone", "traffic_cone", {}, (1.0, 5.0, 0.0), 0.0, {}, "traffic_cone", 1)
     spec = frame(camera(width_px=8, height_px=4), objects=[cone])
     index = np.array([[0, 1, 1, 0]] * 2, dtype=np.int32)
     material = np.array([[7, 0, 0, 0]] * 2, dtype=np.int32)
     depth = np.array([[3.0, 2.0, 2.0, np.inf]] * 2, dtype=np.float32)
-    assert byte_classes(index, material, depth, spec, categories) is None
-    assert semantic_map(index, material, depth, spec, categories)[0].tolist() == [7, THING_CLASS_BASE + 200,
-                                                                                  THING_CLASS_BASE + 200, SKY.id]
+    assert byte_classes(index, material, depth, spec, categories) is not None
+    expected = [7, THING_CLASS_BASE + 200, THING_CLASS_BASE + 200, SKY.id]
+    assert semantic_map(index, material, depth, spec, categories)[0].tolist() == expected
+    assert general_semantic_map(index, material, depth, spec, categories)[0].tolist() == expected

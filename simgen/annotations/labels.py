@@ -79,8 +79,7 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
         reasons = ignore_reasons(policy_for(labels, instance.category), instance.area_px, visible_fraction,
                                  coverage.truncation, instance.bbox_xywh[3], fog_t)
         person = people.get(instance.instance_index)
-        keypoints = {} if person is None else {"keypoints": tuple(person.to_coco()),
-                                               "num_keypoints": person.num_keypoints}
+        keypoints = {} if person is None else _keypoint_fields(person.to_coco())
         instances.append(dataclasses.replace(
             instance, instance_id=ids[instance.instance_index], bbox_amodal=coverage.bbox_amodal,
             bbox_amodal_unclipped=coverage.bbox_amodal_unclipped, visible_fraction=visible_fraction,
@@ -88,3 +87,10 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
             ignore_reasons=reasons, fog_transmittance=fog_t, motion_blur_px=motion_blur_px(prop, spec), **keypoints))
     counts = label_counts(((i.category, bool(i.iscrowd)) for i in instances), labels.categories)
     return FrameLabels(instances, counts, obstacle_report(spec, instances, quota_min_visible_fraction))
+
+
+def _keypoint_fields(coco: list[float]) -> dict:
+    """The `Instance` keypoint fields of a COCO keypoint list (`Keypoints.to_coco`): the list,
+    and how many of its visibilities are > 0 (counted in Python: a numpy call per person costs
+    more at 17 values)."""
+    return {"keypoints": tuple(coco), "num_keypoints": sum(1 for v in coco[2::3] if v > 0)}

@@ -121,9 +121,8 @@ def byte_classes(object_index: np.ndarray, material_index: np.ndarray, depth_pla
     classes = cv2.LUT(keys, _byte_table(spec, categories))
     if not classes.all():
         return None  # a scenery pixel whose material index names no class
-    surfaceless = keys == BYTE_SCENERY_KEY  # object index 0, material index 0
-    finite = np.isfinite(depth_planar_m)
-    if np.logical_and(finite, surfaceless, out=finite).any():
+    surfaceless = keys == BYTE_SCENERY_KEY  # object index 0, material index 0: sky, if no depth there
+    if not np.min(depth_planar_m, where=surfaceless, initial=np.inf) >= np.inf:  # a NaN min also fails
         return None
     return keys, classes
 

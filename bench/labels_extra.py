@@ -12,7 +12,8 @@ label stage without and with the extras in one run (A/B, median of --repeats eac
     W: the semantic and panoptic PNG encodings, against the frame's RGB + depth PNG encodings
     flow: forward + backward frame_flow of the pair (and their .npy/.png encodings)
 
-and prints B / A - 1 (CPU time of the thread), W / (RGB + depth encodings) and flow / frame
+and prints B / A - 1 (CPU time of the thread), (keypoints + semantic+panoptic alone) / A (the
+steadier figure on a loaded machine), W / (RGB + depth encodings) and flow / frame
 time (wall; frame time = build + render + readback of the frame at --samples, plus its label
 stage).
 
@@ -104,7 +105,7 @@ def main() -> None:
     from simgen.blender.renderer import CyclesRenderer
 
     renderer, catalog = CyclesRenderer(cfg.render), load_catalog()
-    extra_ratios, first_ratios, write_ratios, flow_ratios, part_ms = [], [], [], [], []
+    extra_ratios, first_ratios, write_ratios, flow_ratios, part_ms, alone_ratios = [], [], [], [], [], []
     try:
         previous = None
         for index in range(cfg.frames):
@@ -136,6 +137,7 @@ def main() -> None:
             frame_s = timing["build_s"] + timing["render_s"] + timing["readback_s"] + extra_s
             extra_ratios.append(extra_s / base_s - 1.0)
             part_ms.append([1e3 * statistics.median(column) for column in zip(*parts, strict=True)])
+            alone_ratios.append((part_ms[-1][0] + part_ms[-1][2]) / (1e3 * base_s))  # keypoints + semantic+panoptic
             line = (f"frame {index}: labels {base_s * 1e3:.1f} ms, with keypoints+semantic+panoptic "
                     f"{extra_s * 1e3:.1f} ms (+{100 * extra_ratios[-1]:.1f} %; first call "
                     f"{first_base * 1e3:.1f} -> {first_extra * 1e3:.1f} ms, +{100 * first_ratios[-1]:.1f} %); "
@@ -154,7 +156,8 @@ def main() -> None:
     flow = f"; flow {100 * statistics.median(flow_ratios):.1f} % of the frame time" if flow_ratios else ""
     print(f"median: keypoints+semantic+panoptic +{100 * statistics.median(extra_ratios):.1f} % of the label stage "
           f"(first call +{100 * statistics.median(first_ratios):.1f} %; alone: keypoints "
-          "{:.2f}, semantic {:.2f}, semantic+panoptic {:.2f} ms); ".format(*parts)
+          "{:.2f}, semantic {:.2f}, semantic+panoptic {:.2f} ms; keypoints + semantic+panoptic alone ".format(*parts)
+          + f"{100 * statistics.median(alone_ratios):.1f} % of the label stage); "
           + f"their PNG writes {100 * statistics.median(write_ratios):.0f} % of the RGB+depth PNG writes{flow} "
           f"({args.width}x{args.height}, {args.samples} spp)")
 

@@ -32,7 +32,7 @@ _STUFF_IDS = np.array([c.id for c in STUFF_CLASSES], dtype=np.uint32)  # every s
 def _stuff_extents(stuff: np.ndarray) -> dict[int, tuple[int, list[int]]]:
     """class id -> (pixel count, tight XYWH box) of each stuff class present.
 
-    `stuff` is (H, W) uint8 or uint16: the class id at scenery pixels, 0 elsewhere. Each pixel's class
+    `stuff` is (H, W) uint16: the class id at scenery pixels, 0 elsewhere. Each pixel's class
     becomes one bit (1 << class id, computed, not gathered); OR-reducing the rows and the columns
     gives every class's rows and columns in two cheap passes; a class's area is one compare
     and count over its rows per class present (cheaper than a bincount's conversion of every

@@ -8,11 +8,12 @@ label stage without and with the extras in one run (A/B, median of --repeats eac
     B: label_frame with keypoints + semantic map + panoptic segments (computation)
     (and once each before the repeats, A first on even frames and B first on odd ones: the
     first calls, which is what a run pays per frame)
-    parts: keypoints, semantic map and panoptic segments each alone (CPU time, for the docs)
+    parts: keypoints, the semantic map alone, semantic map + panoptic segments (CPU time, for the docs)
     W: the semantic and panoptic PNG encodings, against the frame's RGB + depth PNG encodings
     flow: forward + backward frame_flow of the pair (and their .npy/.png encodings)
 
-and prints B / A - 1 (CPU time of the thread), W / (RGB + depth encodings) and flow / frame
+and prints B / A - 1 (CPU time of the thread), (keypoints + semantic+panoptic alone) / A (the
+steadier figure on a loaded machine), W / (RGB + depth encodings) and flow / frame
 time (wall; frame time = build + render + readback of the frame at --samples, plus its label
 stage).
 
@@ -28,7 +29,7 @@ import time
 from simgen.annotations.flow import frame_flow
 from simgen.annotations.keypoints import frame_keypoints
 from simgen.annotations.labels import label_frame
-from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
+from simgen.annotations.panoptic import encode_segment_ids, semantic_panoptic
 from simgen.annotations.semantic import semantic_map
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
@@ -40,22 +41,22 @@ from simgen.writers.images import encode_depth_png, encode_npy, encode_rgb_png, 
 
 def _extras(spec, passes, labels_cfg) -> tuple:
     labels = label_frame(spec, passes.object_index, labels_cfg, passes.depth_planar_m)
-    semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec,
-                            labels_cfg.categories)
-    ids, _ = panoptic_segments(passes.object_index, semantic, labels.instances, labels_cfg.categories)
+    semantic, ids, _ = semantic_panoptic(passes.object_index, passes.material_index, passes.depth_planar_m, spec,
+                                         labels.instances, labels_cfg.categories)
     return semantic, ids
 
 
 def _part_seconds(spec, passes, labels_cfg, instances) -> tuple[float, float, float]:
-    """CPU seconds of the three extras alone: keypoints, semantic map, panoptic segments."""
+    """CPU seconds of the extras alone: keypoints, the semantic map alone (output.semantic_maps
+    without output.panoptic), semantic map + panoptic segments (computed together, as the
+    writer does with output.panoptic)."""
     visible = {i.instance_index for i in instances}
     keypoints = _cpu_seconds(frame_keypoints, spec, passes.depth_planar_m, passes.object_index, visible)
-    start = time.thread_time()
-    semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec,
+    semantic = _cpu_seconds(semantic_map, passes.object_index, passes.material_index, passes.depth_planar_m, spec,
                             labels_cfg.categories)
-    semantic_s = time.thread_time() - start
-    panoptic = _cpu_seconds(panoptic_segments, passes.object_index, semantic, instances, labels_cfg.categories)
-    return keypoints, semantic_s, panoptic
+    both = _cpu_seconds(semantic_panoptic, passes.object_index, passes.material_index, passes.depth_planar_m, spec,
+                        instances, labels_cfg.categories)
+    return keypoints, semantic, both
 
 
 def _extra_writes(semantic, ids) -> None:
@@ -104,7 +105,7 @@ def main() -> None:
     from simgen.blender.renderer import CyclesRenderer
 
     renderer, catalog = CyclesRenderer(cfg.render), load_catalog()
-    extra_ratios, first_ratios, write_ratios, flow_ratios, part_ms = [], [], [], [], []
+    extra_ratios, first_ratios, write_ratios, flow_ratios, part_ms, alone_ratios = [], [], [], [], [], []
     try:
         previous = None
         for index in range(cfg.frames):
@@ -136,10 +137,11 @@ def main() -> None:
             frame_s = timing["build_s"] + timing["render_s"] + timing["readback_s"] + extra_s
             extra_ratios.append(extra_s / base_s - 1.0)
             part_ms.append([1e3 * statistics.median(column) for column in zip(*parts, strict=True)])
+            alone_ratios.append((part_ms[-1][0] + part_ms[-1][2]) / (1e3 * base_s))  # keypoints + semantic+panoptic
             line = (f"frame {index}: labels {base_s * 1e3:.1f} ms, with keypoints+semantic+panoptic "
                     f"{extra_s * 1e3:.1f} ms (+{100 * extra_ratios[-1]:.1f} %; first call "
                     f"{first_base * 1e3:.1f} -> {first_extra * 1e3:.1f} ms, +{100 * first_ratios[-1]:.1f} %); "
-                    "alone: keypoints {:.2f}, semantic {:.2f}, panoptic {:.2f} ms; ".format(*part_ms[-1])
+                    "alone: keypoints {:.2f}, semantic {:.2f}, semantic+panoptic {:.2f} ms; ".format(*part_ms[-1])
                     + "their PNGs "
                     f"{100 * write_ratios[-1]:.0f} % of the RGB+depth PNGs; frame {frame_s:.2f} s")
             if previous is not None and index % args.frames:
@@ -154,7 +156,8 @@ def main() -> None:
     flow = f"; flow {100 * statistics.median(flow_ratios):.1f} % of the frame time" if flow_ratios else ""
     print(f"median: keypoints+semantic+panoptic +{100 * statistics.median(extra_ratios):.1f} % of the label stage "
           f"(first call +{100 * statistics.median(first_ratios):.1f} %; alone: keypoints "
-          "{:.2f}, semantic {:.2f}, panoptic {:.2f} ms); ".format(*parts)
+          "{:.2f}, semantic {:.2f}, semantic+panoptic {:.2f} ms; keypoints + semantic+panoptic alone ".format(*parts)
+          + f"{100 * statistics.median(alone_ratios):.1f} % of the label stage); "
           + f"their PNG writes {100 * statistics.median(write_ratios):.0f} % of the RGB+depth PNG writes{flow} "
           f"({args.width}x{args.height}, {args.samples} spp)")
 

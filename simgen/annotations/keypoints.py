@@ -43,18 +43,52 @@ class Keypoints:
         xyv: (17, 3) float64, KEYPOINT_NAMES order: x, y in pixel-edge coordinates (COCO), v in
             {0, 1, 2}; rows with v = 0 are all zero.
         occluded_by_self: (17,) bool, v = 1 because the person's own body is in front.
+        coco: `to_coco`'s list when it was computed with the frame's others (`coco_lists`), or
+            () (then `to_coco` computes it).
     """
 
     xyv: np.ndarray
     occluded_by_self: np.ndarray
+    coco: tuple = ()
 
     @property
     def num_keypoints(self) -> int:
         return int(np.count_nonzero(self.xyv[:, 2] > 0))
 
     def to_coco(self) -> list[float]:
-        """The COCO `keypoints` list [x1, y1, v1, ...]; coordinates rounded to 1/1000 px."""
+        """The COCO `keypoints` list [x1, y1, v1, ...]; coordinates rounded to 1/1000 px (Python's
+        `round(x, 3)`), visibilities int."""
+        if self.coco:
+            return list(self.coco)
         return [v for x, y, vis in self.xyv.tolist() for v in (round(x, 3), round(y, 3), int(vis))]
+
+
+_ROUND_SAFE_ABS = 1e4
+"""Below it, x * 1000 in float64 is within 2^-29 of the exact product (`coco_lists`)."""
+_TIE_MARGIN = 1e-6
+"""A product this far from a half-integer rounds like the exact one (`coco_lists`)."""
+
+
+def coco_lists(xyv: np.ndarray) -> list[float]:
+    """[x1, y1, v1, x2, ...] of (N, 3) keypoint rows, the same list (bit for bit) as `to_coco`
+    gives row by row, for every row at once.
+
+    Python's `round(x, 3)` is the double nearest to round-half-even(x * 1000 exactly) / 1000; away
+    from a tie, `np.rint` of the float64 product gives the same integer and the IEEE division the
+    same nearest double. Values near a tie (within _TIE_MARGIN) or large take `round` itself.
+    """
+    xy = xyv[:, :2]
+    scaled = xy * 1000.0
+    tie_distance = np.abs(scaled - np.floor(scaled) - 0.5)
+    unsafe = ~((tie_distance > _TIE_MARGIN) & (np.abs(xy) < _ROUND_SAFE_ABS))  # NaN -> unsafe
+    rows = np.empty((len(xyv), 3))
+    rows[:, :2] = np.rint(scaled) / 1000.0
+    rows[:, 2] = 0.0
+    flat = rows.ravel().tolist()
+    flat[2::3] = xyv[:, 2].astype(np.int64).tolist()
+    for row, col in zip(*np.nonzero(unsafe), strict=True):
+        flat[3 * int(row) + int(col)] = round(float(xy[row, col]), 3)
+    return flat
 
 
 _PARTS = tuple(name.split("_")[-1] for name in KEYPOINT_NAMES)
@@ -126,8 +160,8 @@ def _skeletons_world(props: list[PropSpec]) -> tuple[list[PropSpec], np.ndarray,
     rotations[:, 0, 0], rotations[:, 0, 1], rotations[:, 2, 2] = cosines, -sines, 1.0
     rotations[:, 1, 0], rotations[:, 1, 1] = sines, cosines
     locations = np.array([prop.location_m for prop, _ in posed], dtype=np.float64)
-    world = np.stack([points for points, _ in arrays]) @ rotations.transpose(0, 2, 1) + locations[:, None, :]
-    return [prop for prop, _ in posed], world, np.stack([radii for _, radii in arrays])
+    world = np.array([points for points, _ in arrays]) @ rotations.transpose(0, 2, 1) + locations[:, None, :]
+    return [prop for prop, _ in posed], world, np.array([radii for _, radii in arrays])
 
 
 def project_keypoints(points_world_m: np.ndarray, camera: CameraSpec,
@@ -189,8 +223,10 @@ def _people_keypoints(props: list[PropSpec], camera: CameraSpec, sensor: SensorS
     count = len(KEYPOINT_NAMES)
     owners = np.repeat([prop.instance_index for prop in people], count)
     by_self = occluded & (object_index[rows, cols] == owners)
+    coco, width = coco_lists(xyv), 3 * count
     return {prop.instance_index: Keypoints(xyv=xyv[k * count:(k + 1) * count],
-                                           occluded_by_self=by_self[k * count:(k + 1) * count])
+                                           occluded_by_self=by_self[k * count:(k + 1) * count],
+                                           coco=tuple(coco[k * width:(k + 1) * width]))
             for k, prop in enumerate(people)}
 
 

@@ -66,6 +66,8 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
     props = {o.instance_index: o for o in spec.labeled_objects}
     ids = instance_ids(spec.objects)
     visible = extract_instances(object_index, spec.objects, labels.categories)
+    people = ({} if depth_planar_m is None else
+              frame_keypoints(spec, depth_planar_m, object_index, {i.instance_index for i in visible}))
     instances = []
     for instance, coverage in zip(visible, object_coverages([props[i.instance_index] for i in visible], spec),
                                   strict=True):
@@ -76,15 +78,19 @@ def label_frame(spec: FrameSpec, object_index: np.ndarray, labels: LabelsConfig,
         fog_t = fog.get(instance.instance_index, 1.0)
         reasons = ignore_reasons(policy_for(labels, instance.category), instance.area_px, visible_fraction,
                                  coverage.truncation, instance.bbox_xywh[3], fog_t)
+        person = people.get(instance.instance_index)
+        keypoints = {} if person is None else _keypoint_fields(person.to_coco())
         instances.append(dataclasses.replace(
             instance, instance_id=ids[instance.instance_index], bbox_amodal=coverage.bbox_amodal,
             bbox_amodal_unclipped=coverage.bbox_amodal_unclipped, visible_fraction=visible_fraction,
             truncation=coverage.truncation, distance_m=box.distance_m, box3d_cam=box.to_json(),
-            ignore_reasons=reasons, fog_transmittance=fog_t, motion_blur_px=motion_blur_px(prop, spec)))
-    if depth_planar_m is not None:
-        people = frame_keypoints(spec, depth_planar_m, object_index, {i.instance_index for i in instances})
-        instances = [dataclasses.replace(i, keypoints=tuple(people[i.instance_index].to_coco()),
-                                         num_keypoints=people[i.instance_index].num_keypoints)
-                     if i.instance_index in people else i for i in instances]
+            ignore_reasons=reasons, fog_transmittance=fog_t, motion_blur_px=motion_blur_px(prop, spec), **keypoints))
     counts = label_counts(((i.category, bool(i.iscrowd)) for i in instances), labels.categories)
     return FrameLabels(instances, counts, obstacle_report(spec, instances, quota_min_visible_fraction))
+
+
+def _keypoint_fields(coco: list[float]) -> dict:
+    """The `Instance` keypoint fields of a COCO keypoint list (`Keypoints.to_coco`): the list,
+    and how many of its visibilities are > 0 (counted in Python: a numpy call per person costs
+    more at 17 values)."""
+    return {"keypoints": tuple(coco), "num_keypoints": sum(1 for v in coco[2::3] if v > 0)}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from simgen import contract
 from simgen.annotations.instances import Instance
-from simgen.annotations.panoptic import encode_segment_ids, panoptic_segments
+from simgen.annotations.panoptic import encode_segment_ids, semantic_panoptic
 from simgen.annotations.semantic import semantic_map
 from simgen.config.schema import OutputConfig
 from simgen.errors import RenderError
@@ -48,13 +48,16 @@ def write_label_maps(output: OutputConfig, spec: FrameSpec, passes: RenderPasses
     if passes.material_index is None:
         raise RenderError(f"frame {index}: semantic and panoptic maps need the Material Index pass, which the "
                           "renderer did not write")
-    semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec, categories)
+    if output.panoptic:
+        semantic, ids, segments = semantic_panoptic(passes.object_index, passes.material_index,
+                                                    passes.depth_planar_m, spec, instances, categories)
+    else:
+        semantic = semantic_map(passes.object_index, passes.material_index, passes.depth_planar_m, spec, categories)
     if output.semantic_maps:
         files["semantic_map"] = write_file(root, contract.FRAME_FILES["semantic_map"](index),
                                            encode_uint16_png(semantic))
     if not output.panoptic:
         return files, None
-    ids, segments = panoptic_segments(passes.object_index, semantic, instances, categories)
     files["panoptic_map"] = write_file(root, contract.FRAME_FILES["panoptic_map"](index),
                                        encode_rgb_png(encode_segment_ids(ids)))
     return files, {"image_id": index, "file_name": Path(files["panoptic_map"].path).name, "segments_info": segments}

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from simgen.annotations.keypoints import frame_keypoints, person_keypoints, skeleton_world
+from simgen.annotations.keypoints import Keypoints, coco_lists, frame_keypoints, person_keypoints, skeleton_world
 from simgen.catalog.prop_mesh import prop_skeleton
 from simgen.catalog.recipes import RECIPES
 from simgen.catalog.recipes.body import face_points
@@ -130,3 +130,17 @@ def test_people_posed_together_are_bit_for_bit_the_rotation_matrix_pose():
         alone = person_keypoints(prop, CAMERA, SensorSpec(), sky, nothing)
         assert alone.xyv.tobytes() == together[prop.instance_index].xyv.tobytes()
         assert alone.num_keypoints > 0
+
+
+def test_coco_lists_equal_python_round_bit_for_bit():
+    """The batched COCO lists against `round(x, 3)` per value: random coordinates, exact and
+    near ties of the third decimal, negative zero, large values (repr compares sign and type)."""
+    rng = np.random.default_rng(5)
+    ties = np.round(rng.uniform(0, 700, 20000), 3) + 0.0005
+    x = np.concatenate([rng.uniform(-50, 700, 50000), ties, np.nextafter(ties, 0), np.nextafter(ties, 1e9),
+                        np.arange(0, 20, 0.0005), [-0.0001, -0.0, 0.0, 1e5 + 0.0005, 123456.7895, 2.0675]])
+    xyv = np.stack([x, x[::-1], rng.integers(0, 3, len(x)).astype(float)], axis=1)
+    expected = [v for a, b, c in xyv.tolist() for v in (round(a, 3), round(b, 3), int(c))]
+    assert repr(coco_lists(xyv)) == repr(expected)
+    person = Keypoints(xyv[:17], np.zeros(17, dtype=bool))
+    assert repr(person.to_coco()) == repr(expected[:51])

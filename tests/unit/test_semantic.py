@@ -12,8 +12,9 @@ from simgen.annotations.panoptic import (
     decode_segment_ids,
     encode_segment_ids,
     panoptic_segments,
+    semantic_panoptic,
 )
-from simgen.annotations.semantic import semantic_map
+from simgen.annotations.semantic import byte_classes, general_semantic_map, semantic_map
 from simgen.catalog.classes import (
     SKY,
     STUFF_CLASSES,
@@ -126,3 +127,71 @@ def test_semantic_map_rejects_material_ids_no_class_has():
         material[1, 2] = bad
         with pytest.raises(RenderError, match="1 pixels have no semantic class .*row 1, column 2"):
             semantic_map(index, material, depth, _scene(), categories)
+
+
+def _people_scene(indices):
+    """A frame with a pedestrian at each instance index and one far-numbered traffic cone."""
+    people = [PropSpec(f"pedestrian_{i:03d}", "adult", "pedestrian", {}, (0.0, 5.0, 0.0), 0.0, {}, "pedestrian", i)
+              for i in indices]
+    return frame(camera(width_px=8, height_px=4), objects=people)
+
+
+def _random_passes(rng, indices, shape=(41, 57), thing_materials=32):
+    index = rng.choice([0, 0, 0, *indices], size=shape).astype(np.int32)
+    stuff_ids = [c.id for c in STUFF_CLASSES]
+    material = rng.choice([*stuff_ids, 0, 0], size=shape).astype(np.int32)
+    material[index != 0] = rng.integers(0, thing_materials, size=int(np.count_nonzero(index)))  # ignored there
+    depth = np.where((material == 0) & (index == 0), np.inf, rng.uniform(1, 50, size=shape)).astype(np.float32)
+    return index, material, depth
+
+
+@pytest.mark.parametrize(("indices", "thing_materials"), [([1, 2, 5], 32), ([3, 221], 32), ([7, 222, 300], 32),
+                                                          ([1, 2], 200)])
+def test_byte_path_and_semantic_panoptic_equal_the_general_path(indices, thing_materials):
+    """The byte keys (object indices < 222, material indices < 32) and the general int32 path give
+    the same classes; semantic_panoptic gives what semantic_map + panoptic_segments give, past
+    the byte range too."""
+    rng = np.random.default_rng(11)
+    categories = {"pedestrian": 2}
+    spec = _people_scene(indices)
+    index, material, depth = _random_passes(rng, indices, thing_materials=thing_materials)
+    general = general_semantic_map(index, material, depth, spec, categories)
+    byte_range = max(indices) < 222 and material.max() < 32
+    assert (byte_classes(index, material, depth, spec, categories) is None) != byte_range
+    semantic = semantic_map(index, material, depth, spec, categories)
+    assert semantic.dtype == np.uint16 and np.array_equal(semantic, general)
+    instances = extract_instances(index, spec.objects, categories)
+    ids, segments = panoptic_segments(index, general, instances, categories)
+    both = semantic_panoptic(index, material, depth, spec, instances, categories)
+    assert both[1].dtype == ids.dtype == np.int32
+    assert np.array_equal(both[0], general) and np.array_equal(both[1], ids) and both[2] == segments
+
+
+def test_semantic_panoptic_rejects_what_semantic_map_rejects():
+    categories = {"pedestrian": 2}
+    spec = _people_scene([1])
+    rng = np.random.default_rng(3)
+    index, material, depth = _random_passes(rng, [1], shape=(6, 9))
+    instances = extract_instances(index, spec.objects, categories)
+    for bad in (-1, 1, 33):  # negative, a Cityscapes id that is no stuff class, above every class
+        wrong = material.copy()
+        wrong[np.nonzero(index == 0)[0][0], np.nonzero(index == 0)[1][0]] = bad
+        with pytest.raises(RenderError, match="1 pixels have no semantic class"):
+            semantic_panoptic(index, wrong, depth, spec, instances, categories)
+    surface = depth.copy()
+    surface[np.isinf(surface)] = 4.0  # sky pixels (material 0) with a surface
+    with pytest.raises(RenderError, match="no semantic class"):
+        semantic_panoptic(index, material, surface, spec, instances, categories)
+
+
+def test_byte_path_takes_class_ids_above_a_byte():
+    categories = {"traffic_cone": 200}  # class THING_CLASS_BASE + 200 > 255
+    cone = PropSpec("cone_001", "cone", "traffic_cone", {}, (1.0, 5.0, 0.0), 0.0, {}, "traffic_cone", 1)
+    spec = frame(camera(width_px=8, height_px=4), objects=[cone])
+    index = np.array([[0, 1, 1, 0]] * 2, dtype=np.int32)
+    material = np.array([[7, 0, 0, 0]] * 2, dtype=np.int32)
+    depth = np.array([[3.0, 2.0, 2.0, np.inf]] * 2, dtype=np.float32)
+    assert byte_classes(index, material, depth, spec, categories) is not None
+    expected = [7, THING_CLASS_BASE + 200, THING_CLASS_BASE + 200, SKY.id]
+    assert semantic_map(index, material, depth, spec, categories)[0].tolist() == expected
+    assert general_semantic_map(index, material, depth, spec, categories)[0].tolist() == expected

@@ -6,7 +6,9 @@ traffic sampler draws them) across the view 5-7.5 m ahead on the road, so most a
 unoccluded and 96 px or taller at 640x480. Renders with Cycles, labels with the pipeline's own
 `label_frame` (visible box, visible_fraction, truncation), runs `HogPeopleDetector` and prints
 the recall on unoccluded pedestrians >= 96 px and per height bin. Same seed, same scenes: run it
-before and after a change to the people recipes.
+before and after a change to the people recipes. With `--auto-exposure` it also runs HOG on each
+frame re-exposed as a camera's auto-exposure would (gain on the decoded linear light so the median
+luminance is 18 % grey, at most 16x) and prints that recall too: how much of the miss is exposure.
 
     .venv/bin/python bench/hog_recall.py --frames 12 --width 640 --samples 2 --save /tmp/hog
 """
@@ -28,6 +30,7 @@ from simgen.config.load import load_config
 from simgen.config.schema import RenderConfig
 from simgen.fidelity.detectors import HogPeopleDetector
 from simgen.fidelity.probe import ProbeLabel, match_detections, recall_table
+from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.materials import sample_materials
 from simgen.specs import FrameSpec, PropSpec
@@ -58,6 +61,15 @@ def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator) -> F
     return dataclasses.replace(spec, objects=tuple(objects))
 
 
+def auto_exposed(rgb: np.ndarray, target: float = 0.18, max_gain: float = 16.0) -> np.ndarray:
+    """(H, W, 3) uint8 sRGB re-exposed: linear light times the gain (1 to `max_gain`) that brings
+    the median Rec. 709 luminance to `target`, clipped, re-encoded as uint8 sRGB."""
+    linear = decode_srgb_u8(rgb)
+    median = float(np.median(linear @ np.array([0.2126, 0.7152, 0.0722])))
+    gain = float(np.clip(target / max(median, 1e-6), 1.0, max_gain))
+    return encode_srgb_u8(linear * gain)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=10)
@@ -66,6 +78,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--save", type=Path, default=None, help="write the frames with boxes drawn here")
+    parser.add_argument("--auto-exposure", action="store_true", help="also score HOG on auto-exposed frames")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from simgen.blender.renderer import CyclesRenderer
@@ -73,7 +86,7 @@ def main(argv: list[str]) -> int:
     cfg = load_config({"render": {"resolution": [args.width, args.width * 3 // 4]}, "seed": args.seed, **QUIET_STREET})
     catalog = load_catalog()
     renderer = CyclesRenderer(RenderConfig(samples=args.samples, device="cpu", denoise=True))
-    detector, outcomes = HogPeopleDetector(), []
+    detector, outcomes, exposed = HogPeopleDetector(), [], []
     for index in range(args.frames):
         spec = line_up(sample_frame(cfg, catalog, index), catalog, args.per_frame,
                        np.random.default_rng([args.seed, index, 7]))
@@ -86,19 +99,33 @@ def main(argv: list[str]) -> int:
         outcomes += list(zip(labels, found, strict=True))
         log.info("frame %d: %d of %d pedestrians found, %d detections", index, sum(found), len(labels),
                  len(detections))
+        if args.auto_exposure:
+            found_exposed = match_detections(labels, detector(auto_exposed(passes.rgb)), 0.5)
+            exposed += list(zip(labels, found_exposed, strict=True))
+            log.info("  auto-exposed: %d of %d found", sum(found_exposed), len(labels))
         if args.save is not None:
             save_frame(args.save / f"{index:03d}.png", passes.rgb, labels, found, detections)
     renderer.close()
+    title = f"{args.frames} frames {args.width}x{args.width * 3 // 4}, {args.samples} spp"
+    if not report(title, outcomes):
+        return 1
+    if args.auto_exposure:
+        report(f"{title}, auto-exposed", exposed)
+    return 0
+
+
+def report(title: str, outcomes: list[tuple[ProbeLabel, bool]]) -> bool:
+    """Logs the headline recall and the bins; False if there are no pedestrian labels."""
     table = recall_table(outcomes).get("pedestrian")
     if table is None:
         log.info("no pedestrian labels")
-        return 1
+        return False
     head = table["headline"]
-    log.info("%d frames %dx%d, %d spp: HOG recall on unoccluded pedestrians >= 96 px: %s (%d of %d)", args.frames,
-             args.width, args.width * 3 // 4, args.samples, head["recall"], head["found"], head["total"])
+    log.info("%s: HOG recall on unoccluded pedestrians >= 96 px: %s (%d of %d)", title, head["recall"],
+             head["found"], head["total"])
     for vis, heights in table["bins"].items():
         log.info("  %-13s %s", vis, "  ".join(f"{h}: {c['found']}/{c['total']}" for h, c in heights.items()))
-    return 0
+    return True
 
 
 def save_frame(path: Path, rgb: np.ndarray, labels: list[ProbeLabel], found: list[bool], detections) -> None:

@@ -19,11 +19,13 @@ from .gait import clamp
 
 _ADULT_FRACTIONS: Mapping[str, float] = {
     "head_radius_m": 0.065, "neck_length_m": 0.035, "neck_radius_m": 0.028, "torso_length_m": 0.30,
-    "torso_depth_m": 0.12, "hip_width_m": 0.17, "arm_radius_m": 0.026, "upper_arm_length_m": 0.18,
+    "torso_depth_m": 0.135, "hip_width_m": 0.17, "arm_radius_m": 0.026, "upper_arm_length_m": 0.18,
     "forearm_length_m": 0.15, "hand_radius_m": 0.024, "thigh_radius_m": 0.042, "knee_radius_m": 0.032,
     "ankle_radius_m": 0.024, "hip_y_m": 0.045, "thigh_length_m": 0.245, "shin_length_m": 0.235,
     "shoe_length_m": 0.15, "shoe_width_m": 0.058, "shoe_height_m": 0.04,
 }
+# torso_depth_m: the chest ring (1.05x, `figure._TORSO_RINGS`) of a 1.75 m adult is 0.25 m deep,
+# as measured chest depths are (adult means about 0.23-0.25 m).
 _ADULT_STATURE_M = 1.6  # from here up the proportions are the adult ones
 _CHILD_STATURE_M = 1.0  # ... and from here down the child's (head 1.35x the adult fraction)
 _CHILD_HEAD_GAIN = 0.35
@@ -103,8 +105,12 @@ def head_center(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float) -> np
     return _neck_top(body, neck_base_m, neck_tilt_deg) + [0.0, 0.0, 0.85 * body.head_radius_m]
 
 
-HEAD_Y_SCALE = 0.85
-"""The head ellipsoid's semi-axes are (r, 0.85 r, r) for the head radius r."""
+HEAD_SCALE = (0.86, 0.70, 1.0)
+"""The head ellipsoid's semi-axes over the head radius r: (front-back, side-side, up-down).
+
+With r = 0.065 x stature a 1.75 m adult's skull is 0.23 m tall (vertex to below the chin),
+0.196 m front to back and 0.159 m wide, as measured heads are (adult means: head length about
+0.19-0.20 m, breadth 0.145-0.155 m); the hair adds about 1 cm at the sides and back."""
 _FACE_DIRECTIONS_DEG = {"nose": (0.0, -8.0), "left_eye": (28.0, 14.0), "right_eye": (-28.0, 14.0),
                         "left_ear": (95.0, 2.0), "right_ear": (-95.0, 2.0)}
 """(azimuth from +x towards +y, elevation) of each face point, degrees, seen from the head centre."""
@@ -121,8 +127,8 @@ def face_points(body: Body, center_m: np.ndarray) -> dict[str, np.ndarray]:
     for name, (azimuth_deg, elevation_deg) in _FACE_DIRECTIONS_DEG.items():
         az, el = np.deg2rad(azimuth_deg), np.deg2rad(elevation_deg)
         direction = np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
-        # The ray centre + t d meets x^2 + (y / s)^2 + z^2 = r^2 at t = r / |(dx, dy / s, dz)|.
-        reach = body.head_radius_m / np.linalg.norm(direction / [1.0, HEAD_Y_SCALE, 1.0])
+        # The ray centre + t d meets (x / sx)^2 + (y / sy)^2 + (z / sz)^2 = r^2 at t = r / |d / s|.
+        reach = body.head_radius_m / np.linalg.norm(direction / np.array(HEAD_SCALE))
         points[name] = center_m + reach * direction
     return points
 

@@ -16,7 +16,7 @@ import numpy as np
 from simgen.geometry.mesh import MeshData, transform_mesh
 from simgen.geometry.primitives import sphere_mesh, sweep_mesh
 
-from .body import Body
+from .body import HEAD_SCALE, Body
 from .gait import clamp
 
 BOTTOMS: tuple[tuple[str, float], ...] = (("trousers", 0.55), ("shorts", 0.72), ("skirt", 1.0))
@@ -124,20 +124,22 @@ def head_parts(body: Body, neck_base_m: np.ndarray, neck_tilt_deg: float, hair: 
     centre = neck_top + [0.0, 0.0, 0.85 * r]
     neck = sweep_mesh([neck_base_m - [0.0, 0.0, 0.03 * body.stature_m], neck_top + [0.0, 0.0, 0.3 * r]],
                       [[body.neck_radius_m] * 2, [0.95 * body.neck_radius_m] * 2], ("skin",), segments=8)
-    parts = [neck, sphere_mesh(r, centre, 8, 12, "skin", scale=(1.0, 0.85, 1.0)),
-             sphere_mesh(0.2 * r, centre + [0.93 * r, 0.0, -0.12 * r], 4, 6, "skin", scale=(0.9, 0.75, 1.3))]
-    parts += [sphere_mesh(0.2 * r, centre + [-0.05 * r, side * 0.83 * r, -0.05 * r], 4, 6, "skin",
+    sx, sy, _ = HEAD_SCALE
+    parts = [neck, sphere_mesh(r, centre, 8, 12, "skin", scale=HEAD_SCALE),
+             sphere_mesh(0.2 * r, centre + [(sx - 0.07) * r, 0.0, -0.12 * r], 4, 6, "skin", scale=(0.9, 0.75, 1.3))]
+    parts += [sphere_mesh(0.2 * r, centre + [-0.05 * r, side * (sy - 0.02) * r, -0.05 * r], 4, 6, "skin",
                           scale=(0.8, 0.5, 1.2)) for side in (1.0, -1.0)]
-    cap_centre = centre + [-0.2 * r, 0.0, 0.14 * r]
-    cap = sphere_mesh(r, cap_centre, 8, 12, "hair", scale=(1.0, 0.89, 1.0))
+    cap_centre = centre + [-0.14 * r, 0.0, 0.14 * r]  # the hairline falls at about 0.8 r above the centre
+    cx, cy = sx + 0.02, sy + 0.06  # the cap's semi-axes / r: about 1 cm of hair at the sides and back
+    cap = sphere_mesh(r, cap_centre, 8, 12, "hair", scale=(cx, cy, 1.0))
     if hair == "cropped":
-        cap = sphere_mesh(0.97 * r, cap_centre + [0.0, 0.0, 0.03 * r], 8, 12, "hair", scale=(1.0, 0.9, 1.0))
+        cap = sphere_mesh(0.97 * r, cap_centre + [0.0, 0.0, 0.03 * r], 8, 12, "hair", scale=(cx + 0.01, cy + 0.01, 1.0))
     parts.append(cap)
-    if hair == "long":
-        parts.append(sweep_mesh([centre + [-0.45 * r, 0.0, 0.3 * r], centre + [-0.55 * r, 0.0, -0.9 * r],
-                                 centre + [-0.5 * r, 0.0, -1.9 * r]],
-                                [[0.6 * r, 0.9 * r], [0.55 * r, 0.95 * r], [0.3 * r, 0.85 * r]], ("hair", "hair"),
-                                segments=8, exponent=2.4))
+    if hair == "long":  # a curtain down the back to the shoulders, a little wider than the cap
+        parts.append(sweep_mesh([centre + [-0.45 * cx * r, 0.0, 0.3 * r], centre + [-0.55 * cx * r, 0.0, -0.9 * r],
+                                 centre + [-0.5 * cx * r, 0.0, -1.9 * r]],
+                                [[0.6 * cx * r, 1.01 * cy * r], [0.55 * cx * r, 1.07 * cy * r],
+                                 [0.3 * cx * r, 0.95 * cy * r]], ("hair", "hair"), segments=8, exponent=2.4))
     elif hair == "bun":
-        parts.append(sphere_mesh(0.42 * r, centre + [-1.05 * r, 0.0, 0.3 * r], 4, 8, "hair"))
+        parts.append(sphere_mesh(0.42 * r, centre + [-1.05 * cx * r, 0.0, 0.3 * r], 4, 8, "hair"))
     return parts

@@ -19,6 +19,7 @@ from simgen.sampling.street import (
     sample_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.street_details import sample_street_details
 from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import LayoutSpec
 
@@ -57,6 +58,7 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
     scenery += sample_road_fixtures(catalog, lanes, half_width - 0.25, y_range, cfg.manhole_spacing_m,
                                     cfg.drain_spacing_m, rng)
     parking = parking_strips(lanes_half_m, half_width, (y_range,))
+    scenery = sample_street_details(list(scenery), lanes, rng)  # drawn last: kerbs, worn paint
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="urban_street", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width)),

@@ -54,11 +54,12 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                            list(blocked), rng)
     scenery += plants
     blocked += plant_feet
-    # drawn last, so that adding them left the rest of the street's draws as they were
+    # street details, then the fixtures: drawn last, so that adding them left the rest of the
+    # street's draws as they were (the fixtures stay last: their spacing changes no other draw)
+    scenery = sample_street_details(list(scenery), lanes, rng)
     scenery += sample_road_fixtures(catalog, lanes, half_width - 0.25, y_range, cfg.manhole_spacing_m,
                                     cfg.drain_spacing_m, rng)
     parking = parking_strips(lanes_half_m, half_width, (y_range,))
-    scenery = sample_street_details(list(scenery), lanes, rng)  # drawn last: kerbs, worn paint
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="urban_street", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width)),

@@ -278,14 +278,14 @@ def _worn_paint_values(spec: MaterialSpec, p: dict) -> Values:
     wear = p["paint_wear"]
     grit_from = 0.72 - 0.2 * wear
     return {"xyz": _location(p["offset_m"]), "rgb": _rgb(spec.base_color_rgb), "under_rgb": PAINT_UNDER_RGB,
-            **_mask_values("blotch", p["blotch_size_m"], wear, 0.05), "grit_from": grit_from,
-            "grit_to": grit_from + 0.04, "worn": 0.9 * min(1.0, wear / 0.2), "rough": spec.roughness}
+            **_mask_values("blotch", p["blotch_size_m"], 0.7 * wear, 0.05), "grit_from": grit_from,
+            "grit_to": grit_from + 0.04, "worn": 0.8 * min(1.0, wear / 0.2), "rough": spec.roughness}
 
 
 def _worn_paint(tree, v: Inputs, _brick_offset: float):
-    """Road paint worn through to the asphalt (`PAINT_UNDER_RGB`, 90 % at most) in blotches
-    stretched 3:1 along object x (a lane line's length) and in fine grit, both growing with
-    `paint_wear`; none at wear 0."""
+    """Road paint worn through to the asphalt (`PAINT_UNDER_RGB`, 80 % at most) in blotches
+    stretched 3:1 along object x (a lane line's length; about 0.7 * `paint_wear` of the paint)
+    and in fine grit, both growing with `paint_wear`; none at wear 0."""
     vec = _coords(tree, v["xyz"])
     blotch = _mask(tree, _coords(tree, v["xyz"], (0.35, 1.0, 1.0)), v, "blotch")
     grit = _ramp(tree, _noise(tree, vec, 40.0, 2.0), v["grit_from"], v["grit_to"])

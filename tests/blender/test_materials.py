@@ -34,14 +34,20 @@ def _flat(spec: FrameSpec) -> FrameSpec:
     return _map_materials(spec, lambda _, m: dataclasses.replace(m, texture="flat", texture_params=()))
 
 
-def _worn_road(spec: FrameSpec) -> FrameSpec:
-    def change(name: str, material: MaterialSpec) -> MaterialSpec:
-        if name != "road":
+def _with_params(spec: FrameSpec, texture: str, **params) -> FrameSpec:
+    """The frame with `params` set in every material of that texture."""
+    def change(_name: str, material: MaterialSpec) -> MaterialSpec:
+        if material.texture != texture:
             return material
-        params = {**dict(material.texture_params), "crack_density": 1.0, "crack_cell_m": 1.5,
-                  "crack_width_m": 0.03, "patch_coverage": 0.3, "patch_tone": 0.55}
-        return dataclasses.replace(material, texture_params=tuple(sorted(params.items())))
+        return dataclasses.replace(material, texture_params=tuple(sorted({**dict(material.texture_params),
+                                                                           **params}.items())))
     return _map_materials(spec, change)
+
+
+def _worn_road(spec: FrameSpec) -> FrameSpec:
+    """Cracks and patches everywhere; no wheel paths (their darkening would move the median)."""
+    return _with_params(spec, "asphalt", crack_density=1.0, crack_cell_m=1.5, crack_width_m=0.03,
+                        patch_coverage=0.3, patch_tone=0.55, lanes_per_direction=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +94,25 @@ def test_cracked_patched_road_varies_more_than_the_flat_one_and_wets_darker(rend
     wet, _ = renderer.render(dataclasses.replace(close, weather=dataclasses.replace(RAIN, puddle_coverage=0.0)))
     assert _blocks(_luminance(wet.rgb[road_rows]))[asphalt].mean() < rich_lum.mean() - 2.0
     assert np.array_equal(wet.depth_planar_m, rich.depth_planar_m)
+
+
+def test_wheel_paths_darken_the_worn_road_and_worn_paint_the_lines_not_the_labels(renderer, textured):
+    close = dataclasses.replace(textured, camera=dataclasses.replace(textured.camera, **DOWN_AT_ROAD))
+    close = _with_params(close, "asphalt", crack_density=0.0, patch_coverage=0.0)
+    road_rows = slice(20, 72)
+    lanes = _with_params(close, "asphalt", wear=1.0)
+    plain, _ = renderer.render(_with_params(lanes, "asphalt", lanes_per_direction=0.0))
+    tracks, _ = renderer.render(lanes)
+    assert np.array_equal(tracks.object_index, plain.object_index)
+    assert np.array_equal(tracks.depth_planar_m, plain.depth_planar_m)
+    darker = _blocks(_luminance(plain.rgb[road_rows])) - _blocks(_luminance(tracks.rgb[road_rows]))
+    # wheel-path columns darken (up to 25 %), the rest of the road does not
+    columns = darker.mean(axis=0)
+    assert columns.max() > 4.0 and np.percentile(columns, 10) < 1.5, np.round(columns, 1)
+    fresh, _ = renderer.render(_with_params(close, "worn_paint", paint_wear=0.0))
+    worn, _ = renderer.render(_with_params(close, "worn_paint", paint_wear=0.6))
+    assert np.array_equal(fresh.object_index, worn.object_index)
+    fresh_lum, worn_lum = _luminance(fresh.rgb[road_rows]), _luminance(worn.rgb[road_rows])
+    paint = fresh_lum > np.median(fresh_lum) + 40  # the lane line
+    assert paint.sum() > 20 and worn_lum[paint].mean() < fresh_lum[paint].mean() - 10.0
+    assert np.abs(worn_lum - fresh_lum)[~paint].mean() < 1.0

@@ -199,7 +199,7 @@ def _wheel_paths(tree, vec, v: Inputs):
                                               TRACK_OFFSET_M), 0.0)
     band = _ramp(tree, from_path, TRACK_BAND_M[0], TRACK_BAND_M[1], 1.0, 0.0)
     band = _math(tree, "MULTIPLY", band, _math(tree, "LESS_THAN", across, v["lanes_m"]))
-    patchy = _ramp(tree, _noise(tree, vec, 0.5, 2.0), 0.35, 0.65, 0.5, 1.0)
+    patchy = _ramp(tree, _noise(tree, vec, 0.5, 0.0), 0.35, 0.65, 0.5, 1.0)
     return _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", band, patchy), v["track"])
 
 
@@ -234,8 +234,9 @@ def _asphalt(tree, v: Inputs, _brick_offset: float):
     rough = _mix_float(tree, patches, rough, v["patch_rough"])
     rough = _math(tree, "SUBTRACT", rough, _math(tree, "MULTIPLY", track, 0.4))  # polished: -0.1 at most
     rough = _mix_float(tree, crack, rough, 1.0)
+    # No ruts in the relief: Bump evaluates its height graph three times (Cycles), and a rut of
+    # a few millimetres over half a metre perturbs the normal by well under a degree.
     height = _math(tree, "SUBTRACT", _math(tree, "MULTIPLY", grain, 0.5), crack)
-    height = _math(tree, "SUBTRACT", height, _math(tree, "MULTIPLY", track, 3.0))  # shallow ruts
     return color, rough, height, {}
 
 

@@ -11,6 +11,7 @@ from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
 from simgen.specs import FrameSpec, MaterialSpec, WeatherSpec
+from tests.blender.scenes import GREY
 
 pytestmark = pytest.mark.blender
 
@@ -116,3 +117,30 @@ def test_wheel_paths_darken_the_worn_road_and_worn_paint_the_lines_not_the_label
     paint = fresh_lum > np.median(fresh_lum) + 40  # the lane line
     assert paint.sum() > 20 and worn_lum[paint].mean() < fresh_lum[paint].mean() - 10.0
     assert np.abs(worn_lum - fresh_lum)[~paint].mean() < 1.0
+
+
+def test_kerb_stones_have_transverse_joints_and_none_along_the_strip(renderer):
+    from simgen.sampling.materials import sample_kerb
+    from tests.blender.scenes import box, camera, frame
+
+    kerb = sample_kerb(np.random.default_rng(3))
+    params = {**dict(kerb.texture_params), "stone_length_m": 0.8, "joint_width_m": 0.012, "stain_coverage": 0.0}
+    kerb = dataclasses.replace(kerb, texture_params=tuple(sorted(params.items())))
+    strip = dataclasses.replace(box("sidewalk_kerb_right", (3.0, 0.3, 0.15), (0.0, 0.0, 0.0)),
+                                materials={"surface": kerb})
+    ground = dataclasses.replace(box("ground", (8.0, 8.0, 0.01), (0.0, 0.0, -0.02)), materials={"surface": GREY})
+    top_down = camera(192, 144, location_m=(0.0, 0.0, 1.6), pitch_deg=-90.0)
+    passes, _ = renderer.render(frame(top_down, scenery=(strip, ground)))
+    lum = _luminance(passes.rgb)
+    on_top = np.abs(passes.depth_planar_m - 1.45) < 0.005  # the kerb's top face, 1.45 m below
+    rows = np.flatnonzero(on_top.mean(axis=1) > 0.9)
+    assert len(rows) > 20
+    inner = lum[rows[2]:rows[-2]]  # the top face, its edges left out
+    across, along = inner.mean(axis=0), inner.mean(axis=1)  # profile along the strip, across it
+
+    def dip(profile):  # the deepest narrow dip: below the mean of the values 3 px either side
+        return float(np.max((profile[:-6] + profile[6:]) / 2 - profile[3:-3]))
+    # joints every 0.8 m: narrow dark columns across the stone; no such row along the strip
+    # (the light varies smoothly across it)
+    assert dip(across) > 8.0, np.round(across, 1)
+    assert dip(along) < 2.0, np.round(along, 1)

@@ -23,6 +23,17 @@ BUMP_DISTANCE_M = 0.004
 DIRT_RGB = (0.10, 0.085, 0.065)
 PRIMER_RGB = (0.32, 0.32, 0.30)
 BARE_METAL_RGB = (0.55, 0.55, 0.56)
+PAINT_UNDER_RGB = (0.07, 0.07, 0.068)
+"""What shows through worn road paint: asphalt of middling wear (linear RGB)."""
+TRACK_OFFSET_M = 0.85
+"""Wheel paths' centres from their lane's centre (half a car's track width), metres."""
+TRACK_BAND_M = (0.18, 0.34)
+"""Wheel paths fully dark within the first distance of their centre line, not beyond the second, metres."""
+TRACK_DARKENING = 0.25
+"""Wheel paths' darkening (share of the colour taken away) on fully worn asphalt (wear 1)."""
+KERB_ROW_M = 4.0
+"""The kerb's brick-texture row height: one row spans the kerb strip (0.15-0.30 m wide), so its
+only joints are the transverse ones between stones."""
 
 Values = dict[str, float | tuple[float, float, float]]
 
@@ -163,16 +174,38 @@ def _wall_coords(tree, location):
     return out.outputs["Vector"]
 
 
-def _height(tree):
-    """Object-space height z of the shading point, metres."""
+def _object_axis(tree, axis: str):
+    """One Object coordinate ('X', 'Y' or 'Z') of the shading point, metres, unshifted."""
     coords = tree.nodes.new("ShaderNodeTexCoord")
     xyz = tree.nodes.new("ShaderNodeSeparateXYZ")
     tree.links.new(coords.outputs["Object"], xyz.inputs["Vector"])
-    return xyz.outputs["Z"]
+    return xyz.outputs[axis]
+
+
+def _height(tree):
+    """Object-space height z of the shading point, metres."""
+    return _object_axis(tree, "Z")
+
+
+def _wheel_paths(tree, vec, v: Inputs):
+    """0..1 on the lanes' wheel paths: bands centred `TRACK_OFFSET_M` either side of each
+    lane's centre, full within `TRACK_BAND_M[0]` of the band's centre line and fading out by
+    `TRACK_BAND_M[1]` (0.36-0.68 m wide), broken up by a noise about 2 m across. The road's
+    slab is centred across its lanes with its length along object x, so the distance across
+    is |object y|; lanes are `lane_m` wide, and there are none beyond `lanes_m` (parking)."""
+    across = _math(tree, "ABSOLUTE", _object_axis(tree, "Y"), 0.0)
+    from_centre = _math(tree, "SUBTRACT", _math(tree, "MODULO", across, v["lane_m"]), v["half_lane_m"])
+    from_path = _math(tree, "ABSOLUTE", _math(tree, "SUBTRACT", _math(tree, "ABSOLUTE", from_centre, 0.0),
+                                              TRACK_OFFSET_M), 0.0)
+    band = _ramp(tree, from_path, TRACK_BAND_M[0], TRACK_BAND_M[1], 1.0, 0.0)
+    band = _math(tree, "MULTIPLY", band, _math(tree, "LESS_THAN", across, v["lanes_m"]))
+    patchy = _ramp(tree, _noise(tree, vec, 0.5, 0.0), 0.35, 0.65, 0.5, 1.0)
+    return _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", band, patchy), v["track"])
 
 
 def _asphalt_values(spec: MaterialSpec, p: dict) -> Values:
     base, rough, c, tone = spec.base_color_rgb, spec.roughness, p["grain_contrast"], p["patch_tone"]
+    lane_m = p.get("lane_width_m", 3.5)  # specs without lanes (0 per direction) have no wheel paths
     return {"xyz": _location(p["offset_m"]), "grain_scale": p["grain_scale_per_m"],
             "dark_rgb": _scaled(base, 1 - 2 * c), "light_rgb": _scaled(base, 1 + 2 * c),
             "patch_xyz": _location(p["offset_m"] + 37.0),
@@ -180,28 +213,37 @@ def _asphalt_values(spec: MaterialSpec, p: dict) -> Values:
             **_crack_values(p["crack_cell_m"], p["crack_width_m"]), "area_xyz": _location(p["offset_m"] + 91.0),
             **_mask_values("area", 6.0, p["crack_density"], 0.05), "crack_rgb": _scaled(base, 0.45),
             "rough_low": rough - 0.06, "rough_high": min(1.0, rough + 0.06),
-            "patch_rough": rough + (tone - 1.0) * 0.15}
+            "patch_rough": rough + (tone - 1.0) * 0.15, "lane_m": lane_m, "half_lane_m": lane_m / 2,
+            "lanes_m": p.get("lanes_per_direction", 0.0) * lane_m, "track": TRACK_DARKENING * p["wear"]}
 
 
 def _asphalt(tree, v: Inputs, _brick_offset: float):
     vec = _coords(tree, v["xyz"])
     grain = _noise(tree, vec, v["grain_scale"], 1.0)
-    color = _mix_color(tree, _ramp(tree, grain, 0.3, 0.7), v["dark_rgb"], v["light_rgb"])
+    track = _wheel_paths(tree, vec, v)
+    # polished wheel paths: the grain's contrast halves where they are darkest (track 0.25)
+    speckle = _mix_float(tree, _math(tree, "MULTIPLY", track, 2.0), _ramp(tree, grain, 0.3, 0.7), 0.5)
+    color = _mix_color(tree, speckle, v["dark_rgb"], v["light_rgb"])
     patches = _mask(tree, _coords(tree, v["patch_xyz"], (1.0, 0.6, 1.0)), v, "patch")
     color = _mix_color(tree, patches, color, v["patch_rgb"])
+    color = _mix_color(tree, track, color, (0.0, 0.0, 0.0))
     cracked_area = _mask(tree, _coords(tree, v["area_xyz"]), v, "area")
     crack = _math(tree, "MULTIPLY", _cracks(tree, vec, v), cracked_area)
     color = _mix_color(tree, crack, color, v["crack_rgb"])
     rough = _mix_float(tree, grain, v["rough_low"], v["rough_high"])
     rough = _mix_float(tree, patches, rough, v["patch_rough"])
+    rough = _math(tree, "SUBTRACT", rough, _math(tree, "MULTIPLY", track, 0.4))  # polished: -0.1 at most
     rough = _mix_float(tree, crack, rough, 1.0)
+    # No ruts in the relief: Bump evaluates its height graph three times (Cycles), and a rut of
+    # a few millimetres over half a metre perturbs the normal by well under a degree.
     height = _math(tree, "SUBTRACT", _math(tree, "MULTIPLY", grain, 0.5), crack)
     return color, rough, height, {}
 
 
 def _concrete_values(spec: MaterialSpec, p: dict) -> Values:
     base, v = spec.base_color_rgb, p["slab_variation"]
-    return {"xyz": _location(p["offset_m"]), "joint_m": p["joint_spacing_m"], "mortar_m": p["joint_width_m"],
+    return {"xyz": _location(p["offset_m"]), "joint_m": p["joint_spacing_m"], "row_m": p["joint_spacing_m"],
+            "mortar_m": p["joint_width_m"],
             "slab_rgb": _scaled(base, 1 - v), "slab2_rgb": _scaled(base, 1 + v), "joint_rgb": _scaled(base, 0.45),
             "grain_rgb": _scaled(base, 0.8), "stain_xyz": _location(p["offset_m"] + 13.0),
             **_mask_values("stain", p["stain_size_m"], p["stain_coverage"], 0.08),
@@ -211,7 +253,7 @@ def _concrete_values(spec: MaterialSpec, p: dict) -> Values:
 def _concrete(tree, v: Inputs, brick_offset: float):
     vec = _coords(tree, v["xyz"])
     color, joint = _bricks(tree, vec, v, brick_offset,
-                           ("joint_m", "joint_m", "mortar_m", "slab_rgb", "slab2_rgb", "joint_rgb"))
+                           ("joint_m", "row_m", "mortar_m", "slab_rgb", "slab2_rgb", "joint_rgb"))
     grain = _noise(tree, vec, 60.0, 2.0)
     color = _mix_color(tree, _ramp(tree, grain, 0.3, 0.7, 0.0, 0.25), color, v["grain_rgb"])
     stains = _mask(tree, _coords(tree, v["stain_xyz"]), v, "stain")
@@ -219,6 +261,39 @@ def _concrete(tree, v: Inputs, brick_offset: float):
     rough = _mix_float(tree, stains, v["rough"], v["stain_rough"])
     height = _math(tree, "SUBTRACT", _math(tree, "MULTIPLY", grain, 0.3), joint)
     return color, rough, height, {}
+
+
+def _kerb_values(spec: MaterialSpec, p: dict) -> Values:
+    """Kerb stones on the concrete graph: stones `stone_length_m` long along object x, one row
+    of `KERB_ROW_M` whose middle is the strip's centre line (object y = 0), so no joint runs
+    along the strip."""
+    base, v, x = spec.base_color_rgb, p["stone_variation"], p["offset_m"]
+    return {"xyz": (x, KERB_ROW_M / 2, x * 0.3), "joint_m": p["stone_length_m"] + p["joint_width_m"],
+            "row_m": KERB_ROW_M, "mortar_m": p["joint_width_m"], "slab_rgb": _scaled(base, 1 - v),
+            "slab2_rgb": _scaled(base, 1 + v), "joint_rgb": _scaled(base, 0.45), "grain_rgb": _scaled(base, 0.8),
+            "stain_xyz": _location(x + 13.0), **_mask_values("stain", p["stain_size_m"], p["stain_coverage"], 0.08),
+            "rough": spec.roughness, "stain_rough": spec.roughness * 0.85}
+
+
+def _worn_paint_values(spec: MaterialSpec, p: dict) -> Values:
+    wear = p["paint_wear"]
+    grit_from = 0.72 - 0.2 * wear
+    return {"xyz": _location(p["offset_m"]), "rgb": _rgb(spec.base_color_rgb), "under_rgb": PAINT_UNDER_RGB,
+            **_mask_values("blotch", p["blotch_size_m"], 0.7 * wear, 0.05), "grit_from": grit_from,
+            "grit_to": grit_from + 0.04, "worn": 0.8 * min(1.0, wear / 0.2), "rough": spec.roughness}
+
+
+def _worn_paint(tree, v: Inputs, _brick_offset: float):
+    """Road paint worn through to the asphalt (`PAINT_UNDER_RGB`, 80 % at most) in blotches
+    stretched 3:1 along object x (a lane line's length; about 0.7 * `paint_wear` of the paint)
+    and in fine grit, both growing with `paint_wear`; none at wear 0."""
+    vec = _coords(tree, v["xyz"])
+    blotch = _mask(tree, _coords(tree, v["xyz"], (0.35, 1.0, 1.0)), v, "blotch")
+    grit = _ramp(tree, _noise(tree, vec, 40.0, 2.0), v["grit_from"], v["grit_to"])
+    worn = _math(tree, "MULTIPLY", _math(tree, "MAXIMUM", blotch, grit), v["worn"])
+    color = _mix_color(tree, worn, v["rgb"], v["under_rgb"])
+    rough = _mix_float(tree, worn, v["rough"], 0.85)
+    return color, rough, _math(tree, "MULTIPLY", worn, -1.0), {}
 
 
 def _streak_values(p: dict) -> Values:
@@ -311,21 +386,25 @@ def _painted_metal(tree, v: Inputs, _brick_offset: float):
 
 
 BUILDERS = {"asphalt": _asphalt, "concrete": _concrete, "brick": _brick, "plaster": _plaster, "grass": _grass,
-            "painted_metal": _painted_metal}
-"""Texture name -> node builder returning (Base Color, Roughness, height 0..1, other BSDF inputs)."""
+            "painted_metal": _painted_metal, "worn_paint": _worn_paint}
+"""Graph name -> node builder returning (Base Color, Roughness, height 0..1, other BSDF inputs).
+Texture 'kerb' is built by the 'concrete' graph (`texture_structure`)."""
 VALUES = {"asphalt": _asphalt_values, "concrete": _concrete_values, "brick": _brick_values,
-          "plaster": _plaster_values, "grass": _grass_values, "painted_metal": _painted_metal_values}
-"""Texture name -> the named leaf values its builder reads, from the spec."""
+          "plaster": _plaster_values, "grass": _grass_values, "painted_metal": _painted_metal_values,
+          "kerb": _kerb_values, "worn_paint": _worn_paint_values}
+"""Texture name -> the named leaf values its graph reads, from the spec."""
 BUMP_STRENGTH = {"asphalt": 0.6, "concrete": 0.5, "brick": 0.8, "plaster": 0.25, "grass": 0.5,
-                 "painted_metal": 0.3}
+                 "painted_metal": 0.3, "worn_paint": 0.3}
 
 
 def texture_structure(spec: MaterialSpec) -> tuple[str, float]:
-    """What the node graph of a textured spec depends on: (texture, brick row offset). The row
+    """What the node graph of a textured spec depends on: (graph, brick row offset). The row
     offset of Blender's Brick Texture is a node property, not a socket (bpy 5.0.1), so paving
     with and without staggered joints are two graphs."""
     if spec.texture == "concrete":
         return spec.texture, float(spec.texture_param("joint_offset"))
+    if spec.texture == "kerb":  # the concrete graph with one row of stones: its row offset is moot
+        return "concrete", 0.0
     return spec.texture, 0.5 if spec.texture == "brick" else 0.0
 
 

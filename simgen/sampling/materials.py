@@ -6,15 +6,18 @@ given and nothing else.
 
 Five slots get a procedural PBR surface (`MaterialSpec.texture`), its parameters drawn here
 from `TEXTURE_RANGES` and recorded in the spec: asphalt -> 'asphalt' (grain, cracks, repair
-patches), concrete -> 'concrete' (paving joints, stains), facade -> 'brick' (a share
-`BRICK_FACADE_SHARE`) or 'plaster' (both with dirt streaks), grass -> 'grass' (dry patches)
-and paint -> 'painted_metal' (clearcoat, dirt towards the bottom, paint chips).
+patches; wheel paths once a layout gives it its lanes, `with_lanes`), concrete -> 'concrete'
+(paving joints, stains), facade -> 'brick' (a share `BRICK_FACADE_SHARE`) or 'plaster' (both
+with dirt streaks), grass -> 'grass' (dry patches) and paint -> 'painted_metal' (clearcoat,
+dirt towards the bottom, paint chips). Two more are drawn by the street's samplers: kerb stones
+('kerb', `sample_kerb`) and worn road paint ('worn_paint', `wear_paint` on a 'lane_paint' spec).
 Distances are metres in the object's own frame; `offset_m` shifts the pattern per material.
 """
 
 from __future__ import annotations
 
 import colorsys
+import dataclasses
 from collections.abc import Iterable
 
 import numpy as np
@@ -71,10 +74,17 @@ TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
               "blade_scale_per_m": (30.0, 80.0)},
     "painted_metal": {"clearcoat": (0.3, 1.0), "coat_roughness": (0.02, 0.12), "dirt_height_m": (0.2, 0.7),
                       "dirt_amount": (0.0, 0.9), "chip_coverage": (0.0, 0.02), "chip_metallic": (0.0, 1.0)},
+    "kerb": {"stone_length_m": (0.8, 1.0), "joint_width_m": (0.004, 0.012), "stone_variation": (0.02, 0.10),
+             "stain_coverage": (0.0, 0.3), "stain_size_m": (0.3, 1.5)},
+    "worn_paint": {"paint_wear": (0.0, 0.6), "blotch_size_m": (0.2, 1.0)},
 }
 """Every procedural texture's float parameters and the [low, high] they are drawn from
 (uniform; `crack_density` is 0.1 + 0.9 * wear * U(0.3, 1), `joint_offset` and
-`chip_metallic` are 0 or the high value). Each texture also has `offset_m` in [0, 1000)."""
+`chip_metallic` are 0 or the high value). Each texture also has `offset_m` in [0, 1000).
+Asphalt also carries the road's `lane_width_m` and `lanes_per_direction` (not drawn: the
+layout sets them with `with_lanes`; 0 lanes, the default, draws no wheel paths)."""
+NO_LANES = (("lane_width_m", 3.5), ("lanes_per_direction", 0.0))
+"""Asphalt's lane parameters until a layout sets them (`with_lanes`): no wheel paths."""
 TEXTURES = ("flat", *TEXTURE_RANGES)
 """The valid `MaterialSpec.texture` names."""
 OFFSET_RANGE_M = (0.0, 1000.0)
@@ -114,7 +124,29 @@ def _sample_asphalt(rng: np.random.Generator) -> MaterialSpec:
     wear = float(rng.uniform())
     flat = _asphalt_flat(wear, rng)
     return _textured("asphalt", flat, _texture_params(
-        "asphalt", rng, wear=wear, crack_density=0.1 + 0.9 * wear * float(rng.uniform(0.3, 1.0))))
+        "asphalt", rng, wear=wear, crack_density=0.1 + 0.9 * wear * float(rng.uniform(0.3, 1.0)), **dict(NO_LANES)))
+
+
+def with_lanes(asphalt: MaterialSpec, lane_width_m: float, lanes_per_direction: int) -> MaterialSpec:
+    """The asphalt spec with the lanes of the road it covers (draws nothing): its wheel paths
+    (`simgen.blender.textures`) run along the lanes of a slab centred across them."""
+    params = {**dict(asphalt.texture_params), "lane_width_m": float(lane_width_m),
+              "lanes_per_direction": float(lanes_per_direction)}
+    return dataclasses.replace(asphalt, texture_params=tuple(sorted(params.items())))
+
+
+def sample_kerb(rng: np.random.Generator) -> MaterialSpec:
+    """Kerb stones: light grey concrete or granite (0.40-0.60), one stone of 0.8-1.0 m between
+    transverse joints (texture 'kerb')."""
+    grey = float(rng.uniform(0.40, 0.60))
+    flat = MaterialSpec(_jitter(rng, (grey, grey, grey * 0.98), 0.03), float(rng.uniform(0.7, 0.9)))
+    return _textured("kerb", flat, _texture_params("kerb", rng))
+
+
+def wear_paint(paint: MaterialSpec, rng: np.random.Generator) -> MaterialSpec:
+    """Road paint (a flat 'lane_paint' spec) worn off in patches (texture 'worn_paint',
+    `paint_wear` 0..0.6 of the paint gone at most), its parameters drawn from `rng`."""
+    return _textured("worn_paint", paint, _texture_params("worn_paint", rng))
 
 
 def _asphalt_flat(wear: float, rng: np.random.Generator) -> MaterialSpec:

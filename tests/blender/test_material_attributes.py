@@ -27,7 +27,7 @@ import pytest
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
-from simgen.sampling.materials import sample_material
+from simgen.sampling.materials import sample_kerb, sample_material, wear_paint
 from simgen.specs import MaterialSpec, WeatherSpec
 from tests.blender.scenes import box, camera, frame
 
@@ -52,9 +52,11 @@ def _textured(slot: str, texture: str, seed: int, **params) -> MaterialSpec:
 
 
 def _swatches():
-    """A 3 x 3 wall of boxes, one material each; 'road' and 'sidewalk_0' get those roles."""
+    """A wall of boxes, 3 wide and 4 high, one material each; 'road', 'sidewalk_0' and
+    'sidewalk_kerb_0' get those roles."""
     materials = {
-        "road": _textured("asphalt", "asphalt", 1, crack_density=1.0, patch_coverage=0.3),
+        "road": _textured("asphalt", "asphalt", 1, crack_density=1.0, patch_coverage=0.3, wear=1.0,
+                          lane_width_m=2.0, lanes_per_direction=1.0),  # wheel paths at |y| < 0.49 m
         "sidewalk_0": _textured("concrete", "concrete", 2, joint_offset=0.0),
         "paving": _textured("concrete", "concrete", 3, joint_offset=0.5),
         "wall_brick": _textured("facade", "brick", 4),
@@ -63,6 +65,9 @@ def _swatches():
         "car_paint": _textured("paint", "painted_metal", 7, chip_coverage=0.02),
         "flat": MaterialSpec((0.6, 0.2, 0.1), 0.4, 0.3),
         "primer_paint": _textured("paint", "painted_metal", 8, chip_coverage=0.02, chip_metallic=0.0),
+        "sidewalk_kerb_0": sample_kerb(np.random.default_rng(9)),
+        "line_paint": wear_paint(sample_material("lane_paint", np.random.default_rng(10)),
+                                 np.random.default_rng(11)),
     }
     props = []
     for i, (name, material) in enumerate(materials.items()):
@@ -70,7 +75,7 @@ def _swatches():
         prop = box(name, (1.6, 1.0, 1.1), (2.0 * (column - 1), 0.0, 1.3 * row), yaw_deg=5.0 * column,
                    instance_index=i + 1)
         props.append(dataclasses.replace(prop, materials={"surface": material}))
-    return frame(camera(96, 72, location_m=(0.0, -7.0, 3.2), pitch_deg=-14.0), objects=props)
+    return frame(camera(96, 72, location_m=(0.0, -9.0, 2.5), pitch_deg=0.0), objects=props)
 
 
 @pytest.fixture
@@ -105,7 +110,7 @@ def _assert_same_render(attributes, baked) -> None:
 def test_attribute_driven_materials_render_as_baked_ones(render_both, weather):
     spec = dataclasses.replace(_swatches(), weather=WEATHERS[weather])
     attributes, baked = render_both(spec)
-    assert len(np.unique(attributes.object_index)) == 10  # every swatch is in view
+    assert len(np.unique(attributes.object_index)) == 12  # every swatch is in view
     _assert_same_render(attributes, baked)
 
 

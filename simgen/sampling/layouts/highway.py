@@ -16,6 +16,7 @@ from simgen.sampling.street import (
     sample_open_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.street_details import sample_street_details
 from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import Footprint, LayoutSpec
 
@@ -47,6 +48,7 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                            (y_range,), list(blocked), rng)
     scenery += plants
     blocked += plant_feet
+    scenery = sample_street_details(list(scenery), lanes, rng)  # drawn last: kerbs, worn paint
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="highway", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
                       sidewalks_x_m=((half_width, half_width + shoulder_m), (-half_width - shoulder_m, -half_width)),

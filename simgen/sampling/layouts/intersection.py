@@ -20,6 +20,7 @@ from simgen.sampling.street import (
     sample_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.street_details import sample_street_details
 from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import LayoutSpec
 
@@ -79,6 +80,7 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
     blocked += plant_feet
     parking = parking_strips(lanes_half_m, half_width, ((y_range[0], gap[0] - PARKING_CLEAR_M),
                                                         (gap[1] + PARKING_CLEAR_M, y_range[1])))
+    scenery = sample_street_details(list(scenery), lanes, rng)  # drawn last: kerbs, worn paint
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     sidewalks = ((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width))
     return LayoutSpec(name="intersection", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,

@@ -19,6 +19,7 @@ from simgen.sampling.street import (
     sample_road_surfaces,
     sample_row_of,
 )
+from simgen.sampling.street_details import sample_street_details
 from simgen.sampling.vegetation import sample_vegetation
 from simgen.specs import LayoutSpec
 
@@ -53,7 +54,9 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
                                            list(blocked), rng)
     scenery += plants
     blocked += plant_feet
-    # drawn last, so that adding them left the rest of the street's draws as they were
+    # street details, then the fixtures: drawn last, so that adding them left the rest of the
+    # street's draws as they were (the fixtures stay last: their spacing changes no other draw)
+    scenery = sample_street_details(list(scenery), lanes, rng)
     scenery += sample_road_fixtures(catalog, lanes, half_width - 0.25, y_range, cfg.manhole_spacing_m,
                                     cfg.drain_spacing_m, rng)
     parking = parking_strips(lanes_half_m, half_width, (y_range,))

@@ -7,7 +7,7 @@ normal perturbation): nothing here moves geometry, so the Depth and Object Index
 the same as with the flat material. Draws nothing.
 
 Each texture is two functions: `_<texture>_values(spec, params)`, pure, turns the spec into the
-named leaf values of its node graph (colours as '*_rgb', vectors as '*_xyz', floats; every
+named leaf values of its node graph (colours as '*as_rgb', vectors as '*_xyz', floats; every
 number a node reads that depends on the spec), and `_<texture>(tree, inputs, brick_offset)`
 builds the graph reading those values from `inputs` (`simgen.blender.nodes.Inputs`: baked
 constants or per-object attributes). The graph itself depends only on `texture_structure`.
@@ -15,7 +15,25 @@ constants or per-object attributes). The graph itself depends only on `texture_s
 
 from __future__ import annotations
 
-from simgen.blender.nodes import Inputs, feed, socket_by_id
+from simgen.blender.nodes import Inputs, feed
+from simgen.blender.patterns import (
+    Values,
+    as_rgb,
+    blob_mask,
+    blob_mask_values,
+    brick_texture,
+    clamped_ramp,
+    math_node,
+    mix_color,
+    mix_float,
+    noise_fac,
+    object_axis,
+    object_coords,
+    object_height,
+    pattern_location,
+    scaled_rgb,
+    wall_coords,
+)
 from simgen.specs import MaterialSpec
 
 BUMP_DISTANCE_M = 0.004
@@ -34,91 +52,6 @@ TRACK_DARKENING = 0.25
 KERB_ROW_M = 4.0
 """The kerb's brick-texture row height: one row spans the kerb strip (0.15-0.30 m wide), so its
 only joints are the transverse ones between stones."""
-
-Values = dict[str, float | tuple[float, float, float]]
-
-
-def _location(offset_m: float) -> tuple[float, float, float]:
-    """The Mapping Location (metres) that shifts a pattern by the per-material `offset_m`."""
-    return (offset_m, offset_m * 0.7, offset_m * 0.3)
-
-
-def _mask_values(name: str, size_m: float, coverage: float, softness: float) -> Values:
-    """Noise scale (1/m) and thresholds of a mask of blobs about `size_m` across covering
-    about `coverage` of the surface (`_mask`)."""
-    threshold = 0.62 - 0.24 * coverage
-    return {f"{name}_scale": 1.0 / size_m, f"{name}_from": threshold, f"{name}_to": threshold + softness}
-
-
-def _scaled(rgb, factor: float) -> tuple[float, float, float]:
-    return tuple(min(1.0, c * factor) for c in rgb)  # type: ignore[return-value]
-
-
-def _rgb(value) -> tuple[float, float, float]:
-    return tuple(float(c) for c in value)  # type: ignore[return-value]
-
-
-def _coords(tree, location, stretch=(1.0, 1.0, 1.0)):
-    """Object coordinates (metres) shifted by `location` (a '*_xyz' input) and scaled per axis."""
-    coords = tree.nodes.new("ShaderNodeTexCoord")
-    mapping = tree.nodes.new("ShaderNodeMapping")
-    feed(tree, mapping.inputs["Location"], location)
-    mapping.inputs["Scale"].default_value = stretch
-    tree.links.new(coords.outputs["Object"], mapping.inputs["Vector"])
-    return mapping.outputs["Vector"]
-
-
-def _noise(tree, vector, scale_per_m, detail: float = 2.0):
-    """Perlin noise Fac, about 0.5 +- 0.15, features about 1/scale_per_m metres across."""
-    noise = tree.nodes.new("ShaderNodeTexNoise")
-    feed(tree, noise.inputs["Scale"], scale_per_m)
-    noise.inputs["Detail"].default_value = detail
-    tree.links.new(vector, noise.inputs["Vector"])
-    return noise.outputs["Fac"]
-
-
-def _ramp(tree, value, from_min, from_max, to_min=0.0, to_max=1.0):
-    """Clamped linear map of `value` from [from_min, from_max] to [to_min, to_max]."""
-    node = tree.nodes.new("ShaderNodeMapRange")
-    for name, given in (("Value", value), ("From Min", from_min), ("From Max", from_max), ("To Min", to_min),
-                        ("To Max", to_max)):
-        feed(tree, node.inputs[name], given)
-    return node.outputs["Result"]
-
-
-def _mask(tree, vector, inputs: Inputs, name: str):
-    """A 0..1 mask of noise blobs with the scale and thresholds of `_mask_values(name, ...)`."""
-    noise = _noise(tree, vector, inputs[f"{name}_scale"], 2.0)
-    return _ramp(tree, noise, inputs[f"{name}_from"], inputs[f"{name}_to"])
-
-
-def _math(tree, operation: str, a, b):
-    node = tree.nodes.new("ShaderNodeMath")
-    node.operation = operation
-    feed(tree, node.inputs[0], a)
-    feed(tree, node.inputs[1], b)
-    return node.outputs["Value"]
-
-
-def _mix(tree, kind: str, factor, a, b):
-    """A where factor = 0, b where factor = 1 (sockets or values); `kind` is 'Color' (linear RGB)
-    or 'Float'."""
-    node = tree.nodes.new("ShaderNodeMix")
-    node.data_type = {"Color": "RGBA", "Float": "FLOAT"}[kind]
-    node.clamp_factor = True
-    feed(tree, socket_by_id(node.inputs, "Factor_Float"), factor)
-    feed(tree, socket_by_id(node.inputs, f"A_{kind}"), a)
-    feed(tree, socket_by_id(node.inputs, f"B_{kind}"), b)
-    return socket_by_id(node.outputs, f"Result_{kind}")
-
-
-def _mix_color(tree, factor, a, b):
-    return _mix(tree, "Color", factor, a, b)
-
-
-def _mix_float(tree, factor, a, b):
-    return _mix(tree, "Float", factor, a, b)
-
 
 def _crack_values(cell_m: float, width_m: float) -> Values:
     # Voronoi distances are in scaled units: distance_m = Distance * cell_m.
@@ -143,48 +76,9 @@ def _cracks(tree, vector, inputs: Inputs):
     voronoi.feature = "DISTANCE_TO_EDGE"
     feed(tree, voronoi.inputs["Scale"], inputs["crack_scale"])
     tree.links.new(warped.outputs["Vector"], voronoi.inputs["Vector"])
-    line = _ramp(tree, voronoi.outputs["Distance"], inputs["crack_from"], inputs["crack_to"], 1.0, 0.0)
-    unbroken = _ramp(tree, _noise(tree, vector, inputs["crack_break_scale"], 2.0), 0.40, 0.48)
-    return _math(tree, "MULTIPLY", line, unbroken)
-
-
-def _bricks(tree, vector, inputs: Inputs, offset: float, names: tuple[str, ...]):
-    """Blender's Brick Texture in metres (Scale 1), its Brick Width, Row Height, Mortar Size,
-    Color1, Color2 and Mortar from the inputs `names`: returns (Color, Fac = 1 on mortar)."""
-    brick = tree.nodes.new("ShaderNodeTexBrick")
-    brick.offset = offset
-    brick.offset_frequency = 2
-    brick.inputs["Scale"].default_value = 1.0
-    brick.inputs["Mortar Smooth"].default_value = 0.2
-    brick.inputs["Bias"].default_value = 0.0
-    for socket, name in zip(("Brick Width", "Row Height", "Mortar Size", "Color1", "Color2", "Mortar"), names,
-                            strict=True):
-        feed(tree, brick.inputs[socket], inputs[name])
-    tree.links.new(vector, brick.inputs["Vector"])
-    return brick.outputs["Color"], brick.outputs["Fac"]
-
-
-def _wall_coords(tree, location):
-    """(along the wall, up, 0) for axis-aligned walls: u = x + y, v = z (object metres)."""
-    xyz = tree.nodes.new("ShaderNodeSeparateXYZ")
-    tree.links.new(_coords(tree, location), xyz.inputs["Vector"])
-    out = tree.nodes.new("ShaderNodeCombineXYZ")
-    tree.links.new(_math(tree, "ADD", xyz.outputs["X"], xyz.outputs["Y"]), out.inputs["X"])
-    tree.links.new(xyz.outputs["Z"], out.inputs["Y"])
-    return out.outputs["Vector"]
-
-
-def _object_axis(tree, axis: str):
-    """One Object coordinate ('X', 'Y' or 'Z') of the shading point, metres, unshifted."""
-    coords = tree.nodes.new("ShaderNodeTexCoord")
-    xyz = tree.nodes.new("ShaderNodeSeparateXYZ")
-    tree.links.new(coords.outputs["Object"], xyz.inputs["Vector"])
-    return xyz.outputs[axis]
-
-
-def _height(tree):
-    """Object-space height z of the shading point, metres."""
-    return _object_axis(tree, "Z")
+    line = clamped_ramp(tree, voronoi.outputs["Distance"], inputs["crack_from"], inputs["crack_to"], 1.0, 0.0)
+    unbroken = clamped_ramp(tree, noise_fac(tree, vector, inputs["crack_break_scale"], 2.0), 0.40, 0.48)
+    return math_node(tree, "MULTIPLY", line, unbroken)
 
 
 def _wheel_paths(tree, vec, v: Inputs):
@@ -193,73 +87,75 @@ def _wheel_paths(tree, vec, v: Inputs):
     `TRACK_BAND_M[1]` (0.36-0.68 m wide), broken up by a noise about 2 m across. The road's
     slab is centred across its lanes with its length along object x, so the distance across
     is |object y|; lanes are `lane_m` wide, and there are none beyond `lanes_m` (parking)."""
-    across = _math(tree, "ABSOLUTE", _object_axis(tree, "Y"), 0.0)
-    from_centre = _math(tree, "SUBTRACT", _math(tree, "MODULO", across, v["lane_m"]), v["half_lane_m"])
-    from_path = _math(tree, "ABSOLUTE", _math(tree, "SUBTRACT", _math(tree, "ABSOLUTE", from_centre, 0.0),
+    across = math_node(tree, "ABSOLUTE", object_axis(tree, "Y"), 0.0)
+    from_centre = math_node(tree, "SUBTRACT", math_node(tree, "MODULO", across, v["lane_m"]), v["half_lane_m"])
+    from_path = math_node(tree, "ABSOLUTE", math_node(tree, "SUBTRACT", math_node(tree, "ABSOLUTE", from_centre, 0.0),
                                               TRACK_OFFSET_M), 0.0)
-    band = _ramp(tree, from_path, TRACK_BAND_M[0], TRACK_BAND_M[1], 1.0, 0.0)
-    band = _math(tree, "MULTIPLY", band, _math(tree, "LESS_THAN", across, v["lanes_m"]))
-    patchy = _ramp(tree, _noise(tree, vec, 0.5, 0.0), 0.35, 0.65, 0.5, 1.0)
-    return _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", band, patchy), v["track"])
+    band = clamped_ramp(tree, from_path, TRACK_BAND_M[0], TRACK_BAND_M[1], 1.0, 0.0)
+    band = math_node(tree, "MULTIPLY", band, math_node(tree, "LESS_THAN", across, v["lanes_m"]))
+    patchy = clamped_ramp(tree, noise_fac(tree, vec, 0.5, 0.0), 0.35, 0.65, 0.5, 1.0)
+    return math_node(tree, "MULTIPLY", math_node(tree, "MULTIPLY", band, patchy), v["track"])
 
 
 def _asphalt_values(spec: MaterialSpec, p: dict) -> Values:
     base, rough, c, tone = spec.base_color_rgb, spec.roughness, p["grain_contrast"], p["patch_tone"]
     lane_m = p.get("lane_width_m", 3.5)  # specs without lanes (0 per direction) have no wheel paths
-    return {"xyz": _location(p["offset_m"]), "grain_scale": p["grain_scale_per_m"],
-            "dark_rgb": _scaled(base, 1 - 2 * c), "light_rgb": _scaled(base, 1 + 2 * c),
-            "patch_xyz": _location(p["offset_m"] + 37.0),
-            **_mask_values("patch", p["patch_size_m"], p["patch_coverage"], 0.01), "patch_rgb": _scaled(base, tone),
-            **_crack_values(p["crack_cell_m"], p["crack_width_m"]), "area_xyz": _location(p["offset_m"] + 91.0),
-            **_mask_values("area", 6.0, p["crack_density"], 0.05), "crack_rgb": _scaled(base, 0.45),
+    return {"xyz": pattern_location(p["offset_m"]), "grain_scale": p["grain_scale_per_m"],
+            "dark_rgb": scaled_rgb(base, 1 - 2 * c), "light_rgb": scaled_rgb(base, 1 + 2 * c),
+            "patch_xyz": pattern_location(p["offset_m"] + 37.0),
+            **blob_mask_values("patch", p["patch_size_m"], p["patch_coverage"], 0.01),
+            "patch_rgb": scaled_rgb(base, tone),
+            **_crack_values(p["crack_cell_m"], p["crack_width_m"]), "area_xyz": pattern_location(p["offset_m"] + 91.0),
+            **blob_mask_values("area", 6.0, p["crack_density"], 0.05), "crack_rgb": scaled_rgb(base, 0.45),
             "rough_low": rough - 0.06, "rough_high": min(1.0, rough + 0.06),
             "patch_rough": rough + (tone - 1.0) * 0.15, "lane_m": lane_m, "half_lane_m": lane_m / 2,
             "lanes_m": p.get("lanes_per_direction", 0.0) * lane_m, "track": TRACK_DARKENING * p["wear"]}
 
 
 def _asphalt(tree, v: Inputs, _brick_offset: float):
-    vec = _coords(tree, v["xyz"])
-    grain = _noise(tree, vec, v["grain_scale"], 1.0)
+    vec = object_coords(tree, v["xyz"])
+    grain = noise_fac(tree, vec, v["grain_scale"], 1.0)
     track = _wheel_paths(tree, vec, v)
     # polished wheel paths: the grain's contrast halves where they are darkest (track 0.25)
-    speckle = _mix_float(tree, _math(tree, "MULTIPLY", track, 2.0), _ramp(tree, grain, 0.3, 0.7), 0.5)
-    color = _mix_color(tree, speckle, v["dark_rgb"], v["light_rgb"])
-    patches = _mask(tree, _coords(tree, v["patch_xyz"], (1.0, 0.6, 1.0)), v, "patch")
-    color = _mix_color(tree, patches, color, v["patch_rgb"])
-    color = _mix_color(tree, track, color, (0.0, 0.0, 0.0))
-    cracked_area = _mask(tree, _coords(tree, v["area_xyz"]), v, "area")
-    crack = _math(tree, "MULTIPLY", _cracks(tree, vec, v), cracked_area)
-    color = _mix_color(tree, crack, color, v["crack_rgb"])
-    rough = _mix_float(tree, grain, v["rough_low"], v["rough_high"])
-    rough = _mix_float(tree, patches, rough, v["patch_rough"])
-    rough = _math(tree, "SUBTRACT", rough, _math(tree, "MULTIPLY", track, 0.4))  # polished: -0.1 at most
-    rough = _mix_float(tree, crack, rough, 1.0)
+    speckle = mix_float(tree, math_node(tree, "MULTIPLY", track, 2.0), clamped_ramp(tree, grain, 0.3, 0.7), 0.5)
+    color = mix_color(tree, speckle, v["dark_rgb"], v["light_rgb"])
+    patches = blob_mask(tree, object_coords(tree, v["patch_xyz"], (1.0, 0.6, 1.0)), v, "patch")
+    color = mix_color(tree, patches, color, v["patch_rgb"])
+    color = mix_color(tree, track, color, (0.0, 0.0, 0.0))
+    cracked_area = blob_mask(tree, object_coords(tree, v["area_xyz"]), v, "area")
+    crack = math_node(tree, "MULTIPLY", _cracks(tree, vec, v), cracked_area)
+    color = mix_color(tree, crack, color, v["crack_rgb"])
+    rough = mix_float(tree, grain, v["rough_low"], v["rough_high"])
+    rough = mix_float(tree, patches, rough, v["patch_rough"])
+    rough = math_node(tree, "SUBTRACT", rough, math_node(tree, "MULTIPLY", track, 0.4))  # polished: -0.1 at most
+    rough = mix_float(tree, crack, rough, 1.0)
     # No ruts in the relief: Bump evaluates its height graph three times (Cycles), and a rut of
     # a few millimetres over half a metre perturbs the normal by well under a degree.
-    height = _math(tree, "SUBTRACT", _math(tree, "MULTIPLY", grain, 0.5), crack)
+    height = math_node(tree, "SUBTRACT", math_node(tree, "MULTIPLY", grain, 0.5), crack)
     return color, rough, height, {}
 
 
 def _concrete_values(spec: MaterialSpec, p: dict) -> Values:
     base, v = spec.base_color_rgb, p["slab_variation"]
-    return {"xyz": _location(p["offset_m"]), "joint_m": p["joint_spacing_m"], "row_m": p["joint_spacing_m"],
+    return {"xyz": pattern_location(p["offset_m"]), "joint_m": p["joint_spacing_m"], "row_m": p["joint_spacing_m"],
             "mortar_m": p["joint_width_m"],
-            "slab_rgb": _scaled(base, 1 - v), "slab2_rgb": _scaled(base, 1 + v), "joint_rgb": _scaled(base, 0.45),
-            "grain_rgb": _scaled(base, 0.8), "stain_xyz": _location(p["offset_m"] + 13.0),
-            **_mask_values("stain", p["stain_size_m"], p["stain_coverage"], 0.08),
+            "slab_rgb": scaled_rgb(base, 1 - v), "slab2_rgb": scaled_rgb(base, 1 + v),
+            "joint_rgb": scaled_rgb(base, 0.45),
+            "grain_rgb": scaled_rgb(base, 0.8), "stain_xyz": pattern_location(p["offset_m"] + 13.0),
+            **blob_mask_values("stain", p["stain_size_m"], p["stain_coverage"], 0.08),
             "rough": spec.roughness, "stain_rough": spec.roughness * 0.85}
 
 
 def _concrete(tree, v: Inputs, brick_offset: float):
-    vec = _coords(tree, v["xyz"])
-    color, joint = _bricks(tree, vec, v, brick_offset,
+    vec = object_coords(tree, v["xyz"])
+    color, joint = brick_texture(tree, vec, v, brick_offset,
                            ("joint_m", "row_m", "mortar_m", "slab_rgb", "slab2_rgb", "joint_rgb"))
-    grain = _noise(tree, vec, 60.0, 2.0)
-    color = _mix_color(tree, _ramp(tree, grain, 0.3, 0.7, 0.0, 0.25), color, v["grain_rgb"])
-    stains = _mask(tree, _coords(tree, v["stain_xyz"]), v, "stain")
-    color = _mix_color(tree, _math(tree, "MULTIPLY", stains, 0.6), color, DIRT_RGB)
-    rough = _mix_float(tree, stains, v["rough"], v["stain_rough"])
-    height = _math(tree, "SUBTRACT", _math(tree, "MULTIPLY", grain, 0.3), joint)
+    grain = noise_fac(tree, vec, 60.0, 2.0)
+    color = mix_color(tree, clamped_ramp(tree, grain, 0.3, 0.7, 0.0, 0.25), color, v["grain_rgb"])
+    stains = blob_mask(tree, object_coords(tree, v["stain_xyz"]), v, "stain")
+    color = mix_color(tree, math_node(tree, "MULTIPLY", stains, 0.6), color, DIRT_RGB)
+    rough = mix_float(tree, stains, v["rough"], v["stain_rough"])
+    height = math_node(tree, "SUBTRACT", math_node(tree, "MULTIPLY", grain, 0.3), joint)
     return color, rough, height, {}
 
 
@@ -269,17 +165,19 @@ def _kerb_values(spec: MaterialSpec, p: dict) -> Values:
     along the strip."""
     base, v, x = spec.base_color_rgb, p["stone_variation"], p["offset_m"]
     return {"xyz": (x, KERB_ROW_M / 2, x * 0.3), "joint_m": p["stone_length_m"] + p["joint_width_m"],
-            "row_m": KERB_ROW_M, "mortar_m": p["joint_width_m"], "slab_rgb": _scaled(base, 1 - v),
-            "slab2_rgb": _scaled(base, 1 + v), "joint_rgb": _scaled(base, 0.45), "grain_rgb": _scaled(base, 0.8),
-            "stain_xyz": _location(x + 13.0), **_mask_values("stain", p["stain_size_m"], p["stain_coverage"], 0.08),
+            "row_m": KERB_ROW_M, "mortar_m": p["joint_width_m"], "slab_rgb": scaled_rgb(base, 1 - v),
+            "slab2_rgb": scaled_rgb(base, 1 + v), "joint_rgb": scaled_rgb(base, 0.45),
+            "grain_rgb": scaled_rgb(base, 0.8),
+            "stain_xyz": pattern_location(x + 13.0),
+            **blob_mask_values("stain", p["stain_size_m"], p["stain_coverage"], 0.08),
             "rough": spec.roughness, "stain_rough": spec.roughness * 0.85}
 
 
 def _worn_paint_values(spec: MaterialSpec, p: dict) -> Values:
     wear = p["paint_wear"]
     grit_from = 0.72 - 0.2 * wear
-    return {"xyz": _location(p["offset_m"]), "rgb": _rgb(spec.base_color_rgb), "under_rgb": PAINT_UNDER_RGB,
-            **_mask_values("blotch", p["blotch_size_m"], 0.7 * wear, 0.05), "grit_from": grit_from,
+    return {"xyz": pattern_location(p["offset_m"]), "rgb": as_rgb(spec.base_color_rgb), "under_rgb": PAINT_UNDER_RGB,
+            **blob_mask_values("blotch", p["blotch_size_m"], 0.7 * wear, 0.05), "grit_from": grit_from,
             "grit_to": grit_from + 0.04, "worn": 0.8 * min(1.0, wear / 0.2), "rough": spec.roughness}
 
 
@@ -287,102 +185,105 @@ def _worn_paint(tree, v: Inputs, _brick_offset: float):
     """Road paint worn through to the asphalt (`PAINT_UNDER_RGB`, 80 % at most) in blotches
     stretched 3:1 along object x (a lane line's length; about 0.7 * `paint_wear` of the paint)
     and in fine grit, both growing with `paint_wear`; none at wear 0."""
-    vec = _coords(tree, v["xyz"])
-    blotch = _mask(tree, _coords(tree, v["xyz"], (0.35, 1.0, 1.0)), v, "blotch")
-    grit = _ramp(tree, _noise(tree, vec, 40.0, 2.0), v["grit_from"], v["grit_to"])
-    worn = _math(tree, "MULTIPLY", _math(tree, "MAXIMUM", blotch, grit), v["worn"])
-    color = _mix_color(tree, worn, v["rgb"], v["under_rgb"])
-    rough = _mix_float(tree, worn, v["rough"], 0.85)
-    return color, rough, _math(tree, "MULTIPLY", worn, -1.0), {}
+    vec = object_coords(tree, v["xyz"])
+    blotch = blob_mask(tree, object_coords(tree, v["xyz"], (0.35, 1.0, 1.0)), v, "blotch")
+    grit = clamped_ramp(tree, noise_fac(tree, vec, 40.0, 2.0), v["grit_from"], v["grit_to"])
+    worn = math_node(tree, "MULTIPLY", math_node(tree, "MAXIMUM", blotch, grit), v["worn"])
+    color = mix_color(tree, worn, v["rgb"], v["under_rgb"])
+    rough = mix_float(tree, worn, v["rough"], 0.85)
+    return color, rough, math_node(tree, "MULTIPLY", worn, -1.0), {}
 
 
 def _streak_values(p: dict) -> Values:
-    return {"streak_xyz": _location(p["offset_m"] + 5.0), "streak_height_m": p["streak_height_m"],
+    return {"streak_xyz": pattern_location(p["offset_m"] + 5.0), "streak_height_m": p["streak_height_m"],
             "dirt": p["dirt_amount"]}
 
 
 def _streaks(tree, v: Inputs):
     """Dirt streaks: vertically stretched noise, strongest at the foot of the wall, 0..dirt."""
-    streaks = _ramp(tree, _noise(tree, _coords(tree, v["streak_xyz"], (3.0, 3.0, 0.15)), 1.2, 2.0), 0.45, 0.7)
-    foot = _ramp(tree, _height(tree), 0.0, v["streak_height_m"], 1.0, 0.3)
-    return _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", streaks, foot), v["dirt"])
+    stretched = object_coords(tree, v["streak_xyz"], (3.0, 3.0, 0.15))
+    streaks = clamped_ramp(tree, noise_fac(tree, stretched, 1.2, 2.0), 0.45, 0.7)
+    foot = clamped_ramp(tree, object_height(tree), 0.0, v["streak_height_m"], 1.0, 0.3)
+    return math_node(tree, "MULTIPLY", math_node(tree, "MULTIPLY", streaks, foot), v["dirt"])
 
 
 def _brick_values(spec: MaterialSpec, p: dict) -> Values:
     base, v, mortar = spec.base_color_rgb, p["brick_variation"], p["mortar_m"]
-    return {"xyz": _location(p["offset_m"]), "brick_m": p["brick_length_m"] + mortar,
-            "row_m": p["brick_height_m"] + mortar, "mortar_m": mortar, "brick_rgb": _scaled(base, 1 - v),
-            "brick2_rgb": _scaled(base, 1 + v), "mortar_rgb": _rgb(p["mortar_rgb"]), **_streak_values(p),
+    return {"xyz": pattern_location(p["offset_m"]), "brick_m": p["brick_length_m"] + mortar,
+            "row_m": p["brick_height_m"] + mortar, "mortar_m": mortar, "brick_rgb": scaled_rgb(base, 1 - v),
+            "brick2_rgb": scaled_rgb(base, 1 + v), "mortar_rgb": as_rgb(p["mortar_rgb"]), **_streak_values(p),
             "rough": spec.roughness}
 
 
 def _brick(tree, v: Inputs, brick_offset: float):
-    vec = _wall_coords(tree, v["xyz"])
-    color, joint = _bricks(tree, vec, v, brick_offset,
+    vec = wall_coords(tree, v["xyz"])
+    color, joint = brick_texture(tree, vec, v, brick_offset,
                            ("brick_m", "row_m", "mortar_m", "brick_rgb", "brick2_rgb", "mortar_rgb"))
-    color = _mix_color(tree, _streaks(tree, v), color, DIRT_RGB)
-    height = _math(tree, "SUBTRACT", _math(tree, "MULTIPLY", _noise(tree, vec, 80.0), 0.2), joint)
+    color = mix_color(tree, _streaks(tree, v), color, DIRT_RGB)
+    height = math_node(tree, "SUBTRACT", math_node(tree, "MULTIPLY", noise_fac(tree, vec, 80.0), 0.2), joint)
     return color, v["rough"], height, {}
 
 
 def _plaster_values(spec: MaterialSpec, p: dict) -> Values:
     base, v = spec.base_color_rgb, p["color_variation"]
-    return {"xyz": _location(p["offset_m"]), "plaster_rgb": _scaled(base, 1 - v),
-            "plaster2_rgb": _scaled(base, 1 + v), **_streak_values(p), "rough": spec.roughness}
+    return {"xyz": pattern_location(p["offset_m"]), "plaster_rgb": scaled_rgb(base, 1 - v),
+            "plaster2_rgb": scaled_rgb(base, 1 + v), **_streak_values(p), "rough": spec.roughness}
 
 
 def _plaster(tree, v: Inputs, _brick_offset: float):
-    vec = _coords(tree, v["xyz"])
-    color = _mix_color(tree, _ramp(tree, _noise(tree, vec, 0.4, 2.0), 0.3, 0.7), v["plaster_rgb"],
+    vec = object_coords(tree, v["xyz"])
+    color = mix_color(tree, clamped_ramp(tree, noise_fac(tree, vec, 0.4, 2.0), 0.3, 0.7), v["plaster_rgb"],
                        v["plaster2_rgb"])
-    color = _mix_color(tree, _streaks(tree, v), color, DIRT_RGB)
-    return color, v["rough"], _noise(tree, vec, 40.0, 1.0), {}
+    color = mix_color(tree, _streaks(tree, v), color, DIRT_RGB)
+    return color, v["rough"], noise_fac(tree, vec, 40.0, 1.0), {}
 
 
 def _grass_values(spec: MaterialSpec, p: dict) -> Values:
     base, v = spec.base_color_rgb, p["color_variation"]
-    return {"xyz": _location(p["offset_m"]), "grass_rgb": _scaled(base, 1 - v), "grass2_rgb": _scaled(base, 1 + v),
-            "dry_xyz": _location(p["offset_m"] + 21.0),
-            **_mask_values("dry", p["patch_size_m"], p["dry_coverage"], 0.12), "dry_rgb": _rgb(p["dry_rgb"]),
-            "blade_scale": p["blade_scale_per_m"], "blade_rgb": _scaled(base, 0.5), "rough": spec.roughness}
+    return {"xyz": pattern_location(p["offset_m"]), "grass_rgb": scaled_rgb(base, 1 - v),
+            "grass2_rgb": scaled_rgb(base, 1 + v),
+            "dry_xyz": pattern_location(p["offset_m"] + 21.0),
+            **blob_mask_values("dry", p["patch_size_m"], p["dry_coverage"], 0.12), "dry_rgb": as_rgb(p["dry_rgb"]),
+            "blade_scale": p["blade_scale_per_m"], "blade_rgb": scaled_rgb(base, 0.5), "rough": spec.roughness}
 
 
 def _grass(tree, v: Inputs, _brick_offset: float):
-    vec = _coords(tree, v["xyz"])
-    color = _mix_color(tree, _ramp(tree, _noise(tree, vec, 0.8, 2.0), 0.3, 0.7), v["grass_rgb"], v["grass2_rgb"])
-    dry = _mask(tree, _coords(tree, v["dry_xyz"]), v, "dry")
-    color = _mix_color(tree, dry, color, v["dry_rgb"])
-    blades = _noise(tree, vec, v["blade_scale"], 2.0)
-    color = _mix_color(tree, _ramp(tree, blades, 0.3, 0.7, 0.0, 0.3), color, v["blade_rgb"])
+    vec = object_coords(tree, v["xyz"])
+    tone = clamped_ramp(tree, noise_fac(tree, vec, 0.8, 2.0), 0.3, 0.7)
+    color = mix_color(tree, tone, v["grass_rgb"], v["grass2_rgb"])
+    dry = blob_mask(tree, object_coords(tree, v["dry_xyz"]), v, "dry")
+    color = mix_color(tree, dry, color, v["dry_rgb"])
+    blades = noise_fac(tree, vec, v["blade_scale"], 2.0)
+    color = mix_color(tree, clamped_ramp(tree, blades, 0.3, 0.7, 0.0, 0.3), color, v["blade_rgb"])
     return color, v["rough"], blades, {}
 
 
 def _painted_metal_values(spec: MaterialSpec, p: dict) -> Values:
     # Perlin Fac above 0.75 - 1.5 * coverage covers about `coverage` for small coverages (measured
-    # shares of noise values; `_mask`'s calibration is meant for coverages of 0.1 and more).
+    # shares of noise values; `blob_mask`'s calibration is meant for coverages of 0.1 and more).
     chips_from = 0.75 - 1.5 * p["chip_coverage"]
-    return {"xyz": _location(p["offset_m"]), "dirt_height_m": p["dirt_height_m"], "dirt": p["dirt_amount"],
-            "chips_from": chips_from, "chips_to": chips_from + 0.01, "rgb": _rgb(spec.base_color_rgb),
+    return {"xyz": pattern_location(p["offset_m"]), "dirt_height_m": p["dirt_height_m"], "dirt": p["dirt_amount"],
+            "chips_from": chips_from, "chips_to": chips_from + 0.01, "rgb": as_rgb(spec.base_color_rgb),
             "under_rgb": BARE_METAL_RGB if p["chip_metallic"] > 0.5 else PRIMER_RGB, "rough": spec.roughness,
             "metal": spec.metallic, "chip_metal": p["chip_metallic"], "clearcoat": p["clearcoat"],
             "coat_rough": p["coat_roughness"]}
 
 
 def _painted_metal(tree, v: Inputs, _brick_offset: float):
-    vec = _coords(tree, v["xyz"])
-    grime = _ramp(tree, _noise(tree, _coords(tree, v["xyz"], (1.0, 1.0, 2.5)), 3.0, 2.0), 0.35, 0.6)
-    low = _ramp(tree, _height(tree), 0.05, v["dirt_height_m"], 1.0, 0.0)
-    dirt = _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", low, grime), v["dirt"])
-    chips = _ramp(tree, _noise(tree, vec, 30.0, 2.0), v["chips_from"], v["chips_to"])
-    color = _mix_color(tree, chips, v["rgb"], v["under_rgb"])
-    color = _mix_color(tree, dirt, color, DIRT_RGB)
-    rough = _mix_float(tree, dirt, _mix_float(tree, chips, v["rough"], 0.5), 0.9)
-    metallic = _mix_float(tree, chips, v["metal"], v["chip_metal"])
-    coat = _mix_float(tree, _math(tree, "MAXIMUM", chips, dirt), v["clearcoat"], 0.0)
+    vec = object_coords(tree, v["xyz"])
+    grime = clamped_ramp(tree, noise_fac(tree, object_coords(tree, v["xyz"], (1.0, 1.0, 2.5)), 3.0, 2.0), 0.35, 0.6)
+    low = clamped_ramp(tree, object_height(tree), 0.05, v["dirt_height_m"], 1.0, 0.0)
+    dirt = math_node(tree, "MULTIPLY", math_node(tree, "MULTIPLY", low, grime), v["dirt"])
+    chips = clamped_ramp(tree, noise_fac(tree, vec, 30.0, 2.0), v["chips_from"], v["chips_to"])
+    color = mix_color(tree, chips, v["rgb"], v["under_rgb"])
+    color = mix_color(tree, dirt, color, DIRT_RGB)
+    rough = mix_float(tree, dirt, mix_float(tree, chips, v["rough"], 0.5), 0.9)
+    metallic = mix_float(tree, chips, v["metal"], v["chip_metal"])
+    coat = mix_float(tree, math_node(tree, "MAXIMUM", chips, dirt), v["clearcoat"], 0.0)
     extra = {"Metallic": metallic, "Coat Weight": coat, "Coat Roughness": v["coat_rough"]}
     # Relief from the chips only: Bump evaluates its height graph three times (Cycles), and
     # dirt has no visible relief at vehicle distances.
-    return color, rough, _math(tree, "MULTIPLY", chips, -1.0), extra
+    return color, rough, math_node(tree, "MULTIPLY", chips, -1.0), extra
 
 
 BUILDERS = {"asphalt": _asphalt, "concrete": _concrete, "brick": _brick, "plaster": _plaster, "grass": _grass,
@@ -409,7 +310,7 @@ def texture_structure(spec: MaterialSpec) -> tuple[str, float]:
 
 
 def texture_values(spec: MaterialSpec) -> Values:
-    """The leaf values of the spec's texture graph, by name ('*_rgb' linear RGB, '*_xyz' metres)."""
+    """The leaf values of the spec's texture graph, by name ('*as_rgb' linear RGB, '*_xyz' metres)."""
     return VALUES[spec.texture](spec, dict(spec.texture_params))
 
 

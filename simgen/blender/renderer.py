@@ -23,7 +23,8 @@ from simgen.config.schema import RenderConfig
 from simgen.errors import RenderError
 from simgen.render.camera import render_camera
 from simgen.render.device import AUTO_ORDER, choose_device
-from simgen.render.passes import RenderPasses, decode_label_passes
+from simgen.render.exposure import MeteredExposure, luminance, meter
+from simgen.render.passes import RenderPasses, decode_combined_rgb, decode_label_passes
 from simgen.specs import FrameSpec
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,7 @@ class CyclesRenderer:
         synced = _RenderClock.first_sample_s or start
         timing["sync_s"], timing["trace_s"] = synced - start, traced - synced
         start = time.perf_counter()
+        exposure = self._meter_exposure(spec, exr_path)
         rgb = self._save_display_rgb(png_path)
         timing["readback_s"] = time.perf_counter() - start
         fog = bpy.data.objects.get(FOG_VOLUME_NAME)
@@ -309,7 +311,24 @@ class CyclesRenderer:
         timing["readback_s"] += time.perf_counter() - start
         timing["render_s"] = timing["sync_s"] + timing["trace_s"] + timing.get("label_render_s", 0.0)
         return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material,
-                            camera=spec.camera), timing
+                            camera=spec.camera, exposure=exposure), timing
+
+    @staticmethod
+    def _meter_exposure(spec: FrameSpec, exr_path: Path) -> MeteredExposure | None:
+        """With `lighting.exposure_mode` metered: meter the render's linear Combined pass
+        (`simgen.render.exposure.meter`) and set the view exposure the display image is saved
+        with (the same render result, no re-render). None, and the builder's fixed exposure
+        untouched, with a fixed exposure."""
+        lighting = spec.lighting
+        if lighting.exposure_mode != "metered":
+            return None
+        exposure = meter(luminance(decode_combined_rgb(exr_path)), lighting.metering_target,
+                         lighting.metering_min_ev, lighting.metering_max_ev, lighting.exposure_ev)
+        bpy.context.scene.view_settings.exposure = exposure.view_exposure_ev
+        log.debug("frame %d metered: median luminance %.4g, %+.2f EV%s, view exposure %+.2f EV",
+                  spec.frame_index, exposure.median_luminance, exposure.metered_ev,
+                  " (clamped)" if exposure.clamped else "", exposure.view_exposure_ev)
+        return exposure
 
     def _render_label_passes(self, fog: bpy.types.Object | None, spec: FrameSpec, log_path: Path) -> Path:
         """Render the label passes again, one sample, without fog volume and motion blur.

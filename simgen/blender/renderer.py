@@ -302,6 +302,7 @@ class CyclesRenderer:
         rgb = self._save_display_rgb(png_path)
         timing["readback_s"] = time.perf_counter() - start
         fog = bpy.data.objects.get(FOG_VOLUME_NAME)
+        self._result_is_beauty = not (fog is not None or spec.has_motion_blur)
         if fog is not None or spec.has_motion_blur:
             start = time.perf_counter()
             exr_path = self._render_label_passes(fog, spec, log_path)
@@ -361,6 +362,24 @@ class CyclesRenderer:
             scene.render.use_motion_blur = blur
             scene.cycles.samples, scene.cycles.use_denoising = samples, denoise
         return labels_path
+
+    def display_rgb_at(self, view_exposure_ev: float) -> np.ndarray:
+        """The last frame's display image re-saved at another view exposure (EV), (H, W, 3)
+        uint8 sRGB: the same render result, no re-render (bench/hog_recall.py compares a fixed
+        and a metered exposure of one render with it). The scene's exposure is restored.
+
+        Raises:
+            RenderError: the last frame re-rendered its label passes (fog, motion blur), so the
+                render result no longer holds its beauty render; or nothing was rendered yet.
+        """
+        if not getattr(self, "_result_is_beauty", False):
+            raise RenderError("display_rgb_at needs a last frame without fog or motion blur")
+        view = bpy.context.scene.view_settings
+        saved, view.exposure = view.exposure, view_exposure_ev
+        try:
+            return self._save_display_rgb(self.work_dir / "resaved.png")
+        finally:
+            view.exposure = saved
 
     def _save_display_rgb(self, png_path: Path) -> np.ndarray:
         """The Combined pass through the scene's view transform, as (H, W, 3) uint8 sRGB.

@@ -50,6 +50,12 @@ def test_a_metered_frame_is_exposed_to_mid_grey_and_the_labels_do_not_change(fix
     assert metered.exposure.metered_ev > 0.5, metered.exposure  # the fixed day exposure is dark
 
 
+def test_the_fixed_image_is_the_metered_render_resaved_at_the_fixed_exposure(renderer, fixed_and_metered):
+    fixed, metered, spec = fixed_and_metered
+    renderer.render(spec)
+    assert renderer.display_rgb_at(spec.lighting.exposure_ev).tobytes() == fixed.rgb.tobytes()
+
+
 def test_the_metered_ev_is_the_log_ratio_of_the_target_to_the_linear_median(fixed_and_metered):
     _, metered, spec = fixed_and_metered
     exposure = metered.exposure

@@ -365,13 +365,9 @@ class CyclesRenderer:
 
     def display_rgb_at(self, view_exposure_ev: float) -> np.ndarray:
         """The last frame's display image re-saved at another view exposure (EV), (H, W, 3)
-        uint8 sRGB: the same render result, no re-render (bench/hog_recall.py compares a fixed
-        and a metered exposure of one render with it). The scene's exposure is restored.
-
-        Raises:
-            RenderError: the last frame re-rendered its label passes (fog, motion blur), so the
-                render result no longer holds its beauty render; or nothing was rendered yet.
-        """
+        uint8 sRGB: the same render result, no re-render (bench/hog_recall.py's fixed/metered
+        A/B). Raises RenderError if nothing was rendered yet or the last frame re-rendered its
+        label passes (fog, motion blur: the render result is no longer its beauty render)."""
         if not getattr(self, "_result_is_beauty", False):
             raise RenderError("display_rgb_at needs a last frame without fog or motion blur")
         view = bpy.context.scene.view_settings

@@ -10,9 +10,12 @@ import pytest
 
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
+from simgen.errors import RenderError
 from simgen.imaging.srgb import decode_srgb_u8
 from simgen.render.exposure import luminance
 from simgen.sampling.frame import sample_frame
+from simgen.sampling.weather import KOSCHMIEDER_CONTRAST
+from simgen.specs import WeatherSpec
 
 pytestmark = pytest.mark.blender
 
@@ -77,3 +80,14 @@ def test_the_same_seed_meters_and_renders_the_same_bytes(renderer, fixed_and_met
     again, _ = renderer.render(dataclasses.replace(spec))
     assert again.exposure == metered.exposure
     assert again.rgb.tobytes() == metered.rgb.tobytes()
+
+
+def test_under_volumetric_fog_the_beauty_render_is_metered_and_cannot_be_resaved(renderer, fixed_and_metered):
+    _, clear, spec = fixed_and_metered
+    fog = WeatherSpec(condition="fog", cloudiness=0.8, fog=True, fog_mode="volumetric", fog_visibility_m=60.0,
+                      fog_density_per_m=KOSCHMIEDER_CONTRAST / 60.0, fog_brightness=0.7)
+    foggy, _ = renderer.render(dataclasses.replace(spec, weather=fog))
+    assert foggy.exposure is not None and foggy.exposure.median_luminance != clear.exposure.median_luminance
+    assert np.array_equal(foggy.object_index, clear.object_index)  # the labels' own one-sample render
+    with pytest.raises(RenderError, match="fog or motion blur"):
+        renderer.display_rgb_at(0.0)

@@ -9,8 +9,13 @@ the recall on unoccluded pedestrians >= 96 px and per height bin. Same seed, sam
 before and after a change to the people recipes. With `--auto-exposure` it also runs HOG on each
 frame re-exposed as a camera's auto-exposure would (gain on the decoded linear light so the median
 luminance is 18 % grey, at most 16x) and prints that recall too: how much of the miss is exposure.
+With `--metered` the frames are rendered with the pipeline's metered auto-exposure (the
+metering fields of configs/lighting/sun_sky.yaml, `simgen.render.exposure`) and each render is
+scored twice: as metered, and re-saved at the fixed exposure (`CyclesRenderer.display_rgb_at`,
+the same render result: the A/B differs only in the exposure).
 
     .venv/bin/python bench/hog_recall.py --frames 12 --width 640 --samples 2 --save /tmp/hog
+    .venv/bin/python bench/hog_recall.py --frames 28 --width 960 --samples 2 --metered
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import yaml
 
 from simgen.annotations.labels import label_frame
 from simgen.catalog.entries import build_asset_mesh, load_catalog, pick_entry, sample_asset_params
@@ -37,6 +43,8 @@ from simgen.specs import FrameSpec, PropSpec
 
 log = logging.getLogger("hog_recall")
 
+DAY_LIGHTING = Path(__file__).resolve().parent.parent / "configs" / "lighting" / "sun_sky.yaml"
+METERING_FIELDS = ("exposure_mode", "metering_target", "metering_min_ev", "metering_max_ev")
 QUIET_STREET = {"traffic": {"pedestrians": 0, "cyclists": 0, "traffic_cones": 0, "parked_cars": 0,
                             "cars": {"int_range": [0, 2]}}}
 
@@ -79,14 +87,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--save", type=Path, default=None, help="write the frames with boxes drawn here")
     parser.add_argument("--auto-exposure", action="store_true", help="also score HOG on auto-exposed frames")
+    parser.add_argument("--metered", action="store_true",
+                        help="render with the metered exposure of sun_sky.yaml; score it and the fixed exposure")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from simgen.blender.renderer import CyclesRenderer
 
-    cfg = load_config({"render": {"resolution": [args.width, args.width * 3 // 4]}, "seed": args.seed, **QUIET_STREET})
+    day = yaml.safe_load(DAY_LIGHTING.read_text())
+    lighting = {"lighting": {k: day[k] for k in METERING_FIELDS}} if args.metered else {}
+    cfg = load_config({"render": {"resolution": [args.width, args.width * 3 // 4]}, "seed": args.seed,
+                       **QUIET_STREET, **lighting})
     catalog = load_catalog()
     renderer = CyclesRenderer(RenderConfig(samples=args.samples, device="cpu", denoise=True))
-    detector, outcomes, exposed = HogPeopleDetector(), [], []
+    detector, outcomes, exposed, fixed = HogPeopleDetector(), [], [], []
     for index in range(args.frames):
         spec = line_up(sample_frame(cfg, catalog, index), catalog, args.per_frame,
                        np.random.default_rng([args.seed, index, 7]))
@@ -99,6 +112,13 @@ def main(argv: list[str]) -> int:
         outcomes += list(zip(labels, found, strict=True))
         log.info("frame %d: %d of %d pedestrians found, %d detections", index, sum(found), len(labels),
                  len(detections))
+        if args.metered:
+            fixed_rgb = renderer.display_rgb_at(spec.lighting.exposure_ev)
+            found_fixed = match_detections(labels, detector(fixed_rgb), 0.5)
+            fixed += list(zip(labels, found_fixed, strict=True))
+            log.info("  metered %+.2f EV (median luminance %.4f%s); fixed exposure: %d of %d found",
+                     passes.exposure.metered_ev, passes.exposure.median_luminance,
+                     ", clamped" if passes.exposure.clamped else "", sum(found_fixed), len(labels))
         if args.auto_exposure:
             found_exposed = match_detections(labels, detector(auto_exposed(passes.rgb)), 0.5)
             exposed += list(zip(labels, found_exposed, strict=True))
@@ -107,8 +127,10 @@ def main(argv: list[str]) -> int:
             save_frame(args.save / f"{index:03d}.png", passes.rgb, labels, found, detections)
     renderer.close()
     title = f"{args.frames} frames {args.width}x{args.width * 3 // 4}, {args.samples} spp"
-    if not report(title, outcomes):
+    if not report(title + (", metered" if args.metered else ""), outcomes):
         return 1
+    if args.metered:
+        report(f"{title}, fixed exposure (the same renders)", fixed)
     if args.auto_exposure:
         report(f"{title}, auto-exposed", exposed)
     return 0

@@ -17,7 +17,8 @@ Layout of `output.dir`::
                              to the next frame of the sequence, pixels (dx, dy); _bwd: to the
                              previous one; flow/NNNNNN_fwd_status.png (uint8 FLOW_* per pixel)
     frames/NNNNNN.json       the frame record: resolved spec, seed, camera, instances, timing,
-                             provenance (shard, device, Blender version); written last, so a
+                             provenance (shard, device, Blender version), with a metered
+                             exposure what was metered (`exposure`); written last, so a
                              frame is committed iff its record exists
     annotations.json         COCO instances, assembled from the frame records at the end
     annotations_<split>.json the same for the frames of one split (train, val, test; `split.*`

@@ -23,7 +23,8 @@ from simgen.config.schema import RenderConfig
 from simgen.errors import RenderError
 from simgen.render.camera import render_camera
 from simgen.render.device import AUTO_ORDER, choose_device
-from simgen.render.passes import RenderPasses, decode_label_passes
+from simgen.render.exposure import MeteredExposure, luminance, meter
+from simgen.render.passes import RenderPasses, decode_combined_rgb, decode_label_passes
 from simgen.specs import FrameSpec
 
 log = logging.getLogger(__name__)
@@ -297,9 +298,11 @@ class CyclesRenderer:
         synced = _RenderClock.first_sample_s or start
         timing["sync_s"], timing["trace_s"] = synced - start, traced - synced
         start = time.perf_counter()
+        exposure = self._meter_exposure(spec, exr_path)
         rgb = self._save_display_rgb(png_path)
         timing["readback_s"] = time.perf_counter() - start
         fog = bpy.data.objects.get(FOG_VOLUME_NAME)
+        self._result_is_beauty = not (fog is not None or spec.has_motion_blur)
         if fog is not None or spec.has_motion_blur:
             start = time.perf_counter()
             exr_path = self._render_label_passes(fog, spec, log_path)
@@ -309,7 +312,24 @@ class CyclesRenderer:
         timing["readback_s"] += time.perf_counter() - start
         timing["render_s"] = timing["sync_s"] + timing["trace_s"] + timing.get("label_render_s", 0.0)
         return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material,
-                            camera=spec.camera), timing
+                            camera=spec.camera, exposure=exposure), timing
+
+    @staticmethod
+    def _meter_exposure(spec: FrameSpec, exr_path: Path) -> MeteredExposure | None:
+        """With `lighting.exposure_mode` metered: meter the render's linear Combined pass
+        (`simgen.render.exposure.meter`) and set the view exposure the display image is saved
+        with (the same render result, no re-render). None, and the builder's fixed exposure
+        untouched, with a fixed exposure."""
+        lighting = spec.lighting
+        if lighting.exposure_mode != "metered":
+            return None
+        exposure = meter(luminance(decode_combined_rgb(exr_path)), lighting.metering_target,
+                         lighting.metering_min_ev, lighting.metering_max_ev, lighting.exposure_ev)
+        bpy.context.scene.view_settings.exposure = exposure.view_exposure_ev
+        log.debug("frame %d metered: median luminance %.4g, %+.2f EV%s, view exposure %+.2f EV",
+                  spec.frame_index, exposure.median_luminance, exposure.metered_ev,
+                  " (clamped)" if exposure.clamped else "", exposure.view_exposure_ev)
+        return exposure
 
     def _render_label_passes(self, fog: bpy.types.Object | None, spec: FrameSpec, log_path: Path) -> Path:
         """Render the label passes again, one sample, without fog volume and motion blur.
@@ -342,6 +362,20 @@ class CyclesRenderer:
             scene.render.use_motion_blur = blur
             scene.cycles.samples, scene.cycles.use_denoising = samples, denoise
         return labels_path
+
+    def display_rgb_at(self, view_exposure_ev: float) -> np.ndarray:
+        """The last frame's display image re-saved at another view exposure (EV), (H, W, 3)
+        uint8 sRGB: the same render result, no re-render (bench/hog_recall.py's fixed/metered
+        A/B). Raises RenderError if nothing was rendered yet or the last frame re-rendered its
+        label passes (fog, motion blur: the render result is no longer its beauty render)."""
+        if not getattr(self, "_result_is_beauty", False):
+            raise RenderError("display_rgb_at needs a last frame without fog or motion blur")
+        view = bpy.context.scene.view_settings
+        saved, view.exposure = view.exposure, view_exposure_ev
+        try:
+            return self._save_display_rgb(self.work_dir / "resaved.png")
+        finally:
+            view.exposure = saved
 
     def _save_display_rgb(self, png_path: Path) -> np.ndarray:
         """The Combined pass through the scene's view transform, as (H, W, 3) uint8 sRGB.

@@ -77,7 +77,7 @@ def apply_sensor(passes: RenderPasses, spec: FrameSpec, depth_kind: str) -> tupl
         depth = nearest_remap(depth, sources, offset, np.inf) if depth_kind == "ray" else planar
         material = (None if passes.material_index is None
                     else nearest_remap(passes.material_index, sources, offset, BACKGROUND_INSTANCE))
-        passes = RenderPasses(passes.rgb, planar, index, material, camera=camera)
+        passes = dataclasses.replace(passes, depth_planar_m=planar, object_index=index, material_index=material)
     rgb = render_rgb(passes.rgb, camera, sensor, offset)
     return dataclasses.replace(passes, rgb=rgb, camera=camera), depth
 

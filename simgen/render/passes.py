@@ -18,6 +18,7 @@ import OpenEXR
 
 from simgen.contract import CYCLES_BACKGROUND_DEPTH_M
 from simgen.errors import RenderError
+from simgen.render.exposure import MeteredExposure
 from simgen.specs import CameraSpec
 
 DEPTH_PART = "ViewLayer.Depth"
@@ -42,6 +43,8 @@ class RenderPasses:
             renderer: the render camera of the frame (`simgen.render.camera.render_camera`,
             pinhole, lens overscan included); after the sensor model: the frame's output camera
             (`spec.camera`, whose image the lens then distorts). Keyword-only.
+        exposure: what the metering decided when the frame's `lighting.exposure_mode` is
+            'metered' (`simgen.render.exposure`); None with a fixed exposure. Keyword-only.
     """
 
     rgb: np.ndarray
@@ -49,6 +52,7 @@ class RenderPasses:
     object_index: np.ndarray
     material_index: np.ndarray | None = None
     camera: CameraSpec = field(kw_only=True)
+    exposure: MeteredExposure | None = field(default=None, kw_only=True)
 
 
 def _single_channel(parts: dict, part_name: str, path: Path) -> np.ndarray:
@@ -96,3 +100,23 @@ def decode_depth_and_index(exr_path: Path) -> tuple[np.ndarray, np.ndarray]:
     if not np.array_equal(object_index.astype(np.float32), index_float):
         raise RenderError(f"{exr_path}: Object Index pass holds non-integer values; ids would be blended")
     return depth, object_index
+
+
+COMBINED_PART = "ViewLayer.Combined"
+
+
+def decode_combined_rgb(exr_path: Path) -> np.ndarray:
+    """(H, W, 3) float32 scene-linear RGB of the Combined pass (before the view transform and
+    its exposure: Cycles writes the render result's linear data to EXR).
+
+    Raises:
+        RenderError: the file has no Combined pass with R, G and B channels.
+    """
+    with OpenEXR.File(str(exr_path), separate_channels=True) as exr:
+        parts = {part.name(): part for part in exr.parts}
+        if COMBINED_PART not in parts:
+            raise RenderError(f"{exr_path}: the render has no {COMBINED_PART!r} pass; found {sorted(parts)}")
+        channels = {name.rsplit(".", 1)[-1]: ch for name, ch in parts[COMBINED_PART].channels.items()}
+        if not {"R", "G", "B"} <= set(channels):
+            raise RenderError(f"{exr_path}: pass {COMBINED_PART!r} has channels {sorted(channels)}, expected R, G, B")
+        return np.stack([np.asarray(channels[c].pixels, dtype=np.float32) for c in "RGB"], axis=-1)

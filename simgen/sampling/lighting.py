@@ -145,5 +145,7 @@ def sample_lighting(cfg: LightingConfig, rng: np.random.Generator, layout: Layou
         window_emission_strength=window_strength if lights_on else 0.0,
         vehicle_light_strength=vehicle_strength if lights_on else 0.0,
         sun_color_temperature_k=sun_temperature, sun_color_rgb=kelvin_to_rgb(sun_temperature), hdri=hdri,
-        sky_model=cfg.sky_model, clouds=clouds,
+        sky_model=cfg.sky_model, clouds=clouds, exposure_mode=cfg.exposure_mode,
+        metering_target=cfg.metering_target, metering_min_ev=cfg.metering_min_ev,
+        metering_max_ev=cfg.metering_max_ev,
     )

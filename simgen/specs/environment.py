@@ -77,6 +77,12 @@ class LightingSpec:
         sky_model: Blender's sky model ('hosek_wilkie', 'preetham', 'single_scattering',
             'multiple_scattering'; `simgen.sampling.lighting.SKY_MODELS`).
         clouds: the procedural cloud layer over the sky, or None for a clear sky.
+        exposure_ev: with `exposure_mode` 'fixed', the view exposure (EV); with 'metered', the
+            exposure compensation added to the metered EV.
+        exposure_mode: 'fixed' or 'metered' (the renderer meters the Combined pass after the
+            render: `simgen.render.exposure`; the metered EV is in the frame record).
+        metering_target: metered mode: the scene-linear luminance the median pixel is brought to.
+        metering_min_ev, metering_max_ev: metered mode: the clamp on the metered EV.
         hdri: the HDRI environment of the frame, or None for the procedural sky. With one, there
             is no sun lamp (`sun_strength_w_m2` 0: the image carries the sun) and
             `sun_elevation_deg` / `sun_azimuth_deg` are the environment's brightest direction
@@ -104,6 +110,10 @@ class LightingSpec:
     hdri: HdriSpec | None = None
     sky_model: str = when_set("hosek_wilkie")  # type: ignore[assignment]
     clouds: CloudSpec | None = when_set(None)  # type: ignore[assignment]
+    exposure_mode: str = when_set("fixed")  # type: ignore[assignment]
+    metering_target: float = when_set(0.18)  # type: ignore[assignment]
+    metering_min_ev: float = when_set(-4.0)  # type: ignore[assignment]
+    metering_max_ev: float = when_set(4.0)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

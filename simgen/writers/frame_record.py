@@ -45,6 +45,8 @@ def frame_record(frame: LabeledFrame, frames_per_sequence: int) -> dict[str, Any
               "label_counts": frame.labels.counts, "spec": spec_dict(spec), "files": frame.files,
               "files_sha256": hashes, "obstacles": [obstacle_entry(o) for o in frame.labels.obstacles],
               "timing": {k: round(v, 6) for k, v in frame.timing.items()}, "provenance": frame.provenance or {}}
+    exposure = frame.image.passes.exposure
+    record |= {"exposure": exposure.record()} if exposure is not None else {}
     return record | ({"panoptic": frame.panoptic} if frame.panoptic is not None else {})
 
 

@@ -114,6 +114,11 @@ def test_same_seed_gives_identical_bytes(dataset, tmp_path):
     assert (again / "annotations.json").read_bytes() == (out / "annotations.json").read_bytes()
     for name in ("000000.png", "000002.png"):
         assert (again / "depth" / name).read_bytes() == (out / "depth" / name).read_bytes()
+        assert (again / "images" / name).read_bytes() == (out / "images" / name).read_bytes()
+    # the default (day) lighting meters every frame: the same seed meters the same EV
+    exposure = json.loads((out / "frames" / "000000.json").read_text())["exposure"]
+    assert exposure["mode"] == "metered"
+    assert json.loads((again / "frames" / "000000.json").read_text())["exposure"] == exposure
 
 
 def test_overwrite_replaces_the_dataset(tmp_path):

@@ -12,7 +12,8 @@ from simgen.config.compose import compose_config
 from simgen.sampling.frame import sample_frame
 from simgen.specs import CloudSpec, LightingSpec, MaterialSpec, spec_dict
 
-UNSET = {"pbr": None, "sky_model": "hosek_wilkie", "clouds": None}
+UNSET = {"pbr": None, "sky_model": "hosek_wilkie", "clouds": None, "exposure_mode": "fixed", "metering_target": 0.18,
+         "metering_min_ev": -4.0, "metering_max_ev": 4.0}
 """The fields recorded only when set, and their defaults."""
 
 

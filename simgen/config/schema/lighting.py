@@ -19,6 +19,19 @@ class LightingConfig:
     sky_strength: Any = dist({"uniform": [0.8, 1.2]}, 0.0, 100.0)
     sky_turbidity: Any = dist({"uniform": [2.0, 5.0]}, 1.0, 10.0)
     exposure_ev: Any = dist(0.0, -10.0, 10.0)
+    """The view exposure (EV) with `exposure_mode` fixed; with metered, the exposure
+    compensation added to the metered EV (docs/skies.md, "Exposure")."""
+    exposure_mode: str = one_of("fixed", "fixed", "metered")
+    """fixed: the view exposure is `exposure_ev`, whatever the light. metered: like a camera's
+    auto-exposure, after the render the median scene-linear luminance of the Combined pass is
+    brought to `metering_target`, the gain clamped to [metering_min_ev, metering_max_ev]
+    (`simgen.render.exposure`), then `exposure_ev` is added."""
+    metering_target: float = bounded(0.18, 0.001, 1.0)
+    """Metered mode: the scene-linear luminance the median pixel is exposed to (0.18: mid-grey)."""
+    metering_min_ev: float = bounded(-4.0, -16.0, 0.0)
+    """Metered mode: the lowest metered EV (the most a bright frame is darkened)."""
+    metering_max_ev: float = bounded(4.0, 0.0, 16.0)
+    """Metered mode: the highest metered EV (a camera's gain limit; keeps night frames dark)."""
     lights_on_below_deg: float = bounded(3.0, -90.0, 90.0)
     """Street lamps, lit windows and vehicle lights switch on when the sun is below this elevation."""
     lamp_power_w: Any = dist({"uniform": [300.0, 700.0]}, 0.0, 100000.0)

@@ -10,7 +10,8 @@ objects the Python garbage collector tracks. At the end it frees the caches one 
 (malloc_trim first; then a fresh Blender session; then simgen's functools caches) and prints
 the RSS after each, i.e. how many MiB each of them held. Finally the mean time of each pipeline
 stage over the first and the last 100 frames.
-Run by hand: `nice -n 10 .venv/bin/python bench/soak_memory.py [--frames 1000] [--every 50]`.
+With `--trim-every N` it calls glibc's malloc_trim(0) every N frames (and prints what that costs).
+Run by hand: `nice -n 10 .venv/bin/python bench/soak_memory.py [--frames 1000] [--every 50] [--trim-every N]`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import logging
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from simgen.blender import make_cycles_renderer
@@ -77,16 +79,22 @@ def clear_functools_caches() -> None:
 class ProbingRenderer:
     """Wraps the real renderer; samples memory and cache sizes every `every` frames."""
 
-    def __init__(self, inner, every: int) -> None:
+    def __init__(self, inner, every: int, trim_every: int = 0) -> None:
         self.inner = inner
         self.device = inner.device
         self.every = every
+        self.trim_every = trim_every
+        self.trim_s: list[float] = []
         self.frames = 0
         self.rows: list[dict] = []
 
     def render(self, spec):
         result = self.inner.render(spec)
         self.frames += 1
+        if self.trim_every and self.frames % self.trim_every == 0:
+            start = time.perf_counter()
+            LIBC.malloc_trim(0)
+            self.trim_s.append(time.perf_counter() - start)
         if self.frames % self.every == 0 or self.frames == 1:
             self.sample()
         return result
@@ -110,6 +118,9 @@ class ProbingRenderer:
 
     def close(self) -> None:
         self.sample()
+        if self.trim_s:
+            sys.stdout.write(f"malloc_trim every {self.trim_every} frames: {len(self.trim_s)} calls, mean "
+                             f"{statistics.mean(self.trim_s) * 1000:.1f} ms, max {max(self.trim_s) * 1000:.1f} ms\n")
         steps = [("end of run", lambda: None), ("malloc_trim", lambda: LIBC.malloc_trim(0)),
                  ("fresh Blender session + trim", self._fresh_session),
                  ("simgen functools caches cleared + gc + trim", self._clear_python_caches)]
@@ -146,12 +157,13 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=1000)
     parser.add_argument("--every", type=int, default=50)
     parser.add_argument("--resolution", type=int, nargs=2, default=[96, 72])
+    parser.add_argument("--trim-every", type=int, default=0, help="call malloc_trim(0) every N frames (0: never)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     wrapped: list[ProbingRenderer] = []
 
     def factory(render_cfg):
-        wrapped.append(ProbingRenderer(make_cycles_renderer(render_cfg), args.every))
+        wrapped.append(ProbingRenderer(make_cycles_renderer(render_cfg), args.every, args.trim_every))
         return wrapped[0]
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,12 +1,13 @@
 """Soak: many frames in one process; does frame time or memory creep?
 
 Renders `--frames` (default 520) frames of the default scenario at a tiny size in one process
-and prints the ratio of the mean frame time of the last 100 frames to the first 100 (and each
-pipeline stage's), and memory at three points: after frame 1, after the warm-up (frame
-`--warmup`, default 50: the Blender mesh cache and the recipe mesh cache are full by frame ~20)
-and at the end. Memory is the process RSS and glibc's view of it (mallinfo2): the heap in use
-(what the caches and every live array hold) and the heap free but kept in the arenas, which
-glibc re-uses and does not hand back (bench/soak_memory.py breaks it down further).
+and prints the ratio of the mean frame time of the last 100 frames to the first 100 (also each
+pipeline stage's, and the process CPU time per frame's, which other load on the machine changes
+less), and memory at three points: after frame 1, after the warm-up (frame `--warmup`, default
+50: the Blender mesh cache and the recipe mesh cache are full by frame ~20) and at the end.
+Memory is the process RSS and glibc's view of it (mallinfo2): the heap in use (what the caches
+and every live array hold) and the heap free but kept in the arenas, which glibc re-uses and
+does not hand back (bench/soak_memory.py breaks it down further).
 Run by hand: `nice -n 10 .venv/bin/python bench/soak.py [--frames N] [--warmup 50] [--resolution 96 72]`.
 """
 
@@ -18,6 +19,7 @@ import logging
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from simgen.blender import make_cycles_renderer
@@ -57,10 +59,14 @@ class RssRecordingRenderer:
         self.inner = inner
         self.device = inner.device
         self.memory_mib: list[tuple[float, float, float]] = []
+        self.cpu_s: list[float] = []
+        """`time.process_time()` after each frame: CPU seconds of all threads, which other load on
+        the machine changes far less than the wall time."""
 
     def render(self, spec):
         result = self.inner.render(spec)
         self.memory_mib.append((rss_mib(), *heap_mib()))
+        self.cpu_s.append(time.process_time())
         return result
 
     def close(self) -> None:
@@ -102,6 +108,10 @@ def main() -> int:
     first, last = statistics.mean(times[:window]), statistics.mean(times[-window:])
     sys.stdout.write(f"frames {len(times)}: mean frame time first {window} {first:.3f} s, last {window} "
                      f"{last:.3f} s, ratio {last / first:.3f}\n")
+    cpu = [b - a for a, b in zip(wrapped[0].cpu_s, wrapped[0].cpu_s[1:], strict=False)]
+    cpu_first, cpu_last = statistics.mean(cpu[:window]), statistics.mean(cpu[-window:])
+    sys.stdout.write(f"process CPU time per frame: first {window} {cpu_first:.3f} s, last {window} "
+                     f"{cpu_last:.3f} s, ratio {cpu_last / cpu_first:.3f}\n")
     sys.stdout.write(stage_drift(summary, window))
     start, warm, end = memory[0], memory[min(args.warmup, len(memory)) - 1], memory[-1]
     for i, name in enumerate(("RSS", "heap in use", "heap free in the arenas")):

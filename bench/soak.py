@@ -75,12 +75,8 @@ class RssRecordingRenderer:
 
 def stage_drift(summary, window: int) -> str:
     """Mean ms of each pipeline stage over the first and the last `window` frames, and the ratio."""
-    parts = []
-    for stage, seconds in summary.stage_times_s.items():
-        seconds = list(seconds)
-        if len(seconds) >= 2 * window:
-            early, late = statistics.mean(seconds[:window]), statistics.mean(seconds[-window:])
-            parts.append(f"{stage[:-2]} {early * 1000:.1f} -> {late * 1000:.1f} ({late / early:.2f})")
+    parts = [f"{stage[:-2]} {early * 1000:.1f} -> {late * 1000:.1f} ({late / early:.2f})"
+             for stage, (early, late) in summary.stage_drift(window).items()]
     return "stage means (ms), first vs last frames: " + ", ".join(parts) + "\n"
 
 

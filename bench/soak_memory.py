@@ -143,12 +143,8 @@ class ProbingRenderer:
 
 def stage_drift(summary, window: int = 100) -> str:
     """Mean ms of each stage over the first and last `window` frames, and their ratio."""
-    parts = []
-    for stage, times in summary.stage_times_s.items():
-        times = list(times)
-        if len(times) >= 2 * window:
-            first, last = statistics.mean(times[:window]), statistics.mean(times[-window:])
-            parts.append(f"{stage[:-2]} {first * 1000:.1f} -> {last * 1000:.1f} ms ({last / first:.2f})")
+    parts = [f"{stage[:-2]} {first * 1000:.1f} -> {last * 1000:.1f} ms ({last / first:.2f})"
+             for stage, (first, last) in summary.stage_drift(window).items()]
     return "stage means, first vs last frames: " + ", ".join(parts) + "\n"
 
 

@@ -85,6 +85,16 @@ class RunSummary:
         """Median seconds per frame of each stage, in the order the stages ran."""
         return {stage: statistics.median(times) for stage, times in self.stage_times_s.items()}
 
+    def stage_drift(self, window: int) -> dict[str, tuple[float, float]]:
+        """Mean seconds per frame of each stage over the first and the last `window` frames
+        (stages with fewer than 2 * `window` recorded frames left out), in stage order."""
+        drift = {}
+        for stage, times in self.stage_times_s.items():
+            times = list(times)
+            if len(times) >= 2 * window:
+                drift[stage] = (statistics.mean(times[:window]), statistics.mean(times[-window:]))
+        return drift
+
 
 @dataclass(frozen=True)
 class RenderedFrame:

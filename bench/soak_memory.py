@@ -30,7 +30,6 @@ from simgen.blender import make_cycles_renderer
 from simgen.config.load import load_config
 from simgen.pipeline import render_dataset
 
-COLLECTIONS = ("meshes", "objects", "materials", "node_groups", "images", "textures")
 LIBC = ctypes.CDLL("libc.so.6")
 
 
@@ -100,13 +99,13 @@ class ProbingRenderer:
         return result
 
     def sample(self) -> None:
-        import bpy
+        from simgen.blender.datablocks import datablock_counts  # after the renderer has started Blender
 
         builder = self.inner._builder
         in_use, free = heap_mib()
         caches = functools_cache_entries()
         row = {"frame": self.frames, "rss": rss_mib(), "heap": in_use, "free": free,
-               **{c: len(getattr(bpy.data, c)) for c in COLLECTIONS},
+               **datablock_counts(),
                "meshcache": len(builder.meshes._meshes), "pool": len(builder.objects),
                "matpool": len(builder.materials._materials),
                "recipe": caches.get("simgen.catalog.prop_mesh._recipe_mesh", 0),

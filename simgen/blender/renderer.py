@@ -24,7 +24,7 @@ from simgen.errors import RenderError
 from simgen.render.camera import render_camera
 from simgen.render.device import AUTO_ORDER, choose_device
 from simgen.render.exposure import MeteredExposure, luminance, meter
-from simgen.render.passes import RenderPasses, decode_combined_rgb, decode_label_passes
+from simgen.render.passes import ExrParts, RenderPasses, combined_rgb, label_passes, read_exr_parts
 from simgen.specs import FrameSpec
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,8 @@ class CyclesRenderer:
         self.device, self.device_names = self._start_session(cfg.device, quiet=False)
         self.blender_version = BLENDER_VERSION
         self._frames_in_session = 0
+        self._result_is_beauty = False
+        """The render result holds the last frame's beauty render (not a label re-render)."""
 
     def _start_session(self, device: str, quiet: bool) -> tuple[str, list[str]]:
         """A fresh, empty Blender state with our scene settings. The reset also clears Cycles'
@@ -298,32 +300,31 @@ class CyclesRenderer:
         synced = _RenderClock.first_sample_s or start
         timing["sync_s"], timing["trace_s"] = synced - start, traced - synced
         start = time.perf_counter()
-        exposure = self._meter_exposure(spec, exr_path)
-        rgb = self._save_display_rgb(png_path)
-        timing["readback_s"] = time.perf_counter() - start
         fog = bpy.data.objects.get(FOG_VOLUME_NAME)
         self._result_is_beauty = not (fog is not None or spec.has_motion_blur)
-        if fog is not None or spec.has_motion_blur:
+        metered = spec.lighting.exposure_mode == "metered"
+        beauty = read_exr_parts(exr_path) if metered or self._result_is_beauty else None  # read once
+        exposure = self._meter_exposure(spec, beauty, exr_path) if metered else None
+        rgb = self._save_display_rgb(png_path)
+        timing["readback_s"] = time.perf_counter() - start
+        if not self._result_is_beauty:
             start = time.perf_counter()
             exr_path = self._render_label_passes(fog, spec, log_path)
             timing["label_render_s"] = time.perf_counter() - start
         start = time.perf_counter()
-        depth, index, material = decode_label_passes(exr_path)
+        depth, index, material = label_passes(beauty if self._result_is_beauty else read_exr_parts(exr_path),
+                                              exr_path)
         timing["readback_s"] += time.perf_counter() - start
         timing["render_s"] = timing["sync_s"] + timing["trace_s"] + timing.get("label_render_s", 0.0)
         return RenderPasses(rgb=rgb, depth_planar_m=depth, object_index=index, material_index=material,
                             camera=spec.camera, exposure=exposure), timing
 
     @staticmethod
-    def _meter_exposure(spec: FrameSpec, exr_path: Path) -> MeteredExposure | None:
-        """With `lighting.exposure_mode` metered: meter the render's linear Combined pass
-        (`simgen.render.exposure.meter`) and set the view exposure the display image is saved
-        with (the same render result, no re-render). None, and the builder's fixed exposure
-        untouched, with a fixed exposure."""
+    def _meter_exposure(spec: FrameSpec, beauty: ExrParts, exr_path: Path) -> MeteredExposure:
+        """Meter the render's linear Combined pass (`simgen.render.exposure.meter`) and set the
+        view exposure the display image is saved with (the same render result, no re-render)."""
         lighting = spec.lighting
-        if lighting.exposure_mode != "metered":
-            return None
-        exposure = meter(luminance(decode_combined_rgb(exr_path)), lighting.metering_target,
+        exposure = meter(luminance(combined_rgb(beauty, exr_path)), lighting.metering_target,
                          lighting.metering_min_ev, lighting.metering_max_ev, lighting.exposure_ev)
         bpy.context.scene.view_settings.exposure = exposure.view_exposure_ev
         log.debug("frame %d metered: median luminance %.4g, %+.2f EV%s, view exposure %+.2f EV",
@@ -368,7 +369,7 @@ class CyclesRenderer:
         uint8 sRGB: the same render result, no re-render (bench/hog_recall.py's fixed/metered
         A/B). Raises RenderError if nothing was rendered yet or the last frame re-rendered its
         label passes (fog, motion blur: the render result is no longer its beauty render)."""
-        if not getattr(self, "_result_is_beauty", False):
+        if not self._result_is_beauty:
             raise RenderError("display_rgb_at needs a last frame without fog or motion blur")
         view = bpy.context.scene.view_settings
         saved, view.exposure = view.exposure, view_exposure_ev

@@ -2,7 +2,7 @@
 
 A camera meters every frame; simgen's fixed view exposure does not, so shaded day frames came
 out about 3.4 EV dark (docs/realism.md). In `lighting.exposure_mode: metered` the renderer reads
-the linear Combined pass of the finished render (`simgen.render.passes.decode_combined_luminance`),
+the linear Combined pass of the finished render (`simgen.render.passes.combined_rgb`),
 and the view exposure becomes
 
     view EV = metered EV + lighting.exposure_ev (the compensation),

@@ -55,13 +55,25 @@ class RenderPasses:
     exposure: MeteredExposure | None = field(default=None, kw_only=True)
 
 
-def _single_channel(parts: dict, part_name: str, path: Path) -> np.ndarray:
+ExrParts = dict[str, dict[str, np.ndarray]]
+"""A multi-part EXR read into memory: part name -> channel name -> (H, W) float32 pixels."""
+
+
+def read_exr_parts(exr_path: Path) -> ExrParts:
+    """Every part and channel of a multi-part EXR written by a Cycles render, read once (the
+    label passes and the Combined pass come from the same file; each decoder below takes these)."""
+    with OpenEXR.File(str(exr_path), separate_channels=True) as exr:
+        return {part.name(): {name: np.array(channel.pixels) for name, channel in part.channels.items()}
+                for part in exr.parts}
+
+
+def _single_channel(parts: ExrParts, part_name: str, path: Path) -> np.ndarray:
     if part_name not in parts:
         raise RenderError(f"{path}: the render has no {part_name!r} pass; found {sorted(parts)}")
-    channels = parts[part_name].channels
+    channels = parts[part_name]
     if len(channels) != 1:
         raise RenderError(f"{path}: pass {part_name!r} has channels {sorted(channels)}, expected one")
-    return next(iter(channels.values())).pixels
+    return next(iter(channels.values()))
 
 
 def _exact_ids(values: np.ndarray, exr_path: Path, part_name: str) -> np.ndarray:
@@ -71,52 +83,46 @@ def _exact_ids(values: np.ndarray, exr_path: Path, part_name: str) -> np.ndarray
     return ids
 
 
-def decode_label_passes(exr_path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """`decode_depth_and_index` plus the (H, W) int32 Material Index pass (None if absent)."""
-    with OpenEXR.File(str(exr_path), separate_channels=True) as exr:
-        parts = {part.name(): part for part in exr.parts}
-        material = (np.array(_single_channel(parts, MATERIAL_PART, exr_path), dtype=np.float32)
-                    if MATERIAL_PART in parts else None)
-    depth, index = decode_depth_and_index(exr_path)
-    return depth, index, None if material is None else _exact_ids(material, exr_path, MATERIAL_PART)
-
-
-def decode_depth_and_index(exr_path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Read planar depth and object index from a multi-part EXR written by a Cycles render.
+def label_passes(parts: ExrParts, exr_path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Planar depth, object index and material index of a read EXR (`read_exr_parts`).
 
     Returns:
         depth_planar_m: (H, W) float32 metres, +inf where Cycles hit nothing.
         object_index: (H, W) int32.
+        material_index: (H, W) int32, or None if the render has no Material Index pass.
 
     Raises:
         RenderError: the file is missing a pass, or an index is not an exact integer.
     """
-    with OpenEXR.File(str(exr_path), separate_channels=True) as exr:
-        parts = {part.name(): part for part in exr.parts}
-        depth = np.array(_single_channel(parts, DEPTH_PART, exr_path), dtype=np.float32)
-        index_float = np.array(_single_channel(parts, INDEX_PART, exr_path), dtype=np.float32)
+    depth = np.array(_single_channel(parts, DEPTH_PART, exr_path), dtype=np.float32)
+    index_float = np.array(_single_channel(parts, INDEX_PART, exr_path), dtype=np.float32)
     depth[~(depth < _BACKGROUND_THRESHOLD_M)] = np.inf
     object_index = np.rint(index_float).astype(np.int32)
     if not np.array_equal(object_index.astype(np.float32), index_float):
         raise RenderError(f"{exr_path}: Object Index pass holds non-integer values; ids would be blended")
-    return depth, object_index
+    material = (np.array(_single_channel(parts, MATERIAL_PART, exr_path), dtype=np.float32)
+                if MATERIAL_PART in parts else None)
+    return depth, object_index, None if material is None else _exact_ids(material, exr_path, MATERIAL_PART)
+
+
+def decode_label_passes(exr_path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """`label_passes` of the EXR at `exr_path`."""
+    return label_passes(read_exr_parts(exr_path), exr_path)
 
 
 COMBINED_PART = "ViewLayer.Combined"
 
 
-def decode_combined_rgb(exr_path: Path) -> np.ndarray:
-    """(H, W, 3) float32 scene-linear RGB of the Combined pass (before the view transform and
-    its exposure: Cycles writes the render result's linear data to EXR).
+def combined_rgb(parts: ExrParts, exr_path: Path) -> np.ndarray:
+    """(H, W, 3) float32 scene-linear RGB of the Combined pass of a read EXR (before the view
+    transform and its exposure: Cycles writes the render result's linear data to EXR).
 
     Raises:
         RenderError: the file has no Combined pass with R, G and B channels.
     """
-    with OpenEXR.File(str(exr_path), separate_channels=True) as exr:
-        parts = {part.name(): part for part in exr.parts}
-        if COMBINED_PART not in parts:
-            raise RenderError(f"{exr_path}: the render has no {COMBINED_PART!r} pass; found {sorted(parts)}")
-        channels = {name.rsplit(".", 1)[-1]: ch for name, ch in parts[COMBINED_PART].channels.items()}
-        if not {"R", "G", "B"} <= set(channels):
-            raise RenderError(f"{exr_path}: pass {COMBINED_PART!r} has channels {sorted(channels)}, expected R, G, B")
-        return np.stack([np.asarray(channels[c].pixels, dtype=np.float32) for c in "RGB"], axis=-1)
+    if COMBINED_PART not in parts:
+        raise RenderError(f"{exr_path}: the render has no {COMBINED_PART!r} pass; found {sorted(parts)}")
+    channels = {name.rsplit(".", 1)[-1]: pixels for name, pixels in parts[COMBINED_PART].items()}
+    if not {"R", "G", "B"} <= set(channels):
+        raise RenderError(f"{exr_path}: pass {COMBINED_PART!r} has channels {sorted(channels)}, expected R, G, B")
+    return np.stack([np.asarray(channels[c], dtype=np.float32) for c in "RGB"], axis=-1)

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from simgen.annotations.instances import Instance
-from simgen.annotations.semantic import BYTE_SCENERY_KEY, STUFF_LOOKUP, byte_classes, semantic_map
+from simgen.annotations.semantic import BYTE_SCENERY_KEY, STUFF_LOOKUP, byte_classes, general_semantic_map
 from simgen.catalog.classes import STUFF_CLASSES, thing_class
 from simgen.specs import FrameSpec
 
@@ -88,7 +88,7 @@ def semantic_panoptic(object_index: np.ndarray, material_index: np.ndarray, dept
     top = max((i.instance_index for i in instances), default=0)
     fast = byte_classes(object_index, material_index, depth_planar_m, spec, categories, max_object_index=top)
     if fast is None:
-        semantic = semantic_map(object_index, material_index, depth_planar_m, spec, categories)
+        semantic = general_semantic_map(object_index, material_index, depth_planar_m, spec, categories)
         return (semantic, *panoptic_segments(object_index, semantic, instances, categories))
     keys, classes = fast
     bits = cv2.LUT(keys, _STUFF_BITS)

@@ -34,7 +34,7 @@ def sample_street_details(scenery: list[PropSpec], lanes: tuple[LaneSpec, ...],
     `KERB_WIDTH_M` strip (at most half its width) to a kerb slab of the same length and top,
     placed right after it: they do not overlap.
     """
-    sidewalks = [p for p in scenery if p.name.startswith(SIDEWALK_PREFIX) and p.recipe == "slab"]
+    sidewalks = {p.name for p in scenery if p.name.startswith(SIDEWALK_PREFIX) and p.recipe == "slab"}
     kerb_m, kerb = (float(rng.uniform(*KERB_WIDTH_M)), sample_kerb(rng)) if sidewalks else (0.0, None)
     worn: dict[MaterialSpec, MaterialSpec] = {}
     out: list[PropSpec] = []
@@ -46,7 +46,7 @@ def sample_street_details(scenery: list[PropSpec], lanes: tuple[LaneSpec, ...],
             prop = replace(prop, materials={slot: worn[spec] for slot, spec in prop.materials.items()})
         elif prop.name in ("road", "cross_road"):
             prop = _with_road_lanes(prop, lanes)
-        if kerb is not None and prop in sidewalks:
+        if kerb is not None and prop.name in sidewalks:  # names are unique in a frame
             out += _split_kerb(prop, kerb_m, kerb)
         else:
             out.append(prop)

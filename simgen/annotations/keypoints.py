@@ -58,9 +58,7 @@ class Keypoints:
     def to_coco(self) -> list[float]:
         """The COCO `keypoints` list [x1, y1, v1, ...]; coordinates rounded to 1/1000 px (Python's
         `round(x, 3)`), visibilities int."""
-        if self.coco:
-            return list(self.coco)
-        return [v for x, y, vis in self.xyv.tolist() for v in (round(x, 3), round(y, 3), int(vis))]
+        return list(self.coco) if self.coco else coco_lists(self.xyv)
 
 
 _ROUND_SAFE_ABS = 1e4

@@ -5,7 +5,10 @@ what is left is simgen's own per-frame cost (the limit a fast GPU would hit). Ru
 frames (default 200) in one process through `simgen.pipeline.render_dataset` with every output
 written (images, depth, frame records, annotations.json, manifest), then prints frames per second
 (wall time from launch of the run to the assembled dataset, and the steady-state median frame
-period), the median milliseconds per frame of each stage and the peak RSS. Stages: plan (sampling
+period), the process CPU time per frame (every thread: the renderer, the sampler and post threads
+and Cycles' own; compared with the wall time and the core count it says whether the cores are
+saturated, so that only less CPU work per frame can raise the ceiling), the median milliseconds
+per frame of each stage and the peak RSS. Stages: plan (sampling
 the frame's spec), build (creating or updating the Blender scene), sync (Cycles scene sync:
 depsgraph, objects, meshes, shaders, BVH, lights), trace (path tracing), readback (the RGB through
 the view transform and the EXR label passes into numpy), labels (weather, sensor, masks, boxes,
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import resource
 import statistics
 import sys
@@ -31,19 +35,25 @@ STAGES = (("plan", "plan_s"), ("build", "build_s"), ("sync", "sync_s"), ("trace"
           ("readback", "readback_s"), ("labels", "labels_s"), ("write", "write_s"))
 
 
-def run(frames: int, scenario: str, out: Path, overrides: list[str]) -> tuple[float, object]:
+def process_cpu_s() -> float:
+    """User + system CPU seconds of this process so far, all threads (not its child processes)."""
+    times = os.times()
+    return times.user + times.system
+
+
+def run(frames: int, scenario: str, out: Path, overrides: list[str]) -> tuple[float, float, object]:
     """Render `frames` frames into `out` (the config composed as `simgen` composes it, plus
-    Hydra `overrides`); returns (wall seconds, RunSummary)."""
+    Hydra `overrides`); returns (wall seconds, process CPU seconds, RunSummary)."""
     cfg = compose_config([f"scenario={scenario}", f"frames={frames}", "seed=0", "render.resolution=[160,120]",
                           "render.samples=1", "render.denoise=false", f"output.dir={out}", "output.progress=false",
                           *overrides])
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), process_cpu_s()
     summary = render_dataset(cfg)
-    return time.perf_counter() - start, summary
+    return time.perf_counter() - start, process_cpu_s() - cpu_start, summary
 
 
-def report(frames: int, wall_s: float, summary) -> str:
-    """The printed figures: frames/s, median ms per stage, peak RSS."""
+def report(frames: int, wall_s: float, cpu_s: float, summary) -> str:
+    """The printed figures: frames/s, CPU time per frame, median ms per stage, peak RSS."""
     medians = summary.stage_medians()
     period = statistics.median(summary.frame_times_s)
     stages = ", ".join(f"{name} {medians[key] * 1000:.1f}" for name, key in STAGES if key in medians)
@@ -53,6 +63,8 @@ def report(frames: int, wall_s: float, summary) -> str:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [f"{frames} frames in {wall_s:.1f} s: {frames / wall_s:.2f} frames/s all-in "
              f"(median frame period {period * 1000:.0f} ms = {1 / period:.2f} frames/s)",
+             f"process CPU time {cpu_s / frames * 1000:.0f} ms per frame (all threads), "
+             f"{cpu_s / wall_s:.2f} of the machine's {os.cpu_count()} cores busy on average",
              f"median ms per frame: {stages}" + (f" (also {rest})" if rest else ""),
              f"peak RSS {peak_mib:.0f} MiB"]
     return "\n".join(lines) + "\n"
@@ -66,8 +78,8 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="simgen-ceiling-") as tmp:
-        wall_s, summary = run(args.frames, args.scenario, Path(tmp) / "out", args.overrides)
-    sys.stdout.write(report(args.frames, wall_s, summary))
+        wall_s, cpu_s, summary = run(args.frames, args.scenario, Path(tmp) / "out", args.overrides)
+    sys.stdout.write(report(args.frames, wall_s, cpu_s, summary))
     return 0
 
 

@@ -34,6 +34,15 @@ from simgen.blender.textures import build_texture, texture_structure, texture_va
 from simgen.blender.weather import build_weather, weather_structure, weather_values
 from simgen.specs import MaterialSpec, WeatherSpec
 
+CLOTH_SLOTS = frozenset({"clothing_top", "clothing_bottom", "fabric"})
+"""Mesh slots made of woven or knitted cloth (garments, bags): they get the sheen below."""
+CLOTH_SHEEN = {"Sheen Weight": 0.6, "Sheen Roughness": 0.5}
+"""The Principled BSDF's sheen layer on cloth: the soft brightening of fabric towards grazing
+angles that the fibres standing out of the weave scatter (Blender's microfibre sheen model;
+weight 0.6 and roughness 0.5 are an everyday cotton or wool, between a plain surface's 0 and
+velvet's 1). A property of the slot's material, the same for every garment, so nothing is drawn
+and the spec is unchanged; white sheen (the default tint): the fibres' highlight has the light's
+colour."""
 ATTRIBUTE_PREFIX = "simgen_"
 """Custom property names on objects: simgen_{slot}_{name}, simgen_weather_{name}."""
 WEATHER_PREFIX = ATTRIBUTE_PREFIX + "weather_"
@@ -59,10 +68,10 @@ def material_values(spec: MaterialSpec, textured: bool) -> dict[str, float | tup
     return values
 
 
-def build_surface(tree, structure: tuple, emissive: bool, inputs: Inputs) -> None:
+def build_surface(tree, structure: tuple, emissive: bool, inputs: Inputs, slot: str = "") -> None:
     """The Principled BSDF of a material and, unless `structure` is FLAT, its texture graph
     (procedural, or a texture set's images), every value read from `inputs` (names of
-    `material_values`)."""
+    `material_values`); a cloth `slot` (`CLOTH_SLOTS`) also gets `CLOTH_SHEEN`."""
     bsdf = _principled(tree)
     feeds = {"Metallic": inputs["metal"]}
     if structure[0] == PBR:
@@ -73,6 +82,8 @@ def build_surface(tree, structure: tuple, emissive: bool, inputs: Inputs) -> Non
         feeds.update(build_texture(tree, structure, inputs))
     if emissive:
         feeds.update({"Emission Color": inputs["emit_rgb"], "Emission Strength": inputs["emit"]})
+    if slot in CLOTH_SLOTS:
+        feeds.update(CLOTH_SHEEN)
     for name, value in feeds.items():
         feed(tree, bsdf.inputs[name], value)
 
@@ -154,7 +165,7 @@ class MaterialPool:
             if not self._baked:  # the same names, read from the object (pack_values)
                 values = AttributeInputs(tree, f"{ATTRIBUTE_PREFIX}{slot}_", values)
                 weather = AttributeInputs(tree, WEATHER_PREFIX, weather)
-            build_surface(tree, structure, emissive, values)
+            build_surface(tree, structure, emissive, values, slot)
             build_weather(tree, weather_structure(self._weather, role), weather)
             self._materials[key] = material
         return material

@@ -159,3 +159,23 @@ def test_frames_reuse_the_material_set_and_write_every_value_it_reads(renderer):
                 assert reads <= set(bpy.data.objects[obj_name].keys()), (name, obj_name)
     finally:
         renderer.restart_session()
+
+
+def test_cloth_slots_get_a_sheen_layer_and_other_slots_none(renderer):
+    """Garments and bags (`CLOTH_SLOTS`) render with the fibres' sheen, attribute-driven or
+    baked; paint, skin and the rest keep the plain Principled BSDF (sheen weight 0)."""
+    from simgen.blender.materials import CLOTH_SHEEN, CLOTH_SLOTS, MaterialPool
+
+    renderer.restart_session()
+    try:
+        rng = np.random.default_rng(5)
+        for baked in (False, True):
+            pool = MaterialPool(baked=baked)
+            for slot in (*sorted(CLOTH_SLOTS), "paint", "skin", "hair", "asphalt"):
+                bsdf = pool.get(sample_material(slot, rng), slot).node_tree.nodes["Principled BSDF"]
+                sheen = {name: bsdf.inputs[name].default_value for name in CLOTH_SHEEN}
+                expected = CLOTH_SHEEN if slot in CLOTH_SLOTS else {"Sheen Weight": 0.0}
+                for name, value in expected.items():
+                    assert sheen[name] == pytest.approx(value), (slot, baked, name)
+    finally:
+        renderer.restart_session()

@@ -27,9 +27,10 @@ light tree sees at sync, which may differ in the last bits between pooled and fr
 pytestmark = [pytest.mark.blender, pytest.mark.slow]
 
 
-def _configs(tmp_path):
+def _configs(tmp_path, persistent_data: bool):
     return {name: compose_config([f"scenario={name}", "seed=5", "frames=100", "render.resolution=[80,60]",
                                   "render.samples=1", "render.denoise=false", "render.device=cpu",
+                                  f"render.persistent_data={str(persistent_data).lower()}",
                                   f"output.dir={tmp_path / name}", *extra]) for name, extra in SCENARIOS.items()}
 
 
@@ -38,10 +39,13 @@ def _labels(cfg, spec, passes, timing, root):
     return record["annotations"], record["label_counts"], record["obstacles"]
 
 
-def test_persistent_scene_labels_match_fresh_builds(tmp_path):
+@pytest.mark.parametrize("persistent_data", [False, True], ids=["sync_all", "persistent_data"])
+def test_persistent_scene_labels_match_fresh_builds(tmp_path, persistent_data):
+    """With and without Cycles' persistent data (`render.persistent_data`, which keeps the device
+    scene between renders and syncs only what changed)."""
     from simgen.blender.renderer import CyclesRenderer
 
-    configs = _configs(tmp_path)
+    configs = _configs(tmp_path, persistent_data)
     catalog = load_catalog()
     # Interleave the scenarios in blocks, so that the pools carry objects, meshes and materials
     # across scenario changes too.

@@ -131,9 +131,21 @@ rebuilt from scratch: 12 ms -> 76 ms per frame over 240 frames), and RSS grows w
 
 
 _SESSIONS_STARTED = 0
-"""Blender sessions started in this process. Blender's data is process-global: a session started
-by another `CyclesRenderer` (tests keep several) wipes this one's persistent scene, so each
-renderer remembers which session is its own and starts a fresh one when it is not current."""
+"""Blender states loaded in this process (`load_post`: every `read_factory_settings`,
+`read_homefile` or `open_mainfile`, whoever calls it). Blender's data is process-global: a
+session started by another `CyclesRenderer` (tests keep several), or any other code that loads a
+fresh state, wipes this renderer's persistent scene and its pass settings, so each renderer
+remembers which state is its own and starts a fresh session when it is not current."""
+
+
+@bpy.app.handlers.persistent
+def _count_loaded_state(*_args) -> None:
+    global _SESSIONS_STARTED
+    _SESSIONS_STARTED += 1
+
+
+if _count_loaded_state not in bpy.app.handlers.load_post:
+    bpy.app.handlers.load_post.append(_count_loaded_state)
 
 
 def with_render_camera(spec: FrameSpec) -> FrameSpec:
@@ -164,9 +176,7 @@ class CyclesRenderer:
     def _start_session(self, device: str, quiet: bool) -> tuple[str, list[str]]:
         """A fresh, empty Blender state with our scene settings. The reset also clears Cycles'
         device preferences, so the device is chosen after it."""
-        global _SESSIONS_STARTED
-        bpy.ops.wm.read_factory_settings(use_empty=True)
-        _SESSIONS_STARTED += 1
+        bpy.ops.wm.read_factory_settings(use_empty=True)  # counted by _count_loaded_state
         self._session = _SESSIONS_STARTED
         self._configure_scene()
         self._builder = SceneBuilder(self.cfg.procedural_textures,

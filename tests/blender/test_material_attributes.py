@@ -111,7 +111,7 @@ def _assert_same_render(attributes, baked) -> None:
 def test_attribute_driven_materials_render_as_baked_ones(render_both, weather):
     spec = dataclasses.replace(_swatches(), weather=WEATHERS[weather])
     attributes, baked = render_both(spec)
-    assert len(np.unique(attributes.object_index)) == 12  # every swatch is in view
+    assert len(np.unique(attributes.object_index)) == 13  # every swatch (12) and the sky
     _assert_same_render(attributes, baked)
 
 

@@ -258,6 +258,45 @@ def _grass(tree, v: Inputs, _brick_offset: float):
     return color, v["rough"], blades, {}
 
 
+def _verge_values(spec: MaterialSpec, p: dict) -> Values:
+    base, v, half, edge = spec.base_color_rgb, p["color_variation"], p["half_width_m"], p["soil_edge_m"]
+    return {"xyz": pattern_location(p["offset_m"]), "grass_rgb": scaled_rgb(base, 1 - v),
+            "grass2_rgb": scaled_rgb(base, 1 + v), "shade_rgb": scaled_rgb(base, 0.45),
+            "blade_scale": p["blade_scale_per_m"], "tuft_scale": 1.0 / p["tuft_size_m"],
+            "dry_xyz": pattern_location(p["offset_m"] + 21.0),
+            **blob_mask_values("dry", p["patch_size_m"], p["dry_coverage"], 0.12), "dry_rgb": as_rgb(p["dry_rgb"]),
+            "bare_xyz": pattern_location(p["offset_m"] + 47.0),
+            **blob_mask_values("bare", 0.5 * p["patch_size_m"], p["bare_coverage"], 0.04),
+            "soil_rgb": as_rgb(p["soil_rgb"]), "soil_from": max(0.0, half - edge), "soil_to": half,
+            "rough": spec.roughness}
+
+
+def _verge(tree, v: Inputs, _brick_offset: float):
+    """A grass verge: tufts (Voronoi cells `tuft_size_m` across, highest at their centres) of
+    fine blades (noise stretched 3:1 across the strip), shaded darker between them; lawn tones
+    and dry patches as on 'grass'; bare soil in blobs and along the strip's long edges (within
+    `soil_edge_m` of |object y| = `half_width_m`, ragged), flat there."""
+    vec = object_coords(tree, v["xyz"])
+    cells = tree.nodes.new("ShaderNodeTexVoronoi")
+    cells.feature = "F1"
+    feed(tree, cells.inputs["Scale"], v["tuft_scale"])
+    tree.links.new(vec, cells.inputs["Vector"])
+    tuft = clamped_ramp(tree, cells.outputs["Distance"], 0.0, 0.7, 1.0, 0.0)
+    blades = noise_fac(tree, object_coords(tree, v["xyz"], (1.0, 3.0, 1.0)), v["blade_scale"], 1.0)
+    grass = math_node(tree, "ADD", math_node(tree, "MULTIPLY", blades, 0.6), math_node(tree, "MULTIPLY", tuft, 0.4))
+    tone = clamped_ramp(tree, noise_fac(tree, vec, 0.8, 2.0), 0.3, 0.7)
+    color = mix_color(tree, tone, v["grass_rgb"], v["grass2_rgb"])
+    color = mix_color(tree, blob_mask(tree, object_coords(tree, v["dry_xyz"]), v, "dry"), color, v["dry_rgb"])
+    color = mix_color(tree, clamped_ramp(tree, grass, 0.3, 0.75), v["shade_rgb"], color)
+    across = math_node(tree, "ABSOLUTE", object_axis(tree, "Y"), 0.0)
+    ragged = clamped_ramp(tree, noise_fac(tree, vec, 12.0, 1.0), 0.35, 0.6, 0.4, 1.0)
+    edge = math_node(tree, "MULTIPLY", clamped_ramp(tree, across, v["soil_from"], v["soil_to"]), ragged)
+    soil = math_node(tree, "MAXIMUM", edge, blob_mask(tree, object_coords(tree, v["bare_xyz"]), v, "bare"))
+    color = mix_color(tree, soil, color, v["soil_rgb"])
+    height = math_node(tree, "MULTIPLY", grass, math_node(tree, "SUBTRACT", 1.0, soil))
+    return color, v["rough"], height, {}
+
+
 def _painted_metal_values(spec: MaterialSpec, p: dict) -> Values:
     # Perlin Fac above 0.75 - 1.5 * coverage covers about `coverage` for small coverages (measured
     # shares of noise values; `blob_mask`'s calibration is meant for coverages of 0.1 and more).
@@ -287,15 +326,15 @@ def _painted_metal(tree, v: Inputs, _brick_offset: float):
 
 
 BUILDERS = {"asphalt": _asphalt, "concrete": _concrete, "brick": _brick, "plaster": _plaster, "grass": _grass,
-            "painted_metal": _painted_metal, "worn_paint": _worn_paint}
+            "painted_metal": _painted_metal, "worn_paint": _worn_paint, "verge": _verge}
 """Graph name -> node builder returning (Base Color, Roughness, height 0..1, other BSDF inputs).
 Texture 'kerb' is built by the 'concrete' graph (`texture_structure`)."""
 VALUES = {"asphalt": _asphalt_values, "concrete": _concrete_values, "brick": _brick_values,
           "plaster": _plaster_values, "grass": _grass_values, "painted_metal": _painted_metal_values,
-          "kerb": _kerb_values, "worn_paint": _worn_paint_values}
+          "kerb": _kerb_values, "worn_paint": _worn_paint_values, "verge": _verge_values}
 """Texture name -> the named leaf values its graph reads, from the spec."""
 BUMP_STRENGTH = {"asphalt": 0.6, "concrete": 0.5, "brick": 0.8, "plaster": 0.25, "grass": 0.5,
-                 "painted_metal": 0.3, "worn_paint": 0.3}
+                 "painted_metal": 0.3, "worn_paint": 0.3, "verge": 0.8}
 
 
 def texture_structure(spec: MaterialSpec) -> tuple[str, float]:

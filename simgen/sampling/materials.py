@@ -9,8 +9,9 @@ from `TEXTURE_RANGES` and recorded in the spec: asphalt -> 'asphalt' (grain, cra
 patches; wheel paths once a layout gives it its lanes, `with_lanes`), concrete -> 'concrete'
 (paving joints, stains), facade -> 'brick' (a share `BRICK_FACADE_SHARE`) or 'plaster' (both
 with dirt streaks), grass -> 'grass' (dry patches) and paint -> 'painted_metal' (clearcoat,
-dirt towards the bottom, paint chips). Two more are drawn by the street's samplers: kerb stones
-('kerb', `sample_kerb`) and worn road paint ('worn_paint', `wear_paint` on a 'lane_paint' spec).
+dirt towards the bottom, paint chips). Three more are drawn by the street's samplers: kerb stones
+('kerb', `sample_kerb`), worn road paint ('worn_paint', `wear_paint` on a 'lane_paint' spec)
+and grass verges ('verge', `sample_verge`).
 Distances are metres in the object's own frame; `offset_m` shifts the pattern per material.
 """
 
@@ -58,6 +59,7 @@ _FIXED = {
 _BRICK = ((0.30, 0.08, 0.04), (0.38, 0.14, 0.07), (0.45, 0.30, 0.18), (0.20, 0.07, 0.05), (0.55, 0.45, 0.32))
 _MORTAR_RGB = (0.42, 0.40, 0.37)
 _DRY_GRASS_RGB = (0.26, 0.20, 0.07)
+_SOIL_RGB = (0.11, 0.075, 0.045)
 BRICK_FACADE_SHARE = 0.45
 """Share of building facades that are brick; the others are painted plaster."""
 
@@ -77,12 +79,16 @@ TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "kerb": {"stone_length_m": (0.8, 1.0), "joint_width_m": (0.004, 0.012), "stone_variation": (0.02, 0.10),
              "stain_coverage": (0.0, 0.3), "stain_size_m": (0.3, 1.5)},
     "worn_paint": {"paint_wear": (0.0, 0.6), "blotch_size_m": (0.2, 1.0)},
+    "verge": {"color_variation": (0.1, 0.3), "blade_scale_per_m": (120.0, 260.0), "tuft_size_m": (0.04, 0.12),
+              "dry_coverage": (0.0, 0.4), "patch_size_m": (0.4, 3.0), "soil_edge_m": (0.04, 0.15),
+              "bare_coverage": (0.0, 0.25)},
 }
 """Every procedural texture's float parameters and the [low, high] they are drawn from
 (uniform; `crack_density` is 0.1 + 0.9 * wear * U(0.3, 1), `joint_offset` and
 `chip_metallic` are 0 or the high value). Each texture also has `offset_m` in [0, 1000).
 Asphalt also carries the road's `lane_width_m` and `lanes_per_direction` (not drawn: the
-layout sets them with `with_lanes`; 0 lanes, the default, draws no wheel paths)."""
+layout sets them with `with_lanes`; 0 lanes, the default, draws no wheel paths); a verge its
+strip's `half_width_m` (`sample_verge`)."""
 NO_LANES = (("lane_width_m", 3.5), ("lanes_per_direction", 0.0))
 """Asphalt's lane parameters until a layout sets them (`with_lanes`): no wheel paths."""
 TEXTURES = ("flat", *TEXTURE_RANGES)
@@ -141,6 +147,17 @@ def sample_kerb(rng: np.random.Generator) -> MaterialSpec:
     grey = float(rng.uniform(0.40, 0.60))
     flat = MaterialSpec(_jitter(rng, (grey, grey, grey * 0.98), 0.03), float(rng.uniform(0.7, 0.9)))
     return _textured("kerb", flat, _texture_params("kerb", rng))
+
+
+def sample_verge(half_width_m: float, rng: np.random.Generator) -> MaterialSpec:
+    """A grass verge (texture 'verge'): a lawn green (jittered 25 %, roughness 0.9), straw-dry
+    patches and bare soil, soil showing along the strip's long edges; `half_width_m` (not
+    drawn) is half the strip's width, object y running across it."""
+    flat = MaterialSpec(_jitter(rng, (0.06, 0.15, 0.03), 0.25), 0.9)
+    dry = _jitter(rng, _DRY_GRASS_RGB, 0.2)
+    soil = _jitter(rng, _SOIL_RGB, 0.2)
+    return _textured("verge", flat, _texture_params("verge", rng, dry_rgb=dry, soil_rgb=soil,
+                                                    half_width_m=float(half_width_m)))
 
 
 def wear_paint(paint: MaterialSpec, rng: np.random.Generator) -> MaterialSpec:

@@ -27,7 +27,7 @@ import pytest
 from simgen.catalog.entries import load_catalog
 from simgen.config.load import load_config
 from simgen.sampling.frame import sample_frame
-from simgen.sampling.materials import sample_kerb, sample_material, wear_paint
+from simgen.sampling.materials import sample_kerb, sample_material, sample_verge, wear_paint
 from simgen.specs import MaterialSpec, WeatherSpec
 from tests.blender.scenes import box, camera, frame
 
@@ -53,7 +53,7 @@ def _textured(slot: str, texture: str, seed: int, **params) -> MaterialSpec:
 
 def _swatches():
     """A wall of boxes, 3 wide and 4 high, one material each; 'road', 'sidewalk_0' and
-    'sidewalk_kerb_0' get those roles."""
+    'sidewalk_kerb_0' get those roles; 'verge_0' is a grass verge."""
     materials = {
         "road": _textured("asphalt", "asphalt", 1, crack_density=1.0, patch_coverage=0.3, wear=1.0,
                           lane_width_m=2.0, lanes_per_direction=1.0),  # wheel paths at |y| < 0.49 m
@@ -68,6 +68,7 @@ def _swatches():
         "sidewalk_kerb_0": sample_kerb(np.random.default_rng(9)),
         "line_paint": wear_paint(sample_material("lane_paint", np.random.default_rng(10)),
                                  np.random.default_rng(11)),
+        "verge_0": sample_verge(0.5, np.random.default_rng(12)),  # soil along its sides (|y| near 0.5)
     }
     props = []
     for i, (name, material) in enumerate(materials.items()):
@@ -110,7 +111,7 @@ def _assert_same_render(attributes, baked) -> None:
 def test_attribute_driven_materials_render_as_baked_ones(render_both, weather):
     spec = dataclasses.replace(_swatches(), weather=WEATHERS[weather])
     attributes, baked = render_both(spec)
-    assert len(np.unique(attributes.object_index)) == 12  # every swatch is in view
+    assert len(np.unique(attributes.object_index)) == 13  # every swatch (12) and the sky
     _assert_same_render(attributes, baked)
 
 

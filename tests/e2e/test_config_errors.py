@@ -96,6 +96,7 @@ CASES = [
     ("cli negative count", ["traffic.cars=-1"], "traffic.cars: got -1"),
     ("cli angle out of range", ["camera.pitch_deg=120"], "camera.pitch_deg: got 120"),
     ("cli probability above 1", ["layout.tree_probability=1.5"], "layout.tree_probability"),
+    ("cli verge too narrow", ["layout.verge_width_m=0.1"], "layout.verge_width_m: got 0.1"),
     ("cli zero samples", ["render.samples=0"], "render.samples: got 0"),
     ("cli unknown device", ["render.device=metal"], "render.device: got 'metal'"),
     ("cli bool expected", ["render.denoise=maybe"], "render.denoise"),

@@ -29,6 +29,8 @@ def test_defaults_load():
     ({"traffic": {"cars": -1}}, "traffic.cars"),
     ({"traffic": {"min_distance_m": 50, "max_distance_m": 20}}, "traffic.max_distance_m"),
     ({"layout": {"tree_probability": 1.5}}, "layout.tree_probability"),
+    ({"layout": {"verge_probability": -0.2}}, "layout.verge_probability"),
+    ({"layout": {"verge_width_m": 12.0}}, "layout.verge_width_m"),
     ({"labels": {"categories": {"car": 1, "pedestrian": 1}}}, "labels.categories"),
     ({"labels": {"depth_kind": "mist"}}, "labels.depth_kind"),
     ({"traffic": {"cars": 40000}}, "traffic.cars"),

@@ -19,7 +19,9 @@ SIDEWALK_ID = next(c.id for c in STUFF_CLASSES if c.name == "sidewalk")
 
 
 def _layout(name: str, seed: int) -> LayoutSpec:
-    cfg = load_config({"seed": seed, "layout": yaml.safe_load(open(f"configs/layout/{name}.yaml"))})
+    # no grass verges: the kerb and the sidewalk make up the whole walkable strip (tests/unit/test_verge.py)
+    data = {**yaml.safe_load(open(f"configs/layout/{name}.yaml")), "verge_probability": 0.0}
+    cfg = load_config({"seed": seed, "layout": data})
     return get_layout(name)(cfg.layout, CATALOG, np.random.default_rng(seed))
 
 

@@ -50,6 +50,11 @@ class LayoutConfig:
     """Chance that a slot holds a hedge (2.5-8 m long) at the building or field side."""
     bush_probability: Any = dist(0.3, 0.0, 1.0)
     """Chance that a slot holds a group of 1-3 bushes at the building or field side."""
+    verge_probability: Any = dist(0.4, 0.0, 1.0)
+    """urban_street, intersection: chance that a side of the street has a grass verge between
+    its kerb and its footpath (`simgen.sampling.verge`)."""
+    verge_width_m: Any = dist({"uniform": [0.6, 1.8]}, 0.2, 10.0)
+    """Width of a side's grass verge, metres; at most the sidewalk less its kerb and 1.2 m of footpath."""
     manhole_spacing_m: Any = dist({"uniform": [20.0, 50.0]}, 2.0, 1000.0)
     """urban_street: distance between manhole covers along the road (each in a random lane)."""
     drain_spacing_m: Any = dist({"uniform": [15.0, 35.0]}, 2.0, 1000.0)

@@ -21,6 +21,7 @@ from simgen.sampling.street import (
 )
 from simgen.sampling.street_details import sample_street_details
 from simgen.sampling.vegetation import sample_vegetation
+from simgen.sampling.verge import sample_verges, verge_stream
 from simgen.specs import LayoutSpec
 
 
@@ -59,10 +60,12 @@ def sample_layout(cfg: LayoutConfig, catalog: Catalog, rng: np.random.Generator)
     scenery = sample_street_details(list(scenery), lanes, rng)
     scenery += sample_road_fixtures(catalog, lanes, half_width - 0.25, y_range, cfg.manhole_spacing_m,
                                     cfg.drain_spacing_m, rng)
+    sidewalks = ((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width))
+    scenery, sidewalks = sample_verges(cfg, scenery, sidewalks, verge_stream(rng))  # their own stream
     parking = parking_strips(lanes_half_m, half_width, (y_range,))
     ego_lane = next(i for i, lane in enumerate(lanes) if lane.direction == 1)
     return LayoutSpec(name="urban_street", lanes=lanes, y_range_m=y_range, road_half_width_m=half_width,
-                      sidewalks_x_m=((half_width, half_width + sidewalk_m), (-half_width - sidewalk_m, -half_width)),
+                      sidewalks_x_m=sidewalks,
                       curb_height_m=curb_m, ego_lane=ego_lane, scenery=tuple(scenery),
                       blocked_footprints=tuple(blocked), parking_strips=parking)
 

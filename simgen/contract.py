@@ -26,7 +26,8 @@ Layout of `output.dir`::
                              annotations.json
     DATASET.md               the dataset card: classes and counts, command, config hash, license,
                              label policy, splits, intended use (`simgen.writers.card`)
-    manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance
+    manifest.jsonl           one line per frame: frame index, seed, resolved scene spec, provenance,
+                             exposure_ev (the metered view EV; null with a fixed exposure)
     run.json                 the resolved config, its hash and the lineage (`simgen.dataset.lineage`)
     shards/shard_NNNNN/      sweeps only (frames_per_shard > 0), per shard: state.json (written at
                              start and on preemption: host, pid, device) and manifest.json

@@ -44,9 +44,17 @@ class Assembly:
 
 
 def manifest_line(record: Mapping[str, Any], split: str | None = None) -> dict[str, Any]:
-    """One manifest.jsonl entry of a frame record (with its split when the dataset has splits)."""
+    """One manifest.jsonl entry of a frame record (with its split when the dataset has splits).
+
+    `exposure_ev` is the view exposure (EV) the metering applied to the image, the record's
+    `exposure.view_exposure_ev` (metered EV + compensation, `simgen.render.exposure`); null on a
+    fixed-exposure frame, whose record has no `exposure` entry (its view exposure is the spec's
+    `lighting.exposure_ev`). Every line has the key, so the manifest's columns do not vary.
+    """
+    exposure = record.get("exposure")
     line = {"frame_index": record["frame_index"], "file_name": record["image"]["file_name"],
             "seed": record["image"]["frame_seed"], "label_counts": record.get("label_counts", {}),
+            "exposure_ev": exposure["view_exposure_ev"] if exposure is not None else None,
             "spec": record["spec"], "timing": record["timing"], "provenance": record.get("provenance", {})}
     return line | ({"split": split} if split is not None else {})
 

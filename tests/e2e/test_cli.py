@@ -84,6 +84,20 @@ def test_depth_pngs_and_manifest(dataset):
         depth = cv2.imread(str(out / "depth" / f"{entry['frame_index']:06d}.png"), cv2.IMREAD_UNCHANGED)
         assert depth.dtype == np.uint16 and depth.shape == (72, 96)
         assert (depth > 0).mean() > 0.3  # the street fills much of the view
+        # urban_day meters its exposure: the manifest has the EV the image was saved with.
+        record = json.loads((out / "frames" / f"{entry['frame_index']:06d}.json").read_text())
+        assert record["exposure"]["mode"] == "metered"
+        assert entry["exposure_ev"] == record["exposure"]["view_exposure_ev"]
+        assert -4.0 <= entry["exposure_ev"] <= 6.0 and entry["spec"]["lighting"]["exposure_mode"] == "metered"
+
+
+def test_manifest_exposure_ev_is_null_with_fixed_exposure(tmp_path):
+    out = tmp_path / "fixed"
+    result = simgen("frames=1", "seed=11", f"output.dir={out}", "lighting.exposure_mode=fixed", *TINY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    entry = json.loads((out / "manifest.jsonl").read_text().splitlines()[0])
+    assert "exposure_ev" in entry and entry["exposure_ev"] is None
+    assert "exposure" not in json.loads((out / "frames" / "000000.json").read_text())
 
 
 def test_rerun_is_idempotent(dataset):

@@ -61,3 +61,26 @@ def test_coco_is_streamed_with_ids_from_one(tmp_path):
     assemble(path, manifest, iter(records), lambda r: {"description": "t", "frames": r.frames}, {"b": 2, "a": 1})
     assert path.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [
         "annotations.json", "manifest.jsonl"]
+
+
+def test_manifest_exposure_ev_is_the_metered_view_exposure_or_null(tmp_path):
+    from simgen.render.exposure import meter
+    from simgen.writers.assembly import manifest_line
+
+    # A real metering decision: median luminance 0.045 -> +2 EV to 0.18, compensation -0.5.
+    metered = meter(np.full((4, 6), 0.045), 0.18, -4.0, 6.0, -0.5)
+    assert metered.view_exposure_ev == pytest.approx(1.5)
+    records = []
+    for index, exposure in enumerate((metered.record(), None)):
+        record = {"frame_index": index, "spec": {}, "timing": {}, "annotations": [],
+                  "image": {"id": index, "file_name": f"images/{index:06d}.png", "width": 4, "height": 3,
+                            "frame_seed": {"run_seed": 0, "frame_index": index}}}
+        records.append(record | ({"exposure": exposure} if exposure is not None else {}))
+    assert manifest_line(records[0])["exposure_ev"] == metered.record()["view_exposure_ev"]
+    assert manifest_line(records[1])["exposure_ev"] is None
+    manifest = tmp_path / "manifest.jsonl"
+    assemble(tmp_path / "annotations.json", manifest, iter(records), lambda r: {}, {"a": 1})
+    lines = [json.loads(line) for line in manifest.read_text().splitlines()]
+    assert [line["exposure_ev"] for line in lines] == [1.5, None]
+    assert all(list(line)[:5] == ["frame_index", "file_name", "seed", "label_counts", "exposure_ev"]
+               for line in lines)

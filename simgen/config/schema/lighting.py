@@ -16,7 +16,7 @@ class LightingConfig:
     sun_azimuth_deg: Any = dist({"uniform": [0.0, 360.0]}, -360.0, 360.0)
     sun_strength_w_m2: Any = dist({"uniform": [3.0, 5.0]}, 0.0, 1000.0)
     sun_angle_deg: Any = dist(0.5, 0.0, 30.0)
-    sky_strength: Any = dist({"uniform": [0.8, 1.2]}, 0.0, 100.0)
+    sky_strength: Any = dist({"uniform": [1.6, 2.4]}, 0.0, 100.0)
     sky_turbidity: Any = dist({"uniform": [2.0, 5.0]}, 1.0, 10.0)
     exposure_ev: Any = dist(0.0, -10.0, 10.0)
     """The view exposure (EV) with `exposure_mode` fixed; with metered, the exposure

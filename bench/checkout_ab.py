@@ -7,6 +7,8 @@ hit both alike. Only one worker renders at a time. Prints the median seconds per
 excluded) and the ratio B / A.
 
     git archive <commit> | tar -x -C /tmp/simgen_old
+    # checkouts whose configs/assets/scenes live at the top level (before the restructure):
+    # for d in configs assets scenes; do ln -s ../$d /tmp/simgen_old/simgen/$d; done
     .venv/bin/python bench/checkout_ab.py /tmp/simgen_old . --frames 4 --width 640 --samples 16
 """
 
@@ -29,7 +31,10 @@ log = logging.getLogger("checkout_ab")
 def worker(width: int, samples: int, seed: int) -> int:
     """Read frame indices from stdin, one a line; render each and answer its seconds as JSON."""
     from simgen.blender.renderer import CyclesRenderer
-    from simgen.catalog.entries import load_catalog
+    try:
+        from simgen.catalog.entries import load_catalog
+    except ImportError:  # checkouts before the package restructure (simgen/catalog.py)
+        from simgen.catalog import load_catalog
     from simgen.config.load import load_config
     from simgen.config.schema import RenderConfig
     from simgen.sampling.frame import sample_frame

@@ -16,6 +16,10 @@ the same render result: the A/B differs only in the exposure).
 
     .venv/bin/python bench/hog_recall.py --frames 12 --width 640 --samples 2 --save /tmp/hog
     .venv/bin/python bench/hog_recall.py --frames 28 --width 960 --samples 2 --metered
+
+`--by-pose` also prints the (metered, or as rendered) headline recall per pose group of the
+lined-up pedestrians: view (side-on or front/back, from the walker's heading against the
+camera ray), gait (above 1.2 m/s: brisk) and bag, alone and crossed with the view.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import yaml
 
 from simgen.annotations.labels import label_frame
 from simgen.catalog.entries import build_asset_mesh, load_catalog, pick_entry, sample_asset_params
+from simgen.catalog.recipes.figure import Outfit
 from simgen.config.load import load_config
 from simgen.config.schema import RenderConfig
 from simgen.fidelity.detectors import HogPeopleDetector
@@ -69,6 +74,31 @@ def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator) -> F
     return dataclasses.replace(spec, objects=tuple(objects))
 
 
+BRISK_SPEED_M_S = 1.2
+
+
+def pose_of(person: PropSpec, camera_xy_m: np.ndarray) -> dict[str, str]:
+    """{'view', 'gait', 'bag'} of a lined-up pedestrian. view: 'front/back' when its heading (the
+    recipe's +x turned by yaw_deg) is within 45 deg of the camera ray to it, else 'side'."""
+    ray = np.asarray(person.location_m[:2]) - camera_xy_m
+    yaw = np.deg2rad(person.yaw_deg)
+    along = abs(float(np.array([np.cos(yaw), np.sin(yaw)]) @ ray)) / float(np.linalg.norm(ray))
+    p = person.params
+    bag = Outfit.of(p["bottom_style"], p["coat"], p["sleeves"], p["hair_style"], p["bag"]).bag
+    return {"view": "front/back" if along >= np.sqrt(0.5) else "side",
+            "gait": "brisk" if p["speed_m_s"] > BRISK_SPEED_M_S else "slow", "bag": bag}
+
+
+def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str, str]]) -> None:
+    """Logs the headline recall (unoccluded, >= 96 px) per pose group: each key, and view x key."""
+    for keys in (("view",), ("gait",), ("bag",), ("view", "gait"), ("view", "bag")):
+        grouped = [(dataclasses.replace(label, category=", ".join(pose[k] for k in keys)), found)
+                   for (label, found), pose in zip(outcomes, poses, strict=True)]
+        cells = {group: row["headline"] for group, row in recall_table(grouped).items()}
+        log.info("  by %-11s %s", " x ".join(keys), "  ".join(f"{g}: {c['found']}/{c['total']}"
+                                                            for g, c in cells.items() if c["total"]))
+
+
 def auto_exposed(rgb: np.ndarray, target: float = 0.18, max_gain: float = 16.0) -> np.ndarray:
     """(H, W, 3) uint8 sRGB re-exposed: linear light times the gain (1 to `max_gain`) that brings
     the median Rec. 709 luminance to `target`, clipped, re-encoded as uint8 sRGB."""
@@ -89,6 +119,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--auto-exposure", action="store_true", help="also score HOG on auto-exposed frames")
     parser.add_argument("--metered", action="store_true",
                         help="render with the metered exposure of sun_sky.yaml; score it and the fixed exposure")
+    parser.add_argument("--by-pose", action="store_true", help="also print the recall per view, gait and bag")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from simgen.blender.renderer import CyclesRenderer
@@ -99,14 +130,17 @@ def main(argv: list[str]) -> int:
                        **QUIET_STREET, **lighting})
     catalog = load_catalog()
     renderer = CyclesRenderer(RenderConfig(samples=args.samples, device="cpu", denoise=True))
-    detector, outcomes, exposed, fixed = HogPeopleDetector(), [], [], []
+    detector, outcomes, exposed, fixed, poses = HogPeopleDetector(), [], [], [], []
     for index in range(args.frames):
         spec = line_up(sample_frame(cfg, catalog, index), catalog, args.per_frame,
                        np.random.default_rng([args.seed, index, 7]))
         passes, _ = renderer.render(spec)
-        labels = [ProbeLabel(i.category, tuple(float(v) for v in i.bbox_xywh), i.visible_fraction, i.truncation)
-                  for i in label_frame(spec, passes.object_index, cfg.labels).instances
+        people = [i for i in label_frame(spec, passes.object_index, cfg.labels).instances
                   if i.category == "pedestrian"]
+        labels = [ProbeLabel(i.category, tuple(float(v) for v in i.bbox_xywh), i.visible_fraction, i.truncation)
+                  for i in people]
+        by_name = {o.name: o for o in spec.objects}
+        poses += [pose_of(by_name[i.name], np.asarray(spec.camera.location_m[:2])) for i in people]
         detections = detector(passes.rgb)
         found = match_detections(labels, detections, 0.5)
         outcomes += list(zip(labels, found, strict=True))
@@ -129,6 +163,8 @@ def main(argv: list[str]) -> int:
     title = f"{args.frames} frames {args.width}x{args.width * 3 // 4}, {args.samples} spp"
     if not report(title + (", metered" if args.metered else ""), outcomes):
         return 1
+    if args.by_pose:
+        report_by_pose(outcomes, poses)
     if args.metered:
         report(f"{title}, fixed exposure (the same renders)", fixed)
     if args.auto_exposure:

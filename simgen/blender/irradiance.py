@@ -34,7 +34,6 @@ def _scene(size_px: int, samples: int) -> bpy.types.Scene:
     half = 500.0
     mesh.from_pydata([(-half, -half, 0), (half, -half, 0), (half, half, 0), (-half, half, 0)], [], [(0, 1, 2, 3)])
     material = bpy.data.materials.new("white")
-    material.use_nodes = True
     tree = material.node_tree
     diffuse = tree.nodes.new("ShaderNodeBsdfDiffuse")  # Lambertian at roughness 0
     diffuse.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)

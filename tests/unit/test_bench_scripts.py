@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BENCH = sorted((Path(__file__).resolve().parents[2] / "bench").glob("*.py"))
@@ -17,3 +19,34 @@ def test_a_bench_script_imports(script):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # top-level code only: every script runs from `if __name__ == "__main__"`
     assert callable(getattr(module, "main", None)), f"{script.name} has no main()"
+
+
+def _bench(name: str):
+    script = next(p for p in BENCH if p.stem == name)
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hog_recall_pose_groups_follow_the_heading_against_the_camera_ray():
+    from simgen.specs import PropSpec
+
+    hog_recall = _bench("hog_recall")
+    params = {"speed_m_s": 1.5, "bottom_style": 0.1, "coat": 0.0, "sleeves": 0.0, "hair_style": 0.0, "bag": 0.9}
+
+    def person(x_m: float, y_m: float, yaw_deg: float) -> PropSpec:
+        return PropSpec(name="p", asset="pedestrian_adult", recipe="pedestrian", params=params,
+                        location_m=(x_m, y_m, 0.0), yaw_deg=yaw_deg, materials=(), category="pedestrian",
+                        instance_index=1)
+
+    camera = np.array([1.0, -2.0])
+    ahead = person(1.0, 4.0, 90.0)  # 6 m ahead along +y, walking along +y: seen from behind
+    assert hog_recall.pose_of(ahead, camera) == {"view": "front/back", "gait": "brisk", "bag": "shoulder_bag"}
+    assert hog_recall.pose_of(person(1.0, 4.0, 0.0), camera)["view"] == "side"
+    assert hog_recall.pose_of(person(1.0, 4.0, 50.0), camera)["view"] == "front/back"  # 40 deg off the ray
+    assert hog_recall.pose_of(person(1.0, 4.0, 40.0), camera)["view"] == "side"
+    off_axis = person(7.0, 4.0, 45.0)  # heading exactly along the ray from the camera at 45 deg
+    assert hog_recall.pose_of(off_axis, camera)["view"] == "front/back"
+    slow = dataclasses.replace(ahead, params={**params, "speed_m_s": 1.2, "bag": 0.6})
+    assert hog_recall.pose_of(slow, camera)["gait"] == "slow" and hog_recall.pose_of(slow, camera)["bag"] == "backpack"

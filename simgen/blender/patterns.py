@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from simgen.blender.nodes import Inputs, feed, socket_by_id
 
+DIRT_RGB = (0.10, 0.085, 0.065)
+"""The grime the procedural textures mix in: stains, streaks, dirt on paint (linear RGB)."""
+
 Values = dict[str, float | tuple[float, float, float]]
 """Named leaf values of a texture graph: floats, '*_rgb' linear RGB, '*_xyz' metres."""
 

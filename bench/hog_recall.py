@@ -139,8 +139,8 @@ def main(argv: list[str]) -> int:
                   if i.category == "pedestrian"]
         labels = [ProbeLabel(i.category, tuple(float(v) for v in i.bbox_xywh), i.visible_fraction, i.truncation)
                   for i in people]
-        by_name = {o.name: o for o in spec.objects}
-        poses += [pose_of(by_name[i.name], np.asarray(spec.camera.location_m[:2])) for i in people]
+        by_name, camera_xy_m = {o.name: o for o in spec.objects}, np.asarray(spec.camera.location_m[:2])
+        poses += [pose_of(by_name[i.name], camera_xy_m) for i in people]
         detections = detector(passes.rgb)
         found = match_detections(labels, detections, 0.5)
         outcomes += list(zip(labels, found, strict=True))

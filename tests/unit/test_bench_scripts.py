@@ -13,20 +13,23 @@ import pytest
 BENCH = sorted((Path(__file__).resolve().parents[2] / "bench").glob("*.py"))
 
 
-@pytest.mark.parametrize("script", BENCH, ids=lambda p: p.name)
-def test_a_bench_script_imports(script):
+def _load(script: Path):
+    """The bench script as a module: top-level code only (every script runs from
+    `if __name__ == "__main__"`)."""
     spec = importlib.util.spec_from_file_location(f"bench_{script.stem}", script)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # top-level code only: every script runs from `if __name__ == "__main__"`
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("script", BENCH, ids=lambda p: p.name)
+def test_a_bench_script_imports(script):
+    module = _load(script)
     assert callable(getattr(module, "main", None)), f"{script.name} has no main()"
 
 
 def _bench(name: str):
-    script = next(p for p in BENCH if p.stem == name)
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load(next(p for p in BENCH if p.stem == name))
 
 
 def test_hog_recall_pose_groups_follow_the_heading_against_the_camera_ray():

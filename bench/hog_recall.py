@@ -40,7 +40,13 @@ from simgen.catalog.recipes.figure import Outfit
 from simgen.config.load import load_config
 from simgen.config.schema import RenderConfig
 from simgen.fidelity.detectors import HogPeopleDetector
-from simgen.fidelity.probe import ProbeLabel, match_detections, recall_table
+from simgen.fidelity.probe import (
+    HEADLINE_MIN_HEIGHT_PX,
+    ProbeLabel,
+    match_detections,
+    recall_table,
+    visibility_bin,
+)
 from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.materials import sample_materials
@@ -54,8 +60,11 @@ QUIET_STREET = {"traffic": {"pedestrians": 0, "cyclists": 0, "traffic_cones": 0,
                             "cars": {"int_range": [0, 2]}}}
 
 
-def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator) -> FrameSpec:
-    """The frame with `count` pedestrians added across the camera's view, 5-7.5 m ahead."""
+def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator,
+            material_rng: np.random.Generator) -> FrameSpec:
+    """The frame with `count` pedestrians added across the camera's view, 5-7.5 m ahead; their
+    materials come from `material_rng` alone, so a change to the material sampling keeps the
+    same people, places and poses."""
     cam = spec.camera
     yaw = np.deg2rad(cam.yaw_deg)
     forward, right = np.array([-np.sin(yaw), np.cos(yaw)]), np.array([np.cos(yaw), np.sin(yaw)])
@@ -69,7 +78,7 @@ def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator) -> F
         objects.append(PropSpec(name=f"lineup_{k:03d}", asset=entry.name, recipe=entry.recipe, params=params,
                                 location_m=(float(ground[0]), float(ground[1]), 0.0),
                                 yaw_deg=float(rng.uniform(0.0, 360.0)),
-                                materials=sample_materials(build_asset_mesh(entry, params).materials, rng),
+                                materials=sample_materials(build_asset_mesh(entry, params).materials, material_rng),
                                 category="pedestrian", instance_index=len(objects) + 1))
     return dataclasses.replace(spec, objects=tuple(objects))
 
@@ -89,14 +98,54 @@ def pose_of(person: PropSpec, camera_xy_m: np.ndarray) -> dict[str, str]:
             "gait": "brisk" if p["speed_m_s"] > BRISK_SPEED_M_S else "slow", "bag": bag}
 
 
-def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str, str]]) -> None:
-    """Logs the headline recall (unoccluded, >= 96 px) per pose group: each key, and view x key."""
+def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str, str]],
+                   margins: list[float] | None = None) -> None:
+    """Logs the headline recall (unoccluded, >= 96 px) per pose group: each key, and view x key;
+    with `margins` (one per outcome), also the group's mean margin over those headline labels."""
+    headline = [visibility_bin(label) == "unoccluded" and label.bbox_xywh[3] >= HEADLINE_MIN_HEIGHT_PX
+                for label, _ in outcomes]
     for keys in (("view",), ("gait",), ("bag",), ("view", "gait"), ("view", "bag")):
-        grouped = [(dataclasses.replace(label, category=", ".join(pose[k] for k in keys)), found)
-                   for (label, found), pose in zip(outcomes, poses, strict=True)]
+        names = [", ".join(pose[k] for k in keys) for pose in poses]
+        grouped = [(dataclasses.replace(label, category=name), found)
+                   for (label, found), name in zip(outcomes, names, strict=True)]
         cells = {group: row["headline"] for group, row in recall_table(grouped).items()}
-        log.info("  by %-11s %s", " x ".join(keys), "  ".join(f"{g}: {c['found']}/{c['total']}"
-                                                            for g, c in cells.items() if c["total"]))
+        texts = []
+        for group, cell in cells.items():
+            if not cell["total"]:
+                continue
+            text = f"{group}: {cell['found']}/{cell['total']}"
+            if margins is not None:
+                values = [m for m, n, h in zip(margins, names, headline, strict=True) if n == group and h]
+                text += f" (margin {np.mean(values):+.2f})"
+            texts.append(text)
+        log.info("  by %-11s %s", " x ".join(keys), "  ".join(texts))
+
+
+_WINDOW_SCALES = (0.9, 1.0, 1.1)
+_WINDOW_SHIFTS = (-0.05, 0.0, 0.05)
+
+
+def window_margin(grey: np.ndarray, bbox_xywh: tuple[float, ...]) -> float:
+    """The best linear-SVM margin of OpenCV's default people detector over the 64x128 windows
+    around a labeled box: the window that frames the box as the detector's training people are
+    framed (96 of 128 px tall, `HogPeopleDetector`), scaled 0.9-1.1 and shifted +-5 % of its
+    height each way, resampled to 64x128. > 0 is where the detector would fire before grouping.
+    grey: (H, W) uint8; the image is edge-padded, so boxes at the border are scored too."""
+    x, y, w, h = bbox_xywh
+    pad = 2 * int(np.ceil(h))
+    padded = np.pad(grey, pad, mode="edge")
+    hog, weights = cv2.HOGDescriptor(), cv2.HOGDescriptor_getDefaultPeopleDetector().ravel()
+    best = -np.inf
+    for scale in _WINDOW_SCALES:
+        window_h = h * 128 / 96 * scale
+        for dx in _WINDOW_SHIFTS:
+            for dy in _WINDOW_SHIFTS:
+                cx, cy = x + w / 2 + dx * window_h, y + h / 2 + dy * window_h
+                x0, y0 = int(round(cx - window_h / 4)) + pad, int(round(cy - window_h / 2)) + pad
+                crop = padded[y0:y0 + int(round(window_h)), x0:x0 + int(round(window_h / 2))]
+                window = cv2.resize(crop, (64, 128), interpolation=cv2.INTER_AREA)
+                best = max(best, float(hog.compute(window).ravel() @ weights[:-1] + weights[-1]))
+    return best
 
 
 def auto_exposed(rgb: np.ndarray, target: float = 0.18, max_gain: float = 16.0) -> np.ndarray:
@@ -120,6 +169,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--metered", action="store_true",
                         help="render with the metered exposure of sun_sky.yaml; score it and the fixed exposure")
     parser.add_argument("--by-pose", action="store_true", help="also print the recall per view, gait and bag")
+    parser.add_argument("--margins", action="store_true",
+                        help="with --by-pose, also print the mean best SVM margin per pose group (window_margin)")
+    parser.add_argument("--crops", type=Path, default=None,
+                        help="write each headline pedestrian's crop here, under found/ or missed/, named by pose")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from simgen.blender.renderer import CyclesRenderer
@@ -130,19 +183,25 @@ def main(argv: list[str]) -> int:
                        **QUIET_STREET, **lighting})
     catalog = load_catalog()
     renderer = CyclesRenderer(RenderConfig(samples=args.samples, device="cpu", denoise=True))
-    detector, outcomes, exposed, fixed, poses = HogPeopleDetector(), [], [], [], []
+    detector, outcomes, exposed, fixed, poses, margins = HogPeopleDetector(), [], [], [], [], []
     for index in range(args.frames):
         spec = line_up(sample_frame(cfg, catalog, index), catalog, args.per_frame,
-                       np.random.default_rng([args.seed, index, 7]))
+                       np.random.default_rng([args.seed, index, 7]), np.random.default_rng([args.seed, index, 8]))
         passes, _ = renderer.render(spec)
         people = [i for i in label_frame(spec, passes.object_index, cfg.labels).instances
                   if i.category == "pedestrian"]
         labels = [ProbeLabel(i.category, tuple(float(v) for v in i.bbox_xywh), i.visible_fraction, i.truncation)
                   for i in people]
         by_name, camera_xy_m = {o.name: o for o in spec.objects}, np.asarray(spec.camera.location_m[:2])
-        poses += [pose_of(by_name[i.name], camera_xy_m) for i in people]
+        frame_poses = [pose_of(by_name[i.name], camera_xy_m) for i in people]
+        poses += frame_poses
         detections = detector(passes.rgb)
         found = match_detections(labels, detections, 0.5)
+        if args.crops is not None:
+            save_crops(args.crops, index, passes.rgb, labels, found, frame_poses)
+        if args.margins:
+            grey = cv2.cvtColor(passes.rgb, cv2.COLOR_RGB2GRAY)
+            margins += [window_margin(grey, label.bbox_xywh) for label in labels]
         outcomes += list(zip(labels, found, strict=True))
         log.info("frame %d: %d of %d pedestrians found, %d detections", index, sum(found), len(labels),
                  len(detections))
@@ -164,7 +223,7 @@ def main(argv: list[str]) -> int:
     if not report(title + (", metered" if args.metered else ""), outcomes):
         return 1
     if args.by_pose:
-        report_by_pose(outcomes, poses)
+        report_by_pose(outcomes, poses, margins if args.margins else None)
     if args.metered:
         report(f"{title}, fixed exposure (the same renders)", fixed)
     if args.auto_exposure:
@@ -184,6 +243,24 @@ def report(title: str, outcomes: list[tuple[ProbeLabel, bool]]) -> bool:
     for vis, heights in table["bins"].items():
         log.info("  %-13s %s", vis, "  ".join(f"{h}: {c['found']}/{c['total']}" for h, c in heights.items()))
     return True
+
+
+def save_crops(folder: Path, frame_index: int, rgb: np.ndarray, labels: list[ProbeLabel], found: list[bool],
+               poses: list[dict[str, str]]) -> None:
+    """Each headline label's crop (its box plus a quarter of its height around it) as
+    `folder/{found,missed}/{view}_{gait}_{bag}_f{frame}_{k}.png`."""
+    height, width = rgb.shape[:2]
+    for k, (label, hit, pose) in enumerate(zip(labels, found, poses, strict=True)):
+        x, y, w, h = label.bbox_xywh
+        if visibility_bin(label) != "unoccluded" or h < HEADLINE_MIN_HEIGHT_PX:
+            continue
+        margin = 0.25 * h
+        x0, y0 = max(int(x - margin), 0), max(int(y - margin), 0)
+        x1, y1 = min(int(x + w + margin) + 1, width), min(int(y + h + margin) + 1, height)
+        name = "_".join(pose[key].replace("/", "-") for key in ("view", "gait", "bag"))
+        path = folder / ("found" if hit else "missed") / f"{name}_f{frame_index:03d}_{k}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), np.ascontiguousarray(rgb[y0:y1, x0:x1, ::-1]))
 
 
 def save_frame(path: Path, rgb: np.ndarray, labels: list[ProbeLabel], found: list[bool], detections) -> None:

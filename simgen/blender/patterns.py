@@ -98,6 +98,15 @@ def mix_float(tree, factor, a, b):
     return mix_node(tree, "Float", factor, a, b)
 
 
+def scale_color(tree, color, factor):
+    """`color` (linear RGB socket or value) times a scalar `factor` (socket or value)."""
+    node = tree.nodes.new("ShaderNodeVectorMath")
+    node.operation = "SCALE"
+    feed(tree, node.inputs["Vector"], color)
+    feed(tree, node.inputs["Scale"], factor)
+    return node.outputs["Vector"]
+
+
 def brick_texture(tree, vector, inputs: Inputs, offset: float, names: tuple[str, ...]):
     """Blender's Brick Texture in metres (Scale 1), its Brick Width, Row Height, Mortar Size,
     Color1, Color2 and Mortar from the inputs `names`: returns (Color, Fac = 1 on mortar)."""

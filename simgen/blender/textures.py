@@ -13,7 +13,7 @@ builds the graph reading those values from `inputs` (`simgen.blender.nodes.Input
 constants or per-object attributes). The graph itself depends only on `texture_structure`.
 The pavement family (asphalt, concrete, kerb, worn paint) lives in
 `simgen.blender.pavement_textures`, without the underscore since it is registered from here;
-the facade, vegetation and paint textures and the registry are here.
+the facade, vegetation, paint and cloth textures and the registry are here.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from simgen.blender.patterns import (
     object_coords,
     object_height,
     pattern_location,
+    scale_color,
     scaled_rgb,
     wall_coords,
 )
@@ -178,16 +179,50 @@ def _painted_metal(tree, v: Inputs, _brick_offset: float):
     return color, rough, math_node(tree, "MULTIPLY", chips, -1.0), extra
 
 
+def _cloth_values(spec: MaterialSpec, p: dict) -> Values:
+    contrast = p["weave_contrast"]
+    return {"xyz": pattern_location(p["offset_m"]), "period_m": p["stripe_period_m"], "duty": p["stripe_duty"],
+            "stripes": p["stripes"], "checks": p["checks"], "rgb": as_rgb(spec.base_color_rgb),
+            "second_rgb": as_rgb(p["second_rgb"]), "weave_scale": p["weave_scale_per_m"],
+            "weave_low": 1.0 - contrast, "weave_high": 1.0 + contrast, "rough": spec.roughness}
+
+
+def _bands(tree, coordinate, v: Inputs):
+    """1 on the first `duty` of every `period_m` along an object coordinate (metres), else 0."""
+    phase = math_node(tree, "FRACT", math_node(tree, "DIVIDE", coordinate, v["period_m"]), 0.0)
+    return math_node(tree, "LESS_THAN", phase, v["duty"])
+
+
+def _cloth(tree, v: Inputs, _brick_offset: float):
+    """Woven cloth: the garment colour, or stripes (bands along the object's height) or checks
+    (those crossed with bands along x + y) in the second colour, darkened and lightened by the
+    weave's fine noise, which is also the relief."""
+    vec = object_coords(tree, v["xyz"])
+    xyz = tree.nodes.new("ShaderNodeSeparateXYZ")
+    tree.links.new(vec, xyz.inputs["Vector"])
+    across = _bands(tree, xyz.outputs["Z"], v)
+    along = _bands(tree, math_node(tree, "ADD", xyz.outputs["X"], xyz.outputs["Y"]), v)
+    checks = math_node(tree, "ABSOLUTE", math_node(tree, "SUBTRACT", across, along), 0.0)
+    pattern = math_node(tree, "ADD", math_node(tree, "MULTIPLY", across, v["stripes"]),
+                        math_node(tree, "MULTIPLY", checks, v["checks"]))
+    weave = noise_fac(tree, vec, v["weave_scale"], 2.0)
+    shade = clamped_ramp(tree, weave, 0.35, 0.65, v["weave_low"], v["weave_high"])
+    color = scale_color(tree, mix_color(tree, pattern, v["rgb"], v["second_rgb"]), shade)
+    return color, v["rough"], weave, {}
+
+
 BUILDERS = {"asphalt": pavement.asphalt, "concrete": pavement.concrete, "brick": _brick, "plaster": _plaster,
-            "grass": _grass, "painted_metal": _painted_metal, "worn_paint": pavement.worn_paint, "verge": _verge}
+            "grass": _grass, "painted_metal": _painted_metal, "worn_paint": pavement.worn_paint, "verge": _verge,
+            "cloth": _cloth}
 """Graph name -> node builder returning (Base Color, Roughness, height 0..1, other BSDF inputs).
 Texture 'kerb' is built by the 'concrete' graph (`texture_structure`)."""
 VALUES = {"asphalt": pavement.asphalt_values, "concrete": pavement.concrete_values, "brick": _brick_values,
           "plaster": _plaster_values, "grass": _grass_values, "painted_metal": _painted_metal_values,
-          "kerb": pavement.kerb_values, "worn_paint": pavement.worn_paint_values, "verge": _verge_values}
+          "kerb": pavement.kerb_values, "worn_paint": pavement.worn_paint_values, "verge": _verge_values,
+          "cloth": _cloth_values}
 """Texture name -> the named leaf values its graph reads, from the spec."""
 BUMP_STRENGTH = {"asphalt": 0.6, "concrete": 0.5, "brick": 0.8, "plaster": 0.25, "grass": 0.5,
-                 "painted_metal": 0.3, "worn_paint": 0.3, "verge": 0.8}
+                 "painted_metal": 0.3, "worn_paint": 0.3, "verge": 0.8, "cloth": 0.15}
 
 
 def texture_structure(spec: MaterialSpec) -> tuple[str, float]:

@@ -4,12 +4,14 @@ Recipes name their slots (paint, glass, tire, skin, facade, ...); this module ow
 slot may look like. Colours are linear RGB. Every function draws from the generator it is
 given and nothing else.
 
-Five slots get a procedural PBR surface (`MaterialSpec.texture`), its parameters drawn here
+Seven slots get a procedural PBR surface (`MaterialSpec.texture`), its parameters drawn here
 from `TEXTURE_RANGES` and recorded in the spec: asphalt -> 'asphalt' (grain, cracks, repair
 patches; wheel paths once a layout gives it its lanes, `with_lanes`), concrete -> 'concrete'
 (paving joints, stains), facade -> 'brick' (a share `BRICK_FACADE_SHARE`) or 'plaster' (both
 with dirt streaks), grass -> 'grass' (dry patches) and paint -> 'painted_metal' (clearcoat,
-dirt towards the bottom, paint chips). Three more are drawn by the street's samplers: kerb stones
+dirt towards the bottom, paint chips); the garment slots clothing_top and clothing_bottom ->
+'cloth' (a woven surface; plain, striped or checked in a second garment colour, shares
+`CLOTH_PATTERN_SHARES`). Three more are drawn by the street's samplers: kerb stones
 ('kerb', `sample_kerb`), worn road paint ('worn_paint', `wear_paint` on a 'lane_paint' spec)
 and grass verges ('verge', `sample_verge`).
 Distances are metres in the object's own frame; `offset_m` shifts the pattern per material.
@@ -31,6 +33,31 @@ _PAINT = (
     ((0.12, 0.12, 0.13), 0.12), ((0.03, 0.08, 0.35), 0.09), ((0.45, 0.02, 0.02), 0.09),
     ((0.30, 0.20, 0.08), 0.04), ((0.05, 0.20, 0.05), 0.03),
 )
+_CLOTH_TOPS = (  # linear RGB, weight
+    ((0.035, 0.035, 0.04), 0.22), ((0.08, 0.08, 0.085), 0.10), ((0.22, 0.22, 0.23), 0.08),
+    ((0.70, 0.69, 0.65), 0.13), ((0.025, 0.03, 0.08), 0.10), ((0.09, 0.16, 0.34), 0.06),
+    ((0.45, 0.34, 0.19), 0.07), ((0.13, 0.065, 0.035), 0.05), ((0.11, 0.12, 0.05), 0.04),
+    ((0.15, 0.02, 0.03), 0.04), ((0.48, 0.03, 0.03), 0.04),
+)
+"""Everyday garment colours, tops: black, charcoal, mid grey, off-white, navy, mid blue, camel,
+brown, olive, burgundy, red (linear RGB; black cloth reflects 3-5 %, white cotton about 70 %)."""
+_CLOTH_BOTTOMS = (
+    ((0.035, 0.035, 0.04), 0.30), ((0.03, 0.045, 0.11), 0.16), ((0.10, 0.16, 0.30), 0.10),
+    ((0.08, 0.08, 0.085), 0.10), ((0.22, 0.22, 0.23), 0.08), ((0.45, 0.37, 0.24), 0.10),
+    ((0.025, 0.03, 0.08), 0.06), ((0.13, 0.065, 0.035), 0.04), ((0.70, 0.69, 0.65), 0.03),
+    ((0.11, 0.12, 0.05), 0.03),
+)
+"""Bottoms: black, dark and mid denim, charcoal, grey, khaki, navy, brown, off-white, olive."""
+_SHOES = (
+    ((0.03, 0.03, 0.03), 0.40), ((0.70, 0.70, 0.68), 0.25), ((0.15, 0.15, 0.15), 0.10),
+    ((0.06, 0.035, 0.02), 0.12), ((0.25, 0.15, 0.07), 0.06), ((0.02, 0.03, 0.07), 0.04),
+    ((0.40, 0.03, 0.03), 0.03),
+)
+"""Shoes: black, white trainers, grey, dark brown and tan leather, navy, red (linear RGB, weight)."""
+CLOTH_BRIGHT_SHARE = {"clothing_top": 0.12, "clothing_bottom": 0.04}
+"""Share of garments in a saturated colour of any hue instead of the palettes' neutrals."""
+CLOTH_PATTERN_SHARES = {"clothing_top": (0.15, 0.12), "clothing_bottom": (0.03, 0.07)}
+"""(striped, checked) shares of the garments per slot; the rest are plain (a visible weave only)."""
 _SKIN = ((0.62, 0.43, 0.33), (0.45, 0.28, 0.18), (0.25, 0.14, 0.08), (0.12, 0.06, 0.03), (0.70, 0.52, 0.42))
 _HAIR = ((0.02, 0.015, 0.01), (0.12, 0.06, 0.02), (0.40, 0.28, 0.12), (0.35, 0.35, 0.35))
 _FACADE = ((0.35, 0.10, 0.06), (0.55, 0.48, 0.38), (0.40, 0.40, 0.40), (0.70, 0.68, 0.62), (0.25, 0.22, 0.20))
@@ -41,7 +68,6 @@ _FIXED = {
     "headlight": MaterialSpec((0.85, 0.85, 0.80), 0.1),
     "taillight": MaterialSpec((0.50, 0.01, 0.01), 0.2),
     "metal": MaterialSpec((0.45, 0.45, 0.47), 0.35, 1.0),
-    "shoes": MaterialSpec((0.03, 0.03, 0.03), 0.6),
     "cone_orange": MaterialSpec((0.85, 0.18, 0.01), 0.5),
     "cone_base": MaterialSpec((0.02, 0.02, 0.02), 0.8),
     "reflective_white": MaterialSpec((0.85, 0.85, 0.85), 0.3),
@@ -78,6 +104,8 @@ TEXTURE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
                       "dirt_amount": (0.0, 0.9), "chip_coverage": (0.0, 0.02), "chip_metallic": (0.0, 1.0)},
     "kerb": {"stone_length_m": (0.8, 1.0), "joint_width_m": (0.004, 0.012), "stone_variation": (0.02, 0.10),
              "stain_coverage": (0.0, 0.3), "stain_size_m": (0.3, 1.5)},
+    "cloth": {"stripe_period_m": (0.015, 0.10), "stripe_duty": (0.2, 0.6), "weave_scale_per_m": (250.0, 700.0),
+              "weave_contrast": (0.04, 0.14)},
     "worn_paint": {"paint_wear": (0.0, 0.6), "blotch_size_m": (0.2, 1.0)},
     "verge": {"color_variation": (0.1, 0.3), "blade_scale_per_m": (120.0, 260.0), "tuft_size_m": (0.04, 0.12),
               "dry_coverage": (0.0, 0.4), "patch_size_m": (0.4, 3.0), "soil_edge_m": (0.04, 0.15),
@@ -118,6 +146,20 @@ def _texture_params(texture: str, rng: np.random.Generator, **drawn) -> tuple:
     values["offset_m"] = float(rng.uniform(*OFFSET_RANGE_M))
     values.update(drawn)
     return tuple(sorted(values.items()))
+
+
+def _weighted(table: tuple, rng: np.random.Generator) -> tuple[float, float, float]:
+    """One colour of a ((rgb, weight), ...) table, drawn by weight."""
+    weights = np.array([w for _, w in table])
+    return table[int(rng.choice(len(table), p=weights / weights.sum()))][0]
+
+
+def _garment_rgb(slot: str, rng: np.random.Generator) -> tuple[float, float, float]:
+    """A garment colour of `slot`: a palette neutral jittered 15 %, or (`CLOTH_BRIGHT_SHARE`) a
+    saturated colour of any hue (value 0.5-0.9 before the gamma)."""
+    if rng.uniform() < CLOTH_BRIGHT_SHARE[slot]:
+        return _hsv(rng, (0.5, 0.9), (0.5, 0.9))
+    return _jitter(rng, _weighted(_CLOTH_TOPS if slot == "clothing_top" else _CLOTH_BOTTOMS, rng), 0.15)
 
 
 def _textured(texture: str, flat: MaterialSpec, params: tuple) -> MaterialSpec:
@@ -193,22 +235,29 @@ def _add_texture(slot: str, flat: MaterialSpec, rng: np.random.Generator) -> Mat
     if slot == "paint":
         metallic = 1.0 if rng.uniform() < 0.5 else 0.0
         return _textured("painted_metal", flat, _texture_params("painted_metal", rng, chip_metallic=metallic))
+    if slot in CLOTH_PATTERN_SHARES:
+        striped, checked = CLOTH_PATTERN_SHARES[slot]
+        pattern = float(rng.uniform())
+        second = _garment_rgb(slot, rng)
+        return _textured("cloth", flat, _texture_params("cloth", rng, stripes=float(pattern < striped),
+                                                        checks=float(striped <= pattern < striped + checked),
+                                                        second_rgb=second))
     return flat
 
 
 def sample_flat_material(slot: str, rng: np.random.Generator) -> MaterialSpec:
     """A flat material for one slot. Unknown slots get a neutral grey plastic."""
     if slot == "paint":
-        colors = [c for c, _ in _PAINT]
-        weights = np.array([w for _, w in _PAINT])
-        base = colors[int(rng.choice(len(colors), p=weights / weights.sum()))]
+        base = _weighted(_PAINT, rng)
         return MaterialSpec(_jitter(rng, base, 0.15), float(rng.uniform(0.15, 0.4)), float(rng.uniform(0.0, 0.6)))
+    if slot == "shoes":
+        return MaterialSpec(_jitter(rng, _weighted(_SHOES, rng), 0.1), float(rng.uniform(0.4, 0.8)))
     if slot == "skin":
         return MaterialSpec(_jitter(rng, _SKIN[int(rng.integers(len(_SKIN)))], 0.1), 0.5)
     if slot == "hair":
         return MaterialSpec(_jitter(rng, _HAIR[int(rng.integers(len(_HAIR)))], 0.1), 0.6)
-    if slot in ("clothing_top", "clothing_bottom"):  # value 0.25 -> 0.047 linear: black cloth reflects 3-5 %
-        return MaterialSpec(_hsv(rng, (0.0, 0.8), (0.25, 0.9)), float(rng.uniform(0.6, 0.95)))
+    if slot in ("clothing_top", "clothing_bottom"):
+        return MaterialSpec(_garment_rgb(slot, rng), float(rng.uniform(0.6, 0.95)))
     if slot == "facade":
         return MaterialSpec(_jitter(rng, _FACADE[int(rng.integers(len(_FACADE)))], 0.12),
                             float(rng.uniform(0.7, 0.95)))

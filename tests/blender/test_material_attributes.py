@@ -180,3 +180,36 @@ def test_cloth_slots_get_a_sheen_layer_and_other_slots_none(renderer):
                     assert sheen[name] == pytest.approx(value), (slot, baked, name)
     finally:
         renderer.restart_session()
+
+
+def _cloth_wall():
+    """Three garment swatches side by side: plain, striped and checked cloth (10 cm bands)."""
+    swatches = {"plain": (0.0, 0.0), "striped": (1.0, 0.0), "checked": (0.0, 1.0)}
+    props = []
+    for i, (name, (stripes, checks)) in enumerate(swatches.items()):
+        cloth = _textured("clothing_top", "cloth", 20 + i, stripes=stripes, checks=checks, stripe_period_m=0.2,
+                          stripe_duty=0.5, second_rgb=(0.7, 0.69, 0.65))
+        cloth = dataclasses.replace(cloth, base_color_rgb=(0.035, 0.035, 0.04))
+        prop = box(name, (0.5, 0.02, 0.8), (0.6 * (i - 1), 0.0, 0.0), instance_index=i + 1)
+        props.append(dataclasses.replace(prop, materials={"surface": cloth}))
+    return frame(camera(96, 72, location_m=(0.0, -2.2, 0.4), pitch_deg=0.0), objects=props)
+
+
+def test_cloth_is_plain_striped_or_checked_and_renders_as_baked(render_both):
+    """Stripes run across the garment's height (rows differ, columns alike); checks cross them
+    with bands along x + y (a row alternates too); a plain swatch has neither. Attribute-driven
+    equals baked."""
+    attributes, baked = render_both(_cloth_wall())
+    _assert_same_render(attributes, baked)
+    lum = attributes.rgb.astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722])
+    spreads = {}
+    for index, name in enumerate(("plain", "striped", "checked"), start=1):
+        rows, cols = np.nonzero(attributes.object_index == index)
+        inner = (slice(rows.min() + 2, rows.max() - 1), slice(cols.min() + 2, cols.max() - 1))
+        patch = lum[inner]
+        spreads[name] = {"rows": float(np.std(patch.mean(axis=1))), "columns": float(np.std(patch.mean(axis=0))),
+                         "along_rows": float(np.std(patch - patch.mean(axis=1, keepdims=True)))}
+    plain, striped, checked = spreads["plain"], spreads["striped"], spreads["checked"]
+    # (luminance std, sRGB levels; the plain swatch's share is the light's falloff, its sheen and noise)
+    assert striped["rows"] > 1.8 * max(plain["rows"], striped["columns"])  # bands across the height
+    assert checked["along_rows"] > 1.8 * max(plain["along_rows"], striped["along_rows"])  # and along a row

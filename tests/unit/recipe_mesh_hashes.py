@@ -5,9 +5,10 @@ tests.unit.recipe_mesh_hashes``) from the list-of-tuples `MeshData` of commit 54
 mesh arrays were vectorized; recipes changed on purpose since are re-recorded alone
 (``python -m tests.unit.recipe_mesh_hashes tree bush hedge``: the grown trees and the bushes and
 hedges of issue 15; ``pedestrian cyclist``: the people's head and torso proportions, also issue
-15); `tests/unit/test_mesh_regression.py` checks that today's recipes still build exactly those
-meshes (same vertices to 1e-9 m, same polygons in the same order, same material slots), so labels
-stay exact.
+15; ``pedestrian`` again: the hip's flexion curve in the gait);
+`tests/unit/test_mesh_regression.py` checks that today's recipes still build exactly those meshes
+(same vertices to 1e-9 m, same polygons in the same order, same material slots), so labels stay
+exact.
 
 Parameter sets: for each recipe in `RECIPES`, its defaults, then `SETS_PER_RECIPE - 1` sets drawn
 with a fixed seed from the ranges of the catalog entries that use it (cycling through them), and

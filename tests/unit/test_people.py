@@ -232,3 +232,18 @@ def test_the_stature_probe_finds_the_extent_of_every_part(speed):
         pose = gait_pose(speed, phase, body.shoe_height_m + body.leg_length_m)
         z = np.concatenate([part.vertices_m[:, 2] for part in _pose_body(body, pose, outfit)[0]])
         assert _posed_height_m(body, pose, outfit) == float(z.max() - z.min()), (height, phase, outfit)
+
+
+def test_the_hip_extends_through_the_stance_and_flexes_early_in_the_swing():
+    """Sagittal hip angle over the left leg's cycle as gait labs measure it: most extended at the
+    end of the stance (about half the cycle), most flexed from about 80 % until the heel strike,
+    so at the knee's peak flexion in the swing the thigh already points forward."""
+    phases = np.linspace(0.0, 1.0, 101)
+    poses = [gait_pose(1.4, phase, 0.9) for phase in phases]
+    hips = np.array([p.hip_deg[0] for p in poses])
+    knees = np.array([p.knee_deg[0] for p in poses])
+    assert 0.45 <= phases[int(np.argmin(hips))] <= 0.55
+    assert np.all(hips[phases >= 0.8] > hips.max() - 1e-6 - 0.5)
+    swing_peak = int(np.argmax(np.where(phases > 0.5, knees, -1.0)))
+    assert 0.65 <= phases[swing_peak] <= 0.8 and knees[swing_peak] > 50.0
+    assert hips[swing_peak] > 10.0

@@ -13,7 +13,12 @@ behind. Stride length follows Alexander's relation for humans, stride / leg = 2.
 Froude number Fr = v^2 / (g * leg) (R. McN. Alexander, "Estimates of speeds of dinosaurs",
 Nature 261, 1976), which holds for walking and running. Angle curves are smooth periodic
 approximations of published sagittal joint-angle curves (hip about +25/-10 deg when walking,
-knee swing peak about 60 deg walking and 100+ deg running, bent elbows when running).
+knee swing peak about 60 deg walking and 100+ deg running, bent elbows when running). The hip
+is not a plain cosine: as gait labs measure it (J. Perry and J. M. Burnfield, "Gait Analysis",
+2010; D. A. Winter's normative walking data), it extends slowly through the stance, most
+extended near half the cycle, then flexes quickly in the swing and stays flexed from about 80 %
+until the heel strikes, so at the knee's swing peak (about 72 %) the thigh already points
+forward and the foot trails less than a cosine hip would leave it.
 """
 
 from __future__ import annotations
@@ -81,9 +86,25 @@ def _bump(phase: float, center: float, width: float) -> float:
     return float(np.exp(-0.5 * (distance / width) ** 2))
 
 
+_HIP_EXTENDED_AT = 0.5  # the hip is most extended at the end of stance ...
+_HIP_FLEXED_AT = 0.8  # ... and flexes through the swing, most flexed well before the next heel strike
+
+
+def _hip_wave(phase: float) -> float:
+    """The hip's flexion curve over one leg's cycle, 1 flexed .. -1 extended: slow extension
+    through the stance, fast flexion through the swing, held flexed until the heel strikes."""
+    if phase <= _HIP_EXTENDED_AT:
+        w = 0.5 * phase / _HIP_EXTENDED_AT
+    elif phase <= _HIP_FLEXED_AT:
+        w = 0.5 + 0.5 * (phase - _HIP_EXTENDED_AT) / (_HIP_FLEXED_AT - _HIP_EXTENDED_AT)
+    else:
+        w = 1.0
+    return float(np.cos(2 * np.pi * w))
+
+
 def _leg_angles(phase: float, swing_deg: float, run: float) -> tuple[float, float]:
     """(hip, knee) of one leg at its own phase (0 = its heel strike) for a hip swing amplitude."""
-    wave = np.cos(2 * np.pi * phase)
+    wave = _hip_wave(phase)
     hip = (0.2 + 0.05 * run) * swing_deg + swing_deg * wave
     scale = min(swing_deg / 22.0, 1.0)  # slow walks bend the knees less
     walk_knee = scale * (18.0 * _bump(phase, 0.12, 0.07) + 62.0 * _bump(phase, 0.72, 0.11))

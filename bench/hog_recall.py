@@ -40,13 +40,7 @@ from simgen.catalog.recipes.figure import Outfit
 from simgen.config.load import load_config
 from simgen.config.schema import RenderConfig
 from simgen.fidelity.detectors import HogPeopleDetector
-from simgen.fidelity.probe import (
-    HEADLINE_MIN_HEIGHT_PX,
-    ProbeLabel,
-    match_detections,
-    recall_table,
-    visibility_bin,
-)
+from simgen.fidelity.probe import ProbeLabel, is_headline, match_detections, recall_table
 from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.materials import sample_materials
@@ -102,8 +96,7 @@ def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str
                    margins: list[float] | None = None) -> None:
     """Logs the headline recall (unoccluded, >= 96 px) per pose group: each key, and view x key;
     with `margins` (one per outcome), also the group's mean margin over those headline labels."""
-    headline = [visibility_bin(label) == "unoccluded" and label.bbox_xywh[3] >= HEADLINE_MIN_HEIGHT_PX
-                for label, _ in outcomes]
+    headline = [is_headline(label) for label, _ in outcomes]
     for keys in (("view",), ("gait",), ("bag",), ("view", "gait"), ("view", "bag")):
         names = [", ".join(pose[k] for k in keys) for pose in poses]
         grouped = [(dataclasses.replace(label, category=name), found)
@@ -119,33 +112,6 @@ def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str
                 text += f" (margin {np.mean(values):+.2f})"
             texts.append(text)
         log.info("  by %-11s %s", " x ".join(keys), "  ".join(texts))
-
-
-_WINDOW_SCALES = (0.9, 1.0, 1.1)
-_WINDOW_SHIFTS = (-0.05, 0.0, 0.05)
-
-
-def window_margin(grey: np.ndarray, bbox_xywh: tuple[float, ...]) -> float:
-    """The best linear-SVM margin of OpenCV's default people detector over the 64x128 windows
-    around a labeled box: the window that frames the box as the detector's training people are
-    framed (96 of 128 px tall, `HogPeopleDetector`), scaled 0.9-1.1 and shifted +-5 % of its
-    height each way, resampled to 64x128. > 0 is where the detector would fire before grouping.
-    grey: (H, W) uint8; the image is edge-padded, so boxes at the border are scored too."""
-    x, y, w, h = bbox_xywh
-    pad = 2 * int(np.ceil(h))
-    padded = np.pad(grey, pad, mode="edge")
-    hog, weights = cv2.HOGDescriptor(), cv2.HOGDescriptor_getDefaultPeopleDetector().ravel()
-    best = -np.inf
-    for scale in _WINDOW_SCALES:
-        window_h = h * 128 / 96 * scale
-        for dx in _WINDOW_SHIFTS:
-            for dy in _WINDOW_SHIFTS:
-                cx, cy = x + w / 2 + dx * window_h, y + h / 2 + dy * window_h
-                x0, y0 = int(round(cx - window_h / 4)) + pad, int(round(cy - window_h / 2)) + pad
-                crop = padded[y0:y0 + int(round(window_h)), x0:x0 + int(round(window_h / 2))]
-                window = cv2.resize(crop, (64, 128), interpolation=cv2.INTER_AREA)
-                best = max(best, float(hog.compute(window).ravel() @ weights[:-1] + weights[-1]))
-    return best
 
 
 def auto_exposed(rgb: np.ndarray, target: float = 0.18, max_gain: float = 16.0) -> np.ndarray:
@@ -170,7 +136,7 @@ def main(argv: list[str]) -> int:
                         help="render with the metered exposure of sun_sky.yaml; score it and the fixed exposure")
     parser.add_argument("--by-pose", action="store_true", help="also print the recall per view, gait and bag")
     parser.add_argument("--margins", action="store_true",
-                        help="with --by-pose, also print the mean best SVM margin per pose group (window_margin)")
+                        help="with --by-pose, also print the mean best SVM margin per pose group (margin_at)")
     parser.add_argument("--crops", type=Path, default=None,
                         help="write each headline pedestrian's crop here, under found/ or missed/, named by pose")
     args = parser.parse_args(argv)
@@ -201,7 +167,7 @@ def main(argv: list[str]) -> int:
             save_crops(args.crops, index, passes.rgb, labels, found, frame_poses)
         if args.margins:
             grey = cv2.cvtColor(passes.rgb, cv2.COLOR_RGB2GRAY)
-            margins += [window_margin(grey, label.bbox_xywh) for label in labels]
+            margins += [detector.margin_at(grey, label.bbox_xywh) for label in labels]
         outcomes += list(zip(labels, found, strict=True))
         log.info("frame %d: %d of %d pedestrians found, %d detections", index, sum(found), len(labels),
                  len(detections))
@@ -251,9 +217,9 @@ def save_crops(folder: Path, frame_index: int, rgb: np.ndarray, labels: list[Pro
     `folder/{found,missed}/{view}_{gait}_{bag}_f{frame}_{k}.png`."""
     height, width = rgb.shape[:2]
     for k, (label, hit, pose) in enumerate(zip(labels, found, poses, strict=True)):
-        x, y, w, h = label.bbox_xywh
-        if visibility_bin(label) != "unoccluded" or h < HEADLINE_MIN_HEIGHT_PX:
+        if not is_headline(label):
             continue
+        x, y, w, h = label.bbox_xywh
         margin = 0.25 * h
         x0, y0 = max(int(x - margin), 0), max(int(y - margin), 0)
         x1, y1 = min(int(x + w + margin) + 1, width), min(int(y + h + margin) + 1, height)

@@ -50,13 +50,20 @@ class Detection:
 Detector = Callable[[np.ndarray], list[Detection]]
 
 
+_WINDOW_W_PX, _WINDOW_H_PX = 64, 128
+_PERSON_IN_WINDOW_PX = (12, 16, 40, 96)
+"""The person box inside the HOG window (x, y, w, h px): 96 px tall with 16 px above and below,
+about 12 px either side (Dalal & Triggs 2005, sec. 3)."""
+_MARGIN_SCALES = (0.9, 1.0, 1.1)
+_MARGIN_SHIFTS = (-0.05, 0.0, 0.05)
+
+
 @dataclass(frozen=True)
 class HogPeopleDetector:
     """OpenCV's default HOG + linear SVM people detector (Dalal-Triggs, trained on INRIA).
 
-    Its 64x128 window holds a 96 px tall person with 16 px margins above and below and about
-    12 px either side (Dalal & Triggs 2005, sec. 3), so each window is shrunk to that central
-    person box before matching against tight labels. Windows are searched at scales 1.05^k of
+    Its 64x128 window holds a 96 px tall person (`_PERSON_IN_WINDOW_PX`), so each window is
+    shrunk to that central person box before matching against tight labels. Windows are searched at scales 1.05^k of
     the image upscaled by `upscale` (people shorter than ~96 / upscale px are not found).
 
     Attributes:
@@ -75,15 +82,42 @@ class HogPeopleDetector:
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         if self.upscale != 1.0:
             grey = cv2.resize(grey, None, fx=self.upscale, fy=self.upscale, interpolation=cv2.INTER_LINEAR)
-        if grey.shape[0] < 128 or grey.shape[1] < 64:
+        if grey.shape[0] < _WINDOW_H_PX or grey.shape[1] < _WINDOW_W_PX:
             return []
         boxes, weights = hog.detectMultiScale(grey, hitThreshold=self.hit_threshold, winStride=(8, 8),
                                               padding=(8, 8), scale=1.05)
         out = []
+        px, py, pw, ph = _PERSON_IN_WINDOW_PX
         for (x, y, w, h), weight in zip(np.asarray(boxes).reshape(-1, 4), np.asarray(weights).ravel(), strict=True):
-            box = (x + w * 12 / 64, y + h * 16 / 128, w * 40 / 64, h * 96 / 128)
+            box = (x + w * px / _WINDOW_W_PX, y + h * py / _WINDOW_H_PX, w * pw / _WINDOW_W_PX, h * ph / _WINDOW_H_PX)
             out.append(Detection(self.category, tuple(float(v) / self.upscale for v in box), float(weight)))
         return out
+
+    def margin_at(self, grey: np.ndarray, bbox_xywh: tuple[float, ...]) -> float:
+        """The best SVM margin over the windows around a labeled box: the window that frames the
+        box as the detector frames its people (`_PERSON_IN_WINDOW_PX`), scaled 0.9-1.1 and
+        shifted +-5 % of its height each way, resampled to the 64x128 window at the image's own
+        scale (`upscale` aside). > `hit_threshold` is where the detector fires before grouping:
+        a finer measure of "how nearly found" than found or missed.
+
+        grey: (H, W) uint8; the image is edge-padded, so boxes at the border are scored too.
+        """
+        x, y, w, h = bbox_xywh
+        pad = 2 * int(np.ceil(h))
+        padded = np.pad(grey, pad, mode="edge")
+        hog, weights = cv2.HOGDescriptor(), cv2.HOGDescriptor_getDefaultPeopleDetector().ravel()
+        best = -np.inf
+        for scale in _MARGIN_SCALES:
+            window_h = h * _WINDOW_H_PX / _PERSON_IN_WINDOW_PX[3] * scale
+            window_w = window_h * _WINDOW_W_PX / _WINDOW_H_PX
+            for dx in _MARGIN_SHIFTS:
+                for dy in _MARGIN_SHIFTS:
+                    cx, cy = x + w / 2 + dx * window_h, y + h / 2 + dy * window_h
+                    x0, y0 = int(round(cx - window_w / 2)) + pad, int(round(cy - window_h / 2)) + pad
+                    crop = padded[y0:y0 + int(round(window_h)), x0:x0 + int(round(window_w))]
+                    window = cv2.resize(crop, (_WINDOW_W_PX, _WINDOW_H_PX), interpolation=cv2.INTER_AREA)
+                    best = max(best, float(hog.compute(window).ravel() @ weights[:-1] + weights[-1]))
+        return best
 
 
 class OnnxDetector:

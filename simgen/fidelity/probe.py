@@ -78,6 +78,11 @@ def visibility_bin(label: ProbeLabel) -> str:
     return "partly" if label.visible_fraction >= 0.5 else "mostly_hidden"
 
 
+def is_headline(label: ProbeLabel) -> bool:
+    """Whether the headline recall counts `label`: unoccluded and >= HEADLINE_MIN_HEIGHT_PX tall."""
+    return visibility_bin(label) == "unoccluded" and label.bbox_xywh[3] >= HEADLINE_MIN_HEIGHT_PX
+
+
 def recall_table(outcomes: Iterable[tuple[ProbeLabel, bool]]) -> dict:
     """Per category: {'bins': {visibility: {height: {found, total, recall}}}, 'headline': {...}}.
 
@@ -91,7 +96,7 @@ def recall_table(outcomes: Iterable[tuple[ProbeLabel, bool]]) -> dict:
         cell = counts.setdefault(label.category, {}).setdefault(vis, {}).setdefault(tall, [0, 0])
         cell[0] += int(found)
         cell[1] += 1
-        if vis == "unoccluded" and label.bbox_xywh[3] >= HEADLINE_MIN_HEIGHT_PX:
+        if is_headline(label):
             pair = head.setdefault(label.category, [0, 0])
             pair[0] += int(found)
             pair[1] += 1

@@ -48,6 +48,7 @@ _CLOTH_BOTTOMS = (
     ((0.11, 0.12, 0.05), 0.03),
 )
 """Bottoms: black, dark and mid denim, charcoal, grey, khaki, navy, brown, off-white, olive."""
+_GARMENT_PALETTES = {"clothing_top": _CLOTH_TOPS, "clothing_bottom": _CLOTH_BOTTOMS}
 _SHOES = (
     ((0.03, 0.03, 0.03), 0.40), ((0.70, 0.70, 0.68), 0.25), ((0.15, 0.15, 0.15), 0.10),
     ((0.06, 0.035, 0.02), 0.12), ((0.25, 0.15, 0.07), 0.06), ((0.02, 0.03, 0.07), 0.04),
@@ -159,7 +160,7 @@ def _garment_rgb(slot: str, rng: np.random.Generator) -> tuple[float, float, flo
     saturated colour of any hue (value 0.5-0.9 before the gamma)."""
     if rng.uniform() < CLOTH_BRIGHT_SHARE[slot]:
         return _hsv(rng, (0.5, 0.9), (0.5, 0.9))
-    return _jitter(rng, _weighted(_CLOTH_TOPS if slot == "clothing_top" else _CLOTH_BOTTOMS, rng), 0.15)
+    return _jitter(rng, _weighted(_GARMENT_PALETTES[slot], rng), 0.15)
 
 
 def _textured(texture: str, flat: MaterialSpec, params: tuple) -> MaterialSpec:

@@ -53,19 +53,3 @@ def test_hog_recall_pose_groups_follow_the_heading_against_the_camera_ray():
     assert hog_recall.pose_of(off_axis, camera)["view"] == "front/back"
     slow = dataclasses.replace(ahead, params={**params, "speed_m_s": 1.2, "bag": 0.6})
     assert hog_recall.pose_of(slow, camera)["gait"] == "slow" and hog_recall.pose_of(slow, camera)["bag"] == "backpack"
-
-
-def test_hog_window_margin_frames_the_box_as_the_detector_frames_its_people():
-    """The centred, unscaled window of a 96 px tall box is the 64x128 window around it (16 px
-    above and below, the detector's framing), so the best margin is at least that window's own
-    SVM score; an empty image scores the detector's bias, far below 0."""
-    import cv2
-
-    hog_recall = _bench("hog_recall")
-    grey = np.random.default_rng(3).integers(0, 256, (300, 200), dtype=np.uint8)
-    hog, weights = cv2.HOGDescriptor(), cv2.HOGDescriptor_getDefaultPeopleDetector().ravel()
-    centred = grey[60 + 48 - 64:60 + 48 + 64, 50 + 24 - 32:50 + 24 + 32]
-    direct = float(hog.compute(centred).ravel() @ weights[:-1] + weights[-1])
-    assert hog_recall.window_margin(grey, (50.0, 60.0, 48.0, 96.0)) >= direct - 1e-4
-    blank = hog_recall.window_margin(np.zeros((300, 200), np.uint8), (150.0, 250.0, 60.0, 120.0))  # off the edge
-    assert blank == pytest.approx(float(weights[-1]), abs=1e-4) and blank < -1.0

@@ -3,6 +3,7 @@ tiny models built here with the `onnx` helper API (nothing downloaded)."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import onnx
 import pytest
@@ -97,3 +98,16 @@ def test_slices_group_frames_by_weather_and_time_of_day():
     assert out["weather"]["rain"] == {"images": 1, "auc": None}
     assert out["weather"]["clear"]["images"] == 3 and out["weather"]["clear"]["auc"] == 1.0
     assert out["lighting"]["day"]["images"] == 3 and out["lighting"]["night"]["auc"] is None
+
+
+def test_hog_margin_at_frames_the_box_as_the_detector_frames_its_people():
+    """The centred, unscaled window of a 96 px tall box is the 64x128 window around it (16 px
+    above and below, the detector's framing), so the best margin is at least that window's own
+    SVM score; an empty image scores the detector's bias, far below 0."""
+    grey = np.random.default_rng(3).integers(0, 256, (300, 200), dtype=np.uint8)
+    hog, weights = cv2.HOGDescriptor(), cv2.HOGDescriptor_getDefaultPeopleDetector().ravel()
+    centred = grey[60 + 48 - 64:60 + 48 + 64, 50 + 24 - 32:50 + 24 + 32]
+    direct = float(hog.compute(centred).ravel() @ weights[:-1] + weights[-1])
+    assert HogPeopleDetector().margin_at(grey, (50.0, 60.0, 48.0, 96.0)) >= direct - 1e-4
+    blank = HogPeopleDetector().margin_at(np.zeros((300, 200), np.uint8), (150.0, 250.0, 60.0, 120.0))  # off the edge
+    assert blank == pytest.approx(float(weights[-1]), abs=1e-4) and blank < -1.0

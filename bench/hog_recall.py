@@ -19,7 +19,13 @@ the same render result: the A/B differs only in the exposure).
 
 `--by-pose` also prints the (metered, or as rendered) headline recall per pose group of the
 lined-up pedestrians: view (side-on or front/back, from the walker's heading against the
-camera ray), gait (above 1.2 m/s: brisk) and bag, alone and crossed with the view.
+camera ray), gait (above 1.2 m/s: brisk), bag and catalog entry (adult, child, runner), alone
+and crossed with the view.
+
+The walkers' headings are uniform over 360 deg, about half of them side-on: a harder mix than
+the pipeline's own streets, whose traffic sampler heads 85 % of pedestrians along the street
+(front or back views to a forward-looking camera). `--headings traffic` heads the same people
+as the traffic sampler does (a stream of its own, so everything else stays the same).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from simgen.fidelity.probe import ProbeLabel, is_headline, match_detections, rec
 from simgen.imaging.srgb import decode_srgb_u8, encode_srgb_u8
 from simgen.sampling.frame import sample_frame
 from simgen.sampling.materials import sample_materials
+from simgen.sampling.traffic import PEDESTRIAN_CROSSING_SHARE, pedestrian_yaw_deg
 from simgen.specs import FrameSpec, PropSpec
 
 log = logging.getLogger("hog_recall")
@@ -55,10 +62,12 @@ QUIET_STREET = {"traffic": {"pedestrians": 0, "cyclists": 0, "traffic_cones": 0,
 
 
 def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator,
-            material_rng: np.random.Generator) -> FrameSpec:
+            material_rng: np.random.Generator, heading_rng: np.random.Generator | None = None) -> FrameSpec:
     """The frame with `count` pedestrians added across the camera's view, 5-7.5 m ahead; their
     materials come from `material_rng` alone, so a change to the material sampling keeps the
-    same people, places and poses."""
+    same people, places and poses. Headings are uniform over 360 deg, or with `heading_rng` drawn
+    from it as the traffic sampler heads its pedestrians (`traffic.pedestrian_yaw_deg`: most
+    walk along the street, `PEDESTRIAN_CROSSING_SHARE` across it); the same people either way."""
     cam = spec.camera
     yaw = np.deg2rad(cam.yaw_deg)
     forward, right = np.array([-np.sin(yaw), np.cos(yaw)]), np.array([np.cos(yaw), np.sin(yaw)])
@@ -68,10 +77,13 @@ def line_up(spec: FrameSpec, catalog, count: int, rng: np.random.Generator,
         entry = pick_entry(entries, rng)
         params = sample_asset_params(entry, rng)
         distance = float(rng.uniform(5.0, 7.5))
+        yaw_deg = float(rng.uniform(0.0, 360.0))
+        if heading_rng is not None:
+            yaw_deg = pedestrian_yaw_deg(bool(heading_rng.uniform() < PEDESTRIAN_CROSSING_SHARE), heading_rng)
         ground = np.array(cam.location_m[:2]) + distance * forward + distance * np.tan(np.deg2rad(angle)) * right
         objects.append(PropSpec(name=f"lineup_{k:03d}", asset=entry.name, recipe=entry.recipe, params=params,
                                 location_m=(float(ground[0]), float(ground[1]), 0.0),
-                                yaw_deg=float(rng.uniform(0.0, 360.0)),
+                                yaw_deg=yaw_deg,
                                 materials=sample_materials(build_asset_mesh(entry, params).materials, material_rng),
                                 category="pedestrian", instance_index=len(objects) + 1))
     return dataclasses.replace(spec, objects=tuple(objects))
@@ -81,15 +93,17 @@ BRISK_SPEED_M_S = 1.2
 
 
 def pose_of(person: PropSpec, camera_xy_m: np.ndarray) -> dict[str, str]:
-    """{'view', 'gait', 'bag'} of a lined-up pedestrian. view: 'front/back' when its heading (the
-    recipe's +x turned by yaw_deg) is within 45 deg of the camera ray to it, else 'side'."""
+    """{'view', 'gait', 'bag', 'asset'} of a lined-up pedestrian. view: 'front/back' when its
+    heading (the recipe's +x turned by yaw_deg) is within 45 deg of the camera ray to it, else
+    'side'; asset: its catalog entry (adult, child, runner)."""
     ray = np.asarray(person.location_m[:2]) - camera_xy_m
     yaw = np.deg2rad(person.yaw_deg)
     along = abs(float(np.array([np.cos(yaw), np.sin(yaw)]) @ ray)) / float(np.linalg.norm(ray))
     p = person.params
     bag = Outfit.of(p["bottom_style"], p["coat"], p["sleeves"], p["hair_style"], p["bag"]).bag
     return {"view": "front/back" if along >= np.sqrt(0.5) else "side",
-            "gait": "brisk" if p["speed_m_s"] > BRISK_SPEED_M_S else "slow", "bag": bag}
+            "gait": "brisk" if p["speed_m_s"] > BRISK_SPEED_M_S else "slow", "bag": bag,
+            "asset": person.asset.removeprefix("pedestrian_")}
 
 
 def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str, str]],
@@ -97,7 +111,7 @@ def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str
     """Logs the headline recall (unoccluded, >= 96 px) per pose group: each key, and view x key;
     with `margins` (one per outcome), also the group's mean margin over those headline labels."""
     headline = [is_headline(label) for label, _ in outcomes]
-    for keys in (("view",), ("gait",), ("bag",), ("view", "gait"), ("view", "bag")):
+    for keys in (("view",), ("gait",), ("bag",), ("asset",), ("view", "gait"), ("view", "bag"), ("view", "asset")):
         names = [", ".join(pose[k] for k in keys) for pose in poses]
         grouped = [(dataclasses.replace(label, category=name), found)
                    for (label, found), name in zip(outcomes, names, strict=True)]
@@ -134,9 +148,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--auto-exposure", action="store_true", help="also score HOG on auto-exposed frames")
     parser.add_argument("--metered", action="store_true",
                         help="render with the metered exposure of sun_sky.yaml; score it and the fixed exposure")
-    parser.add_argument("--by-pose", action="store_true", help="also print the recall per view, gait and bag")
+    parser.add_argument("--by-pose", action="store_true", help="also print the recall per view, gait, bag and entry")
     parser.add_argument("--margins", action="store_true",
                         help="with --by-pose, also print the mean best SVM margin per pose group (margin_at)")
+    parser.add_argument("--headings", choices=("uniform", "traffic"), default="uniform",
+                        help="the lined-up walkers' headings: uniform over 360 deg, or as the traffic sampler's")
     parser.add_argument("--crops", type=Path, default=None,
                         help="write each headline pedestrian's crop here, under found/ or missed/, named by pose")
     args = parser.parse_args(argv)
@@ -152,7 +168,8 @@ def main(argv: list[str]) -> int:
     detector, outcomes, exposed, fixed, poses, margins = HogPeopleDetector(), [], [], [], [], []
     for index in range(args.frames):
         spec = line_up(sample_frame(cfg, catalog, index), catalog, args.per_frame,
-                       np.random.default_rng([args.seed, index, 7]), np.random.default_rng([args.seed, index, 8]))
+                       np.random.default_rng([args.seed, index, 7]), np.random.default_rng([args.seed, index, 8]),
+                       np.random.default_rng([args.seed, index, 9]) if args.headings == "traffic" else None)
         passes, _ = renderer.render(spec)
         people = [i for i in label_frame(spec, passes.object_index, cfg.labels).instances
                   if i.category == "pedestrian"]
@@ -185,7 +202,7 @@ def main(argv: list[str]) -> int:
         if args.save is not None:
             save_frame(args.save / f"{index:03d}.png", passes.rgb, labels, found, detections)
     renderer.close()
-    title = f"{args.frames} frames {args.width}x{args.width * 3 // 4}, {args.samples} spp"
+    title = f"{args.frames} frames {args.width}x{args.width * 3 // 4}, {args.samples} spp, {args.headings} headings"
     if not report(title + (", metered" if args.metered else ""), outcomes):
         return 1
     if args.by_pose:

@@ -38,15 +38,25 @@ def _car_pose(layout: LayoutSpec, cfg: TrafficConfig, rng: np.random.Generator) 
     return _Pose(x, float(rng.uniform(cfg.min_distance_m, cfg.max_distance_m)), 0.0, yaw)
 
 
+PEDESTRIAN_CROSSING_SHARE = 0.15  # of traffic pedestrians, the share crossing the road; the rest walk along it
+
+
+def pedestrian_yaw_deg(crossing: bool, rng: np.random.Generator) -> float:
+    """World yaw of a traffic pedestrian's heading (the road runs along +y), degrees: across the
+    road (0 or 180, sd 10) when `crossing`, else along the sidewalk (+-90, sd 15)."""
+    if crossing:
+        return float(rng.choice([0.0, 180.0]) + rng.normal(0.0, 10.0))
+    return float(rng.choice([90.0, -90.0]) + rng.normal(0.0, 15.0))
+
+
 def _pedestrian_pose(layout: LayoutSpec, cfg: TrafficConfig, rng: np.random.Generator) -> _Pose:
     y = float(rng.uniform(cfg.min_distance_m, cfg.max_distance_m))
-    if rng.uniform() < 0.15:  # crossing the road
+    if rng.uniform() < PEDESTRIAN_CROSSING_SHARE:
         x = float(rng.uniform(-layout.road_half_width_m + 0.5, layout.road_half_width_m - 0.5))
-        return _Pose(x, y, 0.0, float(rng.choice([0.0, 180.0]) + rng.normal(0.0, 10.0)))
+        return _Pose(x, y, 0.0, pedestrian_yaw_deg(True, rng))
     x_min, x_max = layout.sidewalks_x_m[int(rng.integers(len(layout.sidewalks_x_m)))]
     x = float(rng.uniform(x_min + 0.4, x_max - 0.4))
-    yaw = float(rng.choice([90.0, -90.0]) + rng.normal(0.0, 15.0))
-    return _Pose(x, y, layout.curb_height_m, yaw)
+    return _Pose(x, y, layout.curb_height_m, pedestrian_yaw_deg(False, rng))
 
 
 def _lanes_half_width_m(layout: LayoutSpec) -> float:

@@ -32,6 +32,28 @@ def _bench(name: str):
     return _load(next(p for p in BENCH if p.stem == name))
 
 
+def test_hog_recall_traffic_headings_keep_the_people_and_head_them_as_traffic_does():
+    from simgen.catalog.entries import load_catalog
+    from simgen.config.load import load_config
+    from simgen.sampling.frame import sample_frame
+
+    hog_recall = _bench("hog_recall")
+    catalog = load_catalog()
+    spec = sample_frame(load_config({"seed": 4, **hog_recall.QUIET_STREET}), catalog, 0)
+
+    def lined_up(headings: bool):
+        streams = [np.random.default_rng([4, 0, k]) for k in (7, 8, 9)]
+        frame = hog_recall.line_up(spec, catalog, 40, *streams[:2], streams[2] if headings else None)
+        return [o for o in frame.objects if o.name.startswith("lineup_")]
+
+    uniform, traffic = lined_up(False), lined_up(True)
+    assert [(o.asset, o.params, o.location_m, o.materials) for o in uniform] == \
+        [(o.asset, o.params, o.location_m, o.materials) for o in traffic]
+    along = [abs(np.sin(np.deg2rad(o.yaw_deg))) > np.sqrt(0.5) for o in traffic]  # heading along +-y
+    assert 0.7 <= np.mean(along) < 1.0  # 85 % walk along the street, within 45 deg nearly always
+    assert 0.4 <= np.mean([abs(np.sin(np.deg2rad(o.yaw_deg))) > np.sqrt(0.5) for o in uniform]) <= 0.6
+
+
 def test_hog_recall_pose_groups_follow_the_heading_against_the_camera_ray():
     from simgen.specs import PropSpec
 
@@ -45,7 +67,8 @@ def test_hog_recall_pose_groups_follow_the_heading_against_the_camera_ray():
 
     camera = np.array([1.0, -2.0])
     ahead = person(1.0, 4.0, 90.0)  # 6 m ahead along +y, walking along +y: seen from behind
-    assert hog_recall.pose_of(ahead, camera) == {"view": "front/back", "gait": "brisk", "bag": "shoulder_bag"}
+    assert hog_recall.pose_of(ahead, camera) == {"view": "front/back", "gait": "brisk", "bag": "shoulder_bag",
+                                                    "asset": "adult"}
     assert hog_recall.pose_of(person(1.0, 4.0, 0.0), camera)["view"] == "side"
     assert hog_recall.pose_of(person(1.0, 4.0, 50.0), camera)["view"] == "front/back"  # 40 deg off the ray
     assert hog_recall.pose_of(person(1.0, 4.0, 40.0), camera)["view"] == "side"

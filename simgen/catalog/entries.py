@@ -7,7 +7,12 @@ procedural recipe from `assets/recipes` and the ranges of its parameters:
       category: car            # a label category from labels.categories, or null for scenery
       recipe: car
       params: {length_m: [4.2, 4.9], height_m: 1.45}   # [low, high] uniform, or a constant
+      # or a range per unit of an earlier parameter: {per: height_m, range: [0.235, 0.275]}
       weight: 1.0              # optional: relative frequency among the entries of its category
+
+A `{per: other, range: [low, high]}` parameter is drawn uniformly in [low, high] and multiplied
+by the already drawn `other`, so proportions hold whatever the size (a pedestrian's shoulder
+width per unit of height).
 
 Loading validates every entry (known recipe, known parameters, low <= high, and a mesh that
 builds with non-empty, plausibly sized geometry), so a broken catalog is an `AssetError` that
@@ -41,14 +46,28 @@ MIN_PLAUSIBLE_SIZE_M = 0.01
 
 
 @dataclass(frozen=True)
+class RangePer:
+    """A parameter drawn uniformly in [low, high] per unit of the entry's earlier parameter `per`
+    (catalog syntax `{per: height_m, range: [low, high]}`): value = U(low, high) x params[per]."""
+
+    per: str
+    low: float
+    high: float
+
+
+ParamRange = float | tuple[float, float] | RangePer
+"""A catalog parameter: a constant, a (low, high) uniform range, or a range per unit of another."""
+
+
+@dataclass(frozen=True)
 class AssetEntry:
-    """One catalog entry. `params` maps a recipe parameter to a constant or a (low, high) range;
-    `weight` (> 0) is how often it is picked relative to the other entries of its category."""
+    """One catalog entry. `params` maps a recipe parameter to a `ParamRange`, in the catalog's
+    order; `weight` (> 0) is how often it is picked relative to the other entries of its category."""
 
     name: str
     category: str | None
     recipe: str
-    params: Mapping[str, float | tuple[float, float]]
+    params: Mapping[str, ParamRange]
     weight: float = 1.0
 
 
@@ -146,12 +165,15 @@ def _parse_entry(name: str, body: Any, path: Path, digest: Any, import_mesh: Mes
         raise AssetError(f"{where}: unknown recipe {recipe_name!r}; known: {', '.join(known)}"
                          + closest_name(recipe_name, known))
     recipe = get_recipe(recipe_name)
-    params: dict[str, float | tuple[float, float]] = {}
+    params: dict[str, ParamRange] = {}
     for key, value in (body.get("params") or {}).items():
         if key not in recipe.param_defaults:
             raise AssetError(f"{where}: recipe {recipe_name!r} has no parameter {key!r}; known: "
                              f"{', '.join(recipe.param_defaults)}" + closest_name(key, recipe.param_defaults))
-        params[key] = _parse_range(value, f"{where}, param {key!r}")
+        if isinstance(value, Mapping):
+            params[key] = _parse_range_per(value, tuple(params), f"{where}, param {key!r}")
+        else:
+            params[key] = _parse_range(value, f"{where}, param {key!r}")
     category = body.get("category")
     entry = AssetEntry(name=name, category=None if category is None else str(category),
                        recipe=recipe_name, params=params, weight=_parse_weight(body.get("weight", 1.0), where))
@@ -168,6 +190,20 @@ def _parse_range(value: Any, where: str) -> float | tuple[float, float]:
             and value[0] <= value[1]):
         return (float(value[0]), float(value[1]))
     raise AssetError(f"{where}: got {value!r}; allowed: a number or [low, high] with low <= high")
+
+
+def _parse_range_per(value: Mapping[str, Any], earlier: tuple[str, ...], where: str) -> RangePer:
+    allowed = "{per: <an earlier parameter of this entry>, range: [low, high]} with low <= high"
+    if set(value) != {"per", "range"}:
+        raise AssetError(f"{where}: got {dict(value)!r}; allowed: a number, [low, high], or {allowed}")
+    per = value["per"]
+    if per not in earlier:
+        raise AssetError(f"{where}, per: got {per!r}; allowed: a parameter listed before it in this entry "
+                         f"({', '.join(earlier) or 'none'})")
+    bounds = _parse_range(value["range"], f"{where}, range")
+    if not isinstance(bounds, tuple):
+        raise AssetError(f"{where}, range: got {value['range']!r}; allowed: [low, high] with low <= high")
+    return RangePer(per=str(per), low=bounds[0], high=bounds[1])
 
 
 def _parse_weight(value: Any, where: str) -> float:
@@ -188,7 +224,13 @@ def pick_entry(entries: tuple[AssetEntry, ...], rng: np.random.Generator) -> Ass
 
 def _corner_params(entry: AssetEntry, corner: str) -> dict[str, float]:
     index = 0 if corner == "low" else 1
-    return {k: (v[index] if isinstance(v, tuple) else v) for k, v in entry.params.items()}
+    corner_params: dict[str, float] = {}
+    for key, value in entry.params.items():
+        if isinstance(value, RangePer):
+            corner_params[key] = (value.low, value.high)[index] * corner_params[value.per]
+        else:
+            corner_params[key] = value[index] if isinstance(value, tuple) else value
+    return corner_params
 
 
 def _check_geometry(mesh: MeshData, where: str) -> None:
@@ -225,13 +267,19 @@ def check_catalog_categories(catalog: Catalog, categories: Mapping[str, int]) ->
 
 
 def sample_asset_params(entry: AssetEntry, rng: np.random.Generator) -> dict[str, float]:
-    """Resolve an entry's parameter ranges: uniform in [low, high], constants as they are.
+    """Resolve an entry's parameter ranges: uniform in [low, high], constants as they are, a
+    `RangePer` uniform in its range times the already resolved parameter it is per.
 
-    Draws exactly one number per ranged parameter, in the entry's parameter order.
+    Draws exactly one number per ranged parameter (`RangePer` included), in the entry's order.
     """
-    resolved = {}
+    resolved: dict[str, float] = {}
     for key, value in entry.params.items():
-        resolved[key] = float(rng.uniform(value[0], value[1])) if isinstance(value, tuple) else float(value)
+        if isinstance(value, RangePer):
+            resolved[key] = float(rng.uniform(value.low, value.high)) * resolved[value.per]
+        elif isinstance(value, tuple):
+            resolved[key] = float(rng.uniform(value[0], value[1]))
+        else:
+            resolved[key] = float(value)
     return resolved
 
 

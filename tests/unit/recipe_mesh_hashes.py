@@ -5,7 +5,8 @@ tests.unit.recipe_mesh_hashes``) from the list-of-tuples `MeshData` of commit 54
 mesh arrays were vectorized; recipes changed on purpose since are re-recorded alone
 (``python -m tests.unit.recipe_mesh_hashes tree bush hedge``: the grown trees and the bushes and
 hedges of issue 15; ``pedestrian cyclist``: the people's head and torso proportions, also issue
-15; ``pedestrian`` again: the hip's flexion curve in the gait);
+15; ``pedestrian`` again: the hip's flexion curve in the gait; ``pedestrian cyclist``: the torso's
+side profile; ``pedestrian``: shoulder widths drawn per metre of height);
 `tests/unit/test_mesh_regression.py` checks that today's recipes still build exactly those meshes
 (same vertices to 1e-9 m, same polygons in the same order, same material slots), so labels stay
 exact.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simgen.catalog.entries import load_catalog
+from simgen.catalog.entries import ParamRange, RangePer, load_catalog
 from simgen.catalog.recipes import RECIPES
 from simgen.geometry.mesh import MeshData
 
@@ -53,20 +54,22 @@ def mesh_hash(mesh: MeshData) -> str:
     return digest.hexdigest()[:16]
 
 
-def _ranges() -> dict[str, list[Mapping[str, float | tuple[float, float]]]]:
-    by_recipe: dict[str, list[Mapping[str, float | tuple[float, float]]]] = {}
+def _ranges() -> dict[str, list[Mapping[str, ParamRange]]]:
+    by_recipe: dict[str, list[Mapping[str, ParamRange]]] = {}
     for entry in load_catalog().entries.values():
         by_recipe.setdefault(entry.recipe, []).append(entry.params)
     return by_recipe
 
 
-def _draw(name: str, entry: Mapping[str, float | tuple[float, float]], rng: np.random.Generator) -> dict[str, float]:
+def _draw(name: str, entry: Mapping[str, ParamRange], rng: np.random.Generator) -> dict[str, float]:
     params: dict[str, float] = {}
     scale = rng.uniform(0.85, 1.2)
     for key, default in RECIPES[name].param_defaults.items():
         spec = entry.get(key)
         if isinstance(spec, tuple):
             value = rng.uniform(*spec)
+        elif isinstance(spec, RangePer):  # per a parameter drawn before it (the recipe's order)
+            value = rng.uniform(spec.low, spec.high) * params.get(spec.per, RECIPES[name].param_defaults[spec.per])
         elif spec is not None:
             value = float(spec)
         elif key in FLAGS:

@@ -20,8 +20,41 @@ def test_params_are_drawn_within_ranges():
     assert 4.3 <= params["length_m"] <= 4.9
 
 
+def test_a_range_per_an_earlier_parameter_keeps_the_proportion_whatever_the_size(tmp_path):
+    """`{per: height_m, range: [a, b]}` draws one number in [a, b] and multiplies it by the drawn
+    height, so shoulder width over height stays in [a, b] for a short and a tall draw alike."""
+    user = tmp_path / "people.yaml"
+    user.write_text("kid: {category: pedestrian, recipe: pedestrian, params: {height_m: [1.0, 1.4], "
+                    "shoulder_width_m: {per: height_m, range: [0.23, 0.26]}}}\n"
+                    "kid_flat: {category: pedestrian, recipe: pedestrian, params: {height_m: [1.0, 1.4], "
+                    "shoulder_width_m: [0.23, 0.26]}}\n")
+    catalog = load_catalog(extra=user)
+    draws = [sample_asset_params(catalog.get("kid"), np.random.default_rng(seed)) for seed in range(400)]
+    heights = np.array([d["height_m"] for d in draws])
+    ratios = np.array([d["shoulder_width_m"] for d in draws]) / heights
+    assert heights.min() < 1.05 and heights.max() > 1.35
+    assert 0.23 <= ratios.min() and ratios.max() <= 0.26 and ratios.max() - ratios.min() > 0.025
+    # one draw per ranged parameter, as for [low, high]: the other parameters are the same draws
+    flat = sample_asset_params(catalog.get("kid_flat"), np.random.default_rng(7))
+    per = sample_asset_params(catalog.get("kid"), np.random.default_rng(7))
+    assert per["height_m"] == flat["height_m"]
+    assert per["shoulder_width_m"] == pytest.approx(flat["shoulder_width_m"] * flat["height_m"])
+    packaged = {e.name: e.params["shoulder_width_m"] for e in load_catalog().by_category("pedestrian")}
+    assert all(value.per == "height_m" for value in packaged.values())
+
+
 @pytest.mark.parametrize("text, match", [
     ("car1: {category: car, recipe: kar}", "did you mean 'car'"),
+    ("p: {category: pedestrian, recipe: pedestrian, params: {shoulder_width_m: {per: height_m, range: [0.2, 0.3]}, "
+     "height_m: 1.7}}", r"shoulder_width_m'?, per: got 'height_m'; allowed: a parameter listed before it"),
+    ("p: {category: pedestrian, recipe: pedestrian, params: {height_m: 1.7, "
+     "shoulder_width_m: {per: height_m, range: [0.3, 0.2]}}}", r"shoulder_width_m'?, range.*low <= high"),
+    ("p: {category: pedestrian, recipe: pedestrian, params: {height_m: 1.7, "
+     "shoulder_width_m: {per: height_m, range: 0.25}}}", r"range: got 0.25; allowed: \[low, high\]"),
+    ("p: {category: pedestrian, recipe: pedestrian, params: {height_m: 1.7, shoulder_width_m: {of: height_m}}}",
+     r"shoulder_width_m'?: got \{'of': 'height_m'\}; allowed: .*per:"),
+    ("p: {category: pedestrian, recipe: pedestrian, params: {height_m: 1.7, "
+     "shoulder_width_m: {per: height_m, range: [0.5, 0.6]}}}", "shoulder_width_m"),
     ("car1: {category: car, recipe: car, params: {lenght_m: 4}}", "did you mean 'length_m'"),
     ("car1: {category: car, recipe: car, params: {length_m: [5, 4]}}", "low <= high"),
     ("car1: {category: car, recipe: car, params: {length_m: 900}}", "implausible size"),

@@ -11,6 +11,7 @@ import pytest
 
 from simgen.catalog.prop_mesh import get_recipe
 from simgen.catalog.recipes.body import Body
+from simgen.catalog.recipes.figure import Outfit, torso_part
 from simgen.catalog.recipes.gait import gait_pose, stride_length_m
 from simgen.catalog.recipes.people import PEDESTRIAN_DEFAULTS, posed_pedestrian
 from simgen.geometry.mesh import MeshData
@@ -133,6 +134,26 @@ def test_children_have_a_larger_head_relative_to_their_height():
 
     assert head_fraction(1.05) > 1.2 * head_fraction(1.8)
     assert Body.of(1.05, 0.3).leg_length_m / 1.05 < Body.of(1.8, 0.45).leg_length_m / 1.8
+
+
+@pytest.mark.parametrize("height_m", [1.1, 1.75])
+def test_the_torso_has_a_standing_side_profile(height_m):
+    """Seen from the side, the buttocks reach further behind the hip joints than the lower belly
+    reaches in front, the back is hollow at the waist (lumbar curve) and the chest stands
+    further forward than the waist."""
+    body = Body.of(height_m, 0.26 * height_m)
+    torso = torso_part(body, np.zeros(3), 0.0, Outfit.of(0.0, 0.0, 0.0, 0.0, 0.0))
+
+    def reach_m(height_fraction: float) -> tuple[float, float]:
+        """(behind, ahead) of the hip joints' vertical, metres, of the torso at this height."""
+        z = height_fraction * body.torso_length_m
+        x = torso.vertices_m[np.abs(torso.vertices_m[:, 2] - z) < 0.02 * body.torso_length_m, 0]
+        return float(-x.min()), float(x.max())
+
+    buttocks, waist, chest = reach_m(-0.12), reach_m(0.36), reach_m(0.62)
+    assert buttocks[0] > 1.4 * buttocks[1]
+    assert waist[0] < 0.75 * buttocks[0] and waist[0] < 0.9 * chest[0]
+    assert chest[1] > 1.08 * waist[1]
 
 
 @pytest.mark.parametrize("height_m", [1.3, 1.75, 1.95])

@@ -26,10 +26,14 @@ BAGS: tuple[tuple[str, float], ...] = (("none", 0.55), ("backpack", 0.8), ("shou
 COAT_FROM = 0.72  # `coat` selector at or above this: a coat over the top, down to mid-thigh
 SHORT_SLEEVES_FROM = 0.65  # `sleeves` selector at or above this: short sleeves
 
-_TORSO_RINGS = (  # (height along the torso / torso length, depth / torso depth, width / hip width)
-    (-0.24, 0.62, 0.55), (-0.12, 0.95, 0.98), (0.05, 1.0, 1.0), (0.36, 0.9, 0.86), (0.62, 1.05, None),
-    (0.86, 0.95, None), (0.97, 0.7, None), (1.04, 0.42, 0.36),
+_TORSO_RINGS = (  # (height along the torso / torso length, depth / torso depth, width / hip width,
+    #                 forward offset of the ring's centre / torso depth)
+    (-0.24, 0.62, 0.55, -0.04), (-0.12, 0.95, 0.98, -0.12), (0.05, 1.0, 1.0, -0.05), (0.36, 0.9, 0.86, 0.06),
+    (0.62, 1.05, None, 0.05), (0.86, 0.95, None, 0.0), (0.97, 0.7, None, 0.0), (1.04, 0.42, 0.36, 0.0),
 )
+"""The torso's side profile is the standing one: the buttocks reach further behind the hip
+joints (0.14 m at 1.75 m) than the lower belly does in front (0.08 m), the lumbar curve hollows
+the back at the waist and the chest stands forward of the shoulders."""
 _WAIST_RING = 3  # bands below this ring belong to the bottom garment
 
 
@@ -60,8 +64,8 @@ def torso_rings(body: Body) -> tuple[np.ndarray, np.ndarray]:
     origin, metres; shoulders as wide as the arms' inner sides so the arms join smoothly."""
     top_half_width = 0.5 * body.shoulder_width_m - 0.9 * body.arm_radius_m
     centres, radii = [], []
-    for height, depth, width in _TORSO_RINGS:
-        centres.append([0.0, 0.0, height * body.torso_length_m])
+    for height, depth, width, forward in _TORSO_RINGS:
+        centres.append([forward * body.torso_depth_m, 0.0, height * body.torso_length_m])
         half_width = 0.5 * body.hip_width_m * width if width is not None else top_half_width
         if height > 1.0:
             half_width = max(half_width, 1.25 * body.neck_radius_m)

@@ -25,9 +25,10 @@ def hanging_garment(body: Body, hip_center_m: np.ndarray, lean_deg: float, hem_d
     """
     centres, radii = torso_rings(body)
     lean = np.deg2rad(lean_deg)
-    waist = hip_center_m + centres[3][2] * np.array([np.sin(lean), 0.0, np.cos(lean)])
-    hips = hip_center_m + [0.0, 0.0, -0.08 * body.torso_length_m]
-    hem = hip_center_m + [0.0, 0.0, -hem_drop_m]
+    forward, up = centres[3][0], centres[3][2]
+    waist = hip_center_m + [forward * np.cos(lean) + up * np.sin(lean), 0.0, up * np.cos(lean) - forward * np.sin(lean)]
+    hips = hip_center_m + [centres[1][0], 0.0, -0.08 * body.torso_length_m]
+    hem = hip_center_m + [centres[1][0], 0.0, -hem_drop_m]
     hip_radii = 1.12 * radii[1]
     points = [waist, hips, 0.5 * (hips + hem), hem]
     ring_radii = [1.06 * radii[3], hip_radii, hip_radii * (1.0 + 0.5 * (flare - 1.0)), hip_radii * flare]

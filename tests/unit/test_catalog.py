@@ -43,6 +43,23 @@ def test_a_range_per_an_earlier_parameter_keeps_the_proportion_whatever_the_size
     assert all(value.per == "height_m" for value in packaged.values())
 
 
+def test_runners_are_dressed_to_run():
+    """The packaged runner never draws a skirt, a coat or a shoulder bag; it draws trousers
+    (leggings) and shorts, long and short sleeves, a backpack or nothing."""
+    from simgen.catalog.recipes.figure import Outfit
+
+    entry = load_catalog().get("pedestrian_runner")
+    rng = np.random.default_rng(0)
+    outfits = []
+    for _ in range(400):
+        p = sample_asset_params(entry, rng)
+        outfits.append(Outfit.of(p["bottom_style"], p["coat"], p["sleeves"], p["hair_style"], p["bag"]))
+    assert {o.bottom for o in outfits} == {"trousers", "shorts"}
+    assert not any(o.coat for o in outfits)
+    assert {o.short_sleeves for o in outfits} == {True, False}
+    assert {o.bag for o in outfits} == {"none", "backpack"}
+
+
 @pytest.mark.parametrize("text, match", [
     ("car1: {category: car, recipe: kar}", "did you mean 'car'"),
     ("p: {category: pedestrian, recipe: pedestrian, params: {shoulder_width_m: {per: height_m, range: [0.2, 0.3]}, "

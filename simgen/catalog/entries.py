@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -222,15 +222,23 @@ def pick_entry(entries: tuple[AssetEntry, ...], rng: np.random.Generator) -> Ass
     return entries[min(chosen, len(entries) - 1)]
 
 
-def _corner_params(entry: AssetEntry, corner: str) -> dict[str, float]:
-    index = 0 if corner == "low" else 1
-    corner_params: dict[str, float] = {}
+def _resolve(entry: AssetEntry, pick: Callable[[float, float], float]) -> dict[str, float]:
+    """The entry's parameters in its order: `pick(low, high)` for a range (a `RangePer`'s times
+    the already resolved parameter it is per), constants as they are."""
+    resolved: dict[str, float] = {}
     for key, value in entry.params.items():
         if isinstance(value, RangePer):
-            corner_params[key] = (value.low, value.high)[index] * corner_params[value.per]
+            resolved[key] = pick(value.low, value.high) * resolved[value.per]
+        elif isinstance(value, tuple):
+            resolved[key] = pick(value[0], value[1])
         else:
-            corner_params[key] = value[index] if isinstance(value, tuple) else value
-    return corner_params
+            resolved[key] = float(value)
+    return resolved
+
+
+def _corner_params(entry: AssetEntry, corner: str) -> dict[str, float]:
+    index = 0 if corner == "low" else 1
+    return _resolve(entry, lambda low, high: (low, high)[index])
 
 
 def _check_geometry(mesh: MeshData, where: str) -> None:
@@ -272,15 +280,7 @@ def sample_asset_params(entry: AssetEntry, rng: np.random.Generator) -> dict[str
 
     Draws exactly one number per ranged parameter (`RangePer` included), in the entry's order.
     """
-    resolved: dict[str, float] = {}
-    for key, value in entry.params.items():
-        if isinstance(value, RangePer):
-            resolved[key] = float(rng.uniform(value.low, value.high)) * resolved[value.per]
-        elif isinstance(value, tuple):
-            resolved[key] = float(rng.uniform(value[0], value[1]))
-        else:
-            resolved[key] = float(value)
-    return resolved
+    return _resolve(entry, lambda low, high: float(rng.uniform(low, high)))
 
 
 def build_asset_mesh(entry: AssetEntry, params: Mapping[str, float]) -> MeshData:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simgen.geometry.mesh import MeshData, transform_mesh
+from simgen.geometry.mesh import MeshData, rotation_matrix_xyz, transform_mesh
 from simgen.geometry.primitives import sweep_mesh
 
 from .body import Body
@@ -24,9 +24,7 @@ def hanging_garment(body: Body, hip_center_m: np.ndarray, lean_deg: float, hem_d
     factor `flare` at the hem.
     """
     centres, radii = torso_rings(body)
-    lean = np.deg2rad(lean_deg)
-    forward, up = centres[3][0], centres[3][2]
-    waist = hip_center_m + [forward * np.cos(lean) + up * np.sin(lean), 0.0, up * np.cos(lean) - forward * np.sin(lean)]
+    waist = hip_center_m + rotation_matrix_xyz(0.0, lean_deg, 0.0) @ centres[3]  # the waist ring leans with the torso
     hips = hip_center_m + [centres[1][0], 0.0, -0.08 * body.torso_length_m]
     hem = hip_center_m + [centres[1][0], 0.0, -hem_drop_m]
     hip_radii = 1.12 * radii[1]

@@ -19,9 +19,9 @@ the same render result: the A/B differs only in the exposure).
 
 `--by-pose` also prints the (metered, or as rendered) headline recall per pose group of the
 lined-up pedestrians: view (side-on or front/back, from the walker's heading against the
-camera ray), gait (above 1.2 m/s: brisk), bag, catalog entry (adult, child, runner) and the top
-garment's pattern (plain, striped, checked), alone and crossed with the view (the pattern with
-the entry).
+camera ray), gait (above 1.2 m/s: brisk), bag, coat or none, catalog entry (adult, child,
+runner) and the top garment's pattern (plain, striped, checked), alone and crossed with the view
+(the pattern with the entry).
 
 The walkers' headings are uniform over 360 deg, about half of them side-on: a harder mix than
 the pipeline's own streets, whose traffic sampler heads 85 % of pedestrians along the street
@@ -102,16 +102,18 @@ def _top_pattern(person: PropSpec) -> str:
 
 
 def pose_of(person: PropSpec, camera_xy_m: np.ndarray) -> dict[str, str]:
-    """{'view', 'gait', 'bag', 'asset', 'top'} of a lined-up pedestrian. view: 'front/back' when
-    its heading (the recipe's +x turned by yaw_deg) is within 45 deg of the camera ray to it,
-    else 'side'; asset: its catalog entry (adult, child, runner); top: its top garment's pattern."""
+    """{'view', 'gait', 'bag', 'coat', 'asset', 'top'} of a lined-up pedestrian. view:
+    'front/back' when its heading (the recipe's +x turned by yaw_deg) is within 45 deg of the
+    camera ray to it, else 'side'; coat: 'coat' or 'no coat'; asset: its catalog entry (adult,
+    child, runner); top: its top garment's pattern."""
     ray = np.asarray(person.location_m[:2]) - camera_xy_m
     yaw = np.deg2rad(person.yaw_deg)
     along = abs(float(np.array([np.cos(yaw), np.sin(yaw)]) @ ray)) / float(np.linalg.norm(ray))
     p = person.params
-    bag = Outfit.of(p["bottom_style"], p["coat"], p["sleeves"], p["hair_style"], p["bag"]).bag
+    outfit = Outfit.of(p["bottom_style"], p["coat"], p["sleeves"], p["hair_style"], p["bag"])
     return {"view": "front/back" if along >= np.sqrt(0.5) else "side",
-            "gait": "brisk" if p["speed_m_s"] > BRISK_SPEED_M_S else "slow", "bag": bag,
+            "gait": "brisk" if p["speed_m_s"] > BRISK_SPEED_M_S else "slow", "bag": outfit.bag,
+            "coat": "coat" if outfit.coat else "no coat",
             "asset": person.asset.removeprefix("pedestrian_"), "top": _top_pattern(person)}
 
 
@@ -120,8 +122,8 @@ def report_by_pose(outcomes: list[tuple[ProbeLabel, bool]], poses: list[dict[str
     """Logs the headline recall (unoccluded, >= 96 px) per pose group: each key, and view x key;
     with `margins` (one per outcome), also the group's mean margin over those headline labels."""
     headline = [is_headline(label) for label, _ in outcomes]
-    for keys in (("view",), ("gait",), ("bag",), ("asset",), ("top",), ("view", "gait"), ("view", "bag"),
-                 ("view", "asset"), ("asset", "top")):
+    for keys in (("view",), ("gait",), ("bag",), ("coat",), ("asset",), ("top",), ("view", "gait"),
+                 ("view", "bag"), ("view", "coat"), ("view", "asset"), ("asset", "top")):
         names = [", ".join(pose[k] for k in keys) for pose in poses]
         grouped = [(dataclasses.replace(label, category=name), found)
                    for (label, found), name in zip(outcomes, names, strict=True)]
@@ -159,7 +161,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--metered", action="store_true",
                         help="render with the metered exposure of sun_sky.yaml; score it and the fixed exposure")
     parser.add_argument("--by-pose", action="store_true",
-                        help="also print the recall per view, gait, bag, entry and top pattern")
+                        help="also print the recall per view, gait, bag, coat, entry and top pattern")
     parser.add_argument("--margins", action="store_true",
                         help="with --by-pose, also print the mean best SVM margin per pose group (margin_at)")
     parser.add_argument("--headings", choices=("uniform", "traffic"), default="uniform",
@@ -242,7 +244,7 @@ def report(title: str, outcomes: list[tuple[ProbeLabel, bool]]) -> bool:
 def save_crops(folder: Path, frame_index: int, rgb: np.ndarray, labels: list[ProbeLabel], found: list[bool],
                poses: list[dict[str, str]]) -> None:
     """Each headline label's crop (its box plus a quarter of its height around it) as
-    `folder/{found,missed}/{asset}_{view}_{gait}_{bag}_f{frame}_{k}.png`."""
+    `folder/{found,missed}/{asset}_{view}_{gait}_{bag}[_coat]_f{frame}_{k}.png`."""
     height, width = rgb.shape[:2]
     for k, (label, hit, pose) in enumerate(zip(labels, found, poses, strict=True)):
         if not is_headline(label):
@@ -252,6 +254,7 @@ def save_crops(folder: Path, frame_index: int, rgb: np.ndarray, labels: list[Pro
         x0, y0 = max(int(x - margin), 0), max(int(y - margin), 0)
         x1, y1 = min(int(x + w + margin) + 1, width), min(int(y + h + margin) + 1, height)
         name = "_".join(pose[key].replace("/", "-") for key in ("asset", "view", "gait", "bag"))
+        name += "_coat" if pose.get("coat") == "coat" else ""
         path = folder / ("found" if hit else "missed") / f"{name}_f{frame_index:03d}_{k}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(path), np.ascontiguousarray(rgb[y0:y1, x0:x1, ::-1]))

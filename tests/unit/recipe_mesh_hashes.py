@@ -6,7 +6,8 @@ mesh arrays were vectorized; recipes changed on purpose since are re-recorded al
 (``python -m tests.unit.recipe_mesh_hashes tree bush hedge``: the grown trees and the bushes and
 hedges of issue 15; ``pedestrian cyclist``: the people's head and torso proportions, also issue
 15; ``pedestrian`` again: the hip's flexion curve in the gait; ``pedestrian cyclist``: the torso's
-side profile; ``pedestrian``: shoulder widths drawn per metre of height);
+side profile; ``pedestrian``: shoulder widths drawn per metre of height; ``pedestrian``: a coat's thickness
+and long sleeves);
 `tests/unit/test_mesh_regression.py` checks that today's recipes still build exactly those meshes
 (same vertices to 1e-9 m, same polygons in the same order, same material slots), so labels stay
 exact.

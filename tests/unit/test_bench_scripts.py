@@ -68,7 +68,9 @@ def test_hog_recall_pose_groups_follow_the_heading_against_the_camera_ray():
     camera = np.array([1.0, -2.0])
     ahead = person(1.0, 4.0, 90.0)  # 6 m ahead along +y, walking along +y: seen from behind
     assert hog_recall.pose_of(ahead, camera) == {"view": "front/back", "gait": "brisk", "bag": "shoulder_bag",
-                                                    "asset": "adult", "top": "plain"}
+                                                    "coat": "no coat", "asset": "adult", "top": "plain"}
+    coated = dataclasses.replace(ahead, params={**params, "coat": 0.8})
+    assert hog_recall.pose_of(coated, camera)["coat"] == "coat"
     assert hog_recall.pose_of(person(1.0, 4.0, 0.0), camera)["view"] == "side"
     assert hog_recall.pose_of(person(1.0, 4.0, 50.0), camera)["view"] == "front/back"  # 40 deg off the ray
     assert hog_recall.pose_of(person(1.0, 4.0, 40.0), camera)["view"] == "side"
@@ -99,11 +101,13 @@ def test_hog_recall_crops_are_the_headline_labels_named_by_entry_and_pose(tmp_pa
     rgb[50:250, 60:120] = (200, 10, 10)  # the labeled person, red
     labels = [ProbeLabel("pedestrian", (60.0, 50.0, 60.0, 200.0), 1.0, 0.0),  # headline: >= 96 px, unoccluded
               ProbeLabel("pedestrian", (10.0, 10.0, 20.0, 40.0), 1.0, 0.0)]  # too small for the headline
-    poses = [{"asset": "child", "view": "front/back", "gait": "slow", "bag": "none"},
-             {"asset": "adult", "view": "side", "gait": "brisk", "bag": "backpack"}]
+    poses = [{"asset": "child", "view": "front/back", "gait": "slow", "bag": "none", "coat": "no coat"},
+             {"asset": "adult", "view": "side", "gait": "brisk", "bag": "backpack", "coat": "coat"}]
     hog_recall.save_crops(tmp_path, 7, rgb, labels, [False, True], poses)
+    hog_recall.save_crops(tmp_path, 8, rgb, labels[:1], [True], poses[1:])
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png"))
-    assert written == ["missed/child_front-back_slow_none_f007_0.png"]
+    assert written == ["found/adult_side_brisk_backpack_coat_f008_0.png",
+                       "missed/child_front-back_slow_none_f007_0.png"]
     crop = cv2.imread(str(tmp_path / written[0]))
     assert crop.shape[:2] == (300, 161)  # the box plus a quarter of its height around it, clipped to the image
     assert crop[150, 80].tolist() == [10, 10, 200]  # BGR on disk

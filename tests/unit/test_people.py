@@ -156,6 +156,42 @@ def test_the_torso_has_a_standing_side_profile(height_m):
     assert chest[1] > 1.08 * waist[1]
 
 
+@pytest.mark.parametrize("height_m", [1.15, 1.75])
+def test_a_coat_stands_off_the_body_and_has_long_sleeves(height_m):
+    """A coat thickens the figure from the waist up by its stand-off, light jacket to padded coat
+    along the `coat` selector above COAT_FROM; its sleeves are long whatever `sleeves` says, and the
+    height and the skeleton stay those of the body under it."""
+    from simgen.catalog.recipes.figure import COAT_FROM, COAT_THICKNESS_PER_STATURE
+
+    def pedestrian(coat: float, sleeves: float = 0.0) -> tuple[MeshData, dict[str, np.ndarray]]:
+        return posed_pedestrian({**PEDESTRIAN_DEFAULTS, "height_m": height_m, "shoulder_width_m": 0.26 * height_m,
+                                 "coat": coat, "sleeves": sleeves})
+
+    def chest_m(coat: float) -> tuple[float, float]:
+        """(front-to-back, side-to-side) extent of the torso's chest ring, metres."""
+        body = Body.of(height_m, 0.26 * height_m)
+        torso = torso_part(body, np.zeros(3), 0.0, Outfit.of(0.0, coat, 0.0, 0.0, 0.0)).vertices_m
+        chest = torso[np.abs(torso[:, 2] - 0.62 * body.torso_length_m) < 0.05 * body.torso_length_m]
+        return float(np.ptp(chest[:, 0])), float(np.ptp(chest[:, 1]))
+
+    plain, plain_joints = pedestrian(0.0)
+    stature_m = Body.of(height_m, 0.26 * height_m).stature_m
+    light, padded = COAT_THICKNESS_PER_STATURE
+    for coat, per_stature in ((COAT_FROM, light), (1.0, padded), (0.5 * (COAT_FROM + 1.0), 0.5 * (light + padded))):
+        thickness_m = per_stature * stature_m
+        assert Outfit.of(0.0, coat, 0.0, 0.0, 0.0).coat_thickness_m(stature_m) == pytest.approx(thickness_m)
+        np.testing.assert_allclose(np.subtract(chest_m(coat), chest_m(0.0)), 2.0 * thickness_m, rtol=0.02)
+        coated, joints = pedestrian(coat)
+        widths = [float(np.ptp(mesh.vertices_m[:, 1])) for mesh in (coated, plain)]
+        assert widths[0] > widths[1] + 1.5 * thickness_m  # the sleeves stand off the arms too
+        assert coated.vertices_m[:, 2].max() == pytest.approx(height_m, rel=1e-9)
+        for name in ("left_knee", "right_ankle", "left_shoulder", "right_wrist"):  # grounding centres the footprint
+            np.testing.assert_allclose(joints[name] - joints["pelvis"], plain_joints[name] - plain_joints["pelvis"],
+                                       atol=1e-9)
+    assert Outfit.of(0.0, 0.0, 0.9, 0.0, 0.0).short_sleeves and not Outfit.of(0.0, 0.9, 0.9, 0.0, 0.0).short_sleeves
+    assert Outfit.of(0.0, 0.5, 0.0, 0.0, 0.0).coat_thickness_m(stature_m) == 0.0
+
+
 @pytest.mark.parametrize("height_m", [1.3, 1.75, 1.95])
 def test_cyclist_crank_phase_turns_the_pedals_and_legs_on_one_connected_mesh(height_m):
     recipe = get_recipe("cyclist")

@@ -24,7 +24,12 @@ BOTTOMS: tuple[tuple[str, float], ...] = (("trousers", 0.55), ("shorts", 0.72), 
 HAIR_STYLES: tuple[tuple[str, float], ...] = (("short", 0.4), ("long", 0.65), ("bun", 0.85), ("cropped", 1.0))
 BAGS: tuple[tuple[str, float], ...] = (("none", 0.55), ("backpack", 0.8), ("shoulder_bag", 1.0))
 COAT_FROM = 0.72  # `coat` selector at or above this: a coat over the top, down to mid-thigh
-SHORT_SLEEVES_FROM = 0.65  # `sleeves` selector at or above this: short sleeves
+COAT_THICKNESS_PER_STATURE = (0.008, 0.02)
+"""How far a coat stands off the body on each side (cloth and the air under it), over the
+stature: from a light jacket at `COAT_FROM` (1.4 cm at 1.75 m) to a padded coat at a `coat`
+selector of 1 (3.5 cm). It thickens the torso from the waist up and the sleeves, so a coat makes
+the figure wider and deeper than the body under it."""
+SHORT_SLEEVES_FROM = 0.65  # `sleeves` selector at or above this: short sleeves (never under a coat)
 
 _TORSO_RINGS = (  # (height along the torso / torso length, depth / torso depth, width / hip width,
     #                 forward offset of the ring's centre / torso depth)
@@ -52,16 +57,31 @@ class Outfit:
     short_sleeves: bool
     hair: str
     bag: str
+    coat_weight: float = 0.0
+    """0 (a light jacket) to 1 (a padded coat); meaningless without a coat."""
 
     @classmethod
     def of(cls, bottom_style: float, coat: float, sleeves: float, hair_style: float, bag: float) -> Outfit:
-        return cls(style_of(bottom_style, BOTTOMS), coat >= COAT_FROM, sleeves >= SHORT_SLEEVES_FROM,
-                   style_of(hair_style, HAIR_STYLES), style_of(bag, BAGS))
+        """The styles the selectors pick; a coat has long sleeves, and the part of the `coat`
+        selector above `COAT_FROM` sets its weight."""
+        wears_coat = coat >= COAT_FROM
+        weight = clamp((coat - COAT_FROM) / (1.0 - COAT_FROM), 0.0, 1.0) if wears_coat else 0.0
+        return cls(style_of(bottom_style, BOTTOMS), wears_coat, sleeves >= SHORT_SLEEVES_FROM and not wears_coat,
+                   style_of(hair_style, HAIR_STYLES), style_of(bag, BAGS), weight)
+
+    def coat_thickness_m(self, stature_m: float) -> float:
+        """The coat's stand-off from the body on each side, metres (0 without a coat)."""
+        if not self.coat:
+            return 0.0
+        light, padded = COAT_THICKNESS_PER_STATURE
+        return stature_m * (light + (padded - light) * self.coat_weight)
 
 
-def torso_rings(body: Body) -> tuple[np.ndarray, np.ndarray]:
+def torso_rings(body: Body, coat_thickness_m: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """(K, 3) ring centres and (K, 2) half-axes (depth, width) of the upright torso, hips at the
-    origin, metres; shoulders as wide as the arms' inner sides so the arms join smoothly."""
+    origin, metres; shoulders as wide as the arms' inner sides so the arms join smoothly. A coat
+    `coat_thickness_m` thick widens the rings from the waist to the shoulders by that much (the
+    collar ring at the neck by half)."""
     top_half_width = 0.5 * body.shoulder_width_m - 0.9 * body.arm_radius_m
     centres, radii = [], []
     for height, depth, width, forward in _TORSO_RINGS:
@@ -72,13 +92,16 @@ def torso_rings(body: Body) -> tuple[np.ndarray, np.ndarray]:
         radii.append([0.5 * body.torso_depth_m * depth, half_width])
     radii[4][1] = 0.94 * top_half_width
     radii[6][1] = 0.86 * top_half_width
-    return np.array(centres), np.array(radii)
+    ease = np.zeros((len(radii), 1))
+    ease[_WAIST_RING:] = coat_thickness_m
+    ease[-1] = 0.5 * coat_thickness_m
+    return np.array(centres), np.array(radii) + ease
 
 
 def torso_part(body: Body, hip_center_m: np.ndarray, lean_deg: float, outfit: Outfit) -> MeshData:
     """The lofted torso (crotch to neck), leaning `lean_deg` forward about the hips; bands below
     the waist are the bottom garment's (clothing_bottom) unless a coat covers them."""
-    centres, radii = torso_rings(body)
+    centres, radii = torso_rings(body, outfit.coat_thickness_m(body.stature_m))
     below = "clothing_top" if outfit.coat else "clothing_bottom"
     bands = tuple(below if k < _WAIST_RING else "clothing_top" for k in range(len(centres) - 1))
     torso = sweep_mesh(centres, radii, bands, segments=14, side_m=(0.0, 1.0, 0.0), exponent=2.6)
@@ -107,11 +130,14 @@ def leg_part(body: Body, hip_m: np.ndarray, knee_m: np.ndarray, ankle_m: np.ndar
 def arm_part(body: Body, shoulder_m: np.ndarray, elbow_m: np.ndarray, wrist_m: np.ndarray,
              outfit: Outfit) -> MeshData:
     """One swept arm from inside the shoulder to the wrist; sleeves (clothing_top) to the wrist,
-    or to mid upper arm with `short_sleeves`, skin below."""
+    or to mid upper arm with `short_sleeves`, skin below. A coat's sleeve stands off the arm by
+    the coat's thickness (at the cuff by half)."""
     upper, fore = elbow_m - shoulder_m, wrist_m - elbow_m
     r = body.arm_radius_m
     points = [shoulder_m + [0.0, 0.0, 0.5 * r], shoulder_m + 0.5 * upper, elbow_m, elbow_m + 0.45 * fore, wrist_m]
-    radii = [[1.15 * r, 1.1 * r], [r, 0.95 * r], [0.9 * r, 0.85 * r], [0.88 * r, 0.8 * r], [0.72 * r, 0.65 * r]]
+    radii = np.array([[1.15 * r, 1.1 * r], [r, 0.95 * r], [0.9 * r, 0.85 * r], [0.88 * r, 0.8 * r],
+                      [0.72 * r, 0.65 * r]])
+    radii += outfit.coat_thickness_m(body.stature_m) * np.array([[1.0], [1.0], [1.0], [1.0], [0.5]])
     bands = ("clothing_top", "skin", "skin", "skin") if outfit.short_sleeves else ("clothing_top",) * 4
     return sweep_mesh(points, radii, bands, segments=8, side_m=(0.0, 1.0, 0.0))
 

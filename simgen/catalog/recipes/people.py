@@ -80,7 +80,7 @@ def _pose_body(body: Body, pose: GaitPose, outfit: Outfit) -> tuple[list[MeshDat
     joints = _pose_joints(body, pose)
     hip, neck_base, lean = joints["pelvis"], joints["neck"], pose.torso_lean_deg
     parts = [torso_part(body, hip, lean, outfit), *head_parts(body, neck_base, 0.5 * lean, outfit.hair),
-             *outer_garments(body, hip, lean, outfit), *bag_parts(body, hip, lean, outfit.bag)]
+             *outer_garments(body, hip, lean, outfit), *bag_parts(body, hip, lean, outfit)]
     for index, name in enumerate(("left", "right")):
         j = {part: joints[f"{name}_{part}"] for part in ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")}
         parts += [leg_part(body, j["hip"], j["knee"], j["ankle"], outfit),
@@ -186,8 +186,10 @@ def build_pedestrian(params: Mapping[str, float]) -> MeshData:
     gait_phase (0..1 in the gait cycle, 0 = left heel strike; when standing it varies the weight
     shift and arm bend). Children (height under 1.6 m) get a larger head relative to their height.
     Style selectors in [0, 1] (`figure`): bottom_style (trousers, shorts, skirt), coat (a coat to
-    mid-thigh from 0.72), sleeves (short from 0.65), hair_style (short, long, bun, cropped), bag
-    (none, backpack, shoulder bag). The body is lofted and swept: no visible primitive joints.
+    mid-thigh from 0.72, light to padded towards 1: it stands 1.4-3.5 cm off the body at 1.75 m,
+    so shoulder_width_m is the body's), sleeves (short from 0.65; a coat's are long), hair_style
+    (short, long, bun, cropped), bag (none, backpack, shoulder bag). The body is lofted and
+    swept: no visible primitive joints.
     Slots: skin, hair, clothing_top, clothing_bottom, shoes, and fabric with a bag.
     """
     return posed_pedestrian(params)[0]

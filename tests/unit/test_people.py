@@ -167,15 +167,16 @@ def test_a_coat_stands_off_the_body_and_has_long_sleeves(height_m):
         return posed_pedestrian({**PEDESTRIAN_DEFAULTS, "height_m": height_m, "shoulder_width_m": 0.26 * height_m,
                                  "coat": coat, "sleeves": sleeves})
 
+    body = Body.of(height_m, 0.26 * height_m)
+
     def chest_m(coat: float) -> tuple[float, float]:
         """(front-to-back, side-to-side) extent of the torso's chest ring, metres."""
-        body = Body.of(height_m, 0.26 * height_m)
         torso = torso_part(body, np.zeros(3), 0.0, Outfit.of(0.0, coat, 0.0, 0.0, 0.0)).vertices_m
         chest = torso[np.abs(torso[:, 2] - 0.62 * body.torso_length_m) < 0.05 * body.torso_length_m]
         return float(np.ptp(chest[:, 0])), float(np.ptp(chest[:, 1]))
 
     plain, plain_joints = pedestrian(0.0)
-    stature_m = Body.of(height_m, 0.26 * height_m).stature_m
+    stature_m = body.stature_m
     light, padded = COAT_THICKNESS_PER_STATURE
     for coat, per_stature in ((COAT_FROM, light), (1.0, padded), (0.5 * (COAT_FROM + 1.0), 0.5 * (light + padded))):
         thickness_m = per_stature * stature_m
@@ -189,6 +190,12 @@ def test_a_coat_stands_off_the_body_and_has_long_sleeves(height_m):
             np.testing.assert_allclose(joints[name] - joints["pelvis"], plain_joints[name] - plain_joints["pelvis"],
                                        atol=1e-9)
     assert Outfit.of(0.0, 0.0, 0.9, 0.0, 0.0).short_sleeves and not Outfit.of(0.0, 0.9, 0.9, 0.0, 0.0).short_sleeves
+
+    def skin_faces(mesh: MeshData) -> int:
+        return int(np.count_nonzero(np.asarray(mesh.face_material) == mesh.materials.index("skin")))
+
+    assert skin_faces(pedestrian(0.9, sleeves=0.9)[0]) == skin_faces(pedestrian(0.9)[0])  # long sleeves under a coat
+    assert skin_faces(pedestrian(0.0, sleeves=0.9)[0]) > skin_faces(plain)  # short sleeves without one
     assert Outfit.of(0.0, 0.5, 0.0, 0.0, 0.0).coat_thickness_m(stature_m) == 0.0
 
 
